@@ -1,0 +1,176 @@
+/**
+ * Plugin interfaces (kube's framework/interface.go), in podfit's batch form: a Filter fills a
+ * verdict for every candidate node in one call, a Score fills a score for every feasible node.
+ * `null` means Success everywhere. Per-node plugins are adapted by `perNodeFilter`/`perNodeScore`.
+ */
+import type { z } from 'zod';
+import type { ClusterState, NodeInfo } from '../model/cluster-state.js';
+import type { PodInfo } from '../model/pod-info.js';
+import type { CycleState } from './cycle-state.js';
+import type { Status } from './status.js';
+import type { Kernels } from '../kernel/kernels.js';
+
+/** Extension points, in kube's config spelling. */
+export const EXTENSION_POINTS = [
+  'preEnqueue', 'queueSort', 'preFilter', 'filter', 'postFilter', 'preScore', 'score',
+  'reserve', 'permit', 'preBind', 'bind', 'postBind',
+] as const;
+export type ExtensionPoint = (typeof EXTENSION_POINTS)[number];
+
+/** Every plugin has its kube name. */
+export interface Plugin {
+  readonly name: string;
+}
+
+/** PreFilter's optional node restriction (kube PreFilterResult). */
+export interface PreFilterResult {
+  /** Only these nodes can pass; undefined = all nodes. */
+  readonly nodeNames?: ReadonlySet<string>;
+}
+
+export interface PreEnqueuePlugin extends Plugin {
+  preEnqueue(pod: PodInfo): Status | null;
+}
+
+export interface QueueSortPlugin extends Plugin {
+  /** True when a should be scheduled before b. */
+  less(a: PodInfo, b: PodInfo): boolean;
+}
+
+export interface PreFilterPlugin extends Plugin {
+  preFilter(cs: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): { status: Status | null; result?: PreFilterResult };
+  /** Optional PreFilterExtensions (used by preemption to add/remove pods in a dry run). */
+  addPod?(cs: CycleState, pod: PodInfo, podToAdd: PodInfo, node: NodeInfo): Status | null;
+  removePod?(cs: CycleState, pod: PodInfo, podToRemove: PodInfo, node: NodeInfo): Status | null;
+}
+
+export interface FilterPlugin extends Plugin {
+  /**
+   * Batch filter: for each i < nodes.length set out[i] to null (pass) or a rejecting Status.
+   * Called once per cycle with the nodes that passed every earlier Filter plugin. `out` arrives
+   * filled with null. Statuses should be prebuilt and shared, not formatted per node.
+   */
+  filter(cs: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], out: Array<Status | null>): void;
+}
+
+/** PostFilter result: an optional nominated node (preemption). */
+export interface PostFilterResult {
+  readonly nominatedNodeName?: string;
+  /** Pods to evict (preemption victims), for reporting. */
+  readonly victims?: readonly PodInfo[];
+}
+
+export interface PostFilterPlugin extends Plugin {
+  postFilter(cs: CycleState, pod: PodInfo, filteredStatuses: ReadonlyMap<string, Status>): { status: Status | null; result?: PostFilterResult };
+}
+
+export interface PreScorePlugin extends Plugin {
+  preScore(cs: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): Status | null;
+}
+
+export interface ScorePlugin extends Plugin {
+  /** Batch score: out[i] = raw score of nodes[i]. Return a Status only on error. */
+  score(cs: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], out: Float64Array): Status | null;
+  /** NormalizeScore, in place. Must leave every score in [0, 100]. */
+  normalizeScore?(cs: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], scores: Float64Array): Status | null;
+}
+
+export interface ReservePlugin extends Plugin {
+  reserve(cs: CycleState, pod: PodInfo, nodeName: string): Status | null;
+  unreserve(cs: CycleState, pod: PodInfo, nodeName: string): void;
+}
+
+export interface PermitPlugin extends Plugin {
+  /** Success, Wait (with timeout) or a rejection. */
+  permit(cs: CycleState, pod: PodInfo, nodeName: string): { status: Status | null; timeoutMs?: number };
+}
+
+export interface PreBindPlugin extends Plugin {
+  preBind(cs: CycleState, pod: PodInfo, nodeName: string): Promise<Status | null> | Status | null;
+}
+
+export interface BindPlugin extends Plugin {
+  /** Skip passes to the next Bind plugin. */
+  bind(cs: CycleState, pod: PodInfo, nodeName: string): Promise<Status | null> | Status | null;
+}
+
+export interface PostBindPlugin extends Plugin {
+  postBind(cs: CycleState, pod: PodInfo, nodeName: string): void;
+}
+
+/** How a pod gets bound (snapshot: in-memory; live cluster: a Binding via the API). */
+export interface Binder {
+  bind(pod: PodInfo, nodeName: string): Promise<void>;
+}
+
+/** What a plugin factory gets: the shared state and services of its profile. */
+export interface FrameworkHandle {
+  /** The cluster state (the scheduler's snapshot). */
+  readonly state: ClusterState;
+  /** Numeric kernels of the selected engine (js or wasm). */
+  readonly kernels: Kernels;
+  /** Profile (schedulerName) the plugin belongs to. */
+  readonly profileName: string;
+  /** Binder used by DefaultBinder. */
+  readonly binder: Binder;
+  /**
+   * The profile's framework runner, bound after construction (preemption uses it for dry runs).
+   * Typed loosely to keep plugins independent of the runtime module.
+   */
+  readonly framework: FrameworkRunner;
+}
+
+/** The part of the runtime that plugins (preemption) may call back into. */
+export interface FrameworkRunner {
+  /** Runs PreFilter extensions' addPod/removePod and all Filter plugins on one node. */
+  runFilterPluginsOnNode(cs: CycleState, pod: PodInfo, node: NodeInfo): Status | null;
+  runPreFilterExtensionAddPod(cs: CycleState, pod: PodInfo, podToAdd: PodInfo, node: NodeInfo): Status | null;
+  runPreFilterExtensionRemovePod(cs: CycleState, pod: PodInfo, podToRemove: PodInfo, node: NodeInfo): Status | null;
+  /** Names of plugins configured at an extension point. */
+  pluginsAt(point: ExtensionPoint): readonly string[];
+}
+
+/** A registry entry: everything needed to configure and build one plugin. */
+export interface PluginDefinition<Args = unknown> {
+  /** kube's plugin name, e.g. `NodeResourcesFit`. */
+  readonly name: string;
+  /** Extension points the plugin implements (used for multiPoint expansion). */
+  readonly points: readonly ExtensionPoint[];
+  /** Args schema: parses `pluginConfig[].args` applying kube's defaults; validation errors name the field. */
+  readonly argsSchema?: z.ZodType<Args>;
+  /** False for plugins accepted in config but not yet implemented (warned, absent from results). */
+  readonly implemented: boolean;
+  /** Builds the plugin. */
+  readonly factory: (args: Args, handle: FrameworkHandle) => Plugin;
+}
+
+/** Type guards. */
+export const isFilter = (p: Plugin): p is FilterPlugin => typeof (p as FilterPlugin).filter === 'function';
+export const isScore = (p: Plugin): p is ScorePlugin => typeof (p as ScorePlugin).score === 'function';
+
+/** Adapts a simple per-node predicate into a batch Filter. */
+export function perNodeFilter(
+  name: string,
+  fn: (cs: CycleState, pod: PodInfo, node: NodeInfo) => Status | null,
+): FilterPlugin {
+  return {
+    name,
+    filter(cs, pod, nodes, out) {
+      for (let i = 0; i < nodes.length; i++) out[i] = fn(cs, pod, nodes[i]!);
+    },
+  };
+}
+
+/** Adapts a per-node score function into a batch Score. */
+export function perNodeScore(
+  name: string,
+  fn: (cs: CycleState, pod: PodInfo, node: NodeInfo) => number,
+): Pick<ScorePlugin, 'name' | 'score'> {
+  return {
+    name,
+    score(cs, pod, nodes, out) {
+      for (let i = 0; i < nodes.length; i++) out[i] = fn(cs, pod, nodes[i]!);
+      return null;
+    },
+  };
+}

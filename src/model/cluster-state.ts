@@ -1,0 +1,268 @@
+/**
+ * ClusterState: nodes (in input order), the pods on each, and the NodeTable holding every
+ * resource number. All mutations are O(resources) on the table; the plugins read NodeInfo for
+ * labels/taints/ports/images and the table for numbers.
+ */
+import type { Node, Taint } from '../api/k8s.js';
+import { InputError } from '../api/errors.js';
+import { parseQuantityExact, quantityMilliValue, quantityValue, QuantityError } from './quantity.js';
+import { CPU, isTrackedResource, PODS } from './resources.js';
+import { CPU_SLOT, MEMORY_SLOT, NodeTable, PODS_SLOT, type TableMemory } from './node-table.js';
+import type { HostPort, PodInfo } from './pod-info.js';
+
+/** Label keys unique per node, ignored when grouping nodes into classes. */
+export const PER_NODE_LABELS: ReadonlySet<string> = new Set(['kubernetes.io/hostname']);
+
+/** One node: identity, labels, taints, its pods. Resource numbers live in the NodeTable row. */
+export interface NodeInfo {
+  readonly name: string;
+  node: Node;
+  labels: Readonly<Record<string, string>>;
+  taints: readonly Taint[];
+  unschedulable: boolean;
+  /** Row in the NodeTable; stable for the node's lifetime. */
+  readonly row: number;
+  /** Node class: nodes with equal labels (minus per-node ones), taints and unschedulable flag. */
+  classId: number;
+  /** Pods on the node, bound and assumed. */
+  readonly pods: PodInfo[];
+  /** Host ports in use. */
+  readonly usedPorts: HostPort[];
+  /** Image name -> size in bytes, from status.images. */
+  images: Map<string, number>;
+  /** Bumped on every change to the node or its pods. */
+  generation: number;
+}
+
+/** A node class: the shared label/taint view that label and taint plugins evaluate once. */
+export interface NodeClass {
+  readonly id: number;
+  readonly key: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly taints: readonly Taint[];
+  readonly unschedulable: boolean;
+  /** Number of live nodes in this class. */
+  members: number;
+}
+
+/** Allocatable as integers (cpu milli), by resource name. */
+export function nodeAllocatable(node: Node): Map<string, number> {
+  const name = node.metadata.name ?? '';
+  const src = node.status?.allocatable ?? node.status?.capacity ?? {};
+  const field = node.status?.allocatable ? 'status.allocatable' : 'status.capacity';
+  const out = new Map<string, number>();
+  for (const [k, raw] of Object.entries(src)) {
+    if (raw === null || !isTrackedResource(k)) continue;
+    try {
+      const q = parseQuantityExact(raw);
+      out.set(k, k === CPU ? quantityMilliValue(q) : quantityValue(q));
+    } catch (e) {
+      if (e instanceof QuantityError) {
+        throw new InputError(`node ${name}: invalid quantity ${JSON.stringify(raw)} at ${field}.${k}: ${e.message}`, `${field}.${k}`);
+      }
+      throw e;
+    }
+  }
+  return out;
+}
+
+function classKeyOf(labels: Record<string, string>, taints: readonly Taint[], unschedulable: boolean): string {
+  const ls = Object.keys(labels)
+    .filter((k) => !PER_NODE_LABELS.has(k))
+    .sort()
+    .map((k) => [k, labels[k]]);
+  const ts = taints.map((t) => [t.key, t.value ?? '', t.effect]);
+  return JSON.stringify([ls, ts, unschedulable]);
+}
+
+/** The cluster as the scheduler sees it. */
+export class ClusterState {
+  readonly table: NodeTable;
+  /** Nodes in input order (the order every plugin and selectHost sees). */
+  readonly nodes: NodeInfo[] = [];
+  private readonly byName = new Map<string, NodeInfo>();
+  private readonly freeRows: number[] = [];
+  private nextRow = 0;
+  /** Pods bound or assumed to a node, by key. */
+  private readonly placed = new Map<string, { pod: PodInfo; node: NodeInfo; assumed: boolean }>();
+  readonly classes: NodeClass[] = [];
+  private readonly classByKey = new Map<string, NodeClass>();
+  /** image name -> number of nodes having it (ImageLocality's spread factor). */
+  readonly imageNodeCount = new Map<string, number>();
+  /** Bumped on every mutation. */
+  generation = 0;
+
+  constructor(memory?: TableMemory) {
+    this.table = new NodeTable(memory);
+  }
+
+  get nodeCount(): number {
+    return this.nodes.length;
+  }
+
+  getNode(name: string): NodeInfo | undefined {
+    return this.byName.get(name);
+  }
+
+  /** Where a pod is placed (bound or assumed), if anywhere. */
+  placementOf(podKey: string): { pod: PodInfo; node: NodeInfo; assumed: boolean } | undefined {
+    return this.placed.get(podKey);
+  }
+
+  /** All placed pods (bound and assumed). */
+  *placedPods(): IterableIterator<{ pod: PodInfo; node: NodeInfo; assumed: boolean }> {
+    yield* this.placed.values();
+  }
+
+  private classFor(labels: Record<string, string>, taints: readonly Taint[], unschedulable: boolean): NodeClass {
+    const key = classKeyOf(labels, taints, unschedulable);
+    let c = this.classByKey.get(key);
+    if (!c) {
+      const shared: Record<string, string> = {};
+      for (const k of Object.keys(labels)) if (!PER_NODE_LABELS.has(k)) shared[k] = labels[k]!;
+      c = { id: this.classes.length, key, labels: shared, taints, unschedulable, members: 0 };
+      this.classes.push(c);
+      this.classByKey.set(key, c);
+    }
+    return c;
+  }
+
+  private writeNode(info: NodeInfo, node: Node): void {
+    const t = this.table;
+    const alloc = nodeAllocatable(node);
+    for (const name of alloc.keys()) t.slotFor(name);
+    t.ensure(info.row + 1);
+    for (let s = 0; s < t.slotCount; s++) t.allocatable(s)[info.row] = 0;
+    for (const [name, v] of alloc) t.allocatable(t.slots.slotOf(name))[info.row] = v;
+    info.node = node;
+    info.labels = node.metadata.labels ?? {};
+    info.taints = node.spec?.taints ?? [];
+    info.unschedulable = node.spec?.unschedulable ?? false;
+    const cls = this.classFor(info.labels as Record<string, string>, info.taints, info.unschedulable);
+    cls.members++;
+    info.classId = cls.id;
+    for (const img of info.images.keys()) this.bumpImage(img, -1);
+    info.images = new Map();
+    for (const im of node.status?.images ?? []) {
+      for (const n of im.names ?? []) info.images.set(n, im.sizeBytes ?? 0);
+    }
+    for (const img of info.images.keys()) this.bumpImage(img, 1);
+    info.generation++;
+    t.epoch++;
+    this.generation++;
+  }
+
+  private bumpImage(img: string, d: number): void {
+    const n = (this.imageNodeCount.get(img) ?? 0) + d;
+    if (n <= 0) this.imageNodeCount.delete(img);
+    else this.imageNodeCount.set(img, n);
+  }
+
+  /** Adds a node at the end of the node order. Throws InputError on a duplicate or bad quantity. */
+  addNode(node: Node): NodeInfo {
+    const name = node.metadata.name;
+    if (!name) throw new InputError('node without metadata.name', 'metadata.name');
+    if (this.byName.has(name)) throw new InputError(`duplicate node ${name}`, 'metadata.name');
+    nodeAllocatable(node); // validate before touching anything
+    const row = this.freeRows.pop() ?? this.nextRow++;
+    this.table.ensure(row + 1);
+    this.table.clearRow(row);
+    const info: NodeInfo = {
+      name, node, labels: {}, taints: [], unschedulable: false, row, classId: -1,
+      pods: [], usedPorts: [], images: new Map(), generation: 0,
+    };
+    this.writeNode(info, node);
+    this.nodes.push(info);
+    this.byName.set(name, info);
+    return info;
+  }
+
+  /** Replaces a node object (labels, taints, allocatable) keeping its pods and place in order. */
+  updateNode(node: Node): NodeInfo {
+    const info = this.byName.get(node.metadata.name ?? '');
+    if (!info) return this.addNode(node);
+    nodeAllocatable(node);
+    const cls = this.classes[info.classId];
+    if (cls) cls.members--;
+    this.writeNode(info, node);
+    return info;
+  }
+
+  /** Removes a node and forgets its pods' placements. */
+  removeNode(name: string): void {
+    const info = this.byName.get(name);
+    if (!info) return;
+    for (const p of info.pods) this.placed.delete(p.key);
+    for (const img of info.images.keys()) this.bumpImage(img, -1);
+    const cls = this.classes[info.classId];
+    if (cls) cls.members--;
+    this.byName.delete(name);
+    this.nodes.splice(this.nodes.indexOf(info), 1);
+    this.table.clearRow(info.row);
+    this.freeRows.push(info.row);
+    this.generation++;
+  }
+
+  private applyPod(info: NodeInfo, pod: PodInfo, sign: 1 | -1): void {
+    const t = this.table;
+    for (const [name, v] of pod.requests) {
+      if (name === PODS) continue;
+      const s = t.slotFor(name);
+      t.requested(s)[info.row]! += sign * v;
+    }
+    t.requested(PODS_SLOT)[info.row]! += sign;
+    t.nonZeroCpu()[info.row]! += sign * pod.nonZeroCpuMilli;
+    t.nonZeroMemory()[info.row]! += sign * pod.nonZeroMemoryBytes;
+    t.epoch++;
+    info.generation++;
+    this.generation++;
+  }
+
+  /** Places a pod on a node (bound, or assumed when `assumed`). Replaces an earlier placement. */
+  addPod(pod: PodInfo, nodeName: string, assumed = false): void {
+    const info = this.byName.get(nodeName);
+    if (!info) throw new InputError(`pod ${pod.key}: node ${nodeName} not found`, 'spec.nodeName');
+    if (this.placed.has(pod.key)) this.removePod(pod.key);
+    info.pods.push(pod);
+    for (const hp of pod.hostPorts) info.usedPorts.push(hp);
+    this.applyPod(info, pod, 1);
+    this.placed.set(pod.key, { pod, node: info, assumed });
+  }
+
+  /** Removes a placed pod; returns false if it was not placed. */
+  removePod(podKey: string): boolean {
+    const p = this.placed.get(podKey);
+    if (!p) return false;
+    const info = p.node;
+    const i = info.pods.indexOf(p.pod);
+    if (i >= 0) info.pods.splice(i, 1);
+    for (const hp of p.pod.hostPorts) {
+      const j = info.usedPorts.indexOf(hp);
+      if (j >= 0) info.usedPorts.splice(j, 1);
+    }
+    this.applyPod(info, p.pod, -1);
+    this.placed.delete(podKey);
+    return true;
+  }
+
+  /** Marks an assumed pod as confirmed (bound by the API). */
+  confirm(podKey: string): void {
+    const p = this.placed.get(podKey);
+    if (p) p.assumed = false;
+  }
+
+  /** Convenience readers for tests and reports. */
+  allocatableOf(node: NodeInfo, resource: string): number {
+    const s = this.table.slots.slotOf(resource);
+    return s < 0 || s >= this.table.slotCount ? 0 : this.table.allocatable(s)[node.row]!;
+  }
+  requestedOf(node: NodeInfo, resource: string): number {
+    const s = this.table.slots.slotOf(resource);
+    return s < 0 || s >= this.table.slotCount ? 0 : this.table.requested(s)[node.row]!;
+  }
+  nonZeroRequestedOf(node: NodeInfo): { cpuMilli: number; memoryBytes: number } {
+    return { cpuMilli: this.table.nonZeroCpu()[node.row]!, memoryBytes: this.table.nonZeroMemory()[node.row]! };
+  }
+}
+
+export { CPU_SLOT, MEMORY_SLOT };

@@ -1,0 +1,176 @@
+/**
+ * NodeTable: the struct-of-arrays copy of every node's resource numbers (DESIGN.md "State").
+ *
+ * Layout (one f64 region, `capacity` rows per column, row = NodeInfo.row):
+ *   column 2*s     allocatable of resource slot s
+ *   column 2*s + 1 requested of resource slot s   (slot PODS_SLOT's requested = pod count)
+ *   column 2*S     nonZeroRequested cpu (milli)    (S = slot count)
+ *   column 2*S + 1 nonZeroRequested memory (bytes)
+ * Slots 0..3 are cpu, memory, ephemeral-storage, pods; scalar resources are interned after them.
+ * Numbers are f64: exact integers up to 2^53.
+ *
+ * The region comes from a TableMemory: plain JS memory for the `js` engine, WebAssembly linear
+ * memory for the `wasm` engine, so kernels read the same columns without copies.
+ */
+import { NODE_TABLE_INITIAL_ROWS, RESOURCE_SLOTS_MAX } from './limits.js';
+import { CPU, EPHEMERAL_STORAGE, MEMORY, PODS } from './resources.js';
+
+export const CPU_SLOT = 0;
+export const MEMORY_SLOT = 1;
+export const EPHEMERAL_SLOT = 2;
+export const PODS_SLOT = 3;
+export const FIXED_SLOTS = 4;
+
+/** Where the table's f64 region lives. */
+export interface TableMemory {
+  /**
+   * Returns a Float64Array of exactly `lengthF64` elements for the table, preserving nothing.
+   * May invalidate the previously returned view; the table copies its data across itself.
+   */
+  reserve(lengthF64: number): Float64Array;
+}
+
+/** Plain JS memory (the `js` engine). */
+export class JsTableMemory implements TableMemory {
+  reserve(lengthF64: number): Float64Array {
+    return new Float64Array(lengthF64);
+  }
+}
+
+/** Interned resource names -> slot numbers. */
+export class ResourceSlots {
+  private readonly byName = new Map<string, number>([
+    [CPU, CPU_SLOT],
+    [MEMORY, MEMORY_SLOT],
+    [EPHEMERAL_STORAGE, EPHEMERAL_SLOT],
+    [PODS, PODS_SLOT],
+  ]);
+  readonly names: string[] = [CPU, MEMORY, EPHEMERAL_STORAGE, PODS];
+
+  get count(): number {
+    return this.names.length;
+  }
+  /** Slot of a resource, or -1 if it was never seen. */
+  slotOf(name: string): number {
+    return this.byName.get(name) ?? -1;
+  }
+  /** Slot of a resource, interning it; throws past RESOURCE_SLOTS_MAX. */
+  intern(name: string): number {
+    const s = this.byName.get(name);
+    if (s !== undefined) return s;
+    if (this.names.length >= RESOURCE_SLOTS_MAX) {
+      throw new Error(`PODFIT_ERR_STATE_TOO_MANY_RESOURCES: more than ${RESOURCE_SLOTS_MAX} distinct resource names (limit RESOURCE_SLOTS_MAX)`);
+    }
+    const slot = this.names.length;
+    this.names.push(name);
+    this.byName.set(name, slot);
+    return slot;
+  }
+}
+
+/** The columnar node resource table. */
+export class NodeTable {
+  readonly slots = new ResourceSlots();
+  private data: Float64Array;
+  /** Rows allocated per column. */
+  capacity: number;
+  /** Slot count the current layout was built for. */
+  private layoutSlots: number;
+  /** Bumped on every re-layout, so cached column views can be refreshed. */
+  layoutVersion = 0;
+  /** Bumped on every mutation. */
+  epoch = 0;
+
+  constructor(private readonly memory: TableMemory = new JsTableMemory(), initialRows = NODE_TABLE_INITIAL_ROWS) {
+    this.capacity = Math.max(1, initialRows);
+    this.layoutSlots = this.slots.count;
+    this.data = memory.reserve(this.columnCount(this.layoutSlots) * this.capacity);
+  }
+
+  private columnCount(slots: number): number {
+    return 2 * slots + 2;
+  }
+
+  /** The whole f64 region (kernels address columns inside it). */
+  get region(): Float64Array {
+    return this.data;
+  }
+
+  /** Number of resource slots in the current layout. */
+  get slotCount(): number {
+    return this.layoutSlots;
+  }
+
+  /** Offset (in f64 elements) of a column inside the region. */
+  columnOffset(column: number): number {
+    return column * this.capacity;
+  }
+
+  /** Column view: allocatable of slot s. */
+  allocatable(slot: number): Float64Array {
+    return this.column(2 * slot);
+  }
+  /** Column view: requested of slot s. */
+  requested(slot: number): Float64Array {
+    return this.column(2 * slot + 1);
+  }
+  /** Column view: non-zero requested cpu (milli). */
+  nonZeroCpu(): Float64Array {
+    return this.column(2 * this.layoutSlots);
+  }
+  /** Column view: non-zero requested memory (bytes). */
+  nonZeroMemory(): Float64Array {
+    return this.column(2 * this.layoutSlots + 1);
+  }
+
+  private column(c: number): Float64Array {
+    const start = c * this.capacity;
+    return this.data.subarray(start, start + this.capacity);
+  }
+
+  /** Ensures `rows` rows and all interned slots fit; re-lays out (copying) when not. */
+  ensure(rows: number): void {
+    const slots = this.slots.count;
+    if (rows <= this.capacity && slots === this.layoutSlots) return;
+    let cap = this.capacity;
+    while (cap < rows) cap *= 2;
+    const old = this.data;
+    const oldCap = this.capacity;
+    const oldSlots = this.layoutSlots;
+    // Copy old contents out first: the memory may hand back the same buffer.
+    const saved = Float64Array.from(old);
+    this.data = this.memory.reserve(this.columnCount(slots) * cap);
+    this.data.fill(0);
+    this.capacity = cap;
+    this.layoutSlots = slots;
+    const copyCol = (fromCol: number, toCol: number) => {
+      this.data.set(saved.subarray(fromCol * oldCap, fromCol * oldCap + oldCap), toCol * cap);
+    };
+    for (let s = 0; s < oldSlots; s++) {
+      copyCol(2 * s, 2 * s);
+      copyCol(2 * s + 1, 2 * s + 1);
+    }
+    copyCol(2 * oldSlots, 2 * slots);
+    copyCol(2 * oldSlots + 1, 2 * slots + 1);
+    this.layoutVersion++;
+  }
+
+  /** Interns a resource name and makes sure its columns exist. */
+  slotFor(name: string): number {
+    const s = this.slots.intern(name);
+    if (this.slots.count !== this.layoutSlots) this.ensure(this.capacity);
+    return s;
+  }
+
+  /** Zeroes one row (node removed or re-added). */
+  clearRow(row: number): void {
+    const cols = this.columnCount(this.layoutSlots);
+    for (let c = 0; c < cols; c++) this.data[c * this.capacity + row] = 0;
+    this.epoch++;
+  }
+
+  /** Bytes used per row by the current layout. */
+  bytesPerRow(): number {
+    return this.columnCount(this.layoutSlots) * 8;
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * SchedulingGates: placeholder definition. Accepted in configuration; not implemented yet, so the framework
+ * warns and leaves it out of results.
+ */
+import type { PluginDefinition } from '../../framework/interfaces.js';
+
+/** Registry entry for SchedulingGates. */
+export const definition: PluginDefinition = {
+  name: 'SchedulingGates',
+  points: ['preEnqueue'],
+  implemented: false,
+  factory: () => {
+    throw new Error('PODFIT_ERR_PLUGIN_NOT_IMPLEMENTED: SchedulingGates');
+  },
+};

@@ -1,0 +1,15 @@
+/**
+ * VolumeZone: placeholder definition. Accepted in configuration; not implemented yet, so the framework
+ * warns and leaves it out of results.
+ */
+import type { PluginDefinition } from '../../framework/interfaces.js';
+
+/** Registry entry for VolumeZone. */
+export const definition: PluginDefinition = {
+  name: 'VolumeZone',
+  points: ['preFilter', 'filter'],
+  implemented: false,
+  factory: () => {
+    throw new Error('PODFIT_ERR_PLUGIN_NOT_IMPLEMENTED: VolumeZone');
+  },
+};
