@@ -22,6 +22,8 @@ export interface NodeInfo {
   unschedulable: boolean;
   /** Row in the NodeTable; stable for the node's lifetime. */
   readonly row: number;
+  /** Insertion sequence number: sorting by it gives input (node) order. */
+  readonly seq: number;
   /** Node class: nodes with equal labels (minus per-node ones), taints and unschedulable flag. */
   classId: number;
   /** Pods on the node, bound and assumed. */
@@ -83,6 +85,7 @@ export class ClusterState {
   private readonly byName = new Map<string, NodeInfo>();
   private readonly freeRows: number[] = [];
   private nextRow = 0;
+  private nextSeq = 0;
   /** Pods bound or assumed to a node, by key. */
   private readonly placed = new Map<string, { pod: PodInfo; node: NodeInfo; assumed: boolean }>();
   readonly classes: NodeClass[] = [];
@@ -168,7 +171,7 @@ export class ClusterState {
     this.table.ensure(row + 1);
     this.table.clearRow(row);
     const info: NodeInfo = {
-      name, node, labels: {}, taints: [], unschedulable: false, row, classId: -1,
+      name, node, labels: {}, taints: [], unschedulable: false, row, seq: this.nextSeq++, classId: -1,
       pods: [], usedPorts: [], images: new Map(), generation: 0,
     };
     this.writeNode(info, node);

@@ -1,0 +1,78 @@
+/**
+ * Reading Kubernetes objects from files: JSON or YAML, a single object, a v1 List / NodeList /
+ * PodList (what `kubectl get ... -o json|yaml` prints), or multi-document YAML. Objects are
+ * validated once here, with errors naming the file, the item and the field.
+ */
+import { parseAllDocuments } from 'yaml';
+import { z } from 'zod';
+import { InputError, zodToInputError } from './errors.js';
+import { nodeSchema, podSchema, type Node, type Pod } from './k8s.js';
+
+/** A raw object with its location, for error messages. */
+export interface RawObject {
+  readonly obj: Record<string, unknown>;
+  /** e.g. `items[3]` or `document 2`. */
+  readonly where: string;
+}
+
+/** Parses JSON or YAML text into top-level documents. */
+export function parseDocuments(text: string, fileName: string): unknown[] {
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    try {
+      return [JSON.parse(text)];
+    } catch (e) {
+      throw new InputError(`${fileName}: invalid JSON: ${(e as Error).message}`);
+    }
+  }
+  const docs = parseAllDocuments(text);
+  const out: unknown[] = [];
+  for (const [i, d] of (Array.isArray(docs) ? docs : [docs]).entries()) {
+    if (d.errors.length > 0) throw new InputError(`${fileName}: invalid YAML in document ${i + 1}: ${d.errors[0]!.message}`);
+    const v = d.toJS({ maxAliasCount: 100 });
+    if (v !== null && v !== undefined) out.push(v);
+  }
+  return out;
+}
+
+/** Flattens Lists (any `*List` kind or `items` array) into objects with locations. */
+export function flattenObjects(docs: unknown[], fileName: string): RawObject[] {
+  const out: RawObject[] = [];
+  docs.forEach((doc, di) => {
+    const docWhere = docs.length > 1 ? `document ${di + 1}` : '';
+    const visit = (v: unknown, where: string) => {
+      if (Array.isArray(v)) {
+        v.forEach((item, i) => visit(item, `${where}[${i}]`));
+        return;
+      }
+      if (typeof v !== 'object' || v === null) {
+        throw new InputError(`${fileName}: ${where || 'document'}: expected a Kubernetes object, got ${v === null ? 'null' : typeof v}`);
+      }
+      const o = v as Record<string, unknown>;
+      const kind = typeof o.kind === 'string' ? o.kind : '';
+      if ((kind === 'List' || kind.endsWith('List')) && Array.isArray(o.items)) {
+        (o.items as unknown[]).forEach((item, i) => visit(item, `${where ? `${where}.` : ''}items[${i}]`));
+        return;
+      }
+      out.push({ obj: o, where });
+    };
+    visit(doc, docWhere);
+  });
+  return out;
+}
+
+/** Validates one raw object against a schema, naming file, location and field on failure. */
+export function decodeObject<T>(schema: z.ZodType<T>, raw: RawObject, fileName: string): T {
+  const r = schema.safeParse(raw.obj);
+  if (!r.success) {
+    const meta = raw.obj.metadata as { name?: unknown; namespace?: unknown } | undefined;
+    const name = typeof meta?.name === 'string' ? ` ${String(raw.obj.kind ?? 'object')} ${typeof meta.namespace === 'string' ? `${meta.namespace}/` : ''}${meta.name}` : '';
+    throw zodToInputError(r.error, `${fileName}${raw.where ? `: ${raw.where}` : ''}${name ? `:${name}` : ''}`, '');
+  }
+  return r.data;
+}
+
+/** Decodes a Node. */
+export const decodeNode = (raw: RawObject, fileName: string): Node => decodeObject(nodeSchema, raw, fileName);
+/** Decodes a Pod. */
+export const decodePod = (raw: RawObject, fileName: string): Pod => decodeObject(podSchema, raw, fileName);

@@ -1,0 +1,339 @@
+/**
+ * The scheduler: profiles, the seeded tie-breaker and one pod's scheduling cycle
+ * (kube's schedulePod / findNodesThatFitPod / prioritizeNodes / selectHost, K8S-FACTS.md §4, §7).
+ * The cycle itself never mutates cluster state; `assume` does, for callers that commit.
+ */
+import type { SchedulerConfig } from '../api/config.js';
+import type { ClusterState, NodeInfo } from '../model/cluster-state.js';
+import type { PodInfo } from '../model/pod-info.js';
+import type { Kernels } from '../kernel/kernels.js';
+import { DEFAULT_SEED } from '../model/limits.js';
+import { CycleState } from './cycle-state.js';
+import { fitErrorMessage, NO_NODES_AVAILABLE_MSG, type Diagnosis } from './fit-error.js';
+import type { Binder } from './interfaces.js';
+import { numFeasibleNodesToFind } from './node-selection.js';
+import { Prng } from './prng.js';
+import { Framework, type FilterTrace } from './runtime.js';
+import { Code, Status } from './status.js';
+
+/** What podfit knows about one node after a cycle (explain mode). */
+export interface NodeExplanation {
+  /** Filter plugins that ran on the node, in order, up to the first failure. */
+  readonly filter: FilterTrace;
+  /** Normalized, unweighted score per Score plugin (feasible nodes only). */
+  scores?: Map<string, number>;
+  /** Sum of weight x score (feasible nodes only). */
+  finalScore?: number;
+}
+
+/** Outcome of one scheduling cycle. */
+export interface ScheduleResult {
+  readonly pod: PodInfo;
+  readonly profile: string;
+  /** Chosen node, or null when the pod fits nowhere or the cycle failed. */
+  readonly selectedNode: string | null;
+  /** null on success; Unschedulable(+Unresolvable) for a FitError; Error otherwise. */
+  readonly status: Status | null;
+  /** kube's FitError text (or error text) when not scheduled. */
+  readonly message?: string;
+  /** Preemption outcome (PostFilter). */
+  readonly nominatedNode?: string | null;
+  readonly victims?: readonly PodInfo[];
+  /** Nodes found feasible, and nodes evaluated by filters. */
+  readonly feasibleNodes: number;
+  readonly evaluatedNodes: number;
+  /** Per-node explanation, in node order (explain mode only). */
+  readonly explanation?: Map<string, NodeExplanation>;
+  readonly diagnosis?: Diagnosis;
+}
+
+/** Options for building a Scheduler. */
+export interface SchedulerOptions {
+  readonly state: ClusterState;
+  readonly config: SchedulerConfig;
+  readonly kernels: Kernels;
+  readonly seed?: number;
+  readonly binder?: Binder;
+}
+
+/** Options for one cycle. */
+export interface CycleOptions {
+  /** Record per-node filter verdicts and scores (and score even a single feasible node). */
+  readonly explain?: boolean;
+}
+
+/** A binder that only updates the in-memory state (snapshot mode). */
+export class StateBinder implements Binder {
+  constructor(private readonly state: ClusterState) {}
+  async bind(pod: PodInfo, nodeName: string): Promise<void> {
+    this.state.addPod(pod, nodeName, false);
+  }
+}
+
+/** The scheduler over one ClusterState. */
+export class Scheduler {
+  readonly state: ClusterState;
+  readonly config: SchedulerConfig;
+  readonly frameworks = new Map<string, Framework>();
+  readonly prng: Prng;
+  readonly warnings: string[] = [];
+  /** kube's round-robin start index for sampled filtering. */
+  nextStartNodeIndex = 0;
+
+  constructor(opts: SchedulerOptions) {
+    this.state = opts.state;
+    this.config = opts.config;
+    this.prng = new Prng(opts.seed ?? DEFAULT_SEED);
+    const binder = opts.binder ?? new StateBinder(opts.state);
+    for (const w of opts.config.warnings) this.warnings.push(w);
+    for (const profile of opts.config.profiles) {
+      const fw = new Framework(profile, opts.state, opts.kernels, binder);
+      this.frameworks.set(profile.schedulerName, fw);
+      for (const w of fw.warnings) if (!this.warnings.includes(w)) this.warnings.push(w);
+    }
+  }
+
+  /** The framework for a pod's schedulerName, if podfit runs that profile. */
+  frameworkFor(pod: PodInfo): Framework | undefined {
+    return this.frameworks.get(pod.schedulerName);
+  }
+
+  /** First profile (the default one). */
+  get defaultFramework(): Framework {
+    return this.frameworks.values().next().value!;
+  }
+
+  /**
+   * One scheduling cycle: PreFilter, Filter, PostFilter on failure, PreScore, Score, selectHost.
+   * Does not change the cluster state. `fw` defaults to the pod's profile.
+   */
+  schedulePod(pod: PodInfo, opts: CycleOptions = {}, fw?: Framework, cs: CycleState = new CycleState()): ScheduleResult {
+    const framework = fw ?? this.frameworkFor(pod);
+    const profile = framework?.profileName ?? pod.schedulerName;
+    const base = { pod, profile, feasibleNodes: 0, evaluatedNodes: 0 };
+    if (!framework) {
+      const st = Status.error(`no profile for schedulerName "${pod.schedulerName}"`);
+      return { ...base, selectedNode: null, status: st, message: st.message() };
+    }
+    const allNodes = this.state.nodes;
+    const numAll = allNodes.length;
+    if (numAll === 0) {
+      const st = Status.unresolvable(NO_NODES_AVAILABLE_MSG);
+      return { ...base, selectedNode: null, status: st, message: NO_NODES_AVAILABLE_MSG };
+    }
+    const explain = opts.explain ?? false;
+    const explanation = explain ? new Map<string, NodeExplanation>() : undefined;
+
+    // PreFilter.
+    const pre = framework.runPreFilter(cs, pod, allNodes);
+    if (pre.status && pre.status.code !== Code.Success) {
+      if (!pre.status.isRejected()) {
+        return { ...base, selectedNode: null, status: pre.status, message: pre.status.message() };
+      }
+      const diagnosis: Diagnosis = {
+        nodeToStatus: new Map(),
+        absentStatus: pre.status,
+        absentCount: numAll,
+        preFilterMsg: pre.status.message(),
+        unschedulablePlugins: new Set(pre.status.plugin ? [pre.status.plugin] : []),
+      };
+      return this.fail(framework, cs, pod, base, diagnosis, numAll, explanation);
+    }
+
+    // Nominated-node fast path (kube: evaluateNominatedNode).
+    const nominated = pod.pod.status?.nominatedNodeName;
+    if (nominated && !explain) {
+      const node = this.state.getNode(nominated);
+      if (node && (!pre.nodeNames || pre.nodeNames.has(node.name)) && framework.runFilterPluginsOnNode(cs, pod, node) === null) {
+        this.prng.intn(1);
+        return { ...base, selectedNode: node.name, status: null, feasibleNodes: 1, evaluatedNodes: 1 };
+      }
+    }
+
+    // Candidate nodes: all, or the PreFilterResult restriction (absent nodes get an Unresolvable status).
+    let candidates: readonly NodeInfo[] = allNodes;
+    let absentStatus: Status | undefined;
+    if (pre.nodeNames) {
+      candidates = allNodes.filter((n) => pre.nodeNames!.has(n.name));
+      absentStatus = Status.unresolvable(`node(s) didn't satisfy plugin(s) [${pre.pluginsWithNodes.join(' ')}]`);
+    }
+
+    const failed = new Map<string, Status>();
+    const feasible: NodeInfo[] = [];
+    const trace = explain ? new Map<string, FilterTrace>() : undefined;
+    const numToFind = numFeasibleNodesToFind(candidates.length, framework.percentageOfNodesToScore ?? this.config.percentageOfNodesToScore);
+    let evaluated: number;
+    if (numToFind >= candidates.length) {
+      const st = framework.runFilters(cs, pod, candidates, feasible, failed, trace);
+      if (st) return { ...base, selectedNode: null, status: st, message: st.message() };
+      evaluated = candidates.length;
+    } else {
+      const r = this.sampledFilter(framework, cs, pod, candidates, numToFind, feasible, failed, trace);
+      if (r.status) return { ...base, selectedNode: null, status: r.status, message: r.status.message() };
+      evaluated = r.evaluated;
+      // Feasible nodes in node order (kube's order is the rotated one; selection below uses node order).
+      feasible.sort((a, b) => a.seq - b.seq);
+    }
+    if (explanation && trace) {
+      for (const n of allNodes) {
+        const t = trace.get(n.name);
+        if (t) explanation.set(n.name, { filter: t });
+      }
+    }
+
+    if (feasible.length === 0) {
+      const diagnosis: Diagnosis = {
+        nodeToStatus: failed,
+        absentStatus,
+        absentCount: absentStatus ? numAll - candidates.length : 0,
+        unschedulablePlugins: new Set([...failed.values()].map((s) => s.plugin!).filter(Boolean)),
+      };
+      return this.fail(framework, cs, pod, { ...base, evaluatedNodes: evaluated }, diagnosis, numAll, explanation);
+    }
+
+    const result = { ...base, feasibleNodes: feasible.length, evaluatedNodes: evaluated, explanation };
+    // One feasible node: kube picks it without scoring; the explanation still scores it.
+    if (feasible.length === 1 && !explain) {
+      this.prng.intn(1);
+      return { ...result, selectedNode: feasible[0]!.name, status: null };
+    }
+
+    const ps = framework.runPreScore(cs, pod, feasible);
+    if (ps) return { ...result, selectedNode: null, status: ps, message: ps.message() };
+    const totals = new Float64Array(feasible.length);
+    const perPlugin = explain ? new Map<string, Float64Array>() : undefined;
+    const ss = framework.runScore(cs, pod, feasible, totals, perPlugin);
+    if (ss) return { ...result, selectedNode: null, status: ss, message: ss.message() };
+    if (framework.score.length === 0) totals.fill(1);
+    if (explanation && perPlugin) {
+      feasible.forEach((n, i) => {
+        const e = explanation.get(n.name)!;
+        e.scores = new Map([...perPlugin].map(([name, arr]) => [name, arr[i]!]));
+        e.finalScore = totals[i]!;
+      });
+    }
+    const chosen = this.selectHost(feasible, totals);
+    return { ...result, selectedNode: chosen.name, status: null };
+  }
+
+  /**
+   * selectHost: uniformly random among the top-scored nodes, reproducibly: one PRNG draw k in
+   * [0, ties) per decision, choosing the k-th tied node in node order. `feasible` is in node order.
+   */
+  selectHost(feasible: readonly NodeInfo[], totals: Float64Array): NodeInfo {
+    let max = -Infinity;
+    let ties = 0;
+    for (let i = 0; i < feasible.length; i++) {
+      const v = totals[i]!;
+      if (v > max) {
+        max = v;
+        ties = 1;
+      } else if (v === max) ties++;
+    }
+    let k = this.prng.intn(ties);
+    for (let i = 0; i < feasible.length; i++) {
+      if (totals[i] === max) {
+        if (k === 0) return feasible[i]!;
+        k--;
+      }
+    }
+    return feasible[0]!;
+  }
+
+  /**
+   * kube's sampled filtering, made deterministic: nodes are visited from nextStartNodeIndex
+   * round-robin and filtering stops exactly when numToFind nodes are feasible.
+   */
+  private sampledFilter(
+    framework: Framework, cs: CycleState, pod: PodInfo, candidates: readonly NodeInfo[], numToFind: number,
+    feasible: NodeInfo[], failed: Map<string, Status>, trace?: Map<string, FilterTrace>,
+  ): { status: Status | null; evaluated: number } {
+    const n = candidates.length;
+    const start = this.nextStartNodeIndex % n;
+    let pos = 0;
+    while (pos < n && feasible.length < numToFind) {
+      const size = Math.min(n - pos, Math.max(64, 2 * (numToFind - feasible.length)));
+      const chunk: NodeInfo[] = new Array(size);
+      for (let i = 0; i < size; i++) chunk[i] = candidates[(start + pos + i) % n]!;
+      const chunkFeasible: NodeInfo[] = [];
+      const chunkFailed = new Map<string, Status>();
+      const st = framework.runFilters(cs, pod, chunk, chunkFeasible, chunkFailed, trace);
+      if (st) return { status: st, evaluated: pos };
+      const need = numToFind - feasible.length;
+      if (chunkFeasible.length >= need) {
+        // Cut right after the need-th feasible node; later nodes count as not evaluated.
+        const lastKept = chunkFeasible[need - 1]!;
+        const cut = chunk.indexOf(lastKept) + 1;
+        const kept = new Set(chunk.slice(0, cut));
+        for (const f of chunkFeasible.slice(0, need)) feasible.push(f);
+        for (const [name, s] of chunkFailed) if (kept.has(this.state.getNode(name)!)) failed.set(name, s);
+        if (trace) for (const c of chunk.slice(cut)) trace.delete(c.name);
+        pos += cut;
+        break;
+      }
+      for (const f of chunkFeasible) feasible.push(f);
+      for (const [name, s] of chunkFailed) failed.set(name, s);
+      pos += size;
+    }
+    this.nextStartNodeIndex = (start + pos) % n;
+    return { status: null, evaluated: pos };
+  }
+
+  /** FitError path: PostFilter (preemption), then kube's message. */
+  private fail(
+    framework: Framework, cs: CycleState, pod: PodInfo,
+    base: { pod: PodInfo; profile: string; feasibleNodes: number; evaluatedNodes: number },
+    diagnosis: Diagnosis, numAll: number, explanation?: Map<string, NodeExplanation>,
+  ): ScheduleResult {
+    const statuses = new Map(diagnosis.nodeToStatus);
+    if (diagnosis.absentStatus) {
+      for (const n of this.state.nodes) if (!statuses.has(n.name)) statuses.set(n.name, diagnosis.absentStatus);
+    }
+    const pf = framework.runPostFilter(cs, pod, statuses);
+    const postMsg = pf.status && pf.status.code !== Code.Success ? pf.status.message() : undefined;
+    const full: Diagnosis = { ...diagnosis, postFilterMsg: postMsg || undefined };
+    const message = fitErrorMessage(numAll, full);
+    const code = diagnosis.preFilterMsg && diagnosis.absentStatus?.code === Code.UnschedulableAndUnresolvable
+      ? Code.UnschedulableAndUnresolvable
+      : Code.Unschedulable;
+    return {
+      ...base,
+      selectedNode: null,
+      status: new Status(code, [message]),
+      message,
+      nominatedNode: pf.result?.nominatedNodeName ?? null,
+      victims: pf.result?.victims,
+      explanation,
+      diagnosis: full,
+    };
+  }
+
+  /**
+   * Reserve + assume: commits a decision to the state (kube's assume), then Permit. Returns the
+   * failing status (after undoing) or null.
+   */
+  assume(fw: Framework, cs: CycleState, pod: PodInfo, nodeName: string): Status | null {
+    const rs = fw.runReserve(cs, pod, nodeName);
+    if (rs) return rs;
+    this.state.addPod(pod, nodeName, true);
+    const { status } = fw.runPermit(cs, pod, nodeName);
+    if (status && status.code !== Code.Wait) {
+      fw.runUnreserve(cs, pod, nodeName);
+      this.state.removePod(pod.key);
+      return status;
+    }
+    return null;
+  }
+
+  /** Binding cycle; on failure unreserves and forgets the assumed pod. */
+  async bind(fw: Framework, cs: CycleState, pod: PodInfo, nodeName: string): Promise<Status | null> {
+    const st = await fw.runBindingCycle(cs, pod, nodeName);
+    if (st) {
+      fw.runUnreserve(cs, pod, nodeName);
+      this.state.removePod(pod.key);
+      return st;
+    }
+    this.state.confirm(pod.key);
+    return null;
+  }
+}
