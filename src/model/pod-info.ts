@@ -195,9 +195,10 @@ function hostPortsOf(pod: Pod): HostPort[] {
       }
     }
   };
+  // kube v1.32 counts regular containers only (NodePorts getContainerPorts and
+  // NodeInfo.updateUsedPorts); restartable init containers' ports are counted from v1.34
+  // (PR #132040, backported to a 1.33 patch), so sidecars are deliberately left out here.
   visit(pod.spec.containers);
-  // Sidecars keep their ports for the pod's lifetime (kube counts restartable init containers).
-  visit((pod.spec.initContainers ?? []).filter((c) => c.restartPolicy === 'Always'));
   return out;
 }
 
