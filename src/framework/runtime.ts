@@ -15,7 +15,7 @@ import { MAX_NODE_SCORE } from '../model/limits.js';
 import type {
   Binder, BindPlugin, ExtensionPoint, FilterPlugin, FrameworkHandle, FrameworkRunner, PermitPlugin,
   Plugin, PostBindPlugin, PostFilterPlugin, PostFilterResult, PreBindPlugin, PreEnqueuePlugin,
-  PreFilterPlugin, PreScorePlugin, QueueSortPlugin, ReservePlugin, ScorePlugin,
+  PluginDefinition, PreFilterPlugin, PreScorePlugin, QueueSortPlugin, ReservePlugin, ScorePlugin,
 } from './interfaces.js';
 
 /** Volume plugins podfit does not model (no PV/PVC/CSI objects in its inputs). */
@@ -72,6 +72,8 @@ export class Framework implements FrameworkRunner {
     readonly state: ClusterState,
     readonly kernels: Kernels,
     binder: Binder,
+    /** Out-of-tree plugins (kube's WithFrameworkOutOfTreeRegistry); looked up before the built-ins. */
+    outOfTree: readonly PluginDefinition<any>[] = [],
   ) {
     this.profileName = profile.schedulerName;
     this.percentageOfNodesToScore = profile.percentageOfNodesToScore;
@@ -79,7 +81,7 @@ export class Framework implements FrameworkRunner {
     const instances = new Map<string, Plugin | null>();
     const instance = (name: string): Plugin | null => {
       if (instances.has(name)) return instances.get(name)!;
-      const def = getPluginDefinition(name);
+      const def = outOfTree.find((d) => d.name === name) ?? getPluginDefinition(name);
       let p: Plugin | null = null;
       if (!def) throw new Error(`PODFIT_ERR_FRAMEWORK_UNKNOWN_PLUGIN: ${name}`);
       if (!def.implemented) {

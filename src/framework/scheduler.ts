@@ -10,7 +10,7 @@ import type { Kernels } from '../kernel/kernels.js';
 import { DEFAULT_SEED } from '../model/limits.js';
 import { CycleState } from './cycle-state.js';
 import { fitErrorMessage, NO_NODES_AVAILABLE_MSG, type Diagnosis } from './fit-error.js';
-import type { Binder } from './interfaces.js';
+import type { Binder, PluginDefinition } from './interfaces.js';
 import { numFeasibleNodesToFind } from './node-selection.js';
 import { Prng } from './prng.js';
 import { Framework, type FilterTrace } from './runtime.js';
@@ -54,6 +54,8 @@ export interface SchedulerOptions {
   readonly kernels: Kernels;
   readonly seed?: number;
   readonly binder?: Binder;
+  /** Out-of-tree plugins, usable by name in the config. */
+  readonly plugins?: readonly PluginDefinition<any>[];
 }
 
 /** Options for one cycle. */
@@ -87,7 +89,7 @@ export class Scheduler {
     const binder = opts.binder ?? new StateBinder(opts.state);
     for (const w of opts.config.warnings) this.warnings.push(w);
     for (const profile of opts.config.profiles) {
-      const fw = new Framework(profile, opts.state, opts.kernels, binder);
+      const fw = new Framework(profile, opts.state, opts.kernels, binder, opts.plugins);
       this.frameworks.set(profile.schedulerName, fw);
       for (const w of fw.warnings) if (!this.warnings.includes(w)) this.warnings.push(w);
     }

@@ -1,0 +1,23 @@
+/** CLI exit codes and the one place that turns errors into them. */
+import { InputError } from '../api/errors.js';
+
+/** Exit codes: 0 ok (whether or not a pod fits), 1 internal failure, 2 bad input. */
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_BAD_INPUT = 2;
+
+/** Error for bad flags (exit 2). */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** Prints an error to stderr and returns its exit code. */
+export function reportError(e: unknown, stderr: (s: string) => void): number {
+  if (e instanceof InputError || e instanceof UsageError) {
+    stderr(`error: ${e.message}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  const err = e as Error;
+  stderr(`error: ${err?.stack ?? String(e)}\n`);
+  return EXIT_FAILURE;
+}

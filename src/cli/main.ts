@@ -1,0 +1,51 @@
+/** The `podfit` command line. Only this folder wires the parts together; nothing imports cli/. */
+import { Command, CommanderError } from 'commander';
+import { createRequire } from 'node:module';
+import { EXIT_BAD_INPUT, EXIT_OK, reportError } from './errors.js';
+import { registerSchedule } from './commands/schedule.js';
+
+/** Where a command writes (replaceable in tests). */
+export interface CliIO {
+  stdout(s: string): void;
+  stderr(s: string): void;
+}
+
+const processIO: CliIO = {
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+};
+
+/** podfit's version, from package.json. */
+export function version(): string {
+  const require = createRequire(import.meta.url);
+  return (require('../../package.json') as { version: string }).version;
+}
+
+/** Builds the program. */
+export function buildProgram(io: CliIO): Command {
+  const program = new Command();
+  program
+    .name('podfit')
+    .description('Kubernetes scheduling and bin-packing engine: kube-scheduler semantics, WebAssembly speed')
+    .version(version())
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  registerSchedule(program, io);
+  return program;
+}
+
+/** Runs the CLI with node-style argv; resolves to the exit code. */
+export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv]);
+    return EXIT_OK;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT_OK;
+      return EXIT_BAD_INPUT;
+    }
+    return reportError(e, io.stderr);
+  }
+}

@@ -1,0 +1,32 @@
+/** Parsing and validating shared CLI flags (edges validate: a bad flag is exit 2 naming it). */
+import { UsageError } from './errors.js';
+import type { EngineName } from '../kernel/kernels.js';
+import { ENGINES } from '../kernel/engine.js';
+
+/** `--seed N`: a non-negative integer below 2^32. */
+export function parseSeed(v: string | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
+  if (!/^\d+$/.test(v) || Number(v) > 0xffffffff) throw new UsageError(`--seed: expected an integer in [0, 4294967295], got "${v}"`);
+  return Number(v);
+}
+
+/** `-o table|json` (and others a command allows). */
+export function parseOutput<T extends string>(v: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (v === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(v)) throw new UsageError(`-o/--output: expected one of ${allowed.join(', ')}, got "${v}"`);
+  return v as T;
+}
+
+/** `--engine js|wasm`. */
+export function parseEngine(v: string | undefined): EngineName {
+  const e = (v ?? ENGINES[ENGINES.length - 1]) as EngineName;
+  if (!ENGINES.includes(e)) throw new UsageError(`--engine: expected one of ${ENGINES.join(', ')}, got "${v}"`);
+  return e;
+}
+
+/** A positive integer flag. */
+export function parsePositiveInt(flag: string, v: string | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
+  if (!/^\d+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v))) throw new UsageError(`${flag}: expected a positive integer, got "${v}"`);
+  return Number(v);
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { computeNonZeroRequests, computePodRequests, makePodInfo } from '../../src/model/pod-info.js';
+import { makePod } from '../helpers/builders.js';
+
+const obj = (m: Map<string, number>) => Object.fromEntries(m);
+
+describe('pod request aggregation (K8S-FACTS §6.1)', () => {
+  it('sums regular containers', () => {
+    const p = makePod().req({ cpu: '100m', memory: '1Gi' }).req({ cpu: '200m', memory: '1Gi' }).build();
+    expect(obj(computePodRequests(p))).toEqual({ cpu: 300, memory: 2 * 2 ** 30 });
+  });
+  it('takes the max of init containers and the regular sum', () => {
+    const p = makePod().req({ cpu: '1', memory: '1Gi' }).initReq({ cpu: '2', memory: '512Mi' }).initReq({ cpu: '500m', memory: '3Gi' }).build();
+    expect(obj(computePodRequests(p))).toEqual({ cpu: 2000, memory: 3 * 2 ** 30 });
+  });
+  it('adds sidecars to the steady state and to later init containers', () => {
+    // sidecar 1 cpu, then init 2 cpu (usage 1+2=3), regular 1 cpu (steady 1+1=2) -> max(2, 3) = 3
+    const p = makePod().req({ cpu: '1' }).initReq({ cpu: '1' }, true).initReq({ cpu: '2' }).build();
+    expect(obj(computePodRequests(p))).toEqual({ cpu: 3000 });
+  });
+  it('an init container before the sidecar does not see it', () => {
+    // init 2 cpu (usage 2), sidecar 1 (usage 1), regular 2 -> steady 3 -> 3
+    const p = makePod().req({ cpu: '2' }).initReq({ cpu: '2' }).initReq({ cpu: '1' }, true).build();
+    expect(obj(computePodRequests(p))).toEqual({ cpu: 3000 });
+  });
+  it('adds overhead', () => {
+    const p = makePod().req({ cpu: '1', memory: '1Gi' }).overhead({ cpu: '250m', memory: '120Mi' }).build();
+    expect(obj(computePodRequests(p))).toEqual({ cpu: 1250, memory: 2 ** 30 + 120 * 2 ** 20 });
+  });
+  it('sums exact values before rounding up (two 0.0001 cpu = 1m, not 2m)', () => {
+    const p = makePod().req({ cpu: '0.0001' }).req({ cpu: '0.0001' }).build();
+    expect(obj(computePodRequests(p))).toEqual({ cpu: 1 });
+  });
+  it('limits fill missing requests (API-server defaulting)', () => {
+    const p = makePod().reqLim({ cpu: '1' }, { cpu: '2', memory: '1Gi', 'nvidia.com/gpu': '1' }).build();
+    expect(obj(computePodRequests(p))).toEqual({ cpu: 1000, memory: 2 ** 30, 'nvidia.com/gpu': 1 });
+  });
+  it('keeps extended resources and hugepages, drops untracked names', () => {
+    const p = makePod().req({ 'example.com/foo': 3, 'hugepages-2Mi': '4Mi', foo: '1' }).build();
+    expect(obj(computePodRequests(p))).toEqual({ 'example.com/foo': 3, 'hugepages-2Mi': 4 * 2 ** 20 });
+  });
+  it('non-zero defaults only for missing keys, per container', () => {
+    const p = makePod().req({}).req({ cpu: '0', memory: '0' }).req({ cpu: '1' }).build();
+    // c0: 100m + 200Mi; c1: explicit zeros kept; c2: 1 cpu + 200Mi
+    expect(computeNonZeroRequests(p)).toEqual({ cpuMilli: 1100, memoryBytes: 400 * 2 ** 20 });
+  });
+  it('non-zero defaults apply to init containers too', () => {
+    const p = makePod().req({ cpu: '50m', memory: '10Mi' }).initReq({}).build();
+    expect(computeNonZeroRequests(p)).toEqual({ cpuMilli: 100, memoryBytes: 200 * 2 ** 20 });
+  });
+  it('names the field on a bad quantity', () => {
+    const p = makePod('bad').req({ cpu: '1x' }).build();
+    expect(() => makePodInfo(p)).toThrow(/pod default\/bad: invalid quantity "1x" at spec.containers\[0\].resources.requests.cpu/);
+  });
+});
