@@ -1,12 +1,109 @@
 /**
  * The numeric kernels behind the resource plugins, one interface for both engines:
- * `js` (typed-array loops, the readable reference) and `wasm` (AssemblyScript, SIMD).
- * Kernels take the NodeTable plus row lists and write results into caller-owned arrays;
- * they never allocate per call.
+ * `js` (typed-array loops, the readable reference, src/kernel/js-kernels.ts) and `wasm`
+ * (AssemblyScript, SIMD). Kernels take the NodeTable region plus row lists and write results
+ * into caller-owned arrays; they never allocate per call.
+ *
+ * Contract for every method (it is what the WASM engine implements 1:1):
+ * - only numbers and typed arrays cross it: no objects, strings or closures;
+ * - `region` is NodeTable.region (for the wasm engine a view over its linear memory, passed on
+ *   as a byte offset) and `capacity` is NodeTable.capacity; column c of row r lives at
+ *   `region[c * capacity + r]` with the column layout documented in src/model/node-table.ts
+ *   (2*s allocatable, 2*s+1 requested, 2*S / 2*S+1 nonZeroRequested cpu / memory);
+ * - every number in the table and in the request arrays is an integer (cpu in milli, the rest
+ *   in base units), exact up to 2^53; kernels reproduce kube's int64 arithmetic exactly in that
+ *   range (they do not emulate Go's overflow past 2^63);
+ * - each method is called once per scheduling cycle and plugin, never once per node.
  */
 export type EngineName = 'js' | 'wasm';
 
-/** Numeric kernels of one engine. Methods are added by the resource plugins' work. */
+/** A slot value meaning "no column": a resource no node ever declared, or one excluded for this pod. */
+export const SLOT_ABSENT = -1;
+
+/** Bit 0 of a fit mask: `requested(pods) + 1 > allocatable(pods)` ("Too many pods"). */
+export const FIT_TOO_MANY_PODS = 1;
+
+/**
+ * Uint32 words per row in a fit mask for `requestCount` requests: bit 0 is the pod-count check,
+ * bit j+1 request j. One word for up to 31 requests (every realistic pod); more spill into
+ * further words (word `(j+1) >>> 5`, bit `(j+1) & 31`).
+ */
+export function fitMaskWords(requestCount: number): number {
+  return (requestCount + 32) >>> 5;
+}
+
+/**
+ * Resource scoring strategies (numbers, so they cross into WASM). The first three are
+ * NodeResourcesFit's scoringStrategy.type (K8S-FACTS.md §5.2), the last is
+ * NodeResourcesBalancedAllocation (§5.3).
+ */
+export const STRATEGY_LEAST_ALLOCATED = 0;
+export const STRATEGY_MOST_ALLOCATED = 1;
+export const STRATEGY_REQUESTED_TO_CAPACITY_RATIO = 2;
+export const STRATEGY_BALANCED_ALLOCATION = 3;
+
+/** Numeric kernels of one engine. */
 export interface Kernels {
   readonly engine: EngineName;
+
+  /**
+   * fit_batch: NodeResourcesFit's Filter over `rowCount` rows (K8S-FACTS.md §6.1).
+   *
+   * For row i = rows[i] writes `fitMaskWords(requestCount)` words at `out[i * words ...]`:
+   * bit 0 (FIT_TOO_MANY_PODS) when `requested(PODS_SLOT) + 1 > allocatable(PODS_SLOT)` (always
+   * checked); bit j+1 when request j does not fit: `amount > allocatable - requested` of slot
+   * `slots[j]` (exactly-equal fits; an amount <= 0 never fails, as in kube). A slot of
+   * SLOT_ABSENT means the resource has no column (no node declares it): allocatable 0 on every
+   * row, so any positive amount fails. All-zero words = the pod fits.
+   *
+   * `slots`/`amounts` are parallel arrays of length >= requestCount in kube's check order
+   * (cpu, memory, ephemeral-storage, then scalar resources). `out.length` must be at least
+   * `rowCount * fitMaskWords(requestCount)`. Called once per Filter call.
+   */
+  fitBatch(
+    region: Float64Array,
+    capacity: number,
+    rows: Int32Array,
+    rowCount: number,
+    slots: Int32Array,
+    amounts: Float64Array,
+    requestCount: number,
+    out: Uint32Array,
+  ): void;
+
+  /**
+   * score_resources: resource-allocation scores over `rowCount` rows into `out[0..rowCount)`,
+   * each an integer in [0, 100] (K8S-FACTS.md §5.1-5.3).
+   *
+   * Per configured resource j: slot `slots[j]` (SLOT_ABSENT = excluded: the caller uses it for
+   * scalar resources the pod requests 0 of, for resources kube does not score such as `pods`,
+   * and for names no node declares), weight `weights[j]`, the pod's request `podRequests[j]`.
+   * On each row `allocatable_j` is the slot's allocatable; a resource with allocatable 0 is
+   * excluded from the row's weight sum. `requested_j` is the row's requested + pod request,
+   * where for the cpu and memory slots the row's nonZeroRequested columns are used instead
+   * when `useNonZero` is 1 (Fit scoring; the caller then passes the pod's non-zero requests).
+   * `slotCount` is NodeTable.slotCount (locates the nonZeroRequested columns).
+   *
+   * `strategy` is one of the STRATEGY_* constants. For RequestedToCapacityRatio the shape is
+   * `shapeUtilization[k]`, `shapeScore[k]` for k < shapeCount, utilization strictly increasing
+   * in [0, 100] and scores already scaled to [0, 100]; other strategies ignore it (pass count 0).
+   * Balanced allocation ignores weights (kube requires them to be 1). Called once per Score call.
+   */
+  resourceScoreBatch(
+    region: Float64Array,
+    capacity: number,
+    slotCount: number,
+    rows: Int32Array,
+    rowCount: number,
+    strategy: number,
+    slots: Int32Array,
+    weights: Float64Array,
+    podRequests: Float64Array,
+    resourceCount: number,
+    useNonZero: number,
+    shapeUtilization: Float64Array,
+    shapeScore: Float64Array,
+    shapeCount: number,
+    out: Float64Array,
+  ): void;
 }

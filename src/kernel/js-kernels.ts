@@ -1,0 +1,278 @@
+/**
+ * The `js` engine: plain typed-array loops over the NodeTable region. It is also the reference
+ * the WASM engine is parity-tested against, so the formulas are small pure functions over
+ * primitives that reproduce kube-scheduler v1.32's integer arithmetic exactly
+ * (K8S-FACTS.md §5.1-5.3, §6.1, gotcha 6 in §10):
+ * - Go int64 `/` truncates toward zero: Math.trunc, never Math.floor or `|0`;
+ * - products such as `(alloc - req) * 100` can pass 2^53 (ephemeral-storage beyond ~90 TB),
+ *   where a double product is no longer exact: `mulDivTrunc` switches to an exact path there;
+ * - RequestedToCapacityRatio rounds with Go's math.Round (half away from zero): `goRound`,
+ *   not JS Math.round (which rounds -2.5 to -2);
+ * - BalancedAllocation truncates a float64 (`int64((1 - std) * 100)`).
+ */
+import {
+  FIT_TOO_MANY_PODS,
+  fitMaskWords,
+  STRATEGY_BALANCED_ALLOCATION,
+  STRATEGY_LEAST_ALLOCATED,
+  STRATEGY_MOST_ALLOCATED,
+  STRATEGY_REQUESTED_TO_CAPACITY_RATIO,
+  type Kernels,
+} from './kernels.js';
+import { CPU_SLOT, MEMORY_SLOT, PODS_SLOT } from '../model/node-table.js';
+import { MAX_NODE_SCORE } from '../model/limits.js';
+
+/** kube's maxUtilization in requested_to_capacity_ratio.go. */
+const MAX_UTILIZATION = 100;
+
+/** 2^26: limb size for the exact product comparison (limb products stay far below 2^53). */
+const LIMB = 67108864;
+
+/**
+ * Sign of `m*x - q*a` computed exactly, for integer-valued doubles 0 <= x, a < 2^72 and
+ * integers 0 <= m, q <= 128. Each operand is split into 26-bit limbs so every partial product
+ * is an exact double; this is the slow path of mulDivTrunc.
+ */
+export function compareProducts(m: number, x: number, q: number, a: number): number {
+  const xh = Math.floor(x / LIMB);
+  const xl = x - xh * LIMB;
+  const ah = Math.floor(a / LIMB);
+  const al = a - ah * LIMB;
+  const hi = m * xh - q * ah;
+  const lo = m * xl - q * al;
+  if (hi === 0) return Math.sign(lo);
+  // |lo| < 128 * 2^26, so a high limb of magnitude >= 128 decides the sign alone.
+  if (hi >= 128 || hi <= -128) return Math.sign(hi);
+  return Math.sign(hi * LIMB + lo);
+}
+
+/**
+ * Go's `x * m / a` on int64 (truncating), exact for integers |x * m| <= 2^53 and, beyond that,
+ * for 0 <= x <= a (every use here: the result is then in [0, m]) with m <= 100.
+ * Fast path: when |x*m| <= 2^53 both operands are exact and the correctly rounded quotient
+ * never crosses an integer boundary, so truncating it is exact.
+ */
+export function mulDivTrunc(x: number, m: number, a: number): number {
+  const p = x * m;
+  if (p <= Number.MAX_SAFE_INTEGER && p >= -Number.MAX_SAFE_INTEGER) return Math.trunc(p / a);
+  let q = Math.trunc((x / a) * m);
+  if (q > m) q = m;
+  if (q < 0) q = 0;
+  while (q < m && compareProducts(m, x, q + 1, a) >= 0) q++;
+  while (q > 0 && compareProducts(m, x, q, a) < 0) q--;
+  return q;
+}
+
+/** Go's math.Round: half away from zero (x - trunc(x) is exact for every double). */
+export function goRound(x: number): number {
+  const t = Math.trunc(x);
+  const frac = x - t;
+  if (frac >= 0.5) return t + 1;
+  if (frac <= -0.5) return t - 1;
+  return t;
+}
+
+/** LeastAllocated per resource (least_allocated.go): `(alloc - req) * 100 / alloc`, 0 when over. */
+export function leastRequestedScore(requested: number, allocatable: number): number {
+  if (allocatable === 0) return 0;
+  if (requested > allocatable) return 0;
+  return mulDivTrunc(allocatable - requested, MAX_NODE_SCORE, allocatable);
+}
+
+/** MostAllocated per resource (most_allocated.go): `min(req, alloc) * 100 / alloc`. */
+export function mostRequestedScore(requested: number, allocatable: number): number {
+  if (allocatable === 0) return 0;
+  const used = requested > allocatable ? allocatable : requested;
+  return mulDivTrunc(used, MAX_NODE_SCORE, allocatable);
+}
+
+/** RequestedToCapacityRatio utilization: 100 when over capacity (or none), else `req * 100 / alloc`. */
+export function rtcrUtilization(requested: number, allocatable: number): number {
+  if (allocatable === 0 || requested > allocatable) return MAX_UTILIZATION;
+  return mulDivTrunc(requested, MAX_UTILIZATION, allocatable);
+}
+
+/**
+ * kube's helper.BuildBrokenLinearFunction evaluated at p: the first point's score at or below
+ * it, integer (truncating) interpolation between points, the last score beyond the last point.
+ */
+export function brokenLinear(
+  p: number,
+  utilization: Float64Array,
+  score: Float64Array,
+  count: number,
+): number {
+  for (let k = 0; k < count; k++) {
+    const u = utilization[k]!;
+    if (p <= u) {
+      if (k === 0) return score[0]!;
+      const u0 = utilization[k - 1]!;
+      const s0 = score[k - 1]!;
+      return s0 + Math.trunc(((score[k]! - s0) * (p - u0)) / (u - u0));
+    }
+  }
+  return count > 0 ? score[count - 1]! : 0;
+}
+
+/** BalancedAllocation's fraction: `min(req / alloc, 1)` in float64. */
+export function balancedFraction(requested: number, allocatable: number): number {
+  const f = requested / allocatable;
+  return f > 1 ? 1 : f;
+}
+
+/** BalancedAllocation's final step: `int64((1 - std) * MaxNodeScore)`. */
+export function balancedScoreFromStd(std: number): number {
+  return Math.trunc((1 - std) * MAX_NODE_SCORE);
+}
+
+/** Requested amount of resource j on row r, with the pod's request added. */
+function requestedOf(
+  region: Float64Array,
+  capacity: number,
+  nonZeroCpuOff: number,
+  nonZeroMemOff: number,
+  slot: number,
+  r: number,
+  podRequest: number,
+  useNonZero: number,
+): number {
+  if (useNonZero !== 0) {
+    if (slot === CPU_SLOT) return region[nonZeroCpuOff + r]! + podRequest;
+    if (slot === MEMORY_SLOT) return region[nonZeroMemOff + r]! + podRequest;
+  }
+  return region[(2 * slot + 1) * capacity + r]! + podRequest;
+}
+
+function fitBatch(
+  region: Float64Array,
+  capacity: number,
+  rows: Int32Array,
+  rowCount: number,
+  slots: Int32Array,
+  amounts: Float64Array,
+  requestCount: number,
+  out: Uint32Array,
+): void {
+  const words = fitMaskWords(requestCount);
+  const podsAllocOff = 2 * PODS_SLOT * capacity;
+  const podsReqOff = podsAllocOff + capacity;
+  // Column-major: one pass per check keeps each pass on two columns (what SIMD does too).
+  for (let i = 0; i < rowCount; i++) {
+    const r = rows[i]!;
+    const base = i * words;
+    out[base] = region[podsReqOff + r]! + 1 > region[podsAllocOff + r]! ? FIT_TOO_MANY_PODS : 0;
+    for (let w = 1; w < words; w++) out[base + w] = 0;
+  }
+  for (let j = 0; j < requestCount; j++) {
+    const amount = amounts[j]!;
+    if (!(amount > 0)) continue;
+    const slot = slots[j]!;
+    const bit = j + 1;
+    const word = bit >>> 5;
+    const mask = 1 << (bit & 31);
+    if (slot < 0) {
+      // No node declares this resource: allocatable is 0 everywhere, the request never fits.
+      for (let i = 0; i < rowCount; i++) out[i * words + word]! |= mask;
+      continue;
+    }
+    const allocOff = 2 * slot * capacity;
+    const reqOff = allocOff + capacity;
+    for (let i = 0; i < rowCount; i++) {
+      const r = rows[i]!;
+      if (amount > region[allocOff + r]! - region[reqOff + r]!) out[i * words + word]! |= mask;
+    }
+  }
+}
+
+function resourceScoreBatch(
+  region: Float64Array,
+  capacity: number,
+  slotCount: number,
+  rows: Int32Array,
+  rowCount: number,
+  strategy: number,
+  slots: Int32Array,
+  weights: Float64Array,
+  podRequests: Float64Array,
+  resourceCount: number,
+  useNonZero: number,
+  shapeUtilization: Float64Array,
+  shapeScore: Float64Array,
+  shapeCount: number,
+  out: Float64Array,
+): void {
+  const nzCpuOff = 2 * slotCount * capacity;
+  const nzMemOff = nzCpuOff + capacity;
+  for (let i = 0; i < rowCount; i++) {
+    const r = rows[i]!;
+    if (strategy === STRATEGY_BALANCED_ALLOCATION) {
+      // balanced_allocation.go: fractions over resources with allocatable != 0, then the
+      // std of those fractions (|f1 - f2| / 2 for two, population std for more, 0 otherwise).
+      let n = 0;
+      let total = 0;
+      let f0 = 0;
+      let f1 = 0;
+      for (let j = 0; j < resourceCount; j++) {
+        const slot = slots[j]!;
+        if (slot < 0) continue;
+        const alloc = region[2 * slot * capacity + r]!;
+        if (alloc === 0) continue;
+        const f = balancedFraction(requestedOf(region, capacity, nzCpuOff, nzMemOff, slot, r, podRequests[j]!, useNonZero), alloc);
+        if (n === 0) f0 = f;
+        else if (n === 1) f1 = f;
+        total += f;
+        n++;
+      }
+      let std = 0;
+      if (n === 2) {
+        std = Math.abs((f0 - f1) / 2);
+      } else if (n > 2) {
+        const mean = total / n;
+        let sum = 0;
+        for (let j = 0; j < resourceCount; j++) {
+          const slot = slots[j]!;
+          if (slot < 0) continue;
+          const alloc = region[2 * slot * capacity + r]!;
+          if (alloc === 0) continue;
+          const f = balancedFraction(requestedOf(region, capacity, nzCpuOff, nzMemOff, slot, r, podRequests[j]!, useNonZero), alloc);
+          sum += (f - mean) * (f - mean);
+        }
+        std = Math.sqrt(sum / n);
+      }
+      out[i] = balancedScoreFromStd(std);
+      continue;
+    }
+    let nodeScore = 0;
+    let weightSum = 0;
+    for (let j = 0; j < resourceCount; j++) {
+      const slot = slots[j]!;
+      if (slot < 0) continue;
+      const alloc = region[2 * slot * capacity + r]!;
+      if (alloc === 0) continue;
+      const req = requestedOf(region, capacity, nzCpuOff, nzMemOff, slot, r, podRequests[j]!, useNonZero);
+      const w = weights[j]!;
+      if (strategy === STRATEGY_LEAST_ALLOCATED) {
+        nodeScore += leastRequestedScore(req, alloc) * w;
+        weightSum += w;
+      } else if (strategy === STRATEGY_MOST_ALLOCATED) {
+        nodeScore += mostRequestedScore(req, alloc) * w;
+        weightSum += w;
+      } else if (strategy === STRATEGY_REQUESTED_TO_CAPACITY_RATIO) {
+        // RequestedToCapacityRatio: only resources whose shape score is > 0 count at all.
+        const s = brokenLinear(rtcrUtilization(req, alloc), shapeUtilization, shapeScore, shapeCount);
+        if (s > 0) {
+          nodeScore += s * w;
+          weightSum += w;
+        }
+      }
+    }
+    if (weightSum === 0) out[i] = 0;
+    else if (strategy === STRATEGY_REQUESTED_TO_CAPACITY_RATIO) out[i] = goRound(nodeScore / weightSum);
+    else out[i] = Math.trunc(nodeScore / weightSum);
+  }
+}
+
+/** Builds the `js` engine. */
+export function createJsKernels(): Kernels {
+  return { engine: 'js', fitBatch, resourceScoreBatch };
+}
