@@ -1,15 +1,28 @@
 /**
- * DefaultBinder: placeholder definition. Accepted in configuration; not implemented yet, so the framework
- * warns and leaves it out of results.
+ * DefaultBinder (kube `defaultbinder`, Bind): binds the pod through the profile's Binder (an
+ * in-memory snapshot or a Binding object via the API). A failure becomes an Error status carrying
+ * the cause, as kube's `framework.AsStatus(err)`.
  */
-import type { PluginDefinition } from '../../framework/interfaces.js';
+import type { BindPlugin, FrameworkHandle, PluginDefinition } from '../../framework/interfaces.js';
+import { Status } from '../../framework/status.js';
+
+/** kube's plugin name. */
+export const NAME = 'DefaultBinder';
 
 /** Registry entry for DefaultBinder. */
 export const definition: PluginDefinition = {
-  name: 'DefaultBinder',
+  name: NAME,
   points: ['bind'],
-  implemented: false,
-  factory: () => {
-    throw new Error('PODFIT_ERR_PLUGIN_NOT_IMPLEMENTED: DefaultBinder');
-  },
+  implemented: true,
+  factory: (_args: unknown, handle: FrameworkHandle): BindPlugin => ({
+    name: NAME,
+    async bind(_cs, pod, nodeName) {
+      try {
+        await handle.binder.bind(pod, nodeName);
+        return null;
+      } catch (e) {
+        return Status.error(e instanceof Error ? e : new Error(String(e)));
+      }
+    },
+  }),
 };

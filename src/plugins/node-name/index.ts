@@ -1,15 +1,29 @@
 /**
- * NodeName: placeholder definition. Accepted in configuration; not implemented yet, so the framework
- * warns and leaves it out of results.
+ * NodeName (kube `nodename`, Filter): a pod that names a node in `spec.nodeName` fits only that
+ * node. v1.32 has no NodeName PreFilter (a PreFilterResult variant was proposed and not merged).
  */
-import type { PluginDefinition } from '../../framework/interfaces.js';
+import type { FilterPlugin, PluginDefinition } from '../../framework/interfaces.js';
+import { Status } from '../../framework/status.js';
+
+/** kube's plugin name. */
+export const NAME = 'NodeName';
+
+/** kube's ErrReason. */
+export const ERR_REASON = "node(s) didn't match the requested node name";
+
+const REJECTED = Status.unresolvable(ERR_REASON);
 
 /** Registry entry for NodeName. */
 export const definition: PluginDefinition = {
-  name: 'NodeName',
+  name: NAME,
   points: ['filter'],
-  implemented: false,
-  factory: () => {
-    throw new Error('PODFIT_ERR_PLUGIN_NOT_IMPLEMENTED: NodeName');
-  },
+  implemented: true,
+  factory: (): FilterPlugin => ({
+    name: NAME,
+    filter(_cs, pod, nodes, out) {
+      const want = pod.nodeName;
+      if (want === undefined) return;
+      for (let i = 0; i < nodes.length; i++) if (nodes[i]!.name !== want) out[i] = REJECTED;
+    },
+  }),
 };

@@ -1,15 +1,33 @@
 /**
- * NodeUnschedulable: placeholder definition. Accepted in configuration; not implemented yet, so the framework
- * warns and leaves it out of results.
+ * NodeUnschedulable (kube `nodeunschedulable`, Filter): cordoned nodes (`spec.unschedulable`)
+ * reject pods unless the pod tolerates the `node.kubernetes.io/unschedulable:NoSchedule` taint.
+ * The toleration check depends only on the pod, so it runs once per cycle; each node then costs
+ * one flag read (cheaper than a class lookup).
  */
-import type { PluginDefinition } from '../../framework/interfaces.js';
+import type { Taint } from '../../api/k8s.js';
+import type { FilterPlugin, PluginDefinition } from '../../framework/interfaces.js';
+import { Status } from '../../framework/status.js';
+import { TAINT_NODE_UNSCHEDULABLE, tolerationsTolerateTaint } from '../shared/taints.js';
+
+/** kube's plugin name. */
+export const NAME = 'NodeUnschedulable';
+
+/** kube's ErrReasonUnschedulable. */
+export const ERR_REASON_UNSCHEDULABLE = 'node(s) were unschedulable';
+
+const REJECTED = Status.unresolvable(ERR_REASON_UNSCHEDULABLE);
+const UNSCHEDULABLE_TAINT: Taint = { key: TAINT_NODE_UNSCHEDULABLE, effect: 'NoSchedule' };
 
 /** Registry entry for NodeUnschedulable. */
 export const definition: PluginDefinition = {
-  name: 'NodeUnschedulable',
+  name: NAME,
   points: ['filter'],
-  implemented: false,
-  factory: () => {
-    throw new Error('PODFIT_ERR_PLUGIN_NOT_IMPLEMENTED: NodeUnschedulable');
-  },
+  implemented: true,
+  factory: (): FilterPlugin => ({
+    name: NAME,
+    filter(_cs, pod, nodes, out) {
+      if (tolerationsTolerateTaint(pod.tolerations, UNSCHEDULABLE_TAINT)) return;
+      for (let i = 0; i < nodes.length; i++) if (nodes[i]!.unschedulable) out[i] = REJECTED;
+    },
+  }),
 };
