@@ -68,7 +68,9 @@ export interface CycleOptions {
 export class StateBinder implements Binder {
   constructor(private readonly state: ClusterState) {}
   async bind(pod: PodInfo, nodeName: string): Promise<void> {
-    this.state.addPod(pod, nodeName, false);
+    const placed = this.state.placementOf(pod.key);
+    if (placed && placed.node.name === nodeName) this.state.confirm(pod.key);
+    else this.state.addPod(pod, nodeName, false);
   }
 }
 

@@ -53,7 +53,8 @@ export function explainToTable(r: ScheduleResult, state: ClusterState): string {
   }
   const scorePlugins: string[] = [];
   for (const e of Object.values(j.nodes)) for (const p of Object.keys(e.score ?? {})) if (!scorePlugins.includes(p)) scorePlugins.push(p);
-  const header = ['NODE', 'FILTER', ...scorePlugins, 'FINAL'];
+  // Long filter reasons go last so the score columns stay aligned.
+  const header = ['NODE', ...scorePlugins, 'FINAL', 'FILTER'];
   const rows: string[][] = [];
   for (const [name, e] of Object.entries(j.nodes)) {
     const failed = Object.entries(e.filter).find(([, v]) => v !== 'passed');
@@ -61,12 +62,12 @@ export function explainToTable(r: ScheduleResult, state: ClusterState): string {
     const mark = name === j.selectedNode ? '*' : ' ';
     rows.push([
       `${mark}${name}`,
-      verdict,
       ...scorePlugins.map((p) => (e.score && p in e.score ? String(e.score[p]) : '-')),
       e.finalScore === undefined ? '-' : String(e.finalScore),
+      verdict,
     ]);
   }
-  const widths = header.map((h, i) => Math.min(60, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
+  const widths = header.map((h, i) => Math.max(h.length + (i === 0 ? 1 : 0), ...rows.map((r) => r[i]!.length)));
   lines.push('');
   lines.push(header.map((h, i) => pad(i === 0 ? ` ${h}` : h, widths[i]!)).join('  ').trimEnd());
   for (const row of rows) lines.push(row.map((c, i) => pad(c, widths[i]!)).join('  ').trimEnd());

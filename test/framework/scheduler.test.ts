@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ResolvedProfile, SchedulerConfig } from '../../src/api/config.js';
-import { EXTENSION_POINTS, type ExtensionPoint, type PluginDefinition } from '../../src/framework/interfaces.js';
+import { EXTENSION_POINTS, type ExtensionPoint, type FilterPlugin, type PluginDefinition, type PreFilterPlugin, type ScorePlugin } from '../../src/framework/interfaces.js';
 import { Scheduler } from '../../src/framework/scheduler.js';
 import { Code, Status } from '../../src/framework/status.js';
 import { ClusterState } from '../../src/model/cluster-state.js';
 import { makePodInfo } from '../../src/model/pod-info.js';
 import { makeNode, makePod } from '../helpers/builders.js';
+import { createJsKernels } from '../../src/kernel/js-kernels.js';
 
 function profile(points: Partial<Record<ExtensionPoint, Array<[string, number?]>>>, pct?: number): ResolvedProfile {
   const plugins = Object.fromEntries(EXTENSION_POINTS.map((p) => [p, (points[p] ?? []).map(([name, weight]) => ({ name, weight: weight ?? 0 }))])) as ResolvedProfile['plugins'];
@@ -24,17 +25,17 @@ const idx = (name: string) => Number(name.slice(1));
 /** Test plugins: behaviour driven by node index. */
 const rejectOdd: PluginDefinition = {
   name: 'RejectOdd', points: ['filter'], implemented: true,
-  factory: () => ({ name: 'RejectOdd', filter(_cs, _pod, nodes, out) { nodes.forEach((n, i) => { if (idx(n.name) % 2 === 1) out[i] = ODD; }); } }),
+  factory: (): FilterPlugin => ({ name: 'RejectOdd', filter(_cs, _pod, nodes, out) { nodes.forEach((n, i) => { if (idx(n.name) % 2 === 1) out[i] = ODD; }); } }),
 };
 const ODD = Status.unschedulable('node is odd');
 const rejectThree: PluginDefinition = {
   name: 'RejectThree', points: ['filter'], implemented: true,
-  factory: () => ({ name: 'RejectThree', filter(_cs, _pod, nodes, out) { nodes.forEach((n, i) => { if (idx(n.name) % 3 === 0) out[i] = THREE; }); } }),
+  factory: (): FilterPlugin => ({ name: 'RejectThree', filter(_cs, _pod, nodes, out) { nodes.forEach((n, i) => { if (idx(n.name) % 3 === 0) out[i] = THREE; }); } }),
 };
 const THREE = Status.unresolvable('divisible by three', 'second reason');
 const scoreIdx: PluginDefinition = {
   name: 'ScoreIdx', points: ['score'], implemented: true,
-  factory: () => ({
+  factory: (): ScorePlugin => ({
     name: 'ScoreIdx',
     score(_cs, _pod, nodes, out) { nodes.forEach((n, i) => { out[i] = idx(n.name); }); return null; },
     normalizeScore(_cs, _pod, nodes, s) { let m = 0; for (let i = 0; i < nodes.length; i++) m = Math.max(m, s[i]!); for (let i = 0; i < nodes.length; i++) s[i] = m ? Math.trunc((100 * s[i]!) / m) : 0; return null; },
@@ -42,15 +43,15 @@ const scoreIdx: PluginDefinition = {
 };
 const scoreFlat: PluginDefinition = {
   name: 'ScoreFlat', points: ['score'], implemented: true,
-  factory: () => ({ name: 'ScoreFlat', score(_cs, _pod, nodes, out) { out.fill(7, 0, nodes.length); return null; } }),
+  factory: (): ScorePlugin => ({ name: 'ScoreFlat', score(_cs, _pod, nodes, out) { out.fill(7, 0, nodes.length); return null; } }),
 };
 const scoreBad: PluginDefinition = {
   name: 'ScoreBad', points: ['score'], implemented: true,
-  factory: () => ({ name: 'ScoreBad', score(_cs, _pod, nodes, out) { out.fill(101, 0, nodes.length); return null; } }),
+  factory: (): ScorePlugin => ({ name: 'ScoreBad', score(_cs, _pod, nodes, out) { out.fill(101, 0, nodes.length); return null; } }),
 };
 const preFilterOnly: PluginDefinition = {
   name: 'OnlyFirstTwo', points: ['preFilter', 'filter'], implemented: true,
-  factory: () => ({
+  factory: (): PreFilterPlugin & FilterPlugin => ({
     name: 'OnlyFirstTwo',
     preFilter: () => ({ status: null, result: { nodeNames: new Set(['n0', 'n1']) } }),
     filter() {},
@@ -58,18 +59,18 @@ const preFilterOnly: PluginDefinition = {
 };
 const preFilterNone: PluginDefinition = {
   name: 'OnlyN5', points: ['preFilter'], implemented: true,
-  factory: () => ({ name: 'OnlyN5', preFilter: () => ({ status: null, result: { nodeNames: new Set(['n5']) } }) }),
+  factory: (): PreFilterPlugin => ({ name: 'OnlyN5', preFilter: () => ({ status: null, result: { nodeNames: new Set(['n5']) } }) }),
 };
 const preFilterSkip: PluginDefinition = {
   name: 'SkipMe', points: ['preFilter', 'filter'], implemented: true,
-  factory: () => ({
+  factory: (): PreFilterPlugin & FilterPlugin => ({
     name: 'SkipMe',
     preFilter: () => ({ status: Status.skip() }),
     filter(_cs, _pod, nodes, out) { out.fill(Status.unschedulable('should not run'), 0, nodes.length); },
   }),
 };
 const PLUGINS = [rejectOdd, rejectThree, scoreIdx, scoreFlat, scoreBad, preFilterOnly, preFilterNone, preFilterSkip];
-const kernels = { engine: 'js' as const };
+const kernels = createJsKernels();
 const pod = () => makePodInfo(makePod('p').req({ cpu: '1' }).build());
 
 describe('Scheduler cycle semantics', () => {

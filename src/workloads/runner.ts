@@ -1,0 +1,113 @@
+/**
+ * Runs a benchmark workload through the real Scheduler: every measured pod goes through a full
+ * scheduling cycle, assume (Reserve + state update + Permit) and the binding cycle, in queue
+ * order, and every decision is folded into a placement checksum.
+ */
+import { performance } from 'node:perf_hooks';
+import type { SchedulerConfig } from '../api/config.js';
+import { Scheduler } from '../framework/scheduler.js';
+import type { Kernels } from '../kernel/kernels.js';
+import { ClusterState } from '../model/cluster-state.js';
+import type { TableMemory } from '../model/node-table.js';
+import { makePodInfo, type PodInfo } from '../model/pod-info.js';
+import { PlacementChecksum } from './checksum.js';
+import { defaultPerfNode, defaultPerfPod } from './scheduling-basic.js';
+
+/** Workloads `podfit bench` knows. */
+export const WORKLOADS = ['SchedulingBasic'] as const;
+export type WorkloadName = (typeof WORKLOADS)[number];
+
+/** What to run. */
+export interface BenchSpec {
+  readonly workload: WorkloadName;
+  readonly nodes: number;
+  /** Pods placed before measuring (scheduler_perf's initPods). */
+  readonly initPods: number;
+  /** Measured pods. */
+  readonly pods: number;
+  readonly seed: number;
+  readonly config: SchedulerConfig;
+  readonly kernels: Kernels;
+  readonly memory?: TableMemory;
+}
+
+/** What `podfit bench -o json` prints. */
+export interface BenchResult {
+  workload: WorkloadName;
+  engine: string;
+  nodes: number;
+  initPods: number;
+  pods: number;
+  scheduled: number;
+  unschedulable: number;
+  durationMs: number;
+  throughput: { average: number };
+  latencyUs: { p50: number; p90: number; p99: number; max: number };
+  placementChecksum: string;
+}
+
+function percentile(sorted: Float64Array, q: number): number {
+  if (sorted.length === 0) return 0;
+  const i = Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1);
+  return sorted[Math.max(0, i)]!;
+}
+
+/** Builds the cluster and pods of a workload. */
+export function buildWorkload(spec: Pick<BenchSpec, 'workload' | 'nodes' | 'initPods' | 'pods' | 'memory'>): { state: ClusterState; init: PodInfo[]; measured: PodInfo[] } {
+  const state = new ClusterState(spec.memory);
+  for (let i = 0; i < spec.nodes; i++) state.addNode(defaultPerfNode(i));
+  const init = Array.from({ length: spec.initPods }, (_, i) => makePodInfo(defaultPerfPod(i, 'init-pod')));
+  const measured = Array.from({ length: spec.pods }, (_, i) => makePodInfo(defaultPerfPod(i, 'pod')));
+  return { state, init, measured };
+}
+
+/** Schedules one pod end to end; returns the chosen node or null. */
+export async function scheduleAndBind(scheduler: Scheduler, pod: PodInfo): Promise<string | null> {
+  const fw = scheduler.frameworkFor(pod);
+  if (!fw) return null;
+  const cs = fw.newCycleState();
+  const r = scheduler.schedulePod(pod, {}, fw, cs);
+  if (!r.selectedNode) return null;
+  if (scheduler.assume(fw, cs, pod, r.selectedNode)) return null;
+  if (await scheduler.bind(fw, cs, pod, r.selectedNode)) return null;
+  return r.selectedNode;
+}
+
+/** Runs a workload and measures it. */
+export async function runBench(spec: BenchSpec): Promise<BenchResult> {
+  const { state, init, measured } = buildWorkload(spec);
+  const scheduler = new Scheduler({ state, config: spec.config, kernels: spec.kernels, seed: spec.seed });
+  const checksum = new PlacementChecksum();
+  for (const p of init) checksum.add(p.key, await scheduleAndBind(scheduler, p));
+  const lat = new Float64Array(measured.length);
+  let scheduled = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < measured.length; i++) {
+    const p = measured[i]!;
+    const s = performance.now();
+    const node = await scheduleAndBind(scheduler, p);
+    lat[i] = (performance.now() - s) * 1000;
+    if (node) scheduled++;
+    checksum.add(p.key, node);
+  }
+  const durationMs = performance.now() - t0;
+  lat.sort();
+  return {
+    workload: spec.workload,
+    engine: spec.kernels.engine,
+    nodes: spec.nodes,
+    initPods: spec.initPods,
+    pods: measured.length,
+    scheduled,
+    unschedulable: measured.length - scheduled,
+    durationMs: Math.round(durationMs * 1000) / 1000,
+    throughput: { average: Math.round((measured.length / (durationMs / 1000)) * 10) / 10 },
+    latencyUs: {
+      p50: Math.round(percentile(lat, 0.5) * 10) / 10,
+      p90: Math.round(percentile(lat, 0.9) * 10) / 10,
+      p99: Math.round(percentile(lat, 0.99) * 10) / 10,
+      max: Math.round(percentile(lat, 1) * 10) / 10,
+    },
+    placementChecksum: checksum.digest(),
+  };
+}
