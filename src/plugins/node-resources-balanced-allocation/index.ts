@@ -1,15 +1,58 @@
 /**
- * NodeResourcesBalancedAllocation: placeholder definition. Accepted in configuration; not implemented yet, so the framework
- * warns and leaves it out of results.
+ * NodeResourcesBalancedAllocation (kube `noderesources/balanced_allocation.go`), v1.32
+ * semantics (K8S-FACTS.md §5.3): favours nodes whose utilisation fractions of the configured
+ * resources (default cpu, memory) are close to each other, `trunc((1 - std) * 100)`, using real
+ * requests (no non-zero defaults). Scores are already 0..100: no NormalizeScore.
+ *
+ * Best-effort pods: v1.33 (PR #130260, merged Feb 2025, after v1.32 was released) makes PreScore
+ * return Skip when every configured request is 0. v1.32's PreScore has no such check, so here a
+ * best-effort pod is scored like any other pod.
  */
-import type { PluginDefinition } from '../../framework/interfaces.js';
+import type { FrameworkHandle, PluginDefinition, PreScorePlugin, ScorePlugin } from '../../framework/interfaces.js';
+import type { CycleState } from '../../framework/cycle-state.js';
+import { STRATEGY_BALANCED_ALLOCATION } from '../../kernel/kernels.js';
+import { ResourceAllocationScorer, type ResourceScoreState } from '../shared/resource-allocation.js';
+import { argsSchema, type NodeResourcesBalancedAllocationArgs } from './args.js';
+
+/** kube's plugin name. */
+export const NAME = 'NodeResourcesBalancedAllocation';
+
+/** CycleState key of the PreScore state (kube: "PreScore" + Name). */
+export const PRE_SCORE_STATE_KEY = `PreScore${NAME}`;
+
+/** The plugin instance's extension points. */
+export type NodeResourcesBalancedAllocationPlugin = PreScorePlugin & ScorePlugin;
+
+/** Builds the plugin from already-defaulted args (argsSchema output). */
+export function newNodeResourcesBalancedAllocation(
+  args: NodeResourcesBalancedAllocationArgs,
+  handle: FrameworkHandle,
+): NodeResourcesBalancedAllocationPlugin {
+  const { state, kernels } = handle;
+  const scorer = new ResourceAllocationScorer({
+    resources: args.resources,
+    strategy: STRATEGY_BALANCED_ALLOCATION,
+    useRequested: true,
+  });
+  return {
+    name: NAME,
+    preScore(cs: CycleState, pod) {
+      cs.write(PRE_SCORE_STATE_KEY, scorer.stateFor(pod, state.table));
+      return null;
+    },
+    score(cs, pod, nodes, out) {
+      // kube falls back to computing the requests when PreScore did not run.
+      const s = cs.read<ResourceScoreState>(PRE_SCORE_STATE_KEY) ?? scorer.stateFor(pod, state.table);
+      return scorer.score(kernels, state.table, nodes, s, out);
+    },
+  };
+}
 
 /** Registry entry for NodeResourcesBalancedAllocation. */
-export const definition: PluginDefinition = {
-  name: 'NodeResourcesBalancedAllocation',
+export const definition: PluginDefinition<NodeResourcesBalancedAllocationArgs> = {
+  name: NAME,
   points: ['preScore', 'score'],
-  implemented: false,
-  factory: () => {
-    throw new Error('PODFIT_ERR_PLUGIN_NOT_IMPLEMENTED: NodeResourcesBalancedAllocation');
-  },
+  argsSchema,
+  implemented: true,
+  factory: newNodeResourcesBalancedAllocation,
 };

@@ -1,15 +1,116 @@
 /**
- * NodeResourcesFit: placeholder definition. Accepted in configuration; not implemented yet, so the framework
- * warns and leaves it out of results.
+ * NodeResourcesFit (kube `noderesources/fit.go`), kube-scheduler v1.32 semantics:
+ * - PreFilter computes the pod's request vector once (K8S-FACTS.md §6.1; sidecars are counted
+ *   by PodInfo's aggregation, SidecarContainers being on in 1.32, so the "feature is disabled"
+ *   rejection never happens);
+ * - Filter runs the fit kernel once over all candidate nodes and maps each distinct mask to a
+ *   prebuilt Unschedulable status ("Too many pods", "Insufficient <resource>");
+ * - PreScore/Score rank nodes with the configured scoringStrategy (LeastAllocated,
+ *   MostAllocated, RequestedToCapacityRatio; §5.1-5.2) using non-zero requests for cpu/memory.
+ *   Scores are already 0..100: no NormalizeScore.
+ * NodeTable columns are read only through the kernels.
  */
-import type { PluginDefinition } from '../../framework/interfaces.js';
+import type {
+  FilterPlugin,
+  FrameworkHandle,
+  PluginDefinition,
+  PreFilterPlugin,
+  PreScorePlugin,
+  ScorePlugin,
+} from '../../framework/interfaces.js';
+import type { CycleState } from '../../framework/cycle-state.js';
+import { Status } from '../../framework/status.js';
+import {
+  STRATEGY_LEAST_ALLOCATED,
+  STRATEGY_MOST_ALLOCATED,
+  STRATEGY_REQUESTED_TO_CAPACITY_RATIO,
+} from '../../kernel/kernels.js';
+import { MaskScratch, RowScratch } from '../shared/resource-rows.js';
+import { ResourceAllocationScorer, type ResourceScoreState } from '../shared/resource-allocation.js';
+import { argsSchema, type NodeResourcesFitArgs, type ScoringStrategyType } from './args.js';
+import { buildFitRequest, type FitRequest, type IgnoredResources } from './fit-request.js';
+
+/** kube's plugin name. */
+export const NAME = 'NodeResourcesFit';
+
+/** CycleState key of the PreFilter state (kube: "PreFilter" + Name). */
+export const PRE_FILTER_STATE_KEY = `PreFilter${NAME}`;
+
+/** CycleState key of the PreScore state (kube: "PreScore" + Name). */
+export const PRE_SCORE_STATE_KEY = `PreScore${NAME}`;
+
+/** Kernel strategy number of each scoringStrategy.type. */
+const STRATEGY_OF: Record<ScoringStrategyType, number> = {
+  LeastAllocated: STRATEGY_LEAST_ALLOCATED,
+  MostAllocated: STRATEGY_MOST_ALLOCATED,
+  RequestedToCapacityRatio: STRATEGY_REQUESTED_TO_CAPACITY_RATIO,
+};
+
+/** The plugin instance's extension points. */
+export type NodeResourcesFitPlugin = PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin;
+
+/** kube's Filter error when PreFilter did not run (framework.ErrNotFound's text). */
+const MISSING_PRE_FILTER = `error reading "${PRE_FILTER_STATE_KEY}" from cycleState: not found`;
+
+/** Builds the plugin from already-defaulted args (argsSchema output). */
+export function newNodeResourcesFit(args: NodeResourcesFitArgs, handle: FrameworkHandle): NodeResourcesFitPlugin {
+  const { state, kernels } = handle;
+  const ignored: IgnoredResources = {
+    names: new Set(args.ignoredResources),
+    groups: new Set(args.ignoredResourceGroups),
+  };
+  const strategy = args.scoringStrategy;
+  const strategyNumber = STRATEGY_OF[strategy.type];
+  if (strategyNumber === undefined) {
+    throw new Error(`PODFIT_ERR_PLUGIN_ARGS: NodeResourcesFit: scoring strategy ${String(strategy.type)} is not supported`);
+  }
+  const scorer = new ResourceAllocationScorer({
+    resources: strategy.resources,
+    strategy: strategyNumber,
+    useRequested: false,
+    shape: strategy.requestedToCapacityRatio?.shape ?? [],
+  });
+  const rows = new RowScratch();
+  const masks = new MaskScratch();
+
+  return {
+    name: NAME,
+    preFilter(cs: CycleState, pod) {
+      cs.write(PRE_FILTER_STATE_KEY, buildFitRequest(pod, state.table, ignored));
+      return { status: null };
+    },
+    filter(cs, _pod, nodes, out) {
+      const req = cs.read<FitRequest>(PRE_FILTER_STATE_KEY);
+      if (!req) {
+        const err = Status.error(MISSING_PRE_FILTER);
+        for (let i = 0; i < nodes.length; i++) out[i] = err;
+        return;
+      }
+      const n = nodes.length;
+      if (n === 0) return;
+      const table = state.table;
+      const rowList = rows.gather(nodes);
+      const maskList = masks.take(n * req.words);
+      kernels.fitBatch(table.region, table.capacity, rowList, n, req.slots, req.amounts, req.count, maskList);
+      for (let i = 0; i < n; i++) out[i] = req.statusAt(maskList, i);
+    },
+    preScore(cs: CycleState, pod) {
+      cs.write(PRE_SCORE_STATE_KEY, scorer.stateFor(pod, state.table));
+      return null;
+    },
+    score(cs, pod, nodes, out) {
+      // kube falls back to computing the requests when PreScore did not run.
+      const s = cs.read<ResourceScoreState>(PRE_SCORE_STATE_KEY) ?? scorer.stateFor(pod, state.table);
+      return scorer.score(kernels, state.table, nodes, s, out);
+    },
+  };
+}
 
 /** Registry entry for NodeResourcesFit. */
-export const definition: PluginDefinition = {
-  name: 'NodeResourcesFit',
+export const definition: PluginDefinition<NodeResourcesFitArgs> = {
+  name: NAME,
   points: ['preFilter', 'filter', 'preScore', 'score'],
-  implemented: false,
-  factory: () => {
-    throw new Error('PODFIT_ERR_PLUGIN_NOT_IMPLEMENTED: NodeResourcesFit');
-  },
+  argsSchema,
+  implemented: true,
+  factory: newNodeResourcesFit,
 };

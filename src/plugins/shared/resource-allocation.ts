@@ -1,0 +1,136 @@
+/**
+ * kube's resourceAllocationScorer (noderesources/resource_allocation.go), shared by
+ * NodeResourcesFit scoring and NodeResourcesBalancedAllocation: the pod's request per configured
+ * resource, the exclusion rules, and one kernel call per Score (K8S-FACTS.md §5.1).
+ *
+ * Exclusion rules (kube's calculateResourceAllocatableRequest + score()): a resource whose node
+ * allocatable is 0 is left out of the weight sum (done per row by the kernel); so is a scalar
+ * resource (extended, hugepages-*, kubernetes.io/-prefixed, attachable-volumes-*) the pod
+ * requests 0 of, and any name kube does not score at all (`pods`, or a non-scalar name that is
+ * not cpu/memory/ephemeral-storage): those are per pod, so they are decided here once and handed
+ * to the kernel as SLOT_ABSENT.
+ */
+import type { Kernels } from '../../kernel/kernels.js';
+import { SLOT_ABSENT } from '../../kernel/kernels.js';
+import type { NodeInfo } from '../../model/cluster-state.js';
+import type { NodeTable } from '../../model/node-table.js';
+import type { PodInfo } from '../../model/pod-info.js';
+import { CPU, isScalarResourceName, MEMORY, PODS } from '../../model/resources.js';
+import { MAX_CUSTOM_PRIORITY_SCORE, MAX_NODE_SCORE } from '../../model/limits.js';
+import { Status } from '../../framework/status.js';
+import { RowScratch } from './resource-rows.js';
+
+/** A configured resource and its weight (kube ResourceSpec). */
+export interface ScoredResource {
+  readonly name: string;
+  readonly weight: number;
+}
+
+/** A RequestedToCapacityRatio shape point as configured (score 0..10). */
+export interface ShapePoint {
+  readonly utilization: number;
+  readonly score: number;
+}
+
+/** PreScore state: the pod's request and the slot scored, per configured resource (kube's podRequests). */
+export interface ResourceScoreState {
+  readonly podRequests: Float64Array;
+  readonly slots: Int32Array;
+}
+
+/** What a scorer is built from. */
+export interface ResourceScorerOptions {
+  readonly resources: readonly ScoredResource[];
+  /** One of the kernel STRATEGY_* constants. */
+  readonly strategy: number;
+  /**
+   * kube's useRequested: true (BalancedAllocation) scores real requests; false (Fit) scores
+   * cpu/memory with the non-zero defaults on both the pod and the node side.
+   */
+  readonly useRequested: boolean;
+  /** RequestedToCapacityRatio shape, scores 0..10 as configured. */
+  readonly shape?: readonly ShapePoint[];
+}
+
+/** One configured scorer: constant per plugin instance, one kernel call per Score. */
+export class ResourceAllocationScorer {
+  private readonly names: readonly string[];
+  private readonly scalar: readonly boolean[];
+  private readonly weights: Float64Array;
+  private readonly strategy: number;
+  private readonly useRequested: boolean;
+  private readonly shapeUtilization: Float64Array;
+  private readonly shapeScore: Float64Array;
+  private readonly rows = new RowScratch();
+
+  constructor(opts: ResourceScorerOptions) {
+    this.names = opts.resources.map((r) => r.name);
+    this.scalar = this.names.map((n) => isScalarResourceName(n));
+    this.weights = Float64Array.from(opts.resources.map((r) => r.weight));
+    this.strategy = opts.strategy;
+    this.useRequested = opts.useRequested;
+    const shape = opts.shape ?? [];
+    this.shapeUtilization = Float64Array.from(shape.map((p) => p.utilization));
+    // kube scales shape scores from 0..MaxCustomPriorityScore to 0..MaxNodeScore (int64 `*`, `/`).
+    const scale = Math.trunc(MAX_NODE_SCORE / MAX_CUSTOM_PRIORITY_SCORE);
+    this.shapeScore = Float64Array.from(shape.map((p) => p.score * scale));
+  }
+
+  /** Number of configured resources. */
+  get resourceCount(): number {
+    return this.names.length;
+  }
+
+  /**
+   * kube's calculatePodResourceRequestList: per configured resource the pod's aggregated request
+   * (cpu milli); with !useRequested, cpu and memory are the non-zero requests.
+   */
+  podRequests(pod: PodInfo): Float64Array {
+    const out = new Float64Array(this.names.length);
+    for (let j = 0; j < this.names.length; j++) {
+      const name = this.names[j]!;
+      if (!this.useRequested && name === CPU) out[j] = pod.nonZeroCpuMilli;
+      else if (!this.useRequested && name === MEMORY) out[j] = pod.nonZeroMemoryBytes;
+      else out[j] = pod.requests.get(name) ?? 0;
+    }
+    return out;
+  }
+
+  /** The PreScore state for a pod: requests plus the slot (or SLOT_ABSENT) each resource is scored on. */
+  stateFor(pod: PodInfo, table: NodeTable): ResourceScoreState {
+    const podRequests = this.podRequests(pod);
+    const slots = new Int32Array(this.names.length);
+    for (let j = 0; j < this.names.length; j++) {
+      const name = this.names[j]!;
+      const slot = table.slots.slotOf(name);
+      const excluded =
+        (this.scalar[j]! && podRequests[j] === 0) || name === PODS || slot < 0 || slot >= table.slotCount;
+      slots[j] = excluded ? SLOT_ABSENT : slot;
+    }
+    return { podRequests, slots };
+  }
+
+  /** Scores `nodes` into `out` with one kernel call. Error when no resources are configured (kube). */
+  score(kernels: Kernels, table: NodeTable, nodes: readonly NodeInfo[], state: ResourceScoreState, out: Float64Array): Status | null {
+    if (this.names.length === 0) return Status.error('resources not found');
+    const rows = this.rows.gather(nodes);
+    kernels.resourceScoreBatch(
+      table.region,
+      table.capacity,
+      table.slotCount,
+      rows,
+      nodes.length,
+      this.strategy,
+      state.slots,
+      this.weights,
+      state.podRequests,
+      this.names.length,
+      this.useRequested ? 0 : 1,
+      this.shapeUtilization,
+      this.shapeScore,
+      this.shapeUtilization.length,
+      out,
+    );
+    return null;
+  }
+}
