@@ -247,7 +247,7 @@ describe('NodeResourcesFit PreFilter/Filter plumbing', () => {
     const req: Res = {};
     names.forEach((n, i) => (req[n] = i === 0 || i === 31 || i === 34 ? '2' : '1'));
     const [status] = runFilter(plugin, resourcePod(req).build(), nodes);
-    expect(status?.reasons).toEqual([names[0], names[31], names[34]].map(insufficient));
+    expect(status?.reasons).toEqual([names[0]!, names[31]!, names[34]!].map(insufficient));
   });
 
   it('ignoredResources / ignoredResourceGroups apply to extended resources only', () => {
