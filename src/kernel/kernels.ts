@@ -32,14 +32,17 @@ export function fitMaskWords(requestCount: number): number {
   return (requestCount + 32) >>> 5;
 }
 
-/**
- * Resource scoring strategies (numbers, so they cross into WASM). The first three are
- * NodeResourcesFit's scoringStrategy.type (K8S-FACTS.md §5.2), the last is
- * NodeResourcesBalancedAllocation (§5.3).
- */
+// Resource scoring strategies are numbers so they cross into WASM (the AssemblyScript side
+// mirrors these values). The first three are NodeResourcesFit's scoringStrategy.type
+// (K8S-FACTS.md §5.2), the last is NodeResourcesBalancedAllocation (§5.3).
+
+/** Strategy: Fit LeastAllocated, `sum((alloc - req) * 100 / alloc * w) / sum(w)`. */
 export const STRATEGY_LEAST_ALLOCATED = 0;
+/** Strategy: Fit MostAllocated, `sum(min(req, alloc) * 100 / alloc * w) / sum(w)`. */
 export const STRATEGY_MOST_ALLOCATED = 1;
+/** Strategy: Fit RequestedToCapacityRatio, broken-linear shape of utilization, math.Round average. */
 export const STRATEGY_REQUESTED_TO_CAPACITY_RATIO = 2;
+/** Strategy: BalancedAllocation, `trunc((1 - std(fractions)) * 100)`. */
 export const STRATEGY_BALANCED_ALLOCATION = 3;
 
 /** Numeric kernels of one engine. */
@@ -57,7 +60,8 @@ export interface Kernels {
    * row, so any positive amount fails. All-zero words = the pod fits.
    *
    * `slots`/`amounts` are parallel arrays of length >= requestCount in kube's check order
-   * (cpu, memory, ephemeral-storage, then scalar resources). `out.length` must be at least
+   * (cpu, memory, ephemeral-storage, then scalar resources; kube walks scalars in Go map order,
+   * which is random, so callers sort them by name). `out.length` must be at least
    * `rowCount * fitMaskWords(requestCount)`. Called once per Filter call.
    */
   fitBatch(
