@@ -400,9 +400,12 @@ function decode(doc: unknown): RawSchedulerConfiguration {
   return r.data;
 }
 
-/** Parses YAML (YAML 1.1 like kube's sigs.k8s.io/yaml, duplicate keys rejected) or JSON text. */
+/**
+ * Parses the text: JSON for `.json` files (strict), otherwise YAML 1.1 like kube's
+ * sigs.k8s.io/yaml (JSON is YAML too), with duplicate keys rejected as kube's strict decoder does.
+ */
 function parseText(text: string, fileName: string): unknown {
-  if (text.trimStart().startsWith('{')) {
+  if (fileName.toLowerCase().endsWith('.json')) {
     try {
       return JSON.parse(text) as unknown;
     } catch (err) {

@@ -19,9 +19,9 @@ const weights = (p: ResolvedProfile): Array<[string, number]> => p.plugins.score
 const first = (c: SchedulerConfig): ResolvedProfile => c.profiles[0]!;
 
 /** The error message thrown for a config body (fails the test if nothing is thrown). */
-function errorOf(body: string, text = HEAD + body): InputError {
+function errorOf(body: string, text = HEAD + body, fileName = 'config.yaml'): InputError {
   try {
-    parseSchedulerConfig(text, 'config.yaml');
+    parseSchedulerConfig(text, fileName);
   } catch (err) {
     expect(err).toBeInstanceOf(InputError);
     return err as InputError;
@@ -462,9 +462,15 @@ describe('validation errors name the file and the field path', () => {
     ['empty file', '', 'config.yaml: expected a KubeSchedulerConfiguration object'],
     ['YAML syntax', 'apiVersion: [\n', 'config.yaml: invalid YAML:'],
     ['duplicate YAML key', 'apiVersion: a\napiVersion: b\n', 'config.yaml: invalid YAML: Map keys must be unique'],
-    ['JSON syntax', '{"apiVersion": }', 'config.yaml: invalid JSON:'],
   ])('%s', (_name, text, message) => {
     expect(errorOf('', text).message).toContain(message);
+  });
+
+  it('parses .json files as strict JSON', () => {
+    expect(errorOf('', '{"apiVersion": }', 'config.json').message).toMatch(/^config\.json: invalid JSON: /);
+    const tabs = '{\n\t"apiVersion": "kubescheduler.config.k8s.io/v1",\n\t"kind": "KubeSchedulerConfiguration",\n\t"parallelism": 4\n}\n';
+    expect(parseSchedulerConfig(tabs, 'config.json').parallelism).toBe(4);
+    expect(parseSchedulerConfig(tabs, 'config.yaml').parallelism).toBe(4);
   });
 });
 
