@@ -59,9 +59,9 @@ const KUBE_EXPANDED_DEFAULT: Record<ExtensionPoint, Array<[string, number]>> = {
   postBind: [],
 };
 
-// Registry `points` that differ from kube's interface assertions (owned by the plugins'
-// engineers). Expansion follows the registry; the test tolerates exactly these gaps and no more.
-const KNOWN_REGISTRY_GAPS = new Set(['preFilter/NodeVolumeLimits', 'preScore/VolumeBinding', 'score/VolumeBinding']);
+// Registry `points` that differ from kube's interface assertions. Expansion follows the
+// registry; the test tolerates exactly these gaps (none today) and no more.
+const KNOWN_REGISTRY_GAPS = new Set<string>();
 
 describe('default configuration', () => {
   const cfg = defaultSchedulerConfig();

@@ -7,7 +7,7 @@ import type { PluginDefinition } from '../../framework/interfaces.js';
 /** Registry entry for NodeVolumeLimits. */
 export const definition: PluginDefinition = {
   name: 'NodeVolumeLimits',
-  points: ['filter'],
+  points: ['preFilter', 'filter'],
   implemented: false,
   factory: () => {
     throw new Error('PODFIT_ERR_PLUGIN_NOT_IMPLEMENTED: NodeVolumeLimits');

@@ -7,7 +7,7 @@ import type { PluginDefinition } from '../../framework/interfaces.js';
 /** Registry entry for VolumeBinding. */
 export const definition: PluginDefinition = {
   name: 'VolumeBinding',
-  points: ['preFilter', 'filter', 'reserve', 'preBind'],
+  points: ['preFilter', 'filter', 'reserve', 'preBind', 'preScore', 'score'],
   implemented: false,
   factory: () => {
     throw new Error('PODFIT_ERR_PLUGIN_NOT_IMPLEMENTED: VolumeBinding');
