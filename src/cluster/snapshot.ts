@@ -8,6 +8,7 @@ import { InputError } from '../api/errors.js';
 import type { Node, Pod } from '../api/k8s.js';
 import { decodeNode, decodePod, flattenObjects, parseDocuments, type RawObject } from '../api/objects.js';
 import { ClusterState } from '../model/cluster-state.js';
+import { decodeClusterObjects, type ClusterObjects } from '../model/cluster-objects.js';
 import type { TableMemory } from '../model/node-table.js';
 import { makePodInfo, type PodInfo } from '../model/pod-info.js';
 
@@ -69,6 +70,8 @@ export interface LoadedCluster {
   readonly pending: PodInfo[];
   readonly snapshot: ClusterSnapshot;
   readonly warnings: string[];
+  /** Namespaces, Services, workloads, PDBs and PriorityClasses of the snapshot. */
+  readonly objects: ClusterObjects;
 }
 
 /** Whether a pod no longer holds resources (kube ignores terminal pods). */
@@ -89,6 +92,8 @@ export function buildClusterState(snap: ClusterSnapshot, fileName: string, memor
       throw e;
     }
   };
+  const objects = decodeClusterObjects(snap.others, fileName);
+  warnings.push(...objects.warnings);
   for (const n of snap.nodes) wrap(`node ${n.metadata.name}`, () => state.addNode(n));
   const pending: PodInfo[] = [];
   const seen = new Set<string>();
@@ -97,6 +102,8 @@ export function buildClusterState(snap: ClusterSnapshot, fileName: string, memor
     const info = wrap(`pod ${p.metadata.namespace ?? 'default'}/${p.metadata.name}`, () => makePodInfo(p));
     if (seen.has(info.key)) throw new InputError(`${fileName}: duplicate pod ${info.key}`, 'metadata.name');
     seen.add(info.key);
+    const w = objects.admitPod(info);
+    if (w) warnings.push(`${fileName}: ${w}`);
     if (info.nodeName) {
       if (!state.getNode(info.nodeName)) {
         warnings.push(`${fileName}: pod ${info.key} is bound to unknown node ${info.nodeName}; ignored`);
@@ -107,7 +114,7 @@ export function buildClusterState(snap: ClusterSnapshot, fileName: string, memor
       pending.push(info);
     }
   }
-  return { state, pending, snapshot: snap, warnings };
+  return { state, pending, snapshot: snap, warnings, objects };
 }
 
 /** Reads exactly one Pod from a file (a Pod object, or a List holding one Pod). */

@@ -9,6 +9,7 @@ import type { PodInfo } from '../model/pod-info.js';
 import type { CycleState } from './cycle-state.js';
 import type { Status } from './status.js';
 import type { Kernels } from '../kernel/kernels.js';
+import type { ClusterObjects } from '../model/cluster-objects.js';
 
 /** Extension points, in kube's config spelling. */
 export const EXTENSION_POINTS = [
@@ -118,6 +119,12 @@ export interface FrameworkHandle {
    * Typed loosely to keep plugins independent of the runtime module.
    */
   readonly framework: FrameworkRunner;
+  /**
+   * Namespaces, Services, ReplicaSets, StatefulSets, ReplicationControllers, PDBs and
+   * PriorityClasses of the cluster input (PodTopologySpread, InterPodAffinity, DefaultPreemption);
+   * undefined when the caller has none.
+   */
+  readonly objects?: ClusterObjects;
 }
 
 /** The part of the runtime that plugins (preemption) may call back into. */

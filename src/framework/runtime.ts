@@ -8,6 +8,7 @@ import type { ResolvedProfile } from '../api/config.js';
 import type { ClusterState, NodeInfo } from '../model/cluster-state.js';
 import type { PodInfo } from '../model/pod-info.js';
 import type { Kernels } from '../kernel/kernels.js';
+import type { ClusterObjects } from '../model/cluster-objects.js';
 import { getPluginDefinition } from '../plugins/registry.js';
 import { CycleState } from './cycle-state.js';
 import { Code, Status } from './status.js';
@@ -74,10 +75,12 @@ export class Framework implements FrameworkRunner {
     binder: Binder,
     /** Out-of-tree plugins (kube's WithFrameworkOutOfTreeRegistry); looked up before the built-ins. */
     outOfTree: readonly PluginDefinition<any>[] = [],
+    /** Extra cluster objects (Namespaces, Services, PDBs, PriorityClasses...), passed to plugins. */
+    objects?: ClusterObjects,
   ) {
     this.profileName = profile.schedulerName;
     this.percentageOfNodesToScore = profile.percentageOfNodesToScore;
-    const handle: FrameworkHandle = { state, kernels, profileName: this.profileName, binder, framework: this };
+    const handle: FrameworkHandle = { state, kernels, profileName: this.profileName, binder, framework: this, objects };
     const instances = new Map<string, Plugin | null>();
     const instance = (name: string): Plugin | null => {
       if (instances.has(name)) return instances.get(name)!;

@@ -7,6 +7,7 @@ import type { SchedulerConfig } from '../api/config.js';
 import type { ClusterState, NodeInfo } from '../model/cluster-state.js';
 import type { PodInfo } from '../model/pod-info.js';
 import type { Kernels } from '../kernel/kernels.js';
+import type { ClusterObjects } from '../model/cluster-objects.js';
 import { DEFAULT_SEED } from '../model/limits.js';
 import { CycleState } from './cycle-state.js';
 import { fitErrorMessage, NO_NODES_AVAILABLE_MSG, type Diagnosis } from './fit-error.js';
@@ -56,6 +57,8 @@ export interface SchedulerOptions {
   readonly binder?: Binder;
   /** Out-of-tree plugins, usable by name in the config. */
   readonly plugins?: readonly PluginDefinition<any>[];
+  /** Extra cluster objects; with them each scheduled pod is admitted (PriorityClass resolution). */
+  readonly objects?: ClusterObjects;
 }
 
 /** Options for one cycle. */
@@ -81,6 +84,7 @@ export class Scheduler {
   readonly frameworks = new Map<string, Framework>();
   readonly prng: Prng;
   readonly warnings: string[] = [];
+  readonly objects: ClusterObjects | undefined;
   /** kube's round-robin start index for sampled filtering. */
   nextStartNodeIndex = 0;
 
@@ -88,10 +92,11 @@ export class Scheduler {
     this.state = opts.state;
     this.config = opts.config;
     this.prng = new Prng(opts.seed ?? DEFAULT_SEED);
+    this.objects = opts.objects;
     const binder = opts.binder ?? new StateBinder(opts.state);
     for (const w of opts.config.warnings) this.warnings.push(w);
     for (const profile of opts.config.profiles) {
-      const fw = new Framework(profile, opts.state, opts.kernels, binder, opts.plugins);
+      const fw = new Framework(profile, opts.state, opts.kernels, binder, opts.plugins, opts.objects);
       this.frameworks.set(profile.schedulerName, fw);
       for (const w of fw.warnings) if (!this.warnings.includes(w)) this.warnings.push(w);
     }
@@ -112,6 +117,11 @@ export class Scheduler {
    * Does not change the cluster state. `fw` defaults to the pod's profile.
    */
   schedulePod(pod: PodInfo, opts: CycleOptions = {}, fw?: Framework, cs: CycleState = new CycleState()): ScheduleResult {
+    // Admission: resolve priorityClassName / globalDefault when spec.priority is absent.
+    if (this.objects) {
+      const w = this.objects.admitPod(pod);
+      if (w && !this.warnings.includes(w)) this.warnings.push(w);
+    }
     const framework = fw ?? this.frameworkFor(pod);
     const profile = framework?.profileName ?? pod.schedulerName;
     const base = { pod, profile, feasibleNodes: 0, evaluatedNodes: 0 };

@@ -77,6 +77,15 @@ function classKeyOf(labels: Record<string, string>, taints: readonly Taint[], un
   return JSON.stringify([ls, ts, unschedulable]);
 }
 
+/**
+ * Observer of pod placements (derived indexes such as the topology index keep themselves current
+ * with it). Called after the state changed; a removed node reports each of its pods first.
+ */
+export interface PodListener {
+  onPodAdded(pod: PodInfo, node: NodeInfo): void;
+  onPodRemoved(pod: PodInfo, node: NodeInfo): void;
+}
+
 /** The cluster as the scheduler sees it. */
 export class ClusterState {
   readonly table: NodeTable;
@@ -94,6 +103,7 @@ export class ClusterState {
   readonly imageNodeCount = new Map<string, number>();
   /** Bumped on every mutation. */
   generation = 0;
+  private readonly podListeners: PodListener[] = [];
 
   constructor(memory?: TableMemory) {
     this.table = new NodeTable(memory);
@@ -105,6 +115,11 @@ export class ClusterState {
 
   getNode(name: string): NodeInfo | undefined {
     return this.byName.get(name);
+  }
+
+  /** Registers a placement observer (kept for the state's lifetime). */
+  addPodListener(l: PodListener): void {
+    this.podListeners.push(l);
   }
 
   /** Where a pod is placed (bound or assumed), if anywhere. */
@@ -195,7 +210,10 @@ export class ClusterState {
   removeNode(name: string): void {
     const info = this.byName.get(name);
     if (!info) return;
-    for (const p of info.pods) this.placed.delete(p.key);
+    for (const p of info.pods) {
+      this.placed.delete(p.key);
+      for (const l of this.podListeners) l.onPodRemoved(p, info);
+    }
     for (const img of info.images.keys()) this.bumpImage(img, -1);
     const cls = this.classes[info.classId];
     if (cls) cls.members--;
@@ -230,6 +248,7 @@ export class ClusterState {
     for (const hp of pod.hostPorts) info.usedPorts.push(hp);
     this.applyPod(info, pod, 1);
     this.placed.set(pod.key, { pod, node: info, assumed });
+    for (const l of this.podListeners) l.onPodAdded(pod, info);
   }
 
   /** Removes a placed pod; returns false if it was not placed. */
@@ -245,6 +264,7 @@ export class ClusterState {
     }
     this.applyPod(info, p.pod, -1);
     this.placed.delete(podKey);
+    for (const l of this.podListeners) l.onPodRemoved(p.pod, info);
     return true;
   }
 

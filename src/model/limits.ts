@@ -20,3 +20,49 @@ export const DEFAULT_MILLI_CPU_REQUEST = 100;
 export const DEFAULT_MEMORY_REQUEST_BYTES = 200 * 1024 * 1024;
 /** Default seed for selectHost tie-breaking; fixed so runs are reproducible. */
 export const DEFAULT_SEED = 1;
+/**
+ * Per-node count vectors the topology index keeps current (one per distinct spread/affinity
+ * selector in use). Each costs one Int32Array row per node and one predicate call per pod add or
+ * remove; the least recently used is dropped beyond this.
+ */
+export const TOPOLOGY_QUERY_CACHE_MAX = 256;
+
+// Extender server (`podfit serve`). Each is also a flag; these are the defaults.
+/** Request body limit: a 5,000-node NodeList of full Nodes is 40-120 MB (8-25 KB per node). */
+export const EXTENDER_BODY_BYTES_MAX = 128 * 1024 * 1024;
+/** Request header limit (Node's default; kube-scheduler sends a few hundred bytes). */
+export const EXTENDER_HEADER_BYTES_MAX = 16 * 1024;
+/** Time allowed to receive the request headers. */
+export const EXTENDER_HEADERS_TIMEOUT_MS = 10_000;
+/** Time allowed to receive a whole request (kube-scheduler itself gives up after httpTimeout, 5s by default). */
+export const EXTENDER_REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * Idle keep-alive time; longer than Go's transport IdleConnTimeout (90s) so the server never
+ * closes a connection kube-scheduler is about to reuse for a POST (which Go does not retry).
+ */
+export const EXTENDER_KEEPALIVE_TIMEOUT_MS = 120_000;
+/** Verb requests processed at once; more wait in a queue. */
+export const EXTENDER_IN_FLIGHT_MAX = 64;
+/** Verb requests waiting for a slot; beyond this the answer is 429. */
+export const EXTENDER_QUEUED_MAX = 1024;
+/** Time SIGTERM waits for in-flight requests before closing connections. */
+export const EXTENDER_DRAIN_TIMEOUT_MS = 25_000;
+/** Pods remembered from filter/prioritize requests so bind can place them (by UID and name). */
+export const EXTENDER_RECENT_PODS_MAX = 4096;
+/** Unknown node names spelled out in one error message. */
+export const EXTENDER_UNKNOWN_NODES_LISTED_MAX = 10;
+
+// Live cluster (list/watch).
+/** Items per list page (kube's reflector uses 500). */
+export const LIVE_LIST_PAGE_SIZE = 500;
+/** Server-side watch timeout; each watch picks a random value in [1x, 2x) like kube's reflector. */
+export const LIVE_WATCH_TIMEOUT_SECONDS = 300;
+/** Reconnect backoff: first delay and cap. */
+export const LIVE_BACKOFF_INITIAL_MS = 500;
+export const LIVE_BACKOFF_MAX_MS = 30_000;
+/** Not ready once a resource has been out of sync (failing to list/watch) for this long. */
+export const LIVE_STALE_AFTER_MS = 60_000;
+/** A pod assumed on bind that the watch has not confirmed after this long is forgotten. */
+export const LIVE_ASSUMED_POD_TTL_MS = 60_000;
+/** Attempts at creating one Binding on transient API errors (5xx, 429, network). */
+export const LIVE_BIND_ATTEMPTS = 3;

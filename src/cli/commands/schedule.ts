@@ -47,7 +47,7 @@ export function registerSchedule(program: Command, io: CliIO): void {
         throw e;
       }
       const kernels = await createKernels(engine);
-      const scheduler = new Scheduler({ state: loaded.state, config, kernels, seed });
+      const scheduler = new Scheduler({ state: loaded.state, config, kernels, seed, objects: loaded.objects });
       for (const w of [...loaded.warnings, ...scheduler.warnings]) io.stderr(`warning: ${w}\n`);
       const framework = scheduler.frameworkFor(pod);
       if (!framework) {

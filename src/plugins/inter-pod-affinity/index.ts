@@ -1,15 +1,378 @@
 /**
- * InterPodAffinity: placeholder definition. Accepted in configuration; not implemented yet, so the framework
- * warns and leaves it out of results.
+ * InterPodAffinity (kube `interpodaffinity`, v1.32): PreFilter/Filter enforce the pod's required
+ * affinity and anti-affinity and the symmetry of existing pods' required anti-affinity;
+ * PreScore/Score/NormalizeScore weigh preferred terms both ways plus existing pods' required
+ * affinity (hardPodAffinityWeight), K8S-FACTS.md §5.9, §6.2.
+ *
+ * Cost: the incoming pod's terms are counted per node through the topology index (cached per
+ * selector), and existing pods' terms are found through an index keyed by the labels they
+ * select, so a cycle is O(nodes x own terms + terms that can match the pod).
  */
-import type { PluginDefinition } from '../../framework/interfaces.js';
+import type { CycleState } from '../../framework/cycle-state.js';
+import type {
+  FilterPlugin, FrameworkHandle, PluginDefinition, PreFilterPlugin, PreScorePlugin, ScorePlugin,
+} from '../../framework/interfaces.js';
+import { SKIP, Status } from '../../framework/status.js';
+import type { ClusterObjects, NamespaceLabels } from '../../model/cluster-objects.js';
+import type { NodeInfo } from '../../model/cluster-state.js';
+import type { PodInfo } from '../../model/pod-info.js';
+import { TopologyIndex } from '../../model/topology-index.js';
+import { MAX_NODE_SCORE } from '../../model/limits.js';
+import { labelSelectorMatches, requirementsMatch, type Labels, type Requirement } from '../shared/label-selector.js';
+import { podQuery } from '../shared/pod-query.js';
+import { argsSchema, type InterPodAffinityArgs } from './args.js';
+import {
+  podTermsOf, TERM_INDEX_NAME, TermIndex, TermKind, termMatches,
+  type AffinityTerm, type WeightedAffinityTerm,
+} from './terms.js';
+
+/** kube's plugin name. */
+export const NAME = 'InterPodAffinity';
+/** kube's ErrReasonExistingAntiAffinityRulesNotMatch. */
+export const ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH = "node(s) didn't satisfy existing pods anti-affinity rules";
+/** kube's ErrReasonAffinityRulesNotMatch. */
+export const ERR_REASON_AFFINITY_RULES_NOT_MATCH = "node(s) didn't match pod affinity rules";
+/** kube's ErrReasonAntiAffinityRulesNotMatch. */
+export const ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH = "node(s) didn't match pod anti-affinity rules";
+
+const PRE_FILTER_STATE_KEY = `PreFilter${NAME}`;
+const PRE_SCORE_STATE_KEY = `PreScore${NAME}`;
+const AFFINITY_NOT_MATCH = Status.unresolvable(ERR_REASON_AFFINITY_RULES_NOT_MATCH);
+const ANTI_AFFINITY_NOT_MATCH = Status.unschedulable(ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH);
+const EXISTING_ANTI_AFFINITY_NOT_MATCH = Status.unschedulable(ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH);
+
+/**
+ * kube's topologyToMatchedTermCount: (topology key, value) -> count. Entries that drop to 0 are
+ * deleted, so `pairs` is kube's len(map).
+ */
+export class TopologyCounts {
+  private readonly m = new Map<string, Map<string, number>>();
+  /** Number of (key, value) pairs held. */
+  pairs = 0;
+
+  /** kube's update: adds `delta` to the node's pair for `key`, if the node has that label. */
+  add(key: string, labels: Labels, delta: number): void {
+    if (!Object.hasOwn(labels, key)) return;
+    const v = labels[key]!;
+    let byValue = this.m.get(key);
+    if (!byValue) this.m.set(key, (byValue = new Map()));
+    const cur = byValue.get(v);
+    const n = (cur ?? 0) + delta;
+    if (n === 0) {
+      if (cur !== undefined) {
+        byValue.delete(v);
+        this.pairs--;
+        if (byValue.size === 0) this.m.delete(key);
+      }
+      return;
+    }
+    if (cur === undefined) this.pairs++;
+    byValue.set(v, n);
+  }
+
+  get(key: string, value: string): number {
+    return this.m.get(key)?.get(value) ?? 0;
+  }
+
+  /** Whether some label of the node has a positive count. */
+  anyPositive(labels: Labels): boolean {
+    for (const [key, byValue] of this.m) {
+      if (Object.hasOwn(labels, key) && (byValue.get(labels[key]!) ?? 0) > 0) return true;
+    }
+    return false;
+  }
+
+  clone(): TopologyCounts {
+    const c = new TopologyCounts();
+    for (const [k, v] of this.m) c.m.set(k, new Map(v));
+    c.pairs = this.pairs;
+    return c;
+  }
+}
+
+/**
+ * An incoming pod's term after kube's mergeAffinityTermNamespacesIfNotEmpty: the namespaces its
+ * namespaceSelector picks are folded into `namespaces`; `allNamespaces` for an empty selector.
+ */
+interface MergedTerm {
+  readonly term: AffinityTerm;
+  readonly namespaces: ReadonlySet<string> | null;
+  readonly weight: number;
+}
+
+/** kube's mergeAffinityTermNamespacesIfNotEmpty against the known namespaces. */
+function mergeNamespaces(t: AffinityTerm, objects: ClusterObjects | undefined): ReadonlySet<string> | null {
+  if (t.namespaceSelector.kind === 'everything') return null;
+  if (t.namespaceSelector.kind === 'nothing' || !objects) return t.namespaces;
+  const out = new Set(t.namespaces);
+  for (const [name, labels] of objects.allNamespaces()) if (labelSelectorMatches(t.namespaceSelector, labels)) out.add(name);
+  return out;
+}
+
+const merge = (terms: readonly AffinityTerm[] | null, objects: ClusterObjects | undefined): MergedTerm[] =>
+  (terms ?? []).map((term) => ({ term, namespaces: mergeNamespaces(term, objects), weight: (term as WeightedAffinityTerm).weight ?? 1 }));
+
+/** Whether a merged incoming term matches a pod (kube passes nil namespace labels here). */
+function mergedMatches(m: MergedTerm, pod: PodInfo): boolean {
+  if (m.namespaces !== null && !m.namespaces.has(pod.namespace)) return false;
+  return m.term.selector !== null && requirementsMatch(m.term.selector, pod.labels);
+}
+
+/** kube's podMatchesAllAffinityTerms over merged terms. */
+function matchesAllMerged(terms: readonly MergedTerm[], pod: PodInfo): boolean {
+  if (terms.length === 0) return false;
+  for (const t of terms) if (!mergedMatches(t, pod)) return false;
+  return true;
+}
+
+/** PreFilter state (kube's preFilterState). */
+export class PreFilterState {
+  constructor(
+    readonly affinityTerms: readonly MergedTerm[],
+    readonly antiAffinityTerms: readonly MergedTerm[],
+    readonly namespaceLabels: NamespaceLabels | undefined,
+    /** Existing pods whose required anti-affinity matches the incoming pod, per topology pair. */
+    readonly existingAntiAffinityCounts: TopologyCounts,
+    /** Existing pods matching all the incoming pod's required affinity terms, per pair. */
+    readonly affinityCounts: TopologyCounts,
+    /** Existing pods matching each of the incoming pod's required anti-affinity terms, per pair. */
+    readonly antiAffinityCounts: TopologyCounts,
+  ) {}
+
+  clone(): PreFilterState {
+    return new PreFilterState(this.affinityTerms, this.antiAffinityTerms, this.namespaceLabels,
+      this.existingAntiAffinityCounts.clone(), this.affinityCounts.clone(), this.antiAffinityCounts.clone());
+  }
+}
+
+/** PreScore state: topology key -> value -> score (kube's scoreMap). */
+interface PreScoreState {
+  readonly topologyScore: Map<string, Map<string, number>>;
+}
+
+/** Builds the plugin. */
+export function newInterPodAffinity(args: InterPodAffinityArgs | undefined, handle: FrameworkHandle): PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin {
+  const { state } = handle;
+  const hardPodAffinityWeight = args?.hardPodAffinityWeight ?? 1;
+  const ignorePreferredTermsOfExistingPods = args?.ignorePreferredTermsOfExistingPods ?? false;
+  const index = TopologyIndex.of(state);
+  const termIndex = index.extension(TERM_INDEX_NAME, () => new TermIndex());
+
+  /** Pods matching a (merged) query, per node row; null when the selector selects nothing. */
+  const rowsFor = (namespaces: ReadonlySet<string> | null, selector: readonly Requirement[] | null): Int32Array | null =>
+    selector === null ? null : index.countsByRow(podQuery(namespaces, selector, false));
+
+  const readPreFilter = (cs: CycleState): PreFilterState | Status =>
+    cs.read<PreFilterState>(PRE_FILTER_STATE_KEY) ?? Status.error(`error reading "${PRE_FILTER_STATE_KEY}" from cycleState: not found`);
+
+  /** kube's preFilterState.updateWithPod (preemption dry runs). */
+  const updateWithPod = (s: PreFilterState, incoming: PodInfo, updated: PodInfo, node: NodeInfo, delta: number) => {
+    for (const t of podTermsOf(updated).requiredAntiAffinity ?? []) {
+      if (termMatches(t, incoming, s.namespaceLabels)) s.existingAntiAffinityCounts.add(t.topologyKey, node.labels, delta);
+    }
+    if (matchesAllMerged(s.affinityTerms, updated)) {
+      for (const t of s.affinityTerms) s.affinityCounts.add(t.term.topologyKey, node.labels, delta);
+    }
+    for (const t of s.antiAffinityTerms) {
+      if (mergedMatches(t, updated)) s.antiAffinityCounts.add(t.term.topologyKey, node.labels, delta);
+    }
+  };
+
+  return {
+    name: NAME,
+
+    preFilter(cs: CycleState, pod, nodes) {
+      const terms = podTermsOf(pod);
+      if (terms.error) return { status: Status.unresolvable(`parsing pod: ${terms.error}`) };
+      const objects = handle.objects;
+      const affinityTerms = merge(terms.requiredAffinity, objects);
+      const antiAffinityTerms = merge(terms.requiredAntiAffinity, objects);
+      const nsLabels = objects?.namespaceLabels(pod.namespace);
+
+      // Existing pods' required anti-affinity terms that match the incoming pod.
+      const existing = new TopologyCounts();
+      termIndex.forEachCandidate(TermKind.RequiredAntiAffinity, pod.labels, (e) => {
+        if (termMatches(e.term, pod, nsLabels)) existing.add(e.term.topologyKey, e.owner.node.labels, 1);
+      });
+
+      const affinity = new TopologyCounts();
+      const anti = new TopologyCounts();
+      if (affinityTerms.length > 0) {
+        // Pods matching ALL the affinity terms: one query with the namespace intersection and
+        // every selector's requirements.
+        let ns: Set<string> | null = null;
+        const reqs: Requirement[] = [];
+        let none = false;
+        for (const t of affinityTerms) {
+          if (t.term.selector === null) none = true;
+          else reqs.push(...t.term.selector);
+          const tns = t.namespaces;
+          if (tns !== null) ns = ns === null ? new Set(tns) : new Set([...ns].filter((n: string) => tns.has(n)));
+        }
+        const rows = none ? null : rowsFor(ns, reqs);
+        if (rows) {
+          for (const node of nodes) {
+            const c = node.row < rows.length ? rows[node.row]! : 0;
+            if (c > 0) for (const t of affinityTerms) affinity.add(t.term.topologyKey, node.labels, c);
+          }
+        }
+      }
+      for (const t of antiAffinityTerms) {
+        const rows = rowsFor(t.namespaces, t.term.selector);
+        if (!rows) continue;
+        for (const node of nodes) {
+          const c = node.row < rows.length ? rows[node.row]! : 0;
+          if (c > 0) anti.add(t.term.topologyKey, node.labels, c);
+        }
+      }
+
+      if (existing.pairs === 0 && affinityTerms.length === 0 && antiAffinityTerms.length === 0) return { status: SKIP };
+      cs.write(PRE_FILTER_STATE_KEY, new PreFilterState(affinityTerms, antiAffinityTerms, nsLabels, existing, affinity, anti));
+      return { status: null };
+    },
+
+    addPod(cs, pod, podToAdd, node) {
+      const s = readPreFilter(cs);
+      if (s instanceof Status) return s;
+      updateWithPod(s, pod, podToAdd, node, 1);
+      return null;
+    },
+
+    removePod(cs, pod, podToRemove, node) {
+      const s = readPreFilter(cs);
+      if (s instanceof Status) return s;
+      updateWithPod(s, pod, podToRemove, node, -1);
+      return null;
+    },
+
+    filter(cs, pod, nodes, out) {
+      const s = readPreFilter(cs);
+      if (s instanceof Status) {
+        out.fill(s, 0, nodes.length);
+        return;
+      }
+      // kube's "first pod of a series with affinity to itself": no pod anywhere matches the
+      // affinity terms but the pod matches its own terms.
+      const selfAffinity = s.affinityCounts.pairs === 0 && matchesAllMerged(s.affinityTerms, pod);
+      for (let n = 0; n < nodes.length; n++) {
+        const labels = nodes[n]!.labels;
+        if (!satisfyPodAffinity(s, labels, selfAffinity)) out[n] = AFFINITY_NOT_MATCH;
+        else if (!satisfyPodAntiAffinity(s, labels)) out[n] = ANTI_AFFINITY_NOT_MATCH;
+        else if (s.existingAntiAffinityCounts.pairs > 0 && s.existingAntiAffinityCounts.anyPositive(labels)) out[n] = EXISTING_ANTI_AFFINITY_NOT_MATCH;
+      }
+    },
+
+    preScore(cs: CycleState, pod, nodes) {
+      if (nodes.length === 0) return SKIP;
+      const a = pod.affinity;
+      const hasConstraints = (a?.podAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.length ?? 0) > 0
+        || (a?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.length ?? 0) > 0;
+      // Optionally ignore existing pods' preferences when the pod has no inter-pod affinities.
+      if (ignorePreferredTermsOfExistingPods && !hasConstraints) return SKIP;
+      const terms = podTermsOf(pod);
+      if (terms.error) return Status.error(`failed to parse pod: ${terms.error}`);
+      const objects = handle.objects;
+      const nsLabels = objects?.namespaceLabels(pod.namespace);
+      const topologyScore = new Map<string, Map<string, number>>();
+      const bump = (key: string, labels: Labels, w: number) => {
+        if (!Object.hasOwn(labels, key)) return;
+        let byValue = topologyScore.get(key);
+        if (!byValue) topologyScore.set(key, (byValue = new Map()));
+        const v = labels[key]!;
+        byValue.set(v, (byValue.get(v) ?? 0) + w);
+      };
+      // The incoming pod's preferred terms, matched by existing pods (weight x matching pods).
+      const own = (list: readonly MergedTerm[], sign: number) => {
+        for (const t of list) {
+          const rows = rowsFor(t.namespaces, t.term.selector);
+          if (!rows) continue;
+          for (const node of state.nodes) {
+            const c = node.row < rows.length ? rows[node.row]! : 0;
+            if (c > 0) bump(t.term.topologyKey, node.labels, sign * t.weight * c);
+          }
+        }
+      };
+      own(merge(terms.preferredAffinity, objects), 1);
+      own(merge(terms.preferredAntiAffinity, objects), -1);
+      // Existing pods' terms matched by the incoming pod.
+      if (hardPodAffinityWeight > 0) {
+        termIndex.forEachCandidate(TermKind.RequiredAffinity, pod.labels, (e) => {
+          if (termMatches(e.term, pod, nsLabels)) bump(e.term.topologyKey, e.owner.node.labels, hardPodAffinityWeight);
+        });
+      }
+      termIndex.forEachCandidate(TermKind.PreferredAffinity, pod.labels, (e) => {
+        if (termMatches(e.term, pod, nsLabels)) bump(e.term.topologyKey, e.owner.node.labels, e.weight);
+      });
+      termIndex.forEachCandidate(TermKind.PreferredAntiAffinity, pod.labels, (e) => {
+        if (termMatches(e.term, pod, nsLabels)) bump(e.term.topologyKey, e.owner.node.labels, -e.weight);
+      });
+      if (topologyScore.size === 0) return SKIP;
+      cs.write(PRE_SCORE_STATE_KEY, { topologyScore } satisfies PreScoreState);
+      return null;
+    },
+
+    score(cs, _pod, nodes, out) {
+      const s = cs.read<PreScoreState>(PRE_SCORE_STATE_KEY);
+      if (!s) return Status.error(`error reading "${PRE_SCORE_STATE_KEY}" from cycleState: not found`);
+      for (let n = 0; n < nodes.length; n++) {
+        const labels = nodes[n]!.labels;
+        let score = 0;
+        for (const [key, byValue] of s.topologyScore) {
+          if (Object.hasOwn(labels, key)) score += byValue.get(labels[key]!) ?? 0;
+        }
+        out[n] = score;
+      }
+      return null;
+    },
+
+    normalizeScore(cs, _pod, nodes, scores) {
+      const s = cs.read<PreScoreState>(PRE_SCORE_STATE_KEY);
+      if (!s) return Status.error(`error reading "${PRE_SCORE_STATE_KEY}" from cycleState: not found`);
+      if (s.topologyScore.size === 0) return null;
+      let min = Infinity;
+      let max = -Infinity;
+      for (let n = 0; n < nodes.length; n++) {
+        const v = scores[n]!;
+        if (v > max) max = v;
+        if (v < min) min = v;
+      }
+      const diff = max - min;
+      for (let n = 0; n < nodes.length; n++) {
+        // K8S-FACTS §5.9: float64(100) * (float64(s-min) / float64(max-min)), truncated.
+        scores[n] = diff > 0 ? Math.trunc(MAX_NODE_SCORE * ((scores[n]! - min) / diff)) : 0;
+      }
+      return null;
+    },
+  };
+}
+
+/** kube's satisfyPodAffinity. */
+function satisfyPodAffinity(s: PreFilterState, labels: Labels, selfAffinity: boolean): boolean {
+  let podsExist = true;
+  for (const t of s.affinityTerms) {
+    const key = t.term.topologyKey;
+    // All topology labels must exist on the node.
+    if (!Object.hasOwn(labels, key)) return false;
+    if (s.affinityCounts.get(key, labels[key]!) <= 0) podsExist = false;
+  }
+  return podsExist || selfAffinity;
+}
+
+/** kube's satisfyPodAntiAffinity. */
+function satisfyPodAntiAffinity(s: PreFilterState, labels: Labels): boolean {
+  if (s.antiAffinityCounts.pairs === 0) return true;
+  for (const t of s.antiAffinityTerms) {
+    const key = t.term.topologyKey;
+    if (Object.hasOwn(labels, key) && s.antiAffinityCounts.get(key, labels[key]!) > 0) return false;
+  }
+  return true;
+}
 
 /** Registry entry for InterPodAffinity. */
-export const definition: PluginDefinition = {
-  name: 'InterPodAffinity',
+export const definition: PluginDefinition<InterPodAffinityArgs> = {
+  name: NAME,
   points: ['preFilter', 'filter', 'preScore', 'score'],
-  implemented: false,
-  factory: () => {
-    throw new Error('PODFIT_ERR_PLUGIN_NOT_IMPLEMENTED: InterPodAffinity');
-  },
+  argsSchema,
+  implemented: true,
+  factory: (args, handle) => newInterPodAffinity(args, handle),
 };

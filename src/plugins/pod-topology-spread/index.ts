@@ -1,15 +1,500 @@
 /**
- * PodTopologySpread: placeholder definition. Accepted in configuration; not implemented yet, so the framework
- * warns and leaves it out of results.
+ * PodTopologySpread (kube `podtopologyspread`, v1.32): PreFilter/Filter enforce the pod's
+ * DoNotSchedule constraints, PreScore/Score/NormalizeScore prefer nodes by the ScheduleAnyway ones
+ * (K8S-FACTS.md §5.8, §6.2). Pods without constraints get the default constraints: the System
+ * ones (hostname maxSkew 3, zone maxSkew 5, ScheduleAnyway) or the args' List, with a selector
+ * deduced from the Services, ReplicaSets, StatefulSets and ReplicationControllers selecting the
+ * pod (kube helper.DefaultSelector).
+ *
+ * Counting: "pods in the pod's namespace matching the constraint's selector, per node" comes from
+ * the topology index (cached, incrementally maintained), so a cycle is O(nodes x constraints);
+ * the per-domain sums respect nodeAffinityPolicy / nodeTaintsPolicy exactly as kube does.
  */
-import type { PluginDefinition } from '../../framework/interfaces.js';
+import type { TopologySpreadConstraint } from '../../api/k8s.js';
+import type { CycleState } from '../../framework/cycle-state.js';
+import type {
+  FilterPlugin, FrameworkHandle, PluginDefinition, PreFilterPlugin, PreScorePlugin, ScorePlugin,
+} from '../../framework/interfaces.js';
+import { SKIP, Status } from '../../framework/status.js';
+import type { ClusterObjects } from '../../model/cluster-objects.js';
+import { PER_NODE_LABELS, type ClusterState, type NodeInfo } from '../../model/cluster-state.js';
+import type { PodInfo } from '../../model/pod-info.js';
+import { TopologyIndex } from '../../model/topology-index.js';
+import { MAX_NODE_SCORE } from '../../model/limits.js';
+import { ClassMemo } from '../shared/class-memo.js';
+import {
+  getRequiredNodeAffinity, labelSelectorAsSelector, requiredIsNodeSpecific, requiredNodeAffinityMatches,
+  requirementsMatch, selectorFromSet, type Labels, type Requirement, type RequiredNodeAffinity,
+} from '../shared/label-selector.js';
+import { podQuery, selectorRequirements } from '../shared/pod-query.js';
+import { findUntoleratedTaint, isDoNotScheduleTaint } from '../shared/taints.js';
+import { argsSchema, SYSTEM_DEFAULT_CONSTRAINTS, type PodTopologySpreadArgs } from './args.js';
+
+/** kube's plugin name. */
+export const NAME = 'PodTopologySpread';
+/** kube's ErrReasonConstraintsNotMatch. */
+export const ERR_REASON_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints";
+/** kube's ErrReasonNodeLabelNotMatch (node lacks a constraint's topology key). */
+export const ERR_REASON_NODE_LABEL_NOT_MATCH = `${ERR_REASON_CONSTRAINTS_NOT_MATCH} (missing required label)`;
+/** kube's v1.LabelHostname: per-node domains, counted at Score time. */
+export const LABEL_HOSTNAME = 'kubernetes.io/hostname';
+
+const PRE_FILTER_STATE_KEY = `PreFilter${NAME}`;
+const PRE_SCORE_STATE_KEY = `PreScore${NAME}`;
+const CONSTRAINTS_NOT_MATCH = Status.unschedulable(ERR_REASON_CONSTRAINTS_NOT_MATCH);
+const NODE_LABEL_NOT_MATCH = Status.unresolvable(ERR_REASON_NODE_LABEL_NOT_MATCH);
+/** kube's criticalPaths initial MatchNum (math.MaxInt32). */
+const MAX_INT32 = 2147483647;
+
+/** A constraint with its selector parsed (kube's topologySpreadConstraint). */
+export interface SpreadConstraint {
+  readonly maxSkew: number;
+  readonly topologyKey: string;
+  /** Selector requirements; null = selects nothing (a nil labelSelector). */
+  readonly selector: readonly Requirement[] | null;
+  readonly minDomains: number;
+  readonly nodeAffinityPolicy: 'Honor' | 'Ignore';
+  readonly nodeTaintsPolicy: 'Honor' | 'Ignore';
+}
+
+/** Go's `labels[key]` on a map: the value, or "" when absent. */
+const labelOrEmpty = (labels: Labels, key: string): string => (Object.hasOwn(labels, key) ? labels[key]! : '');
+
+const selectorMatches = (c: SpreadConstraint, labels: Labels): boolean => c.selector !== null && requirementsMatch(c.selector, labels);
+
+/**
+ * kube's filterTopologySpreadConstraints: the constraints with `whenUnsatisfiable == action`,
+ * selector parsed, matchLabelKeys merged in (MatchLabelKeysInPodTopologySpread, on in 1.32:
+ * the pod's values of those keys become Equals requirements, replacing a nil selector), and the
+ * API defaults minDomains 1, nodeAffinityPolicy Honor, nodeTaintsPolicy Ignore.
+ */
+export function filterConstraints(
+  constraints: readonly TopologySpreadConstraint[],
+  podLabels: Labels,
+  action: 'DoNotSchedule' | 'ScheduleAnyway',
+): { ok: true; constraints: SpreadConstraint[] } | { ok: false; error: string } {
+  const out: SpreadConstraint[] = [];
+  for (const c of constraints) {
+    if (c.whenUnsatisfiable !== action) continue;
+    const sel = labelSelectorAsSelector(c.labelSelector);
+    if (!sel.ok) return { ok: false, error: sel.error };
+    let selector = selectorRequirements(sel.selector);
+    if (c.matchLabelKeys && c.matchLabelKeys.length > 0) {
+      const set: Record<string, string> = {};
+      let n = 0;
+      for (const k of c.matchLabelKeys) {
+        if (Object.hasOwn(podLabels, k)) {
+          set[k] = podLabels[k]!;
+          n++;
+        }
+      }
+      // kube's mergeLabelSetWithSelector: SelectorFromSet(set) plus the selector's requirements
+      // (a Nothing selector has none, so the merged selector is the set alone).
+      if (n > 0) selector = [...selectorFromSet(set), ...(selector ?? [])];
+    }
+    out.push({
+      maxSkew: c.maxSkew,
+      topologyKey: c.topologyKey,
+      selector,
+      minDomains: c.minDomains ?? 1,
+      nodeAffinityPolicy: c.nodeAffinityPolicy ?? 'Honor',
+      nodeTaintsPolicy: c.nodeTaintsPolicy ?? 'Ignore',
+    });
+  }
+  return { ok: true, constraints: out };
+}
+
+/** Go's schema.ParseGroupVersion: "" , "v1" or "group/version"; undefined on error. */
+function parseGroupVersion(gv: string): { group: string; version: string } | undefined {
+  if (gv.length === 0 || gv === '/') return { group: '', version: '' };
+  const parts = gv.split('/');
+  if (parts.length === 1) return { group: '', version: gv };
+  if (parts.length === 2) return { group: parts[0]!, version: parts[1]! };
+  return undefined;
+}
+
+/**
+ * kube's helper.DefaultSelector: the union of the selectors of the Services in the pod's
+ * namespace that select it (later ones win on equal keys), plus the selector of its controlling
+ * ReplicationController (merged as labels), ReplicaSet or StatefulSet (requirements added).
+ * Empty = no default spreading for this pod.
+ */
+export function defaultSelector(pod: PodInfo, objects: ClusterObjects | undefined): Requirement[] {
+  if (!objects) return [];
+  let labelSet: Record<string, string> = {};
+  for (const svc of objects.servicesIn(pod.namespace)) {
+    const sel = svc.spec?.selector;
+    // Services with a nil selector match nothing, not everything.
+    if (sel == null) continue;
+    if (requirementsMatch(selectorFromSet(sel), pod.labels)) labelSet = { ...labelSet, ...sel };
+  }
+  let selector: Requirement[] = selectorFromSet(labelSet);
+  const owner = pod.pod.metadata.ownerReferences?.find((r) => r.controller === true);
+  if (!owner) return selector;
+  const gv = parseGroupVersion(owner.apiVersion ?? '');
+  if (!gv) return selector;
+  if (gv.group === '' && gv.version === 'v1' && owner.kind === 'ReplicationController') {
+    const rc = objects.replicationController(pod.namespace, owner.name);
+    if (rc) {
+      labelSet = { ...labelSet, ...(rc.spec?.selector ?? {}) };
+      selector = selectorFromSet(labelSet);
+    }
+  } else if (gv.group === 'apps' && gv.version === 'v1' && (owner.kind === 'ReplicaSet' || owner.kind === 'StatefulSet')) {
+    const o = owner.kind === 'ReplicaSet' ? objects.replicaSet(pod.namespace, owner.name) : objects.statefulSet(pod.namespace, owner.name);
+    if (o) {
+      const other = labelSelectorAsSelector(o.spec?.selector);
+      if (other.ok && other.selector.kind === 'requirements') selector = [...selector, ...other.selector.requirements];
+    }
+  }
+  return selector;
+}
+
+/** kube's nodeLabelsMatchSpreadConstraints: the node has every constraint's topology key. */
+export function nodeHasAllTopologyKeys(labels: Labels, constraints: readonly SpreadConstraint[]): boolean {
+  for (const c of constraints) if (!Object.hasOwn(labels, c.topologyKey)) return false;
+  return true;
+}
+
+/** kube's criticalPaths: the two domains with the fewest matches (the first is the minimum). */
+export class CriticalPaths {
+  v0 = '';
+  n0 = MAX_INT32;
+  v1 = '';
+  n1 = MAX_INT32;
+
+  /** kube's criticalPaths.update (exact, including its approximation of the second slot). */
+  update(tpVal: string, num: number): void {
+    const i = tpVal === this.v0 ? 0 : tpVal === this.v1 ? 1 : -1;
+    if (i >= 0) {
+      if (i === 0) this.n0 = num;
+      else this.n1 = num;
+      if (this.n0 > this.n1) {
+        [this.v0, this.n0, this.v1, this.n1] = [this.v1, this.n1, this.v0, this.n0];
+      }
+    } else if (num < this.n0) {
+      this.v1 = this.v0;
+      this.n1 = this.n0;
+      this.v0 = tpVal;
+      this.n0 = num;
+    } else if (num < this.n1) {
+      this.v1 = tpVal;
+      this.n1 = num;
+    }
+  }
+
+  clone(): CriticalPaths {
+    const c = new CriticalPaths();
+    c.v0 = this.v0;
+    c.n0 = this.n0;
+    c.v1 = this.v1;
+    c.n1 = this.n1;
+    return c;
+  }
+}
+
+/** Which nodes count towards a constraint's domains (kube's matchNodeInclusionPolicies), memoized per node class. */
+class InclusionGate {
+  private readonly required: RequiredNodeAffinity;
+  private readonly nodeSpecific: boolean;
+  private readonly affinityMemo = new ClassMemo<boolean>();
+  private readonly taintMemo = new ClassMemo<boolean>();
+
+  constructor(private readonly state: ClusterState, private readonly pod: PodInfo) {
+    this.required = getRequiredNodeAffinity(pod.nodeSelector, pod.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution);
+    this.nodeSpecific = requiredIsNodeSpecific(this.required, PER_NODE_LABELS);
+    this.affinityMemo.reset(state.classes.length);
+    this.taintMemo.reset(state.classes.length);
+  }
+
+  /** The pod's nodeSelector and required node affinity match the node. */
+  affinity(node: NodeInfo): boolean {
+    if (this.nodeSpecific) return requiredNodeAffinityMatches(this.required, node.labels, node.name);
+    return this.affinityMemo.get(node.classId, (id) => requiredNodeAffinityMatches(this.required, this.state.classes[id]!.labels, ''));
+  }
+
+  /** The pod tolerates the node's NoSchedule/NoExecute taints. */
+  taints(node: NodeInfo): boolean {
+    if (node.taints.length === 0) return true;
+    return this.taintMemo.get(node.classId, (id) => findUntoleratedTaint(this.state.classes[id]!.taints, this.pod.tolerations, isDoNotScheduleTaint) === undefined);
+  }
+
+  /** kube's matchNodeInclusionPolicies. */
+  includes(c: SpreadConstraint, node: NodeInfo): boolean {
+    if (c.nodeAffinityPolicy === 'Honor' && !this.affinity(node)) return false;
+    if (c.nodeTaintsPolicy === 'Honor' && !this.taints(node)) return false;
+    return true;
+  }
+}
+
+/** PreFilter state (kube's preFilterState): per constraint, matches per domain and the critical paths. */
+export class PreFilterState {
+  constructor(
+    readonly constraints: readonly SpreadConstraint[],
+    readonly tpValueToMatchNum: Map<string, number>[],
+    readonly criticalPaths: CriticalPaths[],
+  ) {}
+
+  /** kube's minMatchNum: the global minimum, 0 while fewer than minDomains domains exist. */
+  minMatchNum(i: number): number {
+    return this.tpValueToMatchNum[i]!.size < this.constraints[i]!.minDomains ? 0 : this.criticalPaths[i]!.n0;
+  }
+
+  /** Deep copy for preemption dry runs (constraints are shared, they never change). */
+  clone(): PreFilterState {
+    return new PreFilterState(this.constraints, this.tpValueToMatchNum.map((m) => new Map(m)), this.criticalPaths.map((p) => p.clone()));
+  }
+}
+
+/** PreScore state (kube's preScoreState). */
+interface PreScoreState {
+  readonly constraints: readonly SpreadConstraint[];
+  /** Filtered nodes missing a required topology key: scored 0. */
+  readonly ignoredNodes: ReadonlySet<NodeInfo>;
+  /** Per constraint (non-hostname keys only): matching pods per domain over all eligible nodes. */
+  readonly topologyValueToPodCounts: Map<string, number>[];
+  /** kube's topologyNormalizingWeight: ln(domains + 2). */
+  readonly weights: number[];
+  /** Per constraint: pods matching on each node row (hostname constraints count at Score). */
+  readonly rows: Array<Int32Array | null>;
+}
+
+/** kube's topologyNormalizingWeight. */
+export function topologyNormalizingWeight(size: number): number {
+  return Math.log(size + 2);
+}
+
+/** Builds the plugin. */
+export function newPodTopologySpread(args: PodTopologySpreadArgs | undefined, handle: FrameworkHandle): PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin {
+  const { state } = handle;
+  const index = TopologyIndex.of(state);
+  const systemDefaulted = (args?.defaultingType ?? 'System') === 'System';
+  const defaultConstraints: readonly TopologySpreadConstraint[] = systemDefaulted ? SYSTEM_DEFAULT_CONSTRAINTS : (args?.defaultConstraints ?? []);
+
+  const getConstraints = (pod: PodInfo, action: 'DoNotSchedule' | 'ScheduleAnyway'): { ok: true; constraints: SpreadConstraint[] } | { ok: false; error: string } => {
+    if (pod.topologySpreadConstraints.length > 0) return filterConstraints(pod.topologySpreadConstraints, pod.labels, action);
+    // kube's buildDefaultConstraints: default constraints get the deduced selector.
+    const r = filterConstraints(defaultConstraints, pod.labels, action);
+    if (!r.ok || r.constraints.length === 0) return r;
+    const selector = defaultSelector(pod, handle.objects);
+    if (selector.length === 0) return { ok: true, constraints: [] };
+    return { ok: true, constraints: r.constraints.map((c) => ({ ...c, selector })) };
+  };
+
+  /** Pods of the pod's namespace matching a constraint, per node row (kube's countPodsMatchSelector). */
+  const rowsFor = (pod: PodInfo, c: SpreadConstraint): Int32Array | null =>
+    c.selector === null ? null : index.countsByRow(podQuery(new Set([pod.namespace]), c.selector, true));
+
+  const updateWithPod = (s: PreFilterState, updated: PodInfo, preemptor: PodInfo, node: NodeInfo, delta: number): void => {
+    if (updated.namespace !== preemptor.namespace) return;
+    if (!nodeHasAllTopologyKeys(node.labels, s.constraints)) return;
+    const gate = new InclusionGate(state, preemptor);
+    s.constraints.forEach((c, i) => {
+      if (!selectorMatches(c, updated.labels)) return;
+      if (!gate.includes(c, node)) return;
+      const v = node.labels[c.topologyKey]!;
+      const m = s.tpValueToMatchNum[i]!;
+      const n = (m.get(v) ?? 0) + delta;
+      m.set(v, n);
+      s.criticalPaths[i]!.update(v, n);
+    });
+  };
+
+  const readPreFilter = (cs: CycleState): PreFilterState | Status => {
+    const s = cs.read<PreFilterState>(PRE_FILTER_STATE_KEY);
+    return s ?? Status.error(`reading "${PRE_FILTER_STATE_KEY}" from cycleState: not found`);
+  };
+
+  return {
+    name: NAME,
+
+    preFilter(cs: CycleState, pod, nodes) {
+      const r = getConstraints(pod, 'DoNotSchedule');
+      if (!r.ok) return { status: Status.error(`get constraints from pod: obtaining pod's hard topology spread constraints: ${r.error}`) };
+      const constraints = r.constraints;
+      if (constraints.length === 0) return { status: SKIP };
+      const tp = constraints.map(() => new Map<string, number>());
+      const rows = constraints.map((c) => rowsFor(pod, c));
+      const gate = new InclusionGate(state, pod);
+      for (const node of nodes) {
+        if (!nodeHasAllTopologyKeys(node.labels, constraints)) continue;
+        for (let i = 0; i < constraints.length; i++) {
+          const c = constraints[i]!;
+          if (!gate.includes(c, node)) continue;
+          const v = node.labels[c.topologyKey]!;
+          const rr = rows[i];
+          const count = rr !== null && node.row < rr!.length ? rr![node.row]! : 0;
+          const m = tp[i]!;
+          m.set(v, (m.get(v) ?? 0) + count);
+        }
+      }
+      const paths = tp.map((m) => {
+        const p = new CriticalPaths();
+        for (const [v, n] of m) p.update(v, n);
+        return p;
+      });
+      cs.write(PRE_FILTER_STATE_KEY, new PreFilterState(constraints, tp, paths));
+      return { status: null };
+    },
+
+    addPod(cs, pod, podToAdd, node) {
+      const s = readPreFilter(cs);
+      if (s instanceof Status) return s;
+      updateWithPod(s, podToAdd, pod, node, 1);
+      return null;
+    },
+
+    removePod(cs, pod, podToRemove, node) {
+      const s = readPreFilter(cs);
+      if (s instanceof Status) return s;
+      updateWithPod(s, podToRemove, pod, node, -1);
+      return null;
+    },
+
+    filter(cs, pod, nodes, out) {
+      const s = readPreFilter(cs);
+      if (s instanceof Status) {
+        out.fill(s, 0, nodes.length);
+        return;
+      }
+      const cons = s.constraints;
+      if (cons.length === 0) return;
+      // Per-constraint values that do not depend on the node.
+      const mins = cons.map((_, i) => s.minMatchNum(i));
+      const selfMatch = cons.map((c) => (selectorMatches(c, pod.labels) ? 1 : 0));
+      for (let n = 0; n < nodes.length; n++) {
+        const labels = nodes[n]!.labels;
+        for (let i = 0; i < cons.length; i++) {
+          const c = cons[i]!;
+          if (!Object.hasOwn(labels, c.topologyKey)) {
+            out[n] = NODE_LABEL_NOT_MATCH;
+            break;
+          }
+          const matchNum = s.tpValueToMatchNum[i]!.get(labels[c.topologyKey]!) ?? 0;
+          // 'existing matching num' + 'if self-match (1 or 0)' - 'global minimum' <= 'maxSkew'
+          if (matchNum + selfMatch[i]! - mins[i]! > c.maxSkew) {
+            out[n] = CONSTRAINTS_NOT_MATCH;
+            break;
+          }
+        }
+      }
+    },
+
+    preScore(cs: CycleState, pod, filteredNodes) {
+      const allNodes = state.nodes;
+      if (allNodes.length === 0) return SKIP;
+      // Only pods with their own constraints (or List defaulting) need every topology key on a
+      // node: nodes without a zone label still get hostname spreading from the System defaults.
+      const requireAllTopologies = pod.topologySpreadConstraints.length > 0 || !systemDefaulted;
+      const r = getConstraints(pod, 'ScheduleAnyway');
+      if (!r.ok) {
+        const what = pod.topologySpreadConstraints.length > 0 ? "obtaining pod's soft topology spread constraints" : 'setting default soft topology spread constraints';
+        return Status.error(`calculating preScoreState: ${what}: ${r.error}`);
+      }
+      const constraints = r.constraints;
+      if (constraints.length === 0) return SKIP;
+      const ignored = new Set<NodeInfo>();
+      const counts = constraints.map(() => new Map<string, number>());
+      const topoSize = constraints.map(() => 0);
+      for (const node of filteredNodes) {
+        if (requireAllTopologies && !nodeHasAllTopologyKeys(node.labels, constraints)) {
+          ignored.add(node);
+          continue;
+        }
+        constraints.forEach((c, i) => {
+          if (c.topologyKey === LABEL_HOSTNAME) return;
+          // A node without the key (possible with System defaults) registers the "" domain, as kube does.
+          const v = labelOrEmpty(node.labels, c.topologyKey);
+          if (!counts[i]!.has(v)) {
+            counts[i]!.set(v, 0);
+            topoSize[i]!++;
+          }
+        });
+      }
+      const weights = constraints.map((c, i) => topologyNormalizingWeight(c.topologyKey === LABEL_HOSTNAME ? filteredNodes.length - ignored.size : topoSize[i]!));
+      const rows = constraints.map((c) => rowsFor(pod, c));
+      const gate = new InclusionGate(state, pod);
+      for (const node of allNodes) {
+        if (requireAllTopologies && !nodeHasAllTopologyKeys(node.labels, constraints)) continue;
+        for (let i = 0; i < constraints.length; i++) {
+          const c = constraints[i]!;
+          if (!gate.includes(c, node)) continue;
+          const v = labelOrEmpty(node.labels, c.topologyKey);
+          const m = counts[i]!;
+          const cur = m.get(v);
+          // Domains without a candidate node (and hostname domains, counted at Score) are skipped.
+          if (cur === undefined) continue;
+          const rr = rows[i];
+          m.set(v, cur + (rr !== null && node.row < rr!.length ? rr![node.row]! : 0));
+        }
+      }
+      const st: PreScoreState = { constraints, ignoredNodes: ignored, topologyValueToPodCounts: counts, weights, rows };
+      cs.write(PRE_SCORE_STATE_KEY, st);
+      return null;
+    },
+
+    score(cs, _pod, nodes, out) {
+      const s = cs.read<PreScoreState>(PRE_SCORE_STATE_KEY);
+      if (!s) return Status.error(`error reading "${PRE_SCORE_STATE_KEY}" from cycleState: not found`);
+      for (let n = 0; n < nodes.length; n++) {
+        const node = nodes[n]!;
+        if (s.ignoredNodes.has(node)) {
+          out[n] = 0;
+          continue;
+        }
+        let score = 0;
+        for (let i = 0; i < s.constraints.length; i++) {
+          const c = s.constraints[i]!;
+          if (!Object.hasOwn(node.labels, c.topologyKey)) continue;
+          let cnt: number;
+          if (c.topologyKey === LABEL_HOSTNAME) {
+            const rr = s.rows[i];
+            cnt = rr !== null && node.row < rr!.length ? rr![node.row]! : 0;
+          } else {
+            cnt = s.topologyValueToPodCounts[i]!.get(node.labels[c.topologyKey]!) ?? 0;
+          }
+          // kube's scoreForCount: cnt * weight + (maxSkew - 1), summed in float64.
+          score += cnt * s.weights[i]! + (c.maxSkew - 1);
+        }
+        // Go's math.Round (half away from zero); scores are never negative, so Math.round agrees.
+        out[n] = Math.round(score);
+      }
+      return null;
+    },
+
+    normalizeScore(cs, _pod, nodes, scores) {
+      const s = cs.read<PreScoreState>(PRE_SCORE_STATE_KEY);
+      if (!s) return Status.error(`error reading "${PRE_SCORE_STATE_KEY}" from cycleState: not found`);
+      let min = Infinity;
+      let max = 0;
+      for (let n = 0; n < nodes.length; n++) {
+        if (s.ignoredNodes.has(nodes[n]!)) continue;
+        const v = scores[n]!;
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+      for (let n = 0; n < nodes.length; n++) {
+        if (s.ignoredNodes.has(nodes[n]!)) {
+          scores[n] = 0;
+          continue;
+        }
+        if (max === 0) {
+          scores[n] = MAX_NODE_SCORE;
+          continue;
+        }
+        // K8S-FACTS §5.8: 100 * (max + min - s) / max, Go int64 division.
+        scores[n] = Math.trunc((MAX_NODE_SCORE * (max + min - scores[n]!)) / max);
+      }
+      return null;
+    },
+  };
+}
 
 /** Registry entry for PodTopologySpread. */
-export const definition: PluginDefinition = {
-  name: 'PodTopologySpread',
+export const definition: PluginDefinition<PodTopologySpreadArgs> = {
+  name: NAME,
   points: ['preFilter', 'filter', 'preScore', 'score'],
-  implemented: false,
-  factory: () => {
-    throw new Error('PODFIT_ERR_PLUGIN_NOT_IMPLEMENTED: PodTopologySpread');
-  },
+  argsSchema,
+  implemented: true,
+  factory: (args, handle) => newPodTopologySpread(args, handle),
 };
+

@@ -1,0 +1,192 @@
+/**
+ * The cluster objects besides Nodes and Pods that scheduling reads, decoded once from a snapshot:
+ * Namespaces (InterPodAffinity namespaceSelector), Services / ReplicaSets / StatefulSets /
+ * ReplicationControllers (PodTopologySpread's system default selector), PodDisruptionBudgets
+ * (preemption) and PriorityClasses (pod priority, applied as the Priority admission plugin does).
+ */
+import type { Pod } from '../api/k8s.js';
+import { decodeObject } from '../api/objects.js';
+import {
+  EXTRA_KIND_SCHEMAS,
+  type Namespace,
+  type PodDisruptionBudget,
+  type PriorityClass,
+  type ReplicaSet,
+  type ReplicationController,
+  type Service,
+  type StatefulSet,
+} from '../api/k8s-extra.js';
+import type { PodInfo } from './pod-info.js';
+
+/** Label set of a namespace. */
+export type NamespaceLabels = Readonly<Record<string, string>>;
+
+/** kube's preemption policies (core/v1 PreemptionPolicy). */
+export type PreemptionPolicy = 'PreemptLowerPriority' | 'Never';
+
+/** The label the API server puts on every namespace (kube's LabelMetadataName). */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+/**
+ * The PriorityClasses every cluster has (kube's scheduling.SystemPriorityClasses), so pods naming
+ * them resolve even when the snapshot does not list PriorityClass objects.
+ */
+export const SYSTEM_PRIORITY_CLASSES: ReadonlyMap<string, number> = new Map([
+  ['system-node-critical', 2000001000],
+  ['system-cluster-critical', 2000000000],
+]);
+
+/** kube's DefaultPriorityWhenNoDefaultClassExists. */
+export const DEFAULT_PRIORITY = 0;
+
+const key = (ns: string | undefined, name: string) => `${ns || 'default'}/${name}`;
+
+/** Decoded extra objects, with the lookups the scheduler needs. */
+export class ClusterObjects {
+  private readonly namespaces = new Map<string, NamespaceLabels>();
+  private readonly services = new Map<string, Service[]>();
+  private readonly replicaSets = new Map<string, ReplicaSet>();
+  private readonly statefulSets = new Map<string, StatefulSet>();
+  private readonly replicationControllers = new Map<string, ReplicationController>();
+  /** PodDisruptionBudgets in input order. */
+  readonly pdbs: PodDisruptionBudget[] = [];
+  /** PriorityClasses by name (input objects; system classes are looked up separately). */
+  readonly priorityClasses = new Map<string, PriorityClass>();
+  /** Problems found while decoding or admitting (not fatal). */
+  readonly warnings: string[] = [];
+
+  /** Adds a Namespace (the API server's `kubernetes.io/metadata.name` label is added if absent). */
+  addNamespace(ns: Namespace): void {
+    const name = ns.metadata.name;
+    this.namespaces.set(name, { ...(ns.metadata.labels ?? {}), [NAMESPACE_NAME_LABEL]: name });
+  }
+  addService(s: Service): void {
+    const k = s.metadata.namespace || 'default';
+    const list = this.services.get(k) ?? [];
+    list.push(s);
+    this.services.set(k, list);
+  }
+  addReplicaSet(o: ReplicaSet): void {
+    this.replicaSets.set(key(o.metadata.namespace, o.metadata.name), o);
+  }
+  addStatefulSet(o: StatefulSet): void {
+    this.statefulSets.set(key(o.metadata.namespace, o.metadata.name), o);
+  }
+  addReplicationController(o: ReplicationController): void {
+    this.replicationControllers.set(key(o.metadata.namespace, o.metadata.name), o);
+  }
+  addPodDisruptionBudget(o: PodDisruptionBudget): void {
+    this.pdbs.push(o);
+  }
+  addPriorityClass(o: PriorityClass): void {
+    this.priorityClasses.set(o.metadata.name, o);
+  }
+
+  /** Services of a namespace, in input order. */
+  servicesIn(namespace: string): readonly Service[] {
+    return this.services.get(namespace) ?? [];
+  }
+  replicaSet(namespace: string, name: string): ReplicaSet | undefined {
+    return this.replicaSets.get(key(namespace, name));
+  }
+  statefulSet(namespace: string, name: string): StatefulSet | undefined {
+    return this.statefulSets.get(key(namespace, name));
+  }
+  replicationController(namespace: string, name: string): ReplicationController | undefined {
+    return this.replicationControllers.get(key(namespace, name));
+  }
+
+  /**
+   * Makes a namespace known (a pod lives in it). Snapshots rarely list Namespace objects, yet
+   * every namespace holding pods exists in the real cluster with at least the
+   * `kubernetes.io/metadata.name` label; this is what namespaceSelectors then see.
+   */
+  noteNamespace(name: string): void {
+    if (!this.namespaces.has(name)) this.namespaces.set(name, { [NAMESPACE_NAME_LABEL]: name });
+  }
+
+  /** A namespace's labels (kube's GetNamespaceLabelsSnapshot), undefined when unknown. */
+  namespaceLabels(name: string): NamespaceLabels | undefined {
+    return this.namespaces.get(name);
+  }
+
+  /** Known namespaces with their labels, in first-seen order (kube's namespace lister). */
+  allNamespaces(): IterableIterator<[string, NamespaceLabels]> {
+    return this.namespaces.entries();
+  }
+
+  /**
+   * kube's getDefaultPriorityClass: the globalDefault class with the lowest value (several can
+   * exist after a race), or undefined.
+   */
+  defaultPriorityClass(): PriorityClass | undefined {
+    let best: PriorityClass | undefined;
+    for (const pc of this.priorityClasses.values()) {
+      if (pc.globalDefault && (best === undefined || pc.value < best.value)) best = pc;
+    }
+    return best;
+  }
+
+  /** Priority of a class name, or undefined when no such class exists. */
+  classPriority(name: string): number | undefined {
+    return this.priorityClasses.get(name)?.value ?? SYSTEM_PRIORITY_CLASSES.get(name);
+  }
+
+  /**
+   * What the Priority admission plugin does for a pod without `spec.priority`: the value of its
+   * priorityClassName, or of the globalDefault class, or 0. Also records the pod's namespace.
+   * Sets `pod.priority`; returns a warning when the named class does not exist (the API server
+   * would have rejected such a pod; podfit keeps priority 0 and says so).
+   */
+  admitPod(pod: PodInfo): string | undefined {
+    this.noteNamespace(pod.namespace);
+    const spec = pod.pod.spec;
+    if (spec.priority != null) return undefined;
+    const className = spec.priorityClassName;
+    if (className) {
+      const v = this.classPriority(className);
+      if (v === undefined) {
+        pod.priority = DEFAULT_PRIORITY;
+        return `pod ${pod.key}: no PriorityClass with name ${className} was found; using priority ${DEFAULT_PRIORITY}`;
+      }
+      pod.priority = v;
+      return undefined;
+    }
+    pod.priority = this.defaultPriorityClass()?.value ?? DEFAULT_PRIORITY;
+    return undefined;
+  }
+
+  /**
+   * The pod's preemption policy: spec.preemptionPolicy, else (as admission sets it) the one of
+   * its PriorityClass (or the globalDefault class), else PreemptLowerPriority.
+   */
+  preemptionPolicyOf(pod: Pod): PreemptionPolicy {
+    if (pod.spec.preemptionPolicy) return pod.spec.preemptionPolicy;
+    const pc = pod.spec.priorityClassName ? this.priorityClasses.get(pod.spec.priorityClassName) : this.defaultPriorityClass();
+    return pc?.preemptionPolicy ?? 'PreemptLowerPriority';
+  }
+}
+
+/**
+ * Decodes the extra objects of a snapshot (`ClusterSnapshot.others`, by kind) with their zod
+ * schemas; an invalid object is an InputError naming the file, the object and the field.
+ */
+export function decodeClusterObjects(others: ReadonlyMap<string, readonly Record<string, unknown>[]>, fileName: string): ClusterObjects {
+  const out = new ClusterObjects();
+  const each = <T>(kind: keyof typeof EXTRA_KIND_SCHEMAS, add: (o: T) => void) => {
+    for (const obj of others.get(kind) ?? []) add(decodeObject(EXTRA_KIND_SCHEMAS[kind] as never, { obj, where: '' }, fileName) as T);
+  };
+  each<Namespace>('Namespace', (o) => out.addNamespace(o));
+  each<Service>('Service', (o) => out.addService(o));
+  each<ReplicaSet>('ReplicaSet', (o) => out.addReplicaSet(o));
+  each<StatefulSet>('StatefulSet', (o) => out.addStatefulSet(o));
+  each<ReplicationController>('ReplicationController', (o) => out.addReplicationController(o));
+  each<PodDisruptionBudget>('PodDisruptionBudget', (o) => {
+    if (o.apiVersion && o.apiVersion !== 'policy/v1') {
+      out.warnings.push(`${fileName}: PodDisruptionBudget ${key(o.metadata.namespace, o.metadata.name)}: apiVersion ${o.apiVersion} read as policy/v1`);
+    }
+    out.addPodDisruptionBudget(o);
+  });
+  each<PriorityClass>('PriorityClass', (o) => out.addPriorityClass(o));
+  return out;
+}

@@ -1,0 +1,276 @@
+/**
+ * TopologyIndex: what PodTopologySpread and InterPodAffinity need to know about the pods already
+ * placed, kept current as pods are added and removed (ClusterState's PodListener), so that one
+ * scheduling cycle costs in proportion to the nodes and to the pod's own terms, not to every pod
+ * in the cluster:
+ *
+ * - an inverted index namespace -> label key -> label value -> pods, so a selector only visits
+ *   the pods that carry one of its labels (unrelated pods are never looked at);
+ * - per-query node counts ("how many pods in namespace N matching selector S sit on each node"),
+ *   computed once through the inverted index and then updated on every add/remove, so a workload's
+ *   replicas scheduled one after another each pay O(nodes), not O(replicas);
+ * - the pods that have (anti-)affinity terms, and extensions plugins register to index derived
+ *   data (InterPodAffinity indexes existing pods' terms by the labels they select).
+ *
+ * The model knows nothing of selectors: callers describe a query by a cache key, a label hint
+ * (a label every matching pod must have) and a predicate.
+ */
+import type { ClusterState, NodeInfo, PodListener } from './cluster-state.js';
+import type { PodInfo } from './pod-info.js';
+import { TOPOLOGY_QUERY_CACHE_MAX } from './limits.js';
+
+/** A placed pod and its node. */
+export interface IndexedPod {
+  readonly pod: PodInfo;
+  readonly node: NodeInfo;
+}
+
+/** A label every pod matching a query carries: one of `values`, or any value when null. */
+export interface LabelHint {
+  readonly key: string;
+  readonly values: readonly string[] | null;
+}
+
+/** A pod predicate with what the index needs to answer it without visiting unrelated pods. */
+export interface PodQuery {
+  /** Cache identity: two queries with equal keys must match exactly the same pods. */
+  readonly key: string;
+  /** Namespaces matching pods are in; null = any namespace. */
+  readonly namespaces: ReadonlySet<string> | null;
+  /** A label matching pods carry, or null (every pod of the namespaces is a candidate). */
+  readonly hint: LabelHint | null;
+  /** The full predicate (namespace, labels, terminating state). */
+  matches(pod: PodInfo): boolean;
+}
+
+/** Derived data kept in step with the placed pods (created once per state, fed every change). */
+export interface IndexExtension {
+  onAdd(e: IndexedPod): void;
+  onRemove(e: IndexedPod): void;
+}
+
+/** Counters for tests and benchmarks: how much pod-level work the index did. */
+export interface TopologyIndexStats {
+  /** Predicate evaluations while answering queries (cold counts, forEachMatching). */
+  queryPodChecks: number;
+  /** Predicate evaluations while keeping cached counts current on add/remove. */
+  maintenancePodChecks: number;
+  /** Queries answered from the cache. */
+  cacheHits: number;
+  /** Queries computed through the inverted index. */
+  cacheMisses: number;
+}
+
+interface NamespaceBucket {
+  readonly all: Set<IndexedPod>;
+  /** label key -> label value -> pods. */
+  readonly byLabel: Map<string, Map<string, Set<IndexedPod>>>;
+}
+
+interface CachedCounts {
+  readonly query: PodQuery;
+  /** Matching pods per node row. */
+  rows: Int32Array;
+  lastUse: number;
+}
+
+/** kube's podWithAffinity: any pod (anti-)affinity. */
+export function hasPodAffinity(pod: PodInfo): boolean {
+  const a = pod.affinity;
+  return a != null && (a.podAffinity != null || a.podAntiAffinity != null);
+}
+
+/** kube's podWithRequiredAntiAffinity. */
+export function hasRequiredAntiAffinity(pod: PodInfo): boolean {
+  return (pod.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length ?? 0) > 0;
+}
+
+const INDEXES = new WeakMap<ClusterState, TopologyIndex>();
+
+/** The per-state index of placed pods by namespace and labels, with cached per-node counts. */
+export class TopologyIndex implements PodListener {
+  private readonly byNamespace = new Map<string, NamespaceBucket>();
+  private readonly entries = new Map<PodInfo, IndexedPod>();
+  /** Pods with any pod (anti-)affinity (kube NodeInfo.PodsWithAffinity, cluster-wide). */
+  readonly podsWithAffinity = new Set<IndexedPod>();
+  /** Pods with required anti-affinity (kube NodeInfo.PodsWithRequiredAntiAffinity). */
+  readonly podsWithRequiredAntiAffinity = new Set<IndexedPod>();
+  private readonly cache = new Map<string, CachedCounts>();
+  private readonly extensions = new Map<string, IndexExtension>();
+  private useClock = 0;
+  readonly stats: TopologyIndexStats = { queryPodChecks: 0, maintenancePodChecks: 0, cacheHits: 0, cacheMisses: 0 };
+
+  private constructor(private readonly state: ClusterState) {
+    for (const { pod, node } of state.placedPods()) this.onPodAdded(pod, node);
+    state.addPodListener(this);
+  }
+
+  /** The index of a state, created (and subscribed) on first use. */
+  static of(state: ClusterState): TopologyIndex {
+    let ix = INDEXES.get(state);
+    if (!ix) {
+      ix = new TopologyIndex(state);
+      INDEXES.set(state, ix);
+    }
+    return ix;
+  }
+
+  /** Number of placed pods indexed. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  onPodAdded(pod: PodInfo, node: NodeInfo): void {
+    const e: IndexedPod = { pod, node };
+    this.entries.set(pod, e);
+    const b = this.bucket(pod.namespace);
+    b.all.add(e);
+    for (const k of Object.keys(pod.labels)) {
+      let byValue = b.byLabel.get(k);
+      if (!byValue) b.byLabel.set(k, (byValue = new Map()));
+      const v = pod.labels[k]!;
+      let set = byValue.get(v);
+      if (!set) byValue.set(v, (set = new Set()));
+      set.add(e);
+    }
+    if (hasPodAffinity(pod)) this.podsWithAffinity.add(e);
+    if (hasRequiredAntiAffinity(pod)) this.podsWithRequiredAntiAffinity.add(e);
+    for (const c of this.cache.values()) {
+      this.stats.maintenancePodChecks++;
+      if (c.query.matches(pod)) {
+        if (node.row >= c.rows.length) c.rows = grow(c.rows, node.row + 1);
+        c.rows[node.row]!++;
+      }
+    }
+    for (const x of this.extensions.values()) x.onAdd(e);
+  }
+
+  onPodRemoved(pod: PodInfo, _node: NodeInfo): void {
+    const e = this.entries.get(pod);
+    if (!e) return;
+    this.entries.delete(pod);
+    const b = this.byNamespace.get(pod.namespace);
+    if (b) {
+      b.all.delete(e);
+      for (const k of Object.keys(pod.labels)) {
+        const byValue = b.byLabel.get(k);
+        const set = byValue?.get(pod.labels[k]!);
+        if (!set) continue;
+        set.delete(e);
+        if (set.size === 0) byValue!.delete(pod.labels[k]!);
+        if (byValue!.size === 0) b.byLabel.delete(k);
+      }
+      if (b.all.size === 0) this.byNamespace.delete(pod.namespace);
+    }
+    this.podsWithAffinity.delete(e);
+    this.podsWithRequiredAntiAffinity.delete(e);
+    for (const c of this.cache.values()) {
+      this.stats.maintenancePodChecks++;
+      if (c.query.matches(pod) && e.node.row < c.rows.length) c.rows[e.node.row]!--;
+    }
+    for (const x of this.extensions.values()) x.onRemove(e);
+  }
+
+  private bucket(ns: string): NamespaceBucket {
+    let b = this.byNamespace.get(ns);
+    if (!b) this.byNamespace.set(ns, (b = { all: new Set(), byLabel: new Map() }));
+    return b;
+  }
+
+  /**
+   * Calls `fn` for every placed pod matching the query, visiting only the pods of its namespaces
+   * that carry the hinted label.
+   */
+  forEachMatching(q: PodQuery, fn: (e: IndexedPod) => void): void {
+    const visit = (b: NamespaceBucket) => {
+      const candidates = candidatesOf(b, q.hint);
+      for (const set of candidates) {
+        for (const e of set) {
+          this.stats.queryPodChecks++;
+          if (q.matches(e.pod)) fn(e);
+        }
+      }
+    };
+    if (q.namespaces === null) {
+      for (const b of this.byNamespace.values()) visit(b);
+    } else {
+      for (const ns of q.namespaces) {
+        const b = this.byNamespace.get(ns);
+        if (b) visit(b);
+      }
+    }
+  }
+
+  /**
+   * Matching pods per node row (kube's countPodsMatchSelector on every node at once). The array
+   * stays current as pods come and go; read it within the cycle that asked for it (it may be
+   * reallocated later). Rows beyond its length hold 0.
+   */
+  countsByRow(q: PodQuery): Int32Array {
+    const hit = this.cache.get(q.key);
+    if (hit) {
+      this.stats.cacheHits++;
+      hit.lastUse = ++this.useClock;
+      return hit.rows;
+    }
+    this.stats.cacheMisses++;
+    let rows = new Int32Array(Math.max(this.state.table.capacity, 1));
+    this.forEachMatching(q, (e) => {
+      if (e.node.row >= rows.length) rows = grow(rows, e.node.row + 1);
+      rows[e.node.row]!++;
+    });
+    if (this.cache.size >= TOPOLOGY_QUERY_CACHE_MAX) this.evictOldest();
+    this.cache.set(q.key, { query: q, rows, lastUse: ++this.useClock });
+    return rows;
+  }
+
+  private evictOldest(): void {
+    let oldestKey: string | undefined;
+    let oldest = Infinity;
+    for (const [k, c] of this.cache) {
+      if (c.lastUse < oldest) {
+        oldest = c.lastUse;
+        oldestKey = k;
+      }
+    }
+    if (oldestKey !== undefined) this.cache.delete(oldestKey);
+  }
+
+  /** Number of cached queries. */
+  get cachedQueries(): number {
+    return this.cache.size;
+  }
+
+  /**
+   * The extension registered under `name`, created with `create` and fed every placed pod on
+   * first use; afterwards it sees every add and remove.
+   */
+  extension<T extends IndexExtension>(name: string, create: () => T): T {
+    let x = this.extensions.get(name) as T | undefined;
+    if (!x) {
+      x = create();
+      for (const e of this.entries.values()) x.onAdd(e);
+      this.extensions.set(name, x);
+    }
+    return x;
+  }
+}
+
+function candidatesOf(b: NamespaceBucket, hint: LabelHint | null): Iterable<Set<IndexedPod>> {
+  if (hint === null) return [b.all];
+  const byValue = b.byLabel.get(hint.key);
+  if (!byValue) return [];
+  if (hint.values === null) return byValue.values();
+  const out: Set<IndexedPod>[] = [];
+  for (const v of new Set(hint.values)) {
+    const s = byValue.get(v);
+    if (s) out.push(s);
+  }
+  return out;
+}
+
+function grow(a: Int32Array, min: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(Math.max(min, a.length * 2));
+  b.set(a);
+  return b;
+}
