@@ -1,7 +1,7 @@
 /** Parsing and validating shared CLI flags (edges validate: a bad flag is exit 2 naming it). */
 import { UsageError } from './errors.js';
 import type { EngineName } from '../kernel/kernels.js';
-import { ENGINES } from '../kernel/engine.js';
+import { DEFAULT_ENGINE, ENGINES } from '../kernel/engine.js';
 
 /** `--seed N`: a non-negative integer below 2^32. */
 export function parseSeed(v: string | undefined, fallback: number): number {
@@ -17,9 +17,9 @@ export function parseOutput<T extends string>(v: string | undefined, allowed: re
   return v as T;
 }
 
-/** `--engine js|wasm`. */
+/** `--engine js|wasm` (default wasm). */
 export function parseEngine(v: string | undefined): EngineName {
-  const e = (v ?? ENGINES[ENGINES.length - 1]) as EngineName;
+  const e = (v ?? DEFAULT_ENGINE) as EngineName;
   if (!ENGINES.includes(e)) throw new UsageError(`--engine: expected one of ${ENGINES.join(', ')}, got "${v}"`);
   return e;
 }

@@ -1,15 +1,27 @@
 /** Engine selection: the `--engine js|wasm` flag maps here. */
 import type { EngineName, Kernels } from './kernels.js';
 import { createJsKernels } from './js-kernels.js';
+import { createWasmKernels, type WasmVariant } from './wasm-kernels.js';
 
 /** Engines podfit can run. */
-export const ENGINES: readonly EngineName[] = ['js'];
+export const ENGINES: readonly EngineName[] = ['js', 'wasm'];
 
-/** Creates the kernels of an engine. */
-export async function createKernels(engine: EngineName = 'js'): Promise<Kernels> {
+/** The engine used when none is asked for (`wasm` once it passes the parity tests). */
+export const DEFAULT_ENGINE: EngineName = 'js';
+
+/** Options of createKernels. */
+export interface KernelOptions {
+  /** wasm only: the build variant (default `simd`, falling back to `scalar` without SIMD support). */
+  readonly wasmVariant?: WasmVariant;
+}
+
+/** Creates (or, for wasm, returns the process's one instance of) the kernels of an engine. */
+export async function createKernels(engine: EngineName = DEFAULT_ENGINE, opts: KernelOptions = {}): Promise<Kernels> {
   switch (engine) {
     case 'js':
       return createJsKernels();
+    case 'wasm':
+      return createWasmKernels(opts.wasmVariant ?? 'simd');
     default:
       throw new Error(`PODFIT_ERR_KERNEL_UNKNOWN_ENGINE: ${String(engine)}`);
   }

@@ -19,7 +19,7 @@ import {
   STRATEGY_REQUESTED_TO_CAPACITY_RATIO,
   type Kernels,
 } from './kernels.js';
-import { CPU_SLOT, MEMORY_SLOT, PODS_SLOT } from '../model/node-table.js';
+import { CPU_SLOT, JsTableMemory, MEMORY_SLOT, PODS_SLOT } from '../model/node-table.js';
 import { MAX_NODE_SCORE } from '../model/limits.js';
 
 /** kube's maxUtilization in requested_to_capacity_ratio.go. */
@@ -184,6 +184,88 @@ function fitBatch(
   }
 }
 
+/** Score of row r under a strategy over the configured resources (one node of resourceScoreBatch). */
+function scoreRow(
+  region: Float64Array,
+  capacity: number,
+  nzCpuOff: number,
+  nzMemOff: number,
+  r: number,
+  strategy: number,
+  slots: Int32Array,
+  weights: Float64Array,
+  podRequests: Float64Array,
+  resourceCount: number,
+  useNonZero: number,
+  shapeUtilization: Float64Array,
+  shapeScore: Float64Array,
+  shapeCount: number,
+): number {
+  if (strategy === STRATEGY_BALANCED_ALLOCATION) {
+    // balanced_allocation.go: fractions over resources with allocatable != 0, then the
+    // std of those fractions (|f1 - f2| / 2 for two, population std for more, 0 otherwise).
+    let n = 0;
+    let total = 0;
+    let f0 = 0;
+    let f1 = 0;
+    for (let j = 0; j < resourceCount; j++) {
+      const slot = slots[j]!;
+      if (slot < 0) continue;
+      const alloc = region[2 * slot * capacity + r]!;
+      if (alloc === 0) continue;
+      const f = balancedFraction(requestedOf(region, capacity, nzCpuOff, nzMemOff, slot, r, podRequests[j]!, useNonZero), alloc);
+      if (n === 0) f0 = f;
+      else if (n === 1) f1 = f;
+      total += f;
+      n++;
+    }
+    let std = 0;
+    if (n === 2) {
+      std = Math.abs((f0 - f1) / 2);
+    } else if (n > 2) {
+      const mean = total / n;
+      let sum = 0;
+      for (let j = 0; j < resourceCount; j++) {
+        const slot = slots[j]!;
+        if (slot < 0) continue;
+        const alloc = region[2 * slot * capacity + r]!;
+        if (alloc === 0) continue;
+        const f = balancedFraction(requestedOf(region, capacity, nzCpuOff, nzMemOff, slot, r, podRequests[j]!, useNonZero), alloc);
+        sum += (f - mean) * (f - mean);
+      }
+      std = Math.sqrt(sum / n);
+    }
+    return balancedScoreFromStd(std);
+  }
+  let nodeScore = 0;
+  let weightSum = 0;
+  for (let j = 0; j < resourceCount; j++) {
+    const slot = slots[j]!;
+    if (slot < 0) continue;
+    const alloc = region[2 * slot * capacity + r]!;
+    if (alloc === 0) continue;
+    const req = requestedOf(region, capacity, nzCpuOff, nzMemOff, slot, r, podRequests[j]!, useNonZero);
+    const w = weights[j]!;
+    if (strategy === STRATEGY_LEAST_ALLOCATED) {
+      nodeScore += leastRequestedScore(req, alloc) * w;
+      weightSum += w;
+    } else if (strategy === STRATEGY_MOST_ALLOCATED) {
+      nodeScore += mostRequestedScore(req, alloc) * w;
+      weightSum += w;
+    } else if (strategy === STRATEGY_REQUESTED_TO_CAPACITY_RATIO) {
+      // RequestedToCapacityRatio: only resources whose shape score is > 0 count at all.
+      const s = brokenLinear(rtcrUtilization(req, alloc), shapeUtilization, shapeScore, shapeCount);
+      if (s > 0) {
+        nodeScore += s * w;
+        weightSum += w;
+      }
+    }
+  }
+  if (weightSum === 0) return 0;
+  if (strategy === STRATEGY_REQUESTED_TO_CAPACITY_RATIO) return goRound(nodeScore / weightSum);
+  return Math.trunc(nodeScore / weightSum);
+}
+
 function resourceScoreBatch(
   region: Float64Array,
   capacity: number,
@@ -204,75 +286,119 @@ function resourceScoreBatch(
   const nzCpuOff = 2 * slotCount * capacity;
   const nzMemOff = nzCpuOff + capacity;
   for (let i = 0; i < rowCount; i++) {
-    const r = rows[i]!;
-    if (strategy === STRATEGY_BALANCED_ALLOCATION) {
-      // balanced_allocation.go: fractions over resources with allocatable != 0, then the
-      // std of those fractions (|f1 - f2| / 2 for two, population std for more, 0 otherwise).
-      let n = 0;
-      let total = 0;
-      let f0 = 0;
-      let f1 = 0;
-      for (let j = 0; j < resourceCount; j++) {
-        const slot = slots[j]!;
-        if (slot < 0) continue;
-        const alloc = region[2 * slot * capacity + r]!;
-        if (alloc === 0) continue;
-        const f = balancedFraction(requestedOf(region, capacity, nzCpuOff, nzMemOff, slot, r, podRequests[j]!, useNonZero), alloc);
-        if (n === 0) f0 = f;
-        else if (n === 1) f1 = f;
-        total += f;
-        n++;
-      }
-      let std = 0;
-      if (n === 2) {
-        std = Math.abs((f0 - f1) / 2);
-      } else if (n > 2) {
-        const mean = total / n;
-        let sum = 0;
-        for (let j = 0; j < resourceCount; j++) {
-          const slot = slots[j]!;
-          if (slot < 0) continue;
-          const alloc = region[2 * slot * capacity + r]!;
-          if (alloc === 0) continue;
-          const f = balancedFraction(requestedOf(region, capacity, nzCpuOff, nzMemOff, slot, r, podRequests[j]!, useNonZero), alloc);
-          sum += (f - mean) * (f - mean);
-        }
-        std = Math.sqrt(sum / n);
-      }
-      out[i] = balancedScoreFromStd(std);
-      continue;
-    }
-    let nodeScore = 0;
-    let weightSum = 0;
-    for (let j = 0; j < resourceCount; j++) {
-      const slot = slots[j]!;
-      if (slot < 0) continue;
-      const alloc = region[2 * slot * capacity + r]!;
-      if (alloc === 0) continue;
-      const req = requestedOf(region, capacity, nzCpuOff, nzMemOff, slot, r, podRequests[j]!, useNonZero);
-      const w = weights[j]!;
-      if (strategy === STRATEGY_LEAST_ALLOCATED) {
-        nodeScore += leastRequestedScore(req, alloc) * w;
-        weightSum += w;
-      } else if (strategy === STRATEGY_MOST_ALLOCATED) {
-        nodeScore += mostRequestedScore(req, alloc) * w;
-        weightSum += w;
-      } else if (strategy === STRATEGY_REQUESTED_TO_CAPACITY_RATIO) {
-        // RequestedToCapacityRatio: only resources whose shape score is > 0 count at all.
-        const s = brokenLinear(rtcrUtilization(req, alloc), shapeUtilization, shapeScore, shapeCount);
-        if (s > 0) {
-          nodeScore += s * w;
-          weightSum += w;
-        }
-      }
-    }
-    if (weightSum === 0) out[i] = 0;
-    else if (strategy === STRATEGY_REQUESTED_TO_CAPACITY_RATIO) out[i] = goRound(nodeScore / weightSum);
-    else out[i] = Math.trunc(nodeScore / weightSum);
+    out[i] = scoreRow(region, capacity, nzCpuOff, nzMemOff, rows[i]!, strategy, slots, weights, podRequests, resourceCount, useNonZero, shapeUtilization, shapeScore, shapeCount);
   }
+}
+
+function scoreAdd(
+  region: Float64Array,
+  capacity: number,
+  slotCount: number,
+  rows: Int32Array,
+  feasible: Int32Array,
+  count: number,
+  strategy: number,
+  slots: Int32Array,
+  weights: Float64Array,
+  podRequests: Float64Array,
+  resourceCount: number,
+  useNonZero: number,
+  shapeUtilization: Float64Array,
+  shapeScore: Float64Array,
+  shapeCount: number,
+  pluginWeight: number,
+  totals: Float64Array,
+): void {
+  const nzCpuOff = 2 * slotCount * capacity;
+  const nzMemOff = nzCpuOff + capacity;
+  for (let k = 0; k < count; k++) {
+    const r = rows[feasible[k]!]!;
+    totals[k]! += scoreRow(region, capacity, nzCpuOff, nzMemOff, r, strategy, slots, weights, podRequests, resourceCount, useNonZero, shapeUtilization, shapeScore, shapeCount) * pluginWeight;
+  }
+}
+
+function filterNodes(
+  region: Float64Array,
+  capacity: number,
+  rows: Int32Array,
+  classes: Int32Array,
+  n: number,
+  classPass: Int32Array,
+  slots: Int32Array,
+  amounts: Float64Array,
+  requestCount: number,
+  feasible: Int32Array,
+  classFeasible: Int32Array,
+): number {
+  const podsAllocOff = 2 * PODS_SLOT * capacity;
+  const podsReqOff = podsAllocOff + capacity;
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const c = classes[i]!;
+    if (classPass[c] === 0) continue;
+    const r = rows[i]!;
+    if (region[podsReqOff + r]! + 1 > region[podsAllocOff + r]!) continue;
+    let fits = true;
+    for (let j = 0; j < requestCount; j++) {
+      const amount = amounts[j]!;
+      if (!(amount > 0)) continue;
+      const slot = slots[j]!;
+      if (slot < 0) {
+        fits = false;
+        break;
+      }
+      const allocOff = 2 * slot * capacity;
+      if (amount > region[allocOff + r]! - region[allocOff + capacity + r]!) {
+        fits = false;
+        break;
+      }
+    }
+    if (!fits) continue;
+    feasible[count++] = i;
+    classFeasible[c] = 1;
+  }
+  return count;
 }
 
 /** Builds the `js` engine. */
 export function createJsKernels(): Kernels {
-  return { engine: 'js', fitBatch, resourceScoreBatch };
+  let top = -Infinity;
+  return {
+    engine: 'js',
+    variant: 'js',
+    fitBatch,
+    resourceScoreBatch,
+    createTableMemory: () => new JsTableMemory(),
+    allocI32: (length) => new Int32Array(length),
+    allocF64: (length) => new Float64Array(length),
+    filterNodes,
+    scoreAdd,
+    selectTop(classes, feasible, count, classScore, totals) {
+      let max = -Infinity;
+      let ties = 0;
+      for (let k = 0; k < count; k++) {
+        const v = totals[k]! + classScore[classes[feasible[k]!]!]!;
+        totals[k] = v;
+        if (v > max) {
+          max = v;
+          ties = 1;
+        } else if (v === max) ties++;
+      }
+      top = max;
+      return ties;
+    },
+    topTotal: () => top,
+    selectKth(totals, count, max, k) {
+      for (let i = 0; i < count; i++) {
+        if (totals[i] === max) {
+          if (k === 0) return i;
+          k--;
+        }
+      }
+      return -1;
+    },
+    zeroF64: (arr, n) => {
+      arr.fill(0, 0, n);
+    },
+  };
 }

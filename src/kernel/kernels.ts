@@ -13,8 +13,14 @@
  * - every number in the table and in the request arrays is an integer (cpu in milli, the rest
  *   in base units), exact up to 2^53; kernels reproduce kube's int64 arithmetic exactly in that
  *   range (they do not emulate Go's overflow past 2^63);
- * - each method is called once per scheduling cycle and plugin, never once per node.
+ * - each method is called once per scheduling cycle and plugin, never once per node;
+ * - typed arrays from `createTableMemory`/`alloc*` are read and written in place (for the wasm
+ *   engine they are views of its linear memory, so only their byte offsets cross); any other
+ *   typed array is accepted too and copied through the engine's scratch region (slower, same
+ *   result).
  */
+import type { TableMemory } from '../model/node-table.js';
+
 export type EngineName = 'js' | 'wasm';
 
 /** A slot value meaning "no column": a resource no node ever declared, or one excluded for this pod. */
@@ -48,6 +54,18 @@ export const STRATEGY_BALANCED_ALLOCATION = 3;
 /** Numeric kernels of one engine. */
 export interface Kernels {
   readonly engine: EngineName;
+  /** Build variant, for reports: `js`, `wasm-simd` or `wasm-scalar`. */
+  readonly variant: string;
+
+  /** Memory for a NodeTable the kernels read in place (the wasm engine's linear memory). */
+  createTableMemory(): TableMemory;
+  /**
+   * A zeroed Int32Array of `length` in kernel memory, for scratch a caller keeps across cycles
+   * (allocate at start-up or when the cluster grows, never per cycle). Released when collected.
+   */
+  allocI32(length: number): Int32Array;
+  /** A zeroed Float64Array of `length` in kernel memory (see allocI32). */
+  allocF64(length: number): Float64Array;
 
   /**
    * fit_batch: NodeResourcesFit's Filter over `rowCount` rows (K8S-FACTS.md §6.1).
@@ -110,4 +128,64 @@ export interface Kernels {
     shapeCount: number,
     out: Float64Array,
   ): void;
+
+  // --- The fused scheduling cycle (src/framework/fused-cycle.ts): the default profile's
+  // per-node work as four scans over node indices, with label/taint plugins folded in per class.
+
+  /**
+   * filter_nodes: node index i < n (NodeTable row `rows[i]`, node class `classes[i]`) is
+   * feasible when `classPass[class] != 0` (the class-scoped Filter plugins passed its class), one
+   * more pod fits and every request fits — fitBatch's checks on that row. Writes feasible indices
+   * in order into `feasible`, sets `classFeasible[class] = 1` for their classes (the caller
+   * zeroes it) and returns the count. Once per fused cycle.
+   */
+  filterNodes(
+    region: Float64Array,
+    capacity: number,
+    rows: Int32Array,
+    classes: Int32Array,
+    n: number,
+    classPass: Int32Array,
+    slots: Int32Array,
+    amounts: Float64Array,
+    requestCount: number,
+    feasible: Int32Array,
+    classFeasible: Int32Array,
+  ): number;
+
+  /**
+   * score_add: `totals[k] += pluginWeight * score(rows[feasible[k]])` for k < count, score being
+   * resourceScoreBatch's for the same arguments. Once per resource Score plugin per fused cycle.
+   */
+  scoreAdd(
+    region: Float64Array,
+    capacity: number,
+    slotCount: number,
+    rows: Int32Array,
+    feasible: Int32Array,
+    count: number,
+    strategy: number,
+    slots: Int32Array,
+    weights: Float64Array,
+    podRequests: Float64Array,
+    resourceCount: number,
+    useNonZero: number,
+    shapeUtilization: Float64Array,
+    shapeScore: Float64Array,
+    shapeCount: number,
+    pluginWeight: number,
+    totals: Float64Array,
+  ): void;
+
+  /**
+   * select_top: `totals[k] += classScore[classes[feasible[k]]]` for k < count, then returns how
+   * many totals equal the maximum; `topTotal()` returns that maximum. Once per fused cycle.
+   */
+  selectTop(classes: Int32Array, feasible: Int32Array, count: number, classScore: Float64Array, totals: Float64Array): number;
+  /** The maximum total found by the last selectTop. */
+  topTotal(): number;
+  /** select_kth: position of the k-th (0-based) of totals[0..count) equal to `max`, or -1. */
+  selectKth(totals: Float64Array, count: number, max: number, k: number): number;
+  /** zero_f64: sets arr[0..n) to 0. */
+  zeroF64(arr: Float64Array, n: number): void;
 }

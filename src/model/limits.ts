@@ -66,3 +66,9 @@ export const LIVE_STALE_AFTER_MS = 60_000;
 export const LIVE_ASSUMED_POD_TTL_MS = 60_000;
 /** Attempts at creating one Binding on transient API errors (5xx, 429, network). */
 export const LIVE_BIND_ATTEMPTS = 3;
+
+// WASM kernels (src/kernel/wasm-memory.ts).
+/** WASM memory maximum in 64 KiB pages (1 GiB); must equal asconfig.json `maximumMemory`. */
+export const WASM_MEMORY_PAGES_MAX = 16384;
+/** WASM memory pages committed at start-up (1 MiB); the arena grows it as tables grow. */
+export const WASM_MEMORY_PAGES_INITIAL = 16;

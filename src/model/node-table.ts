@@ -28,6 +28,11 @@ export interface TableMemory {
    * May invalidate the previously returned view; the table copies its data across itself.
    */
   reserve(lengthF64: number): Float64Array;
+  /**
+   * Optional: told the layout after every (re-)layout, so memory shared with other threads can
+   * describe the table (src/kernel/wasm-memory.ts writes it into the WASM header).
+   */
+  layout?(capacity: number, slotCount: number, columnCount: number): void;
 }
 
 /** Plain JS memory (the `js` engine). */
@@ -85,6 +90,7 @@ export class NodeTable {
     this.capacity = Math.max(1, initialRows);
     this.layoutSlots = this.slots.count;
     this.data = memory.reserve(this.columnCount(this.layoutSlots) * this.capacity);
+    memory.layout?.(this.capacity, this.layoutSlots, this.columnCount(this.layoutSlots));
   }
 
   private columnCount(slots: number): number {
@@ -153,6 +159,7 @@ export class NodeTable {
     copyCol(2 * oldSlots, 2 * slots);
     copyCol(2 * oldSlots + 1, 2 * slots + 1);
     this.layoutVersion++;
+    this.memory.layout?.(cap, slots, this.columnCount(slots));
   }
 
   /** Interns a resource name and makes sure its columns exist. */

@@ -1,0 +1,77 @@
+// The memory layout shared by the host (src/kernel/layout.ts mirrors every constant here and checks
+// them against this module's exports at start-up) and the kernels. Defined once, here.
+//
+// Linear memory is imported (`env.memory`, shared, with a maximum) and owned by the host:
+//
+//   [0, HEADER_BASE)                module static data (layout_check() asserts it ends before HEADER_BASE)
+//   [HEADER_BASE, ARENA_BASE)       header: i32 fields at H_* byte offsets from HEADER_BASE
+//   [ARENA_BASE, memory end)        arena: host-allocated regions, ARENA_ALIGN-aligned (NodeTables,
+//                                   the kernel scratch, arrays kernels read and write in place)
+//
+// A NodeTable region holds f64 columns of `capacity` rows; column c of row r lives at
+// `base + 8 * (c * capacity + r)`. With S resource slots: column 2*s is slot s's allocatable,
+// 2*s + 1 its requested (PODS_SLOT's requested is the pod count), 2*S the non-zero requested cpu
+// (milli), 2*S + 1 the non-zero requested memory (bytes). Every number is an integer exact to 2^53.
+//
+// The header describes the primary table (base, capacity, slots, columns) so another instance of
+// this module on the same memory (a worker thread) finds it without any message.
+
+/** Header magic, "PDFT". */
+export const LAYOUT_MAGIC: i32 = 0x50444654;
+/** Bumped on any change to this file. */
+export const LAYOUT_VERSION: i32 = 1;
+
+/** Byte offset of the header. */
+export const HEADER_BASE: i32 = 1024;
+/** Header size in bytes. */
+export const HEADER_BYTES: i32 = 128;
+/** First byte the host's arena manages. */
+export const ARENA_BASE: i32 = 1152;
+/** Alignment of every arena region (a v128 load never straddles it). */
+export const ARENA_ALIGN: i32 = 16;
+
+// Header fields (byte offsets from HEADER_BASE).
+/** i32: LAYOUT_MAGIC once the host has initialised the header. */
+export const H_MAGIC: i32 = 0;
+/** i32: LAYOUT_VERSION the host was built with. */
+export const H_VERSION: i32 = 4;
+/** i32: bytes of memory the arena currently manages, from ARENA_BASE. */
+export const H_ARENA_END: i32 = 8;
+/** i32: byte offset of the primary NodeTable region (0 = none yet). */
+export const H_TABLE_BASE: i32 = 12;
+/** i32: rows per column of the primary table. */
+export const H_TABLE_CAPACITY: i32 = 16;
+/** i32: resource slots of the primary table. */
+export const H_TABLE_SLOTS: i32 = 20;
+/** i32: columns of the primary table (2 * slots + 2). */
+export const H_TABLE_COLUMNS: i32 = 24;
+/** i32: bumped by the single writer (the main thread) after each committed change (Atomics). */
+export const H_EPOCH: i32 = 28;
+/** f64: the top total found by select_top (its result slot). */
+export const H_RESULT_MAX: i32 = 32;
+
+// Table columns.
+/** Resource slot of cpu (milli). */
+export const CPU_SLOT: i32 = 0;
+/** Resource slot of memory (bytes). */
+export const MEMORY_SLOT: i32 = 1;
+/** Resource slot of ephemeral-storage (bytes). */
+export const EPHEMERAL_SLOT: i32 = 2;
+/** Resource slot of pods (requested = pod count). */
+export const PODS_SLOT: i32 = 3;
+/** Slots every table has. */
+export const FIXED_SLOTS: i32 = 4;
+/** Columns after the 2 * S resource columns: non-zero requested cpu and memory. */
+export const EXTRA_COLUMNS: i32 = 2;
+
+// Kernel enums (src/kernel/kernels.ts mirrors them).
+/** Fit mask bit 0: no room for one more pod. */
+export const FIT_TOO_MANY_PODS: i32 = 1;
+/** Strategy: NodeResourcesFit LeastAllocated. */
+export const STRATEGY_LEAST_ALLOCATED: i32 = 0;
+/** Strategy: NodeResourcesFit MostAllocated. */
+export const STRATEGY_MOST_ALLOCATED: i32 = 1;
+/** Strategy: NodeResourcesFit RequestedToCapacityRatio. */
+export const STRATEGY_REQUESTED_TO_CAPACITY_RATIO: i32 = 2;
+/** Strategy: NodeResourcesBalancedAllocation. */
+export const STRATEGY_BALANCED_ALLOCATION: i32 = 3;

@@ -1,0 +1,248 @@
+/**
+ * The `wasm` engine: the AssemblyScript kernels of assembly/index.ts behind the Kernels
+ * interface. One module instance per build variant per process, all on the one shared
+ * WasmMemory (src/kernel/wasm-memory.ts): tables and arrays made by either variant are read in
+ * place by both. Only byte offsets, counts and numbers cross into WASM.
+ *
+ * Arrays that are not views of the WASM memory (a NodeTable in plain JS memory, a caller's own
+ * Float64Array) still work: they are copied through a scratch region for the call, and outputs
+ * copied back. That path is for tests and odd callers; the scheduler's hot path allocates its
+ * arrays with `allocI32`/`allocF64` and its table with `createTableMemory`, so nothing is copied.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Kernels } from './kernels.js';
+import { fitMaskWords } from './kernels.js';
+import { checkLayout } from './layout.js';
+import { WasmMemory } from './wasm-memory.js';
+
+/** Build variants of the module (scripts/build-wasm.js). */
+export type WasmVariant = 'simd' | 'scalar';
+
+/** File of each variant, relative to this module (src/kernel or dist/kernel -> build/). */
+const MODULE_FILES: Record<WasmVariant, string> = {
+  simd: '../../build/podfit.wasm',
+  scalar: '../../build/podfit-scalar.wasm',
+};
+
+/** The exports of assembly/index.ts (pointers are byte offsets). */
+interface KernelExports {
+  layout_check(): number;
+  simd_enabled(): number;
+  fit_batch(table: number, capacity: number, rows: number, rowCount: number, slots: number, amounts: number, requestCount: number, out: number): void;
+  score_resources(
+    table: number, capacity: number, slotCount: number, rows: number, rowCount: number, strategy: number,
+    slots: number, weights: number, podRequests: number, resourceCount: number, useNonZero: number,
+    shapeU: number, shapeS: number, shapeCount: number, out: number,
+  ): void;
+  score_add(
+    table: number, capacity: number, slotCount: number, rows: number, feasible: number, count: number, strategy: number,
+    slots: number, weights: number, podRequests: number, resourceCount: number, useNonZero: number,
+    shapeU: number, shapeS: number, shapeCount: number, pluginWeight: number, totals: number,
+  ): void;
+  filter_nodes(
+    table: number, capacity: number, rows: number, classes: number, n: number, classPass: number,
+    slots: number, amounts: number, requestCount: number, feasible: number, classFeasible: number,
+  ): number;
+  select_top(classes: number, feasible: number, count: number, classScore: number, totals: number): number;
+  select_kth(totals: number, count: number, max: number, k: number): number;
+  zero_f64(ptr: number, n: number): void;
+}
+
+let sharedMemory: WasmMemory | undefined;
+
+/** The process's WASM memory (created on first use). */
+export function wasmMemory(): WasmMemory {
+  sharedMemory ??= new WasmMemory();
+  return sharedMemory;
+}
+
+const instances = new Map<WasmVariant, Promise<WasmKernels>>();
+
+/** URL of a variant's module file. */
+export function wasmModuleUrl(variant: WasmVariant): URL {
+  return new URL(MODULE_FILES[variant], import.meta.url);
+}
+
+/**
+ * The kernels of a build variant, instantiated once per process. `simd` falls back to `scalar`
+ * when the host cannot compile v128 code.
+ */
+export function createWasmKernels(variant: WasmVariant = 'simd'): Promise<WasmKernels> {
+  let p = instances.get(variant);
+  if (!p) {
+    p = instantiate(variant);
+    instances.set(variant, p);
+    p.catch(() => instances.delete(variant));
+  }
+  return p;
+}
+
+async function instantiate(variant: WasmVariant): Promise<WasmKernels> {
+  const url = wasmModuleUrl(variant);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(url);
+  } catch (e) {
+    throw new Error(`PODFIT_ERR_KERNEL_WASM_MISSING: ${url.pathname} not readable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); run \`npm run build\``);
+  }
+  if (variant === 'simd' && !WebAssembly.validate(bytes)) return createWasmKernels('scalar');
+  const mem = wasmMemory();
+  const module = await WebAssembly.compile(bytes);
+  const instance = await WebAssembly.instantiate(module, { env: { memory: mem.memory, abort: wasmAbort } });
+  checkLayout(instance.exports, url.pathname);
+  const exp = instance.exports as unknown as KernelExports;
+  const check = exp.layout_check();
+  if (check !== 0) throw new Error(`PODFIT_ERR_KERNEL_LAYOUT: ${url.pathname} layout_check() = ${check} (1: static data overlaps the header, 2: header magic/version mismatch)`);
+  return new WasmKernels(exp, mem, exp.simd_enabled() === 1 ? 'wasm-simd' : 'wasm-scalar', module);
+}
+
+/** AssemblyScript's abort import; the kernels are built with --noAssert, so it only guards. */
+function wasmAbort(): never {
+  throw new Error('PODFIT_ERR_KERNEL_ABORT: a WASM kernel aborted');
+}
+
+type Typed = Int32Array | Uint32Array | Float64Array;
+
+/** The Kernels interface over one module instance. */
+export class WasmKernels implements Kernels {
+  readonly engine = 'wasm' as const;
+  /** Scratch region for copies of arrays that live outside the WASM memory. */
+  private scratchPtr = 0;
+  private scratchBytes = 0;
+  private scratchUsed = 0;
+  /** Scratch regions outgrown during the current call (released when it ends). */
+  private readonly retired: number[] = [];
+  /** Outputs to copy back after the current call: [foreign array, scratch ptr, elements]. */
+  private readonly copyBack: Array<[Typed, number, number]> = [];
+
+  constructor(
+    private readonly exp: KernelExports,
+    readonly memory: WasmMemory,
+    readonly variant: string,
+    /** The compiled module, for worker threads to instantiate on the same memory. */
+    readonly module: WebAssembly.Module,
+  ) {}
+
+  createTableMemory() {
+    return this.memory.createTableMemory();
+  }
+  allocI32(length: number): Int32Array {
+    return this.memory.allocI32(length);
+  }
+  allocF64(length: number): Float64Array {
+    return this.memory.allocF64(length);
+  }
+
+  /** Byte offset of an input array, copying it into scratch when it is not in WASM memory. */
+  private in(a: Typed): number {
+    if (this.memory.owns(a)) return a.byteOffset;
+    const ptr = this.scratch(a.byteLength);
+    new Uint8Array(this.memory.currentBuffer, ptr, a.byteLength).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    return ptr;
+  }
+
+  /** Byte offset of an output array of which `elements` are written (and read, if accumulating). */
+  private out(a: Typed, elements: number): number {
+    if (this.memory.owns(a)) return a.byteOffset;
+    const ptr = this.in(a);
+    this.copyBack.push([a, ptr, elements]);
+    return ptr;
+  }
+
+  /** Ends a call: copies foreign outputs back, recycles the scratch. */
+  private done(): void {
+    for (const [a, ptr, elements] of this.copyBack) {
+      const bytes = Math.min(elements * a.BYTES_PER_ELEMENT, a.byteLength);
+      new Uint8Array(a.buffer, a.byteOffset, bytes).set(new Uint8Array(this.memory.currentBuffer, ptr, bytes));
+    }
+    this.copyBack.length = 0;
+    this.scratchUsed = 0;
+    for (const p of this.retired) this.memory.release(p);
+    this.retired.length = 0;
+  }
+
+  private scratch(bytes: number): number {
+    const size = Math.ceil(bytes / 16) * 16;
+    if (this.scratchUsed + size > this.scratchBytes) {
+      // Keep the old region alive until the call ends: earlier copies point into it.
+      if (this.scratchPtr !== 0) this.retired.push(this.scratchPtr);
+      this.scratchBytes = Math.max(2 * this.scratchBytes, size, 65536);
+      this.scratchPtr = this.memory.alloc(this.scratchBytes);
+      this.scratchUsed = 0;
+    }
+    const ptr = this.scratchPtr + this.scratchUsed;
+    this.scratchUsed += size;
+    return ptr;
+  }
+
+  fitBatch(
+    region: Float64Array, capacity: number, rows: Int32Array, rowCount: number,
+    slots: Int32Array, amounts: Float64Array, requestCount: number, out: Uint32Array,
+  ): void {
+    this.exp.fit_batch(
+      this.in(region), capacity, this.in(rows), rowCount, this.in(slots), this.in(amounts), requestCount,
+      this.out(out, rowCount * fitMaskWords(requestCount)),
+    );
+    this.done();
+  }
+
+  resourceScoreBatch(
+    region: Float64Array, capacity: number, slotCount: number, rows: Int32Array, rowCount: number, strategy: number,
+    slots: Int32Array, weights: Float64Array, podRequests: Float64Array, resourceCount: number, useNonZero: number,
+    shapeUtilization: Float64Array, shapeScore: Float64Array, shapeCount: number, out: Float64Array,
+  ): void {
+    this.exp.score_resources(
+      this.in(region), capacity, slotCount, this.in(rows), rowCount, strategy,
+      this.in(slots), this.in(weights), this.in(podRequests), resourceCount, useNonZero,
+      this.in(shapeUtilization), this.in(shapeScore), shapeCount, this.out(out, rowCount),
+    );
+    this.done();
+  }
+
+  filterNodes(
+    region: Float64Array, capacity: number, rows: Int32Array, classes: Int32Array, n: number, classPass: Int32Array,
+    slots: Int32Array, amounts: Float64Array, requestCount: number, feasible: Int32Array, classFeasible: Int32Array,
+  ): number {
+    const count = this.exp.filter_nodes(
+      this.in(region), capacity, this.in(rows), this.in(classes), n, this.in(classPass),
+      this.in(slots), this.in(amounts), requestCount, this.out(feasible, n), this.out(classFeasible, classFeasible.length),
+    );
+    this.done();
+    return count;
+  }
+
+  scoreAdd(
+    region: Float64Array, capacity: number, slotCount: number, rows: Int32Array, feasible: Int32Array, count: number,
+    strategy: number, slots: Int32Array, weights: Float64Array, podRequests: Float64Array, resourceCount: number,
+    useNonZero: number, shapeUtilization: Float64Array, shapeScore: Float64Array, shapeCount: number,
+    pluginWeight: number, totals: Float64Array,
+  ): void {
+    this.exp.score_add(
+      this.in(region), capacity, slotCount, this.in(rows), this.in(feasible), count, strategy,
+      this.in(slots), this.in(weights), this.in(podRequests), resourceCount, useNonZero,
+      this.in(shapeUtilization), this.in(shapeScore), shapeCount, pluginWeight, this.out(totals, count),
+    );
+    this.done();
+  }
+
+  selectTop(classes: Int32Array, feasible: Int32Array, count: number, classScore: Float64Array, totals: Float64Array): number {
+    const ties = this.exp.select_top(this.in(classes), this.in(feasible), count, this.in(classScore), this.out(totals, count));
+    this.done();
+    return ties;
+  }
+
+  topTotal(): number {
+    return this.memory.resultMax();
+  }
+
+  selectKth(totals: Float64Array, count: number, max: number, k: number): number {
+    const i = this.exp.select_kth(this.in(totals), count, max, k);
+    this.done();
+    return i;
+  }
+
+  zeroF64(arr: Float64Array, n: number): void {
+    if (this.memory.owns(arr)) this.exp.zero_f64(arr.byteOffset, n);
+    else arr.fill(0, 0, n);
+  }
+}

@@ -1,0 +1,227 @@
+/**
+ * The WASM engine's memory, one per process: a shared WebAssembly.Memory (so worker threads can
+ * instantiate the same module on it and read the NodeTable without copies), its header
+ * (assembly/layout.ts) and an arena the host allocates regions from: NodeTables, the kernel
+ * scratch, and arrays kernels read and write in place. Kernels never allocate; only the host does,
+ * at start-up or when the cluster grows.
+ *
+ * Regions are ARENA_ALIGN-aligned, zeroed when handed out, and given back when the typed array
+ * (or table memory) owning them is garbage collected (FinalizationRegistry), so short-lived
+ * ClusterStates (tests, what-if forks) do not exhaust the memory.
+ */
+import type { TableMemory } from '../model/node-table.js';
+import { WASM_MEMORY_PAGES_INITIAL, WASM_MEMORY_PAGES_MAX } from '../model/limits.js';
+import { LAYOUT } from './layout.js';
+
+const PAGE_BYTES = 65536;
+
+function alignUp(n: number, a: number): number {
+  return Math.ceil(n / a) * a;
+}
+
+/** A free block of the arena. */
+interface FreeBlock {
+  ptr: number;
+  size: number;
+}
+
+/** The process's WASM memory, header and arena. */
+export class WasmMemory {
+  readonly memory: WebAssembly.Memory;
+  /** Header fields as i32 (index = byte offset / 4 from HEADER_BASE). */
+  private readonly header: Int32Array;
+  private readonly headerF64: Float64Array;
+  /** Every SharedArrayBuffer object this memory has exposed (one per growth). */
+  private readonly buffers = new WeakSet<ArrayBufferLike>();
+  private buffer: ArrayBufferLike;
+  /** First byte past the highest region handed out. */
+  private top: number = LAYOUT.ARENA_BASE;
+  /** Free blocks below `top`, sorted by address, coalesced. */
+  private readonly free: FreeBlock[] = [];
+  /** Size of every live region, by address. */
+  private readonly sizes = new Map<number, number>();
+  private readonly finalizer = new FinalizationRegistry<{ ptr: number }>((cell) => {
+    if (cell.ptr !== 0) this.release(cell.ptr);
+  });
+  private primaryTable: WasmTableMemory | undefined;
+
+  constructor(initialPages = WASM_MEMORY_PAGES_INITIAL, maximumPages = WASM_MEMORY_PAGES_MAX) {
+    this.memory = new WebAssembly.Memory({ initial: initialPages, maximum: maximumPages, shared: true });
+    this.buffer = this.memory.buffer;
+    this.buffers.add(this.buffer);
+    this.header = new Int32Array(this.buffer, LAYOUT.HEADER_BASE, LAYOUT.HEADER_BYTES / 4);
+    this.headerF64 = new Float64Array(this.buffer, LAYOUT.HEADER_BASE, LAYOUT.HEADER_BYTES / 8);
+    this.header[LAYOUT.H_MAGIC / 4] = LAYOUT.LAYOUT_MAGIC;
+    this.header[LAYOUT.H_VERSION / 4] = LAYOUT.LAYOUT_VERSION;
+    this.header[LAYOUT.H_ARENA_END / 4] = 0;
+  }
+
+  /** The current buffer (a new SharedArrayBuffer object after each growth; older ones stay valid). */
+  get currentBuffer(): ArrayBufferLike {
+    return this.buffer;
+  }
+
+  /** Whether a typed array is a view of this memory (kernels then use its byte offset directly). */
+  owns(view: ArrayBufferView): boolean {
+    const b = view.buffer;
+    return b === this.buffer || this.buffers.has(b);
+  }
+
+  /** The f64 result slot kernels write (select_top's maximum). */
+  resultMax(): number {
+    return this.headerF64[LAYOUT.H_RESULT_MAX / 8]!;
+  }
+
+  /** Bytes handed out or free inside the arena (its high-water mark). */
+  get arenaBytes(): number {
+    return this.top - LAYOUT.ARENA_BASE;
+  }
+
+  /** A zeroed region of at least `bytes`; grows the memory when needed. */
+  alloc(bytes: number): number {
+    const size = alignUp(Math.max(bytes, LAYOUT.ARENA_ALIGN), LAYOUT.ARENA_ALIGN);
+    let ptr = -1;
+    for (let i = 0; i < this.free.length; i++) {
+      const b = this.free[i]!;
+      if (b.size < size) continue;
+      ptr = b.ptr;
+      if (b.size === size) this.free.splice(i, 1);
+      else {
+        b.ptr += size;
+        b.size -= size;
+      }
+      break;
+    }
+    if (ptr < 0) {
+      ptr = this.top;
+      this.ensureBytes(ptr + size);
+      this.top = ptr + size;
+      this.header[LAYOUT.H_ARENA_END / 4] = this.top - LAYOUT.ARENA_BASE;
+    }
+    new Uint8Array(this.buffer, ptr, size).fill(0);
+    this.sizes.set(ptr, size);
+    return ptr;
+  }
+
+  /** Gives a region back (coalescing with free neighbours; the top block shrinks the arena). */
+  release(ptr: number): void {
+    const size = this.sizes.get(ptr);
+    if (size === undefined) return;
+    this.sizes.delete(ptr);
+    let i = 0;
+    while (i < this.free.length && this.free[i]!.ptr < ptr) i++;
+    this.free.splice(i, 0, { ptr, size });
+    // Coalesce with the next block, then the previous one.
+    const cur = this.free[i]!;
+    const next = this.free[i + 1];
+    if (next && cur.ptr + cur.size === next.ptr) {
+      cur.size += next.size;
+      this.free.splice(i + 1, 1);
+    }
+    const prev = this.free[i - 1];
+    if (prev && prev.ptr + prev.size === cur.ptr) {
+      prev.size += cur.size;
+      this.free.splice(i, 1);
+    }
+    const last = this.free[this.free.length - 1];
+    if (last && last.ptr + last.size === this.top) {
+      this.top = last.ptr;
+      this.free.pop();
+      this.header[LAYOUT.H_ARENA_END / 4] = this.top - LAYOUT.ARENA_BASE;
+    }
+  }
+
+  /** Releases `ptr` when `owner` is garbage collected; `cell.ptr` may change as the owner re-allocates. */
+  releaseWith(owner: object, cell: { ptr: number }): void {
+    this.finalizer.register(owner, cell);
+  }
+
+  /** A zeroed Int32Array of `length` in this memory, released when collected. */
+  allocI32(length: number): Int32Array {
+    const ptr = this.alloc(length * 4);
+    const a = new Int32Array(this.buffer, ptr, length);
+    this.finalizer.register(a, { ptr });
+    return a;
+  }
+
+  /** A zeroed Float64Array of `length` in this memory, released when collected. */
+  allocF64(length: number): Float64Array {
+    const ptr = this.alloc(length * 8);
+    const a = new Float64Array(this.buffer, ptr, length);
+    this.finalizer.register(a, { ptr });
+    return a;
+  }
+
+  /** A NodeTable memory in this WASM memory; the first one created is described in the header. */
+  createTableMemory(): WasmTableMemory {
+    const t = new WasmTableMemory(this);
+    if (!this.primaryTable) this.publish(t);
+    return t;
+  }
+
+  /** Makes `t` the table the header describes (what worker threads will read). */
+  publish(t: WasmTableMemory): void {
+    this.primaryTable = t;
+    t.describe();
+  }
+
+  /** Writes a table's layout into the header if it is the published one. */
+  describeTable(t: WasmTableMemory, base: number, capacity: number, slotCount: number, columnCount: number): void {
+    if (this.primaryTable !== t) return;
+    this.header[LAYOUT.H_TABLE_BASE / 4] = base;
+    this.header[LAYOUT.H_TABLE_CAPACITY / 4] = capacity;
+    this.header[LAYOUT.H_TABLE_SLOTS / 4] = slotCount;
+    this.header[LAYOUT.H_TABLE_COLUMNS / 4] = columnCount;
+  }
+
+  private ensureBytes(end: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (end <= have) return;
+    const pages = Math.ceil((end - have) / PAGE_BYTES);
+    try {
+      this.memory.grow(pages);
+    } catch (e) {
+      throw new Error(`PODFIT_ERR_KERNEL_OUT_OF_MEMORY: WASM memory cannot grow to ${end} bytes (limit WASM_MEMORY_PAGES_MAX): ${(e as Error).message}`);
+    }
+    this.buffer = this.memory.buffer;
+    this.buffers.add(this.buffer);
+  }
+}
+
+/** A NodeTable's f64 region inside the WASM memory (TableMemory for the wasm engine). */
+export class WasmTableMemory implements TableMemory {
+  private readonly cell = { ptr: 0 };
+  private view: Float64Array | undefined;
+  private capacity = 0;
+  private slotCount = 0;
+  private columnCount = 0;
+
+  constructor(private readonly owner: WasmMemory) {
+    owner.releaseWith(this, this.cell);
+  }
+
+  /** Byte offset of the current region (0 before the first reserve). */
+  get ptr(): number {
+    return this.cell.ptr;
+  }
+
+  reserve(lengthF64: number): Float64Array {
+    // The NodeTable has copied its contents aside; the old region can go first.
+    if (this.cell.ptr !== 0) this.owner.release(this.cell.ptr);
+    this.cell.ptr = this.owner.alloc(lengthF64 * 8);
+    this.view = new Float64Array(this.owner.currentBuffer, this.cell.ptr, lengthF64);
+    return this.view;
+  }
+
+  layout(capacity: number, slotCount: number, columnCount: number): void {
+    this.capacity = capacity;
+    this.slotCount = slotCount;
+    this.columnCount = columnCount;
+    this.describe();
+  }
+
+  /** Writes this table's layout into the header (only if it is the published table). */
+  describe(): void {
+    this.owner.describeTable(this, this.cell.ptr, this.capacity, this.slotCount, this.columnCount);
+  }
+}
