@@ -1,0 +1,245 @@
+/**
+ * Parity of the engines: the WASM kernels (SIMD and scalar builds) must give exactly the js
+ * reference's masks, scores, feasible lists and selections on random tables, including zero
+ * allocatable, quantities near 2^53 (where `(alloc - req) * 100` is no longer exact in f64),
+ * absent slots, resources a pod does not request, and RequestedToCapacityRatio shapes. Tables are
+ * tried both in WASM memory (read in place) and in JS memory (copied through the scratch).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { createJsKernels } from '../../src/kernel/js-kernels.js';
+import type { Kernels } from '../../src/kernel/kernels.js';
+import {
+  fitMaskWords,
+  SLOT_ABSENT,
+  STRATEGY_BALANCED_ALLOCATION,
+  STRATEGY_LEAST_ALLOCATED,
+  STRATEGY_MOST_ALLOCATED,
+  STRATEGY_REQUESTED_TO_CAPACITY_RATIO,
+} from '../../src/kernel/kernels.js';
+import { NodeTable, type TableMemory } from '../../src/model/node-table.js';
+import type { WasmKernels } from '../../src/kernel/wasm-kernels.js';
+import { loadWasmKernels } from './wasm-helper.js';
+
+const js = createJsKernels();
+let simd: WasmKernels;
+let scalar: WasmKernels;
+
+beforeAll(async () => {
+  simd = await loadWasmKernels('simd');
+  scalar = await loadWasmKernels('scalar');
+});
+
+const TWO_53 = 2 ** 53;
+
+/** Integer quantities as the table holds them: zero, small, typical, huge, and near 2^53. */
+const quantity = fc.oneof(
+  { weight: 2, arbitrary: fc.constant(0) },
+  { weight: 3, arbitrary: fc.integer({ min: 1, max: 5000 }) },
+  { weight: 3, arbitrary: fc.integer({ min: 0, max: 64 }).map((g) => g * 1024 ** 3) },
+  { weight: 2, arbitrary: fc.maxSafeNat() },
+  { weight: 2, arbitrary: fc.integer({ min: 0, max: 4096 }).map((k) => TWO_53 - k) },
+  { weight: 1, arbitrary: fc.integer({ min: 1, max: 100 }).map((k) => Math.floor(TWO_53 / (k + 1))) },
+);
+
+interface TableSpec {
+  extraSlots: number;
+  rows: Array<{ alloc: number[]; req: number[]; nzCpu: number; nzMem: number }>;
+}
+
+const SLOTS_MAX = 7;
+const tableSpec: fc.Arbitrary<TableSpec> = fc.integer({ min: 0, max: SLOTS_MAX - 4 }).chain((extraSlots) =>
+  fc.record({
+    extraSlots: fc.constant(extraSlots),
+    rows: fc.array(
+      fc.record({
+        alloc: fc.array(quantity, { minLength: 4 + extraSlots, maxLength: 4 + extraSlots }),
+        req: fc.array(quantity, { minLength: 4 + extraSlots, maxLength: 4 + extraSlots }),
+        nzCpu: quantity,
+        nzMem: quantity,
+      }),
+      { minLength: 1, maxLength: 24 },
+    ),
+  }),
+);
+
+function buildTable(spec: TableSpec, memory: TableMemory): NodeTable {
+  const t = new NodeTable(memory, 4);
+  for (let s = 0; s < spec.extraSlots; s++) t.slotFor(`example.com/r${s}`);
+  t.ensure(spec.rows.length);
+  spec.rows.forEach((row, r) => {
+    row.alloc.forEach((v, s) => (t.allocatable(s)[r] = v));
+    row.req.forEach((v, s) => (t.requested(s)[r] = v));
+    t.nonZeroCpu()[r] = row.nzCpu;
+    t.nonZeroMemory()[r] = row.nzMem;
+  });
+  return t;
+}
+
+/** Every engine with its table: js (JS memory), both WASM builds in WASM memory and in JS memory. */
+function engines(spec: TableSpec): Array<{ name: string; k: Kernels; t: NodeTable }> {
+  const jsTable = buildTable(spec, js.createTableMemory());
+  return [
+    { name: 'js', k: js, t: jsTable },
+    { name: 'wasm-simd', k: simd, t: buildTable(spec, simd.createTableMemory()) },
+    { name: 'wasm-scalar', k: scalar, t: buildTable(spec, scalar.createTableMemory()) },
+    { name: 'wasm-simd/js-memory', k: simd, t: jsTable },
+    { name: 'wasm-scalar/js-memory', k: scalar, t: jsTable },
+  ];
+}
+
+/** A random subset of rows, in a random order (rows need not be contiguous). */
+function rowsOf(n: number) {
+  return fc.uniqueArray(fc.integer({ min: 0, max: n - 1 }), { minLength: 1, maxLength: n }).map((a) => Int32Array.from(a));
+}
+
+const slotOf = fc.oneof({ weight: 1, arbitrary: fc.constant(SLOT_ABSENT) }, { weight: 6, arbitrary: fc.integer({ min: 0, max: SLOTS_MAX - 1 }) });
+
+/** A RequestedToCapacityRatio shape: utilization strictly increasing in [0, 100], scores scaled to [0, 100]. */
+const shape = fc
+  .uniqueArray(fc.integer({ min: 0, max: 100 }), { minLength: 1, maxLength: 5 })
+  .chain((us) => fc.array(fc.integer({ min: 0, max: 10 }), { minLength: us.length, maxLength: us.length }).map((ss) => ({ u: us.sort((a, b) => a - b), s: ss.map((x) => x * 10) })));
+
+interface ScoreArgs {
+  strategy: number;
+  resources: Array<{ slot: number; weight: number; pod: number }>;
+  useNonZero: number;
+  shape: { u: number[]; s: number[] };
+}
+
+const resource = fc.record({ slot: slotOf, weight: fc.integer({ min: 1, max: 100 }), pod: quantity });
+const scoreArgs: fc.Arbitrary<ScoreArgs> = fc.record({
+  strategy: fc.constantFrom(STRATEGY_LEAST_ALLOCATED, STRATEGY_MOST_ALLOCATED, STRATEGY_REQUESTED_TO_CAPACITY_RATIO, STRATEGY_BALANCED_ALLOCATION),
+  resources: fc.oneof(
+    fc.array(resource, { minLength: 1, maxLength: 5 }),
+    // cpu + memory, both present: the SIMD two-lane path.
+    fc.tuple(resource, resource).map(([a, b]) => [{ ...a, slot: 0 }, { ...b, slot: 1 }]),
+  ),
+  useNonZero: fc.constantFrom(0, 1),
+  shape,
+});
+
+function clampSlots(resources: ScoreArgs['resources'], slotCount: number): Int32Array {
+  return Int32Array.from(resources.map((r) => (r.slot >= slotCount ? SLOT_ABSENT : r.slot)));
+}
+
+function scoreWith(k: Kernels, t: NodeTable, rows: Int32Array, a: ScoreArgs): number[] {
+  const out = new Float64Array(rows.length);
+  k.resourceScoreBatch(
+    t.region, t.capacity, t.slotCount, rows, rows.length, a.strategy, clampSlots(a.resources, t.slotCount),
+    Float64Array.from(a.resources.map((r) => r.weight)), Float64Array.from(a.resources.map((r) => r.pod)), a.resources.length,
+    a.useNonZero, Float64Array.from(a.shape.u), Float64Array.from(a.shape.s), a.shape.u.length, out,
+  );
+  return Array.from(out);
+}
+
+const RUNS = { numRuns: 300 };
+
+describe('wasm kernels vs js reference', () => {
+  it('resourceScoreBatch: identical scores for every strategy', () => {
+    fc.assert(
+      fc.property(tableSpec.chain((spec) => fc.tuple(fc.constant(spec), rowsOf(spec.rows.length), scoreArgs)), ([spec, rows, args]) => {
+        const [ref, ...rest] = engines(spec).map((e) => ({ name: e.name, scores: scoreWith(e.k, e.t, rows, args) }));
+        for (const r of rest) expect(r.scores, r.name).toEqual(ref!.scores);
+        for (const s of ref!.scores) expect(Number.isInteger(s) && s >= 0 && s <= 100).toBe(true);
+      }),
+      RUNS,
+    );
+  });
+
+  it('fitBatch: identical masks', () => {
+    const requests = fc.array(fc.record({ slot: slotOf, amount: quantity }), { minLength: 0, maxLength: 40 });
+    fc.assert(
+      fc.property(tableSpec.chain((spec) => fc.tuple(fc.constant(spec), rowsOf(spec.rows.length), requests)), ([spec, rows, reqs]) => {
+        const words = fitMaskWords(reqs.length);
+        const results = engines(spec).map(({ name, k, t }) => {
+          const out = new Uint32Array(rows.length * words).fill(0xdeadbeef);
+          k.fitBatch(t.region, t.capacity, rows, rows.length, clampSlots(reqs.map((r) => ({ ...r, weight: 1, pod: 0 })), t.slotCount), Float64Array.from(reqs.map((r) => r.amount)), reqs.length, out);
+          return { name, out: Array.from(out) };
+        });
+        for (const r of results.slice(1)) expect(r.out, r.name).toEqual(results[0]!.out);
+      }),
+      RUNS,
+    );
+  });
+
+  it('fused cycle: filterNodes, scoreAdd, selectTop and selectKth agree', () => {
+    const cycle = tableSpec.chain((spec) => {
+      const n = spec.rows.length;
+      return fc.record({
+        spec: fc.constant(spec),
+        // Node index -> row: a permutation of the rows (node order need not be row order).
+        rows: fc.shuffledSubarray([...Array(n).keys()], { minLength: n, maxLength: n }),
+        classes: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: n, maxLength: n }),
+        classPass: fc.array(fc.constantFrom(0, 1, 1, 1), { minLength: 4, maxLength: 4 }),
+        classScore: fc.array(fc.integer({ min: 0, max: 500 }), { minLength: 4, maxLength: 4 }),
+        requests: fc.array(fc.record({ slot: slotOf, amount: quantity }), { minLength: 0, maxLength: 4 }),
+        scorers: fc.array(fc.tuple(scoreArgs, fc.integer({ min: 1, max: 5 })), { minLength: 0, maxLength: 3 }),
+        k: fc.nat(),
+      });
+    });
+    fc.assert(
+      fc.property(cycle, (c) => {
+        const n = c.spec.rows.length;
+        const results = engines(c.spec).map(({ name, k, t }) => {
+          const arr = (xs: number[], f64: boolean) => {
+            const a = f64 ? k.allocF64(Math.max(1, xs.length)) : k.allocI32(Math.max(1, xs.length));
+            a.set(xs);
+            return a;
+          };
+          const rows = arr(c.rows, false) as Int32Array;
+          const classes = arr(c.classes, false) as Int32Array;
+          const feasible = k.allocI32(n);
+          const classFeasible = k.allocI32(4);
+          const count = k.filterNodes(
+            t.region, t.capacity, rows, classes, n, arr(c.classPass, false) as Int32Array,
+            clampSlots(c.requests.map((r) => ({ ...r, weight: 1, pod: 0 })), t.slotCount), Float64Array.from(c.requests.map((r) => r.amount)),
+            c.requests.length, feasible, classFeasible,
+          );
+          const totals = k.allocF64(Math.max(1, count));
+          k.zeroF64(totals, count);
+          for (const [a, w] of c.scorers) {
+            k.scoreAdd(
+              t.region, t.capacity, t.slotCount, rows, feasible, count, a.strategy, clampSlots(a.resources, t.slotCount),
+              Float64Array.from(a.resources.map((r) => r.weight)), Float64Array.from(a.resources.map((r) => r.pod)), a.resources.length,
+              a.useNonZero, Float64Array.from(a.shape.u), Float64Array.from(a.shape.s), a.shape.u.length, w, totals,
+            );
+          }
+          const ties = count > 0 ? k.selectTop(classes, feasible, count, arr(c.classScore, true) as Float64Array, totals) : 0;
+          const max = count > 0 ? k.topTotal() : null;
+          const pick = count > 0 ? k.selectKth(totals, count, max!, c.k % ties) : null;
+          return {
+            name,
+            feasible: Array.from(feasible.subarray(0, count)),
+            classFeasible: Array.from(classFeasible),
+            totals: Array.from(totals.subarray(0, count)),
+            ties, max, pick,
+          };
+        });
+        const ref = results[0]!;
+        for (const r of results.slice(1)) expect({ ...r, name: ref.name }, r.name).toEqual(ref);
+        // The reference itself: the pick is a top-scored feasible node.
+        if (ref.pick !== null) expect(ref.totals[ref.pick]).toBe(ref.max);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('exercises the exact (i64 / limb) path: (alloc - req) * 100 beyond 2^53', () => {
+    const alloc = TWO_53 - 2;
+    const spec: TableSpec = { extraSlots: 0, rows: [{ alloc: [alloc, alloc, alloc, 110], req: [1, 1, 7, 0], nzCpu: 1, nzMem: 1 }] };
+    for (const strategy of [STRATEGY_LEAST_ALLOCATED, STRATEGY_MOST_ALLOCATED]) {
+      const args: ScoreArgs = { strategy, resources: [{ slot: 0, weight: 1, pod: 0 }, { slot: 1, weight: 1, pod: 0 }], useNonZero: 1, shape: { u: [0], s: [0] } };
+      const all = engines(spec).map((e) => scoreWith(e.k, e.t, Int32Array.of(0), args));
+      // (2^53 - 3) * 100 / (2^53 - 2) = 99.99...: 99 exactly (f64 product and division give 100).
+      expect(Math.trunc(((alloc - 1) * 100) / alloc)).toBe(100);
+      expect(all[0]).toEqual([strategy === STRATEGY_LEAST_ALLOCATED ? 99 : 0]);
+      for (const s of all) expect(s).toEqual(all[0]);
+    }
+  });
+
+  it('reports its build variant', () => {
+    expect(simd.variant).toBe('wasm-simd');
+    expect(scalar.variant).toBe('wasm-scalar');
+  });
+});
