@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { EXIT_BAD_INPUT, EXIT_OK, reportError } from './errors.js';
 import { registerSchedule } from './commands/schedule.js';
+import { registerServe } from './commands/serve.js';
 import { registerBench } from './commands/bench.js';
 
 /** Where a command writes (replaceable in tests). */
@@ -33,6 +34,7 @@ export function buildProgram(io: CliIO): Command {
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerSchedule(program, io);
+  registerServe(program, io);
   registerBench(program, io);
   return program;
 }

@@ -1,0 +1,87 @@
+/**
+ * Raw JSON requests to the Kubernetes API with @kubernetes/client-node's KubeConfig supplying the
+ * server, TLS material and credentials (kubeconfig or in-cluster service account).
+ *
+ * Lists go through here rather than the generated CoreV1Api because the generated client turns
+ * every object into model classes (timestamps become Date objects) at a cost that matters for
+ * 150,000 pods; raw API JSON is also exactly what watch events, snapshot files and extender bodies
+ * carry, so one set of zod schemas decodes all of them.
+ */
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest, type RequestOptions } from 'node:https';
+import type { KubeConfig } from '@kubernetes/client-node';
+
+/** A non-2xx answer from the API server; `status` is the metav1.Status body when there was one. */
+export class KubeApiError extends Error {
+  override readonly name = 'KubeApiError';
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    /** metav1.Status reason, e.g. `Expired`, `Conflict`, `NotFound`. */
+    readonly reason?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The text of a metav1.Status body (or the raw body). */
+export function statusMessage(statusCode: number, body: string): { message: string; reason?: string } {
+  try {
+    const s = JSON.parse(body) as { kind?: string; message?: string; reason?: string };
+    if (s && typeof s === 'object' && typeof s.message === 'string') return { message: s.message, reason: s.reason };
+  } catch {
+    /* not JSON */
+  }
+  const text = body.trim().slice(0, 300);
+  return { message: text ? `HTTP ${statusCode}: ${text}` : `HTTP ${statusCode}` };
+}
+
+/** Minimal API client over a KubeConfig. */
+export class KubeApi {
+  constructor(
+    readonly kc: KubeConfig,
+    /** Per-request timeout (lists of large clusters take seconds). */
+    readonly timeoutMs = 60_000,
+  ) {}
+
+  /** The API server URL of the current context. */
+  get server(): string {
+    const c = this.kc.getCurrentCluster();
+    if (!c) throw new Error('PODFIT_ERR_LIVE_NO_CLUSTER: the kubeconfig has no current cluster');
+    return c.server.replace(/\/+$/, '');
+  }
+
+  /** Sends a request; resolves with the status and body text (any status). */
+  async request(method: string, path: string, body?: unknown): Promise<{ statusCode: number; body: string }> {
+    const url = new URL(this.server + path);
+    const opts: RequestOptions = {
+      method,
+      headers: { Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+      timeout: this.timeoutMs,
+    };
+    await this.kc.applyToHTTPSOptions(opts);
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      const req = send(url, opts, (res: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      });
+      req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer within ${this.timeoutMs} ms`)));
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+
+  /** GET returning parsed JSON; non-2xx throws KubeApiError. */
+  async getJson<T>(path: string): Promise<T> {
+    const r = await this.request('GET', path);
+    if (r.statusCode < 200 || r.statusCode > 299) {
+      const { message, reason } = statusMessage(r.statusCode, r.body);
+      throw new KubeApiError(r.statusCode, `GET ${path}: ${message}`, reason);
+    }
+    return JSON.parse(r.body) as T;
+  }
+}

@@ -1,0 +1,282 @@
+/**
+ * The extender verbs on podfit's own Scheduler/Framework (no second copy of scheduling logic):
+ *
+ * - filter: PreFilter (over every node podfit knows, as kube does), then the Filter plugins over
+ *   the nodes named in the request, in request order. A rejected node goes to
+ *   FailedAndUnresolvableNodes when its Status is UnschedulableAndUnresolvable (preemption cannot
+ *   help) and to FailedNodes otherwise, with Status.message() as the text. A PreFilter rejection
+ *   rejects every requested node with its message; a PreFilterResult that leaves a node out makes
+ *   it unresolvable with kube's `node(s) didn't satisfy plugin(s) [..]`.
+ * - prioritize: PreFilter (plugins keep state for scoring), PreScore and Score over the requested
+ *   nodes, then extenderPriority() (score.ts) per node.
+ * - preempt: preempt.ts. bind: the ClusterSource.
+ *
+ * Which profile: the one named by the pod's schedulerName, else the first profile of the config
+ * (kube-scheduler calls one extender for every profile it runs).
+ *
+ * Nodes podfit does not know: with NodeNames (nodeCacheCapable) the request is refused (400,
+ * naming them) because there is nothing to evaluate; with full Nodes the request's Node object is
+ * added to the state for the duration of the call and removed before returning. Nodes podfit does
+ * know are evaluated from its own state (its node object and the pods on it), which kube-scheduler
+ * does not send.
+ *
+ * Every verb is synchronous once its body is parsed, so temporary changes to the state (unknown
+ * nodes, preemption dry runs) are never visible to another request.
+ */
+import type { SchedulerConfig } from '../api/config.js';
+import { InputError } from '../api/errors.js';
+import type { ExtenderArgs, ExtenderBindingArgs, ExtenderPreemptionArgs } from '../api/extender.js';
+import type { Node, Pod } from '../api/k8s.js';
+import { BindError, type ClusterSource } from '../cluster/source.js';
+import { CycleState } from '../framework/cycle-state.js';
+import type { Framework } from '../framework/runtime.js';
+import { Scheduler } from '../framework/scheduler.js';
+import { Code, Status } from '../framework/status.js';
+import type { Kernels } from '../kernel/kernels.js';
+import type { ClusterState, NodeInfo } from '../model/cluster-state.js';
+import { makePodInfo, type PodInfo } from '../model/pod-info.js';
+import { EXTENDER_RECENT_PODS_MAX, EXTENDER_UNKNOWN_NODES_LISTED_MAX } from '../model/limits.js';
+import { ExtenderInternalError } from './errors.js';
+import { selectVictims, type PreemptionOutcome } from './preempt.js';
+import { extenderPriority } from './score.js';
+
+/** Access to the full Node objects of a Nodes-mode request, by item index. */
+export interface NodeItems {
+  /** Decoded Node of item i (only called for nodes podfit does not know). Throws InputError. */
+  node(index: number): Node;
+}
+
+/** Outcome of filter, before encoding. */
+export interface FilterOutcome {
+  /** Indices (into the request's node list) of the nodes that pass, in request order. */
+  readonly passed: readonly number[];
+  readonly failedNodes: Map<string, string>;
+  readonly failedAndUnresolvableNodes: Map<string, string>;
+  /** Non-empty when podfit could not evaluate the pod (a plugin Error): ExtenderFilterResult.Error. */
+  readonly error: string;
+}
+
+/** Outcome of prioritize. */
+export interface PrioritizeOutcome {
+  readonly hosts: readonly string[];
+  readonly scores: Int32Array;
+}
+
+/** Extender settings. */
+export interface ExtenderOptions {
+  readonly seed?: number;
+}
+
+/** Small LRU: pods seen in requests, so bind can place a pod podfit has not otherwise seen. */
+class RecentPods {
+  private readonly map = new Map<string, PodInfo>();
+  constructor(private readonly max: number) {}
+  remember(p: PodInfo): void {
+    for (const k of [p.uid, p.key]) {
+      if (!k) continue;
+      this.map.delete(k);
+      this.map.set(k, p);
+    }
+    while (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
+  }
+  find(uid: string, key: string): PodInfo | undefined {
+    return (uid ? this.map.get(uid) : undefined) ?? this.map.get(key);
+  }
+}
+
+/** The extender's scheduling core: verbs in, outcomes out; HTTP lives in server.ts. */
+export class Extender {
+  private scheduler: Scheduler | undefined;
+  private schedulerState: ClusterState | undefined;
+  private readonly recent = new RecentPods(EXTENDER_RECENT_PODS_MAX);
+  /** Warnings from building the profiles (plugins not implemented), reported once. */
+  readonly warnings: string[] = [];
+
+  constructor(
+    readonly source: ClusterSource,
+    readonly config: SchedulerConfig,
+    readonly kernels: Kernels,
+    readonly options: ExtenderOptions = {},
+  ) {
+    const s = this.currentScheduler();
+    this.warnings.push(...s.warnings);
+  }
+
+  /** The scheduler over the source's current state (rebuilt when a snapshot reload replaced it). */
+  currentScheduler(): Scheduler {
+    const state = this.source.state;
+    if (!this.scheduler || this.schedulerState !== state) {
+      this.scheduler = new Scheduler({ state, config: this.config, kernels: this.kernels, seed: this.options.seed });
+      this.schedulerState = state;
+    }
+    return this.scheduler;
+  }
+
+  private frameworkFor(s: Scheduler, pod: PodInfo): Framework {
+    return s.frameworkFor(pod) ?? s.defaultFramework;
+  }
+
+  private decodePod(pod: Pod): PodInfo {
+    let info: PodInfo;
+    try {
+      info = makePodInfo(pod);
+    } catch (e) {
+      if (e instanceof InputError) throw new InputError(`Pod: ${e.message}`, e.field ? `Pod.${e.field}` : 'Pod');
+      throw e;
+    }
+    this.recent.remember(info);
+    return info;
+  }
+
+  /**
+   * Resolves the requested node names to NodeInfos, adding unknown Nodes-mode nodes to the state
+   * (returned in `temporary`, to be removed by the caller). Throws InputError for unknown names
+   * when the request carries only names.
+   */
+  private resolveNodes(state: ClusterState, names: readonly string[], items: NodeItems | null): { infos: NodeInfo[]; temporary: string[] } {
+    const infos: NodeInfo[] = new Array(names.length);
+    const temporary: string[] = [];
+    const unknown: string[] = [];
+    try {
+      for (let i = 0; i < names.length; i++) {
+        const name = names[i]!;
+        let info = state.getNode(name);
+        if (!info) {
+          if (!items) {
+            unknown.push(name);
+            continue;
+          }
+          const node = items.node(i);
+          if (node.metadata.name !== name) throw new InputError(`Nodes.items[${i}]: name changed while decoding`, `Nodes.items[${i}].metadata.name`);
+          try {
+            info = state.addNode(node);
+          } catch (e) {
+            if (e instanceof InputError) throw new InputError(`Nodes.items[${i}]: ${e.message}`, `Nodes.items[${i}]`);
+            throw e;
+          }
+          temporary.push(name);
+        }
+        infos[i] = info;
+      }
+      if (unknown.length > 0) {
+        const shown = unknown.slice(0, EXTENDER_UNKNOWN_NODES_LISTED_MAX).map((n) => JSON.stringify(n)).join(', ');
+        const more = unknown.length > EXTENDER_UNKNOWN_NODES_LISTED_MAX ? ` and ${unknown.length - EXTENDER_UNKNOWN_NODES_LISTED_MAX} more` : '';
+        throw new InputError(`NodeNames: ${unknown.length} node(s) unknown to podfit's cluster state: ${shown}${more}`, 'NodeNames');
+      }
+    } catch (e) {
+      for (const t of temporary) state.removeNode(t);
+      throw e;
+    }
+    return { infos, temporary };
+  }
+
+  /** Runs `fn` over the requested nodes, removing temporarily added ones afterwards. */
+  private withNodes<T>(args: ExtenderArgs, items: NodeItems | null, fn: (s: Scheduler, infos: NodeInfo[]) => T): T {
+    const s = this.currentScheduler();
+    const names = args.nodeNames ?? args.nodes ?? [];
+    const { infos, temporary } = this.resolveNodes(s.state, names, args.nodeNames ? null : items);
+    try {
+      return fn(s, infos);
+    } finally {
+      for (const t of temporary) s.state.removeNode(t);
+    }
+  }
+
+  /** The filter verb. */
+  filter(args: ExtenderArgs, items: NodeItems | null): FilterOutcome {
+    const pod = this.decodePod(args.pod);
+    return this.withNodes(args, items, (s, infos) => {
+      const fail = (error: string): FilterOutcome => ({ passed: [], failedNodes: new Map(), failedAndUnresolvableNodes: new Map(), error });
+      // Rejections by node name; the answer lists them in request order (Go's maps have none).
+      const rejected = new Map<string, Status>();
+      const fw = this.frameworkFor(s, pod);
+      const cs = new CycleState();
+      const pre = fw.runPreFilter(cs, pod, s.state.nodes);
+      const feasible: NodeInfo[] = [];
+      if (pre.status && pre.status.code !== Code.Success) {
+        if (!pre.status.isRejected()) return fail(pre.status.message());
+        for (const n of infos) rejected.set(n.name, pre.status);
+      } else {
+        let candidates = infos;
+        if (pre.nodeNames) {
+          const allowed = pre.nodeNames;
+          const outside = new Status(Code.UnschedulableAndUnresolvable, [`node(s) didn't satisfy plugin(s) [${pre.pluginsWithNodes.join(' ')}]`]);
+          candidates = infos.filter((n) => {
+            if (allowed.has(n.name)) return true;
+            rejected.set(n.name, outside);
+            return false;
+          });
+        }
+        const st = fw.runFilters(cs, pod, candidates, feasible, rejected);
+        if (st) return fail(st.message());
+      }
+      const failedNodes = new Map<string, string>();
+      const failedAndUnresolvableNodes = new Map<string, string>();
+      const ok = new Set(feasible);
+      const passed: number[] = [];
+      for (let i = 0; i < infos.length; i++) {
+        const n = infos[i]!;
+        if (ok.has(n)) {
+          passed.push(i);
+          continue;
+        }
+        const st = rejected.get(n.name);
+        if (!st || failedNodes.has(n.name) || failedAndUnresolvableNodes.has(n.name)) continue;
+        (st.code === Code.UnschedulableAndUnresolvable ? failedAndUnresolvableNodes : failedNodes).set(n.name, st.message());
+      }
+      return { passed, failedNodes, failedAndUnresolvableNodes, error: '' };
+    });
+  }
+
+  /** The prioritize verb. Throws ExtenderInternalError when a plugin fails. */
+  prioritize(args: ExtenderArgs, items: NodeItems | null): PrioritizeOutcome {
+    const pod = this.decodePod(args.pod);
+    return this.withNodes(args, items, (s, infos) => {
+      const hosts = infos.map((n) => n.name);
+      const scores = new Int32Array(infos.length);
+      const fw = this.frameworkFor(s, pod);
+      const cs = new CycleState();
+      const pre = fw.runPreFilter(cs, pod, s.state.nodes);
+      if (pre.status && pre.status.code !== Code.Success) {
+        // A pod podfit finds unschedulable everywhere gets no preference from podfit.
+        if (pre.status.isRejected()) return { hosts, scores };
+        throw new ExtenderInternalError(pre.status.message());
+      }
+      if (infos.length === 0) return { hosts, scores };
+      const ps = fw.runPreScore(cs, pod, infos);
+      if (ps) throw new ExtenderInternalError(ps.message());
+      const totals = new Float64Array(infos.length);
+      const ss = fw.runScore(cs, pod, infos, totals);
+      if (ss) throw new ExtenderInternalError(ss.message());
+      let weightSum = 0;
+      for (const { plugin, weight } of fw.score) if (!cs.skipScorePlugins.has(plugin.name)) weightSum += weight;
+      for (let i = 0; i < infos.length; i++) scores[i] = extenderPriority(totals[i]!, weightSum);
+      return { hosts, scores };
+    });
+  }
+
+  /** The preempt verb. Throws InputError for unknown nodes, ExtenderInternalError when a plugin fails. */
+  preempt(args: ExtenderPreemptionArgs): PreemptionOutcome {
+    const pod = this.decodePod(args.pod);
+    const s = this.currentScheduler();
+    const unknown = [...args.nodes.keys()].filter((n) => !s.state.getNode(n));
+    if (unknown.length > 0) {
+      const shown = unknown.slice(0, EXTENDER_UNKNOWN_NODES_LISTED_MAX).map((n) => JSON.stringify(n)).join(', ');
+      throw new InputError(`NodeNameToVictims: ${unknown.length} node(s) unknown to podfit's cluster state: ${shown}`, 'NodeNameToMetaVictims');
+    }
+    return selectVictims(s.state, this.frameworkFor(s, pod), pod, args);
+  }
+
+  /** The bind verb: "" on success, else the error for ExtenderBindingResult.Error. */
+  async bind(args: ExtenderBindingArgs): Promise<string> {
+    const ref = { namespace: args.podNamespace, name: args.podName, uid: args.podUID };
+    const pod = this.recent.find(args.podUID, `${args.podNamespace}/${args.podName}`);
+    try {
+      await this.source.bind(ref, pod && (!args.podUID || !pod.uid || pod.uid === args.podUID) ? pod : undefined, args.node);
+      return '';
+    } catch (e) {
+      if (e instanceof BindError) return e.message;
+      throw e;
+    }
+  }
+}

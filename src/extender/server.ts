@@ -1,0 +1,491 @@
+/**
+ * The extender's HTTP(S) server: kube-scheduler POSTs `<urlPrefix>/<verb>` (K8S-FACTS.md §2.1);
+ * probes and Prometheus GET /healthz, /readyz, /metrics, /version.
+ *
+ * Robustness: every limit is a flag (defaults in src/model/limits.ts). Bodies are bounded
+ * (413, checked against Content-Length before reading), compressed bodies are refused (415),
+ * headers and whole requests have timeouts (Node's server timeouts; malformed HTTP gets 400/408/431
+ * from the clientError handler), verb requests run at most `inFlightMax` at a time with a bounded
+ * queue (429 beyond), malformed JSON and wrong shapes get 400 with the reason in `Error`, and
+ * large bodies are parsed in a worker thread so /healthz and small requests stay fast. SIGTERM
+ * (via shutdown()) turns /readyz to 503, stops accepting, lets in-flight requests finish (bounded
+ * by drainTimeoutMs) and closes every connection.
+ *
+ * Logs: one JSON line (pino) per verb request, and every line about a request carries its request
+ * id (the client's X-Request-Id if it sent a sane one, else a generated one, echoed back).
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { Logger } from 'pino';
+import { InputError } from '../api/errors.js';
+import {
+  canonicalizeGoKeys,
+  decodeExtenderArgs,
+  decodeExtenderBindingArgs,
+  decodeExtenderPreemptionArgs,
+  decodeNodeItem,
+  encodeBareError,
+  encodeBindingResult,
+  encodeFilterError,
+  encodeFilterResult,
+  encodeHostPriorityList,
+  encodePreemptionResult,
+  type ExtenderArgs,
+} from '../api/extender.js';
+import { JsonBodyError, JsonParsePool, type JsonParsePoolOptions, type ProjectedJson } from '../parallel/json-parse-pool.js';
+import { makeAuthenticator } from './auth.js';
+import { ExtenderHttpError, ExtenderInternalError, type ExtenderErrorCode } from './errors.js';
+import type { Extender, NodeItems } from './extender.js';
+import type { ExtenderMetrics } from './metrics.js';
+
+/** The four extender verbs. */
+export const VERBS = ['filter', 'prioritize', 'preempt', 'bind'] as const;
+export type Verb = (typeof VERBS)[number];
+
+/** Server settings (the `podfit serve` flags). */
+export interface ServerOptions {
+  readonly port: number;
+  /** Address to bind; '' = all addresses. */
+  readonly address: string;
+  /** Path prefix before the verbs ('' or '/something'); kube's urlPrefix path. */
+  readonly pathPrefix: string;
+  /** Path segment of each verb; '' disables it (404). */
+  readonly verbs: Readonly<Record<Verb, string>>;
+  readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer; readonly clientCa?: string | Buffer };
+  readonly bearerToken?: string;
+  readonly bodyBytesMax: number;
+  readonly headerBytesMax: number;
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  readonly inFlightMax: number;
+  readonly queuedMax: number;
+  readonly drainTimeoutMs: number;
+  readonly parsePool: JsonParsePoolOptions;
+}
+
+/** What /version reports. */
+export interface VersionInfo {
+  readonly version: string;
+  readonly [k: string]: unknown;
+}
+
+type Route =
+  | { kind: 'verb'; verb: Verb }
+  | { kind: 'healthz' | 'readyz' | 'metrics' | 'version' }
+  | { kind: 'none' };
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const JSON_TYPE = 'application/json';
+
+/** Normalises a path prefix: leading slash, no trailing slash, '' for the root. */
+export function normalizePathPrefix(p: string): string {
+  let s = p.trim().replace(/\/+$/, '');
+  if (s && !s.startsWith('/')) s = `/${s}`;
+  return s;
+}
+
+/** The extender HTTP(S) server. */
+export class ExtenderServer {
+  readonly server: Server;
+  readonly pool: JsonParsePool;
+  private readonly routes = new Map<string, Route>();
+  private readonly authenticate: ReturnType<typeof makeAuthenticator>;
+  private inFlight = 0;
+  private readonly waiters: Array<() => void> = [];
+  private active = 0;
+  private draining = false;
+  private readonly idPrefix = randomBytes(4).toString('hex');
+  private nextId = 0;
+  private url = '';
+
+  constructor(
+    readonly extender: Extender,
+    readonly options: ServerOptions,
+    readonly logger: Logger,
+    readonly metrics: ExtenderMetrics,
+    readonly versionInfo: VersionInfo,
+  ) {
+    this.pool = new JsonParsePool(options.parsePool);
+    const prefix = normalizePathPrefix(options.pathPrefix);
+    for (const verb of VERBS) {
+      const seg = options.verbs[verb].replace(/^\/+/, '');
+      if (seg) this.routes.set(`${prefix}/${seg}`, { kind: 'verb', verb });
+    }
+    for (const k of ['healthz', 'readyz', 'metrics', 'version'] as const) if (!this.routes.has(`/${k}`)) this.routes.set(`/${k}`, { kind: k });
+    this.authenticate = makeAuthenticator({ clientCert: !!options.tls?.clientCa, bearerToken: options.bearerToken });
+    const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
+    const common = { maxHeaderSize: options.headerBytesMax, requestTimeout: options.requestTimeoutMs, headersTimeout: options.headersTimeoutMs };
+    this.server = options.tls
+      ? createHttpsServer({
+        ...common,
+        cert: options.tls.cert,
+        key: options.tls.key,
+        ca: options.tls.clientCa,
+        requestCert: !!options.tls.clientCa,
+        // Verified per request (auth.ts) so refusals are counted 401/403s, not handshake failures.
+        rejectUnauthorized: false,
+        minVersion: 'TLSv1.2',
+      }, handler)
+      : createHttpServer(common, handler);
+    this.server.keepAliveTimeout = options.keepAliveTimeoutMs;
+    this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => this.onClientError(err, socket));
+  }
+
+  /** Starts listening; resolves with the base URL. */
+  listen(): Promise<{ url: string; port: number; address: string }> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      const done = () => {
+        this.server.off('error', reject);
+        const a = this.server.address() as AddressInfo;
+        const host = this.options.address === '' || a.address === '::' || a.address === '0.0.0.0' ? '127.0.0.1' : a.family === 'IPv6' ? `[${a.address}]` : a.address;
+        this.url = `${this.options.tls ? 'https' : 'http'}://${host}:${a.port}`;
+        resolve({ url: this.url, port: a.port, address: a.address });
+      };
+      if (this.options.address) this.server.listen(this.options.port, this.options.address, done);
+      else this.server.listen(this.options.port, done);
+    });
+  }
+
+  /** Whether shutdown has begun. */
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
+  /**
+   * Graceful stop: /readyz answers 503, no new connections, in-flight requests finish (up to
+   * drainTimeoutMs), then every connection is closed and the parse workers stop.
+   */
+  async shutdown(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    const closed = new Promise<void>((r) => this.server.close(() => r()));
+    this.server.closeIdleConnections();
+    const deadline = Date.now() + this.options.drainTimeoutMs;
+    while (this.active > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+      this.server.closeIdleConnections();
+    }
+    if (this.active > 0) this.logger.warn({ active: this.active }, 'drain timeout: closing connections with requests in flight');
+    this.server.closeAllConnections();
+    await closed;
+    await this.pool.close();
+  }
+
+  private route(url: string): Route {
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    return this.routes.get(path) ?? { kind: 'none' };
+  }
+
+  private requestId(req: IncomingMessage): string {
+    const h = req.headers['x-request-id'];
+    if (typeof h === 'string' && REQUEST_ID.test(h)) return h;
+    return `${this.idPrefix}-${(this.nextId++).toString(36)}`;
+  }
+
+  private onClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+    this.metrics.errors.inc({ verb: 'other', code: 'PODFIT_ERR_EXTENDER_BAD_REQUEST' });
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large'
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    const body = encodeBareError(`malformed HTTP request: ${err.code ?? err.message}`);
+    socket.end(`HTTP/1.1 ${status}\r\nContent-Type: ${JSON_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const t0 = performance.now();
+    this.active++;
+    const reqId = this.requestId(req);
+    res.setHeader('X-Request-Id', reqId);
+    if (this.draining) res.setHeader('Connection', 'close');
+    const log = this.logger.child({ reqId });
+    const route = this.route(req.url ?? '/');
+    const label = route.kind === 'verb' ? route.verb : route.kind === 'none' ? 'other' : route.kind;
+    const info: Record<string, unknown> = {};
+    try {
+      switch (route.kind) {
+        case 'healthz':
+          this.requireGet(req);
+          this.send(res, 200, 'ok\n', 'text/plain');
+          break;
+        case 'readyz': {
+          this.requireGet(req);
+          const ready = this.extender.source.ready() && !this.draining;
+          this.send(res, ready ? 200 : 503, ready ? 'ok\n' : this.draining ? 'shutting down\n' : 'cluster state not synced\n', 'text/plain');
+          break;
+        }
+        case 'metrics':
+          this.requireGet(req);
+          this.requireAuth(req, log);
+          this.send(res, 200, await this.metrics.registry.metrics(), this.metrics.registry.contentType);
+          break;
+        case 'version':
+          this.requireGet(req);
+          this.requireAuth(req, log);
+          this.send(res, 200, JSON.stringify(this.versionInfo), JSON_TYPE);
+          break;
+        case 'verb':
+          await this.handleVerb(route.verb, req, res, log, info);
+          break;
+        default:
+          throw new ExtenderHttpError('PODFIT_ERR_EXTENDER_NOT_FOUND', `no such path: ${(req.url ?? '').slice(0, 200)}`);
+      }
+    } catch (e) {
+      this.sendError(route, req, res, e, log, label);
+    } finally {
+      this.active--;
+      const seconds = (performance.now() - t0) / 1000;
+      this.metrics.requests.inc({ verb: label, code: String(res.statusCode) });
+      this.metrics.requestDuration.observe({ verb: label }, seconds);
+      if (route.kind === 'verb') {
+        log.info({ verb: route.verb, status: res.statusCode, durationMs: Math.round(seconds * 1e4) / 10, ...info }, 'request');
+      } else {
+        log.debug({ path: (req.url ?? '').slice(0, 200), status: res.statusCode }, 'request');
+      }
+    }
+  }
+
+  private requireGet(req: IncomingMessage): void {
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw new ExtenderHttpError('PODFIT_ERR_EXTENDER_METHOD_NOT_ALLOWED', `${req.method} not allowed here; use GET`);
+  }
+
+  private requireAuth(req: IncomingMessage, log: Logger): void {
+    const a = this.authenticate(req);
+    if (a.ok) return;
+    this.metrics.authFailures.inc({ reason: a.reason });
+    log.warn({ reason: a.reason, remote: req.socket.remoteAddress }, 'authentication failed');
+    throw new ExtenderHttpError(a.status === 401 ? 'PODFIT_ERR_EXTENDER_UNAUTHENTICATED' : 'PODFIT_ERR_EXTENDER_FORBIDDEN', a.message);
+  }
+
+  private acquire(): Promise<void> | void {
+    if (this.inFlight < this.options.inFlightMax) {
+      this.inFlight++;
+      this.metrics.inFlight.set(this.inFlight);
+      return;
+    }
+    if (this.waiters.length >= this.options.queuedMax) {
+      throw new ExtenderHttpError('PODFIT_ERR_EXTENDER_OVERLOADED', `too many requests: ${this.inFlight} in flight and ${this.waiters.length} queued`);
+    }
+    return new Promise<void>((resolve) => {
+      this.waiters.push(resolve);
+      this.metrics.queued.set(this.waiters.length);
+    });
+  }
+
+  private release(): void {
+    const next = this.waiters.shift();
+    this.metrics.queued.set(this.waiters.length);
+    if (next) next(); // the slot passes to the next request
+    else {
+      this.inFlight--;
+      this.metrics.inFlight.set(this.inFlight);
+    }
+  }
+
+  private async handleVerb(verb: Verb, req: IncomingMessage, res: ServerResponse, log: Logger, info: Record<string, unknown>): Promise<void> {
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST');
+      throw new ExtenderHttpError('PODFIT_ERR_EXTENDER_METHOD_NOT_ALLOWED', `${req.method} not allowed; extender verbs are POST`);
+    }
+    this.requireAuth(req, log);
+    if (!this.extender.source.ready()) throw new ExtenderHttpError('PODFIT_ERR_EXTENDER_NOT_READY', 'cluster state not synced yet');
+    await this.acquire();
+    try {
+      const body = await this.readBody(req);
+      info.bodyBytes = body.byteLength;
+      this.metrics.bodyBytes.observe({ verb }, body.byteLength);
+      const where = this.pool.offloads(body.byteLength) ? 'worker' : 'inline';
+      const tp = performance.now();
+      let parsed: ProjectedJson;
+      try {
+        parsed = await this.pool.parse(body);
+      } catch (e) {
+        if (e instanceof JsonBodyError) throw new ExtenderHttpError('PODFIT_ERR_EXTENDER_BAD_JSON', `invalid JSON: ${e.message}`);
+        throw e;
+      }
+      this.metrics.parseDuration.observe({ where }, (performance.now() - tp) / 1000);
+      const ts = performance.now();
+      try {
+        await this.runVerb(verb, body, parsed, res, log, info);
+      } finally {
+        this.metrics.schedulingDuration.observe({ verb }, (performance.now() - ts) / 1000);
+      }
+    } finally {
+      this.release();
+    }
+  }
+
+  private async runVerb(verb: Verb, body: Uint8Array, parsed: ProjectedJson, res: ServerResponse, log: Logger, info: Record<string, unknown>): Promise<void> {
+    const ext = this.extender;
+    switch (verb) {
+      case 'filter': {
+        const args = decodeExtenderArgs(parsed.value);
+        const items = this.nodeItems(args, body, parsed);
+        const out = ext.filter(args, items?.access ?? null);
+        const names = args.nodeNames ?? args.nodes ?? [];
+        info.pod = `${args.pod.metadata.namespace ?? 'default'}/${args.pod.metadata.name ?? ''}`;
+        info.nodes = names.length;
+        info.passed = out.passed.length;
+        if (out.error) {
+          this.metrics.errors.inc({ verb, code: 'PODFIT_ERR_EXTENDER_FILTER_FAILED' });
+          log.warn({ err: out.error }, 'filter failed');
+        }
+        const chunks = encodeFilterResult({
+          nodeItems: args.nodes !== null && items ? out.passed.map((i) => items.bytes(i)) : null,
+          nodeNames: args.nodeNames !== null ? out.passed.map((i) => names[i]!) : null,
+          failedNodes: out.failedNodes,
+          failedAndUnresolvableNodes: out.failedAndUnresolvableNodes,
+          error: out.error,
+        });
+        this.send(res, 200, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), JSON_TYPE);
+        return;
+      }
+      case 'prioritize': {
+        const args = decodeExtenderArgs(parsed.value);
+        const items = this.nodeItems(args, body, parsed);
+        const out = ext.prioritize(args, items?.access ?? null);
+        info.pod = `${args.pod.metadata.namespace ?? 'default'}/${args.pod.metadata.name ?? ''}`;
+        info.nodes = out.hosts.length;
+        this.send(res, 200, encodeHostPriorityList(out.hosts, out.scores), JSON_TYPE);
+        return;
+      }
+      case 'preempt': {
+        const args = decodeExtenderPreemptionArgs(parsed.value);
+        const out = ext.preempt(args);
+        info.pod = `${args.pod.metadata.namespace ?? 'default'}/${args.pod.metadata.name ?? ''}`;
+        info.nodes = args.nodes.size;
+        info.nodesKept = out.size;
+        this.send(res, 200, encodePreemptionResult(out), JSON_TYPE);
+        return;
+      }
+      case 'bind': {
+        const args = decodeExtenderBindingArgs(parsed.value);
+        info.pod = `${args.podNamespace}/${args.podName}`;
+        info.node = args.node;
+        const error = await ext.bind(args);
+        if (error) {
+          this.metrics.errors.inc({ verb, code: 'PODFIT_ERR_EXTENDER_BIND_FAILED' });
+          log.warn({ err: error, pod: info.pod, node: args.node }, 'bind failed');
+        }
+        this.send(res, 200, encodeBindingResult(error), JSON_TYPE);
+        return;
+      }
+    }
+  }
+
+  /** Node item access for a Nodes-mode request: decoded objects (unknown nodes) and original bytes (answers). */
+  private nodeItems(args: ExtenderArgs, body: Uint8Array, parsed: ProjectedJson): { access: NodeItems; bytes(i: number): Uint8Array } | null {
+    if (args.nodes === null) return null;
+    const buf = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+    const ranges = parsed.projected ? parsed.itemRanges : null;
+    let raw: unknown[] | undefined;
+    const rawItems = (): unknown[] => {
+      if (!raw) {
+        const top = canonicalizeGoKeys(parsed.value as Record<string, unknown>, ['Nodes']);
+        raw = (canonicalizeGoKeys(top.Nodes as Record<string, unknown>, ['items']).items as unknown[] | null) ?? [];
+      }
+      return raw;
+    };
+    return {
+      access: {
+        node: (i) => decodeNodeItem(ranges ? JSON.parse(buf.toString('utf8', ranges[2 * i]!, ranges[2 * i + 1]!)) : rawItems()[i], i),
+      },
+      bytes: (i) => (ranges ? buf.subarray(ranges[2 * i]!, ranges[2 * i + 1]!) : Buffer.from(JSON.stringify(rawItems()[i]))),
+    };
+  }
+
+  /** Reads the body within the size limit, into shared memory when a worker will parse it. */
+  private readBody(req: IncomingMessage): Promise<Uint8Array> {
+    const max = this.options.bodyBytesMax;
+    const enc = req.headers['content-encoding'];
+    if (enc && enc.toLowerCase() !== 'identity') {
+      throw new ExtenderHttpError('PODFIT_ERR_EXTENDER_UNSUPPORTED_MEDIA_TYPE', `Content-Encoding ${enc} not supported; send plain JSON`);
+    }
+    const tooLarge = (n: number) => new ExtenderHttpError('PODFIT_ERR_EXTENDER_BODY_TOO_LARGE', `request body of ${n} bytes exceeds the limit of ${max} bytes (--max-body-bytes)`);
+    const cl = req.headers['content-length'];
+    const declared = cl === undefined ? undefined : Number(cl);
+    if (declared !== undefined && declared > max) throw tooLarge(declared);
+    return new Promise<Uint8Array>((resolve, reject) => {
+      let fixed: Uint8Array | null = declared !== undefined && Number.isSafeInteger(declared) ? this.pool.allocate(declared) : null;
+      const chunks: Buffer[] = [];
+      let total = 0;
+      let failed = false;
+      const fail = (e: Error) => {
+        if (failed) return;
+        failed = true;
+        req.removeAllListeners('data');
+        reject(e);
+      };
+      req.on('data', (c: Buffer) => {
+        if (failed) return;
+        if (total + c.length > max) return fail(tooLarge(total + c.length));
+        if (fixed && total + c.length <= fixed.byteLength) fixed.set(c, total);
+        else {
+          if (fixed) {
+            chunks.push(Buffer.from(fixed.buffer, fixed.byteOffset, total));
+            fixed = null;
+          }
+          chunks.push(c);
+        }
+        total += c.length;
+      });
+      req.once('end', () => {
+        if (failed) return;
+        if (fixed) resolve(total === fixed.byteLength ? fixed : fixed.subarray(0, total));
+        else resolve(Buffer.concat(chunks, total));
+      });
+      req.once('error', (e) => fail(e));
+      req.once('close', () => {
+        if (!req.complete) fail(new Error('client closed the connection before sending the whole body'));
+      });
+    });
+  }
+
+  private send(res: ServerResponse, status: number, body: string | Uint8Array, type: string): void {
+    if (res.headersSent || res.destroyed) return;
+    res.writeHead(status, { 'Content-Type': type, 'Content-Length': typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength });
+    res.end(body);
+  }
+
+  private sendError(route: Route, req: IncomingMessage, res: ServerResponse, e: unknown, log: Logger, label: string): void {
+    let code: ExtenderErrorCode;
+    let message: string;
+    if (e instanceof ExtenderHttpError) {
+      code = e.code;
+      message = e.message;
+    } else if (e instanceof InputError) {
+      code = 'PODFIT_ERR_EXTENDER_BAD_REQUEST';
+      message = e.message;
+    } else if (e instanceof ExtenderInternalError) {
+      code = 'PODFIT_ERR_EXTENDER_INTERNAL';
+      message = e.message;
+    } else {
+      code = 'PODFIT_ERR_EXTENDER_INTERNAL';
+      message = `internal error: ${(e as Error)?.message ?? String(e)}`;
+      log.error({ err: e }, 'unexpected error');
+    }
+    const status = new ExtenderHttpError(code, message).status;
+    this.metrics.errors.inc({ verb: label, code });
+    if (status >= 400 && status !== 401 && status !== 403) log.warn({ code, status, err: message }, 'request failed');
+    if (!req.complete || status === 413) {
+      // The body was not (fully) read: do not keep reading it on this connection.
+      res.setHeader('Connection', 'close');
+    }
+    if (status === 401 && this.options.bearerToken) res.setHeader('WWW-Authenticate', 'Bearer');
+    let body: string;
+    if (route.kind === 'verb') {
+      body = route.verb === 'filter' ? encodeFilterError(message) : route.verb === 'bind' ? encodeBindingResult(message) : encodeBareError(message);
+    } else {
+      body = encodeBareError(message);
+    }
+    this.send(res, status, body, JSON_TYPE);
+  }
+}
