@@ -29,6 +29,7 @@ import type { ExtenderArgs, ExtenderBindingArgs, ExtenderPreemptionArgs } from '
 import type { Node, Pod } from '../api/k8s.js';
 import { BindError, type ClusterSource } from '../cluster/source.js';
 import { CycleState } from '../framework/cycle-state.js';
+import type { PluginDefinition } from '../framework/interfaces.js';
 import type { Framework } from '../framework/runtime.js';
 import { Scheduler } from '../framework/scheduler.js';
 import { Code, Status } from '../framework/status.js';
@@ -65,6 +66,8 @@ export interface PrioritizeOutcome {
 /** Extender settings. */
 export interface ExtenderOptions {
   readonly seed?: number;
+  /** Out-of-tree plugins usable by name in the config (kube's WithFrameworkOutOfTreeRegistry). */
+  readonly plugins?: readonly PluginDefinition<any>[];
 }
 
 /** Small LRU: pods seen in requests, so bind can place a pod podfit has not otherwise seen. */
@@ -106,7 +109,7 @@ export class Extender {
   currentScheduler(): Scheduler {
     const state = this.source.state;
     if (!this.scheduler || this.schedulerState !== state) {
-      this.scheduler = new Scheduler({ state, config: this.config, kernels: this.kernels, seed: this.options.seed });
+      this.scheduler = new Scheduler({ state, config: this.config, kernels: this.kernels, seed: this.options.seed, plugins: this.options.plugins });
       this.schedulerState = state;
     }
     return this.scheduler;

@@ -205,7 +205,6 @@ export class ExtenderServer {
     this.active++;
     const reqId = this.requestId(req);
     res.setHeader('X-Request-Id', reqId);
-    if (this.draining) res.setHeader('Connection', 'close');
     const log = this.logger.child({ reqId });
     const route = this.route(req.url ?? '/');
     const label = route.kind === 'verb' ? route.verb : route.kind === 'none' ? 'other' : route.kind;
@@ -451,6 +450,8 @@ export class ExtenderServer {
 
   private send(res: ServerResponse, status: number, body: string | Uint8Array, type: string): void {
     if (res.headersSent || res.destroyed) return;
+    // While draining, ask clients to reconnect elsewhere (another replica) for the next request.
+    if (this.draining) res.setHeader('Connection', 'close');
     res.writeHead(status, { 'Content-Type': type, 'Content-Length': typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength });
     res.end(body);
   }

@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { SchedulerConfig } from '../../src/api/config.js';
 import { SnapshotSource } from '../../src/cluster/snapshot-source.js';
-import type { ClusterSource } from '../../src/cluster/source.js';
+import { BindError, type ClusterSource, type PodRef, type SourceStats } from '../../src/cluster/source.js';
+import type { ClusterState } from '../../src/model/cluster-state.js';
+import type { PodInfo } from '../../src/model/pod-info.js';
 import { defaultExtenderConfig } from '../../src/extender/default-config.js';
 import { Extender } from '../../src/extender/extender.js';
 import { createLogger } from '../../src/extender/logger.js';
@@ -147,4 +149,26 @@ export function lowerExtenderKeys(v: Record<string, unknown>, keys: readonly str
   const out: Record<string, unknown> = {};
   for (const [k, val] of Object.entries(v)) out[keys.includes(k) ? k.toLowerCase() : k] = val;
   return out;
+}
+
+/** A ClusterSource over an in-memory state (unit tests); binds place pods in memory. */
+export class MemorySource implements ClusterSource {
+  readonly kind = 'snapshot' as const;
+  isReady = true;
+  constructor(public state: ClusterState, private readonly pending: PodInfo[] = []) {}
+  ready(): boolean {
+    return this.isReady;
+  }
+  findPendingPod(ref: PodRef): PodInfo | undefined {
+    return this.pending.find((p) => (ref.uid && p.uid === ref.uid) || p.key === `${ref.namespace}/${ref.name}`);
+  }
+  async bind(ref: PodRef, pod: PodInfo | undefined, nodeName: string): Promise<void> {
+    const info = pod ?? this.findPendingPod(ref);
+    if (!info) throw new BindError(`pod ${ref.namespace}/${ref.name} unknown`);
+    this.state.addPod(info, nodeName);
+  }
+  stats(): SourceStats {
+    return { nodes: this.state.nodeCount, pods: [...this.state.placedPods()].length, assumedPods: 0, pendingPods: this.pending.length };
+  }
+  async stop(): Promise<void> {}
 }
