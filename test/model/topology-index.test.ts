@@ -90,3 +90,64 @@ describe('TopologyIndex', () => {
     expect(ix.podsWithAffinity.size).toBe(0);
   });
 });
+
+describe('scheduling cycle cost (issue: cost must not grow with unrelated pods)', () => {
+  /**
+   * Same nodes and same related pods; `unrelated` extra pods in other namespaces, or in the same
+   * namespace with other labels, some carrying (anti-)affinity terms of their own that select
+   * other pods. Returns the pod-level work one full cycle did.
+   */
+  async function cycleWork(unrelated: number) {
+    const { defaultSchedulerConfig } = await import('../../src/api/config.js');
+    const { Scheduler } = await import('../../src/framework/scheduler.js');
+    const { createJsKernels } = await import('../../src/kernel/js-kernels.js');
+    const { TERM_INDEX_NAME, TermIndex } = await import('../../src/plugins/inter-pod-affinity/terms.js');
+    const s = new ClusterState();
+    for (let i = 0; i < 30; i++) {
+      s.addNode(makeNode(`n${i}`).capacity({ cpu: '64', memory: '256Gi', pods: 1000 }).label('topology.kubernetes.io/zone', `z${i % 3}`).build());
+    }
+    const web = (name: string) => makePod(name, 'shop').label('app', 'web').req({ cpu: '100m' });
+    for (let i = 0; i < 6; i++) s.addPod(makePodInfo(web(`web-${i}`).build()), `n${i * 4}`);
+    for (let i = 0; i < unrelated; i++) {
+      const b = makePod(`u-${i}`, i % 3 === 0 ? 'shop' : `noise-${i % 5}`).label('app', i % 3 === 0 ? 'other' : 'noise');
+      if (i % 7 === 0) {
+        b.affinity({
+          podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'noise' } } }] },
+          podAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 10, podAffinityTerm: { topologyKey: 'topology.kubernetes.io/zone', labelSelector: { matchLabels: { app: 'other' } } } }] },
+        });
+      }
+      s.addPod(makePodInfo(b.build()), `n${i % 30}`);
+    }
+    const scheduler = new Scheduler({ state: s, config: defaultSchedulerConfig(), kernels: createJsKernels() });
+    const incoming = makePodInfo(web('web-new')
+      .spreadConstraint({ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 'web' } } })
+      .spreadConstraint({ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { app: 'web' } } })
+      .affinity({
+        podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'web' } } } }] },
+        podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'topology.kubernetes.io/zone', labelSelector: { matchLabels: { app: 'web' } } }] },
+      })
+      .build());
+    const ix = TopologyIndex.of(s);
+    const terms = ix.extension(TERM_INDEX_NAME, () => new TermIndex());
+    const before = { ...ix.stats, terms: terms.visited };
+    const r = scheduler.schedulePod(incoming);
+    expect(r.selectedNode).not.toBeNull();
+    return {
+      podChecks: ix.stats.queryPodChecks - before.queryPodChecks,
+      maintenance: ix.stats.maintenancePodChecks - before.maintenancePodChecks,
+      termVisits: terms.visited - before.terms,
+      indexed: ix.size,
+    };
+  }
+
+  it('does the same pod-level work with 0 and with 5000 unrelated pods', async () => {
+    const small = await cycleWork(0);
+    const large = await cycleWork(5000);
+    expect(large.indexed - small.indexed).toBe(5000);
+    expect(large.podChecks).toBe(small.podChecks);
+    expect(large.termVisits).toBe(small.termVisits);
+    expect(large.maintenance).toBe(0);
+    // The related work is small: the six web pods, seen once per distinct query.
+    expect(small.podChecks).toBeLessThanOrEqual(6 * 3);
+  });
+});

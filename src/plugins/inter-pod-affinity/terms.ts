@@ -169,6 +169,8 @@ export class TermIndex implements IndexExtension {
   private readonly placed = new Map<IndexedPod, Array<Set<TermEntry>>>();
   /** Terms indexed (for tests). */
   size = 0;
+  /** Candidate terms handed out by forEachCandidate (for tests and benchmarks: cost per cycle). */
+  visited = 0;
 
   onAdd(e: IndexedPod): void {
     if (!hasPodAffinity(e.pod)) return;
@@ -234,12 +236,15 @@ export class TermIndex implements IndexExtension {
    */
   forEachCandidate(kind: TermKind, labels: Labels, fn: (t: TermEntry) => void): void {
     const k = this.kinds[kind]!;
+    const visit = (set: Set<TermEntry> | undefined) => {
+      if (!set) return;
+      this.visited += set.size;
+      for (const t of set) fn(t);
+    };
     for (const key of Object.keys(labels)) {
-      const s = k.byValue.get(key)?.get(labels[key]!);
-      if (s) for (const t of s) fn(t);
-      const ks = k.byKey.get(key);
-      if (ks) for (const t of ks) fn(t);
+      visit(k.byValue.get(key)?.get(labels[key]!));
+      visit(k.byKey.get(key));
     }
-    for (const t of k.rest) fn(t);
+    visit(k.rest);
   }
 }
