@@ -11,12 +11,14 @@ import { labelSelectorSchema, objectMetaSchema } from './k8s.js';
 const stringMap = z.record(z.string(), z.string());
 const metaSchema = objectMetaSchema.extend({ name: z.string() });
 
+/** core/v1 Namespace (its labels feed namespaceSelectors). */
 export const namespaceSchema = z.looseObject({
   apiVersion: z.string().optional(),
   kind: z.literal('Namespace'),
   metadata: metaSchema,
 });
 
+/** core/v1 Service (spec.selector: a label map; nil selects nothing). */
 export const serviceSchema = z.looseObject({
   apiVersion: z.string().optional(),
   kind: z.literal('Service'),
@@ -32,7 +34,9 @@ const appsWorkloadSchema = <K extends string>(kind: K) =>
     metadata: metaSchema,
     spec: z.looseObject({ selector: labelSelectorSchema.nullish() }).nullish(),
   });
+/** apps/v1 ReplicaSet. */
 export const replicaSetSchema = appsWorkloadSchema('ReplicaSet');
+/** apps/v1 StatefulSet. */
 export const statefulSetSchema = appsWorkloadSchema('StatefulSet');
 
 /** ReplicationController (core/v1): a plain label map selector. */
@@ -43,6 +47,7 @@ export const replicationControllerSchema = z.looseObject({
   spec: z.looseObject({ selector: stringMap.nullish() }).nullish(),
 });
 
+/** policy/v1 PodDisruptionBudget: preemption reads status.disruptionsAllowed and status.disruptedPods. */
 export const podDisruptionBudgetSchema = z.looseObject({
   apiVersion: z.string().optional(),
   kind: z.literal('PodDisruptionBudget'),
@@ -56,6 +61,7 @@ export const podDisruptionBudgetSchema = z.looseObject({
     .nullish(),
 });
 
+/** scheduling.k8s.io/v1 PriorityClass. */
 export const priorityClassSchema = z.looseObject({
   apiVersion: z.string().optional(),
   kind: z.literal('PriorityClass'),
@@ -65,6 +71,7 @@ export const priorityClassSchema = z.looseObject({
   preemptionPolicy: z.enum(['PreemptLowerPriority', 'Never']).nullish(),
 });
 
+/** Decoded object types. */
 export type Namespace = z.infer<typeof namespaceSchema>;
 export type Service = z.infer<typeof serviceSchema>;
 export type ReplicaSet = z.infer<typeof replicaSetSchema>;

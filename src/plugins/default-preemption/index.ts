@@ -32,8 +32,9 @@ export const NAME = 'DefaultPreemption';
 export const PREEMPTION_NOT_HELPFUL = 'Preemption is not helpful for scheduling';
 /** Status for a node without lower-priority pods. */
 export const NO_VICTIMS_FOUND = 'No preemption victims found for incoming pod';
-/** kube's PodEligibleToPreemptOthers messages. */
+/** kube's PodEligibleToPreemptOthers message for preemptionPolicy Never. */
 export const NOT_ELIGIBLE_NEVER = 'not eligible due to preemptionPolicy=Never.';
+/** kube's PodEligibleToPreemptOthers message while a victim of an earlier preemption terminates. */
 export const NOT_ELIGIBLE_TERMINATING = 'not eligible due to a terminating pod on the nominated node.';
 
 const NOT_HELPFUL = Status.unresolvable(PREEMPTION_NOT_HELPFUL);
