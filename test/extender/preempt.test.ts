@@ -83,7 +83,7 @@ describe('preempt: victims minimised on podfit filters', () => {
   ])('$name', async ({ placed, cpu, proposed, want }) => {
     const { state, ext } = await setup([node('n1'), node('n2')], placed);
     const before = state.nodes.map((n) => [n.name, state.requestedOf(n, 'cpu'), n.pods.map((p) => p.key).sort()]);
-    expect(answer(ext.preempt(args(preemptor(cpu), proposed)))).toEqual(want);
+    expect(answer(ext.preempt(args(preemptor(cpu), proposed as Record<string, string[]>)))).toEqual(want);
     // The dry run leaves the state as it found it.
     expect(state.nodes.map((n) => [n.name, state.requestedOf(n, 'cpu'), n.pods.map((p) => p.key).sort()])).toEqual(before);
   });

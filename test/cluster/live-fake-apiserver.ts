@@ -1,0 +1,263 @@
+/**
+ * A small fake kube-apiserver for the live path: HTTPS with the test CA, bearer-token auth, and
+ * the real wire format of what podfit uses:
+ *
+ * - GET /api/v1/{nodes,pods}?limit=&continue=&fieldSelector= : paginated lists (`metadata.continue`,
+ *   `metadata.resourceVersion`), a continue token that can be made to expire (410, reason Expired);
+ * - the same with `watch=true&resourceVersion=`: a chunked stream of `{"type","object"}` lines,
+ *   BOOKMARKs when asked, and for a resourceVersion older than the compaction point the real
+ *   server's answer: 200, then an ERROR event carrying a 410 Expired Status;
+ * - POST /api/v1/namespaces/{ns}/pods/{name}/binding : sets spec.nodeName (UID precondition,
+ *   409 when already assigned, 404 when missing) and emits a MODIFIED event; failures injectable;
+ * - GET /api/v1/namespaces/{ns}/pods/{name}.
+ *
+ * Objects change through the test's calls (addNode, addPod, deletePod...), each bumping the
+ * global resourceVersion and appending to the event history.
+ */
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+type Obj = { metadata: { name: string; namespace?: string; uid?: string; resourceVersion?: string }; [k: string]: unknown };
+type Kind = 'nodes' | 'pods';
+interface Event { rv: number; kind: Kind; type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: Obj }
+
+const status = (code: number, reason: string, message: string) => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
+
+/** The fake API server. */
+export class FakeApiServer {
+  private server: Server;
+  private rv = 100;
+  private readonly objects: Record<Kind, Map<string, Obj>> = { nodes: new Map(), pods: new Map() };
+  private history: Event[] = [];
+  /** Watches with resourceVersion below this get 410 (etcd compaction). */
+  compactedRv = 0;
+  private readonly watchers = new Set<{ kind: Kind; res: ServerResponse; selector?: (o: Obj) => boolean }>();
+  private readonly sockets = new Set<Socket>();
+  /** Requests seen, for assertions: method + path (without query) + query. */
+  readonly requests: Array<{ method: string; path: string; query: URLSearchParams }> = [];
+  /** Binding requests to fail before succeeding: each entry is the HTTP status to answer. */
+  bindFailures: number[] = [];
+  /** When false, a successful binding does not emit the pod's MODIFIED event (a lagging watch). */
+  emitBindEvents = true;
+  /** The next N list requests carrying a continue token get 410 Expired. */
+  expireContinues = 0;
+  /** The next N watch requests (of any resource) get the answer for a compacted resourceVersion: 200, then ERROR 410 Expired. */
+  expireWatches = 0;
+  /** The next N list requests fail with 500; the next N watch requests fail with 500. */
+  failLists = 0;
+  failWatches = 0;
+  url = '';
+
+  constructor(readonly tls: { cert: string; key: string }, readonly token = 'test-token') {
+    this.server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => this.handle(req, res));
+    this.server.on('connection', (s: Socket) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+  }
+
+  async start(): Promise<string> {
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', () => r()));
+    this.url = `https://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    for (const w of this.watchers) w.res.end();
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+
+  /** A kubeconfig for this server (CA data inline, token user). */
+  kubeconfig(ca: string): string {
+    return [
+      'apiVersion: v1', 'kind: Config', 'current-context: fake',
+      'clusters:', '- name: fake', '  cluster:', `    server: ${this.url}`, `    certificate-authority-data: ${Buffer.from(ca).toString('base64')}`,
+      'users:', '- name: podfit', '  user:', `    token: ${this.token}`,
+      'contexts:', '- name: fake', '  context: {cluster: fake, user: podfit}', '',
+    ].join('\n');
+  }
+
+  /** Drops every open connection (watches included), like an API server restart. */
+  dropConnections(): void {
+    for (const w of this.watchers) w.res.destroy();
+    this.watchers.clear();
+    for (const s of this.sockets) s.destroy();
+  }
+
+  /** Ends every watch stream normally, as the server does when timeoutSeconds runs out. */
+  endWatches(kind?: Kind): void {
+    for (const w of [...this.watchers]) {
+      if (kind && w.kind !== kind) continue;
+      w.res.end();
+      this.watchers.delete(w);
+    }
+  }
+
+  /** Compacts history: watches from older resourceVersions now get 410 Expired. */
+  compact(): void {
+    this.compactedRv = this.rv;
+    this.history = [];
+  }
+
+  get resourceVersion(): number {
+    return this.rv;
+  }
+
+  /** Open watches per resource. */
+  watchCount(kind: Kind): number {
+    return [...this.watchers].filter((w) => w.kind === kind).length;
+  }
+
+  private key(kind: Kind, o: Obj): string {
+    return kind === 'pods' ? `${o.metadata.namespace ?? 'default'}/${o.metadata.name}` : o.metadata.name;
+  }
+
+  private emit(kind: Kind, type: Event['type'], o: Obj, record = true): void {
+    this.rv++;
+    const obj = structuredClone(o);
+    obj.metadata.resourceVersion = String(this.rv);
+    if (type === 'DELETED') this.objects[kind].delete(this.key(kind, obj));
+    else this.objects[kind].set(this.key(kind, obj), obj);
+    const ev: Event = { rv: this.rv, kind, type, object: obj };
+    if (record) this.history.push(ev);
+    for (const w of this.watchers) {
+      if (w.kind !== kind) continue;
+      if (w.selector && !w.selector(obj)) {
+        // An object leaving a field selector is a DELETED for that watch.
+        if (type !== 'DELETED') w.res.write(`${JSON.stringify({ type: 'DELETED', object: obj })}\n`);
+        continue;
+      }
+      w.res.write(`${JSON.stringify({ type, object: obj })}\n`);
+    }
+  }
+
+  addNode(n: Obj): void {
+    this.emit('nodes', this.objects.nodes.has(n.metadata.name) ? 'MODIFIED' : 'ADDED', n);
+  }
+  deleteNode(name: string): void {
+    const o = this.objects.nodes.get(name);
+    if (o) this.emit('nodes', 'DELETED', o);
+  }
+  addPod(p: Obj): void {
+    this.emit('pods', this.objects.pods.has(this.key('pods', p)) ? 'MODIFIED' : 'ADDED', p);
+  }
+  deletePod(ns: string, name: string): void {
+    const o = this.objects.pods.get(`${ns}/${name}`);
+    if (o) this.emit('pods', 'DELETED', o);
+  }
+  pod(ns: string, name: string): Obj | undefined {
+    return this.objects.pods.get(`${ns}/${name}`);
+  }
+
+  private send(res: ServerResponse, code: number, body: unknown): void {
+    const text = JSON.stringify(body);
+    res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+    res.end(text);
+  }
+
+  private selectorFor(q: URLSearchParams): ((o: Obj) => boolean) | undefined {
+    const fs = q.get('fieldSelector');
+    if (!fs) return undefined;
+    const excluded = fs.split(',').map((c) => /^status\.phase!=(.+)$/.exec(c)?.[1]).filter(Boolean) as string[];
+    return (o) => !excluded.includes(((o as { status?: { phase?: string } }).status?.phase) ?? '');
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const u = new URL(req.url ?? '/', 'https://x');
+    this.requests.push({ method: req.method ?? '', path: u.pathname, query: u.searchParams });
+    if (req.headers.authorization !== `Bearer ${this.token}`) return this.send(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
+    const list = /^\/api\/v1\/(nodes|pods)$/.exec(u.pathname);
+    if (list && req.method === 'GET') {
+      const kind = list[1] as Kind;
+      const watching = u.searchParams.get('watch') === 'true';
+      if (watching ? this.failWatches > 0 : this.failLists > 0) {
+        if (watching) this.failWatches--;
+        else this.failLists--;
+        return this.send(res, 500, status(500, 'InternalError', 'Internal error occurred: injected'));
+      }
+      if (watching) return this.watch(kind, u.searchParams, res);
+      return this.list(kind, u.searchParams, res);
+    }
+    const bind = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/binding$/.exec(u.pathname);
+    if (bind && req.method === 'POST') {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => this.binding(bind[1]!, bind[2]!, JSON.parse(Buffer.concat(chunks).toString()) as Obj & { target: { name: string } }, res));
+      return;
+    }
+    const get = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)$/.exec(u.pathname);
+    if (get && req.method === 'GET') {
+      const p = this.pod(get[1]!, get[2]!);
+      return p ? this.send(res, 200, { apiVersion: 'v1', kind: 'Pod', ...p }) : this.send(res, 404, status(404, 'NotFound', `pods "${get[2]}" not found`));
+    }
+    this.send(res, 404, status(404, 'NotFound', 'the server could not find the requested resource'));
+  }
+
+  private list(kind: Kind, q: URLSearchParams, res: ServerResponse): void {
+    const limit = Number(q.get('limit') ?? '0') || Infinity;
+    const cont = q.get('continue');
+    let offset = 0;
+    let listRv = this.rv;
+    if (cont) {
+      const [rv, off] = cont.split(':').map(Number) as [number, number];
+      if (this.expireContinues > 0) {
+        this.expireContinues--;
+        return this.send(res, 410, status(410, 'Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.'));
+      }
+      offset = off;
+      listRv = rv;
+    }
+    const sel = this.selectorFor(q);
+    const all = [...this.objects[kind].values()].filter((o) => !sel || sel(o));
+    const items = all.slice(offset, offset + limit);
+    const more = offset + limit < all.length;
+    this.send(res, 200, {
+      kind: kind === 'nodes' ? 'NodeList' : 'PodList',
+      apiVersion: 'v1',
+      metadata: { resourceVersion: String(listRv), ...(more ? { continue: `${listRv}:${offset + limit}` } : {}) },
+      items,
+    });
+  }
+
+  private watch(kind: Kind, q: URLSearchParams, res: ServerResponse): void {
+    const from = Number(q.get('resourceVersion') ?? '0');
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+    if (from < this.compactedRv || this.expireWatches > 0) {
+      if (this.expireWatches > 0) this.expireWatches--;
+      res.write(`${JSON.stringify({ type: 'ERROR', object: status(410, 'Expired', `too old resource version: ${from} (${this.compactedRv})`) })}\n`);
+      res.end();
+      return;
+    }
+    const sel = this.selectorFor(q);
+    for (const ev of this.history) {
+      if (ev.kind === kind && ev.rv > from && (!sel || sel(ev.object))) res.write(`${JSON.stringify({ type: ev.type, object: ev.object })}\n`);
+    }
+    if (q.get('allowWatchBookmarks') === 'true') {
+      res.write(`${JSON.stringify({ type: 'BOOKMARK', object: { kind: kind === 'nodes' ? 'Node' : 'Pod', apiVersion: 'v1', metadata: { resourceVersion: String(this.rv) } } })}\n`);
+    }
+    const w = { kind, res, selector: sel };
+    this.watchers.add(w);
+    res.on('close', () => this.watchers.delete(w));
+  }
+
+  private binding(ns: string, name: string, b: Obj & { target: { name: string } }, res: ServerResponse): void {
+    const injected = this.bindFailures.shift();
+    if (injected !== undefined) return this.send(res, injected, status(injected, injected === 403 ? 'Forbidden' : 'InternalError', injected === 403 ? `pods "${name}" is forbidden: User "system:serviceaccount:kube-system:podfit" cannot create resource "pods/binding"` : 'etcdserver: request timed out'));
+    const pod = this.pod(ns, name);
+    if (!pod) return this.send(res, 404, status(404, 'NotFound', `pods "${name}" not found`));
+    if (b.metadata.uid && pod.metadata.uid !== b.metadata.uid) {
+      return this.send(res, 409, status(409, 'Conflict', `Operation cannot be fulfilled on pods/binding "${name}": Precondition failed: UID in precondition: ${b.metadata.uid}, UID in object meta: ${pod.metadata.uid}`));
+    }
+    const spec = pod.spec as { nodeName?: string };
+    if (spec.nodeName) {
+      return this.send(res, 409, status(409, 'Conflict', `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${spec.nodeName}"`));
+    }
+    const updated = structuredClone(pod);
+    (updated.spec as { nodeName?: string }).nodeName = b.target.name;
+    if (this.emitBindEvents) this.emit('pods', 'MODIFIED', updated);
+    else this.objects.pods.set(`${ns}/${name}`, updated);
+    this.send(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
+  }
+}
