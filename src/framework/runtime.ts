@@ -13,6 +13,7 @@ import { getPluginDefinition } from '../plugins/registry.js';
 import { CycleState } from './cycle-state.js';
 import { Code, Status } from './status.js';
 import { MAX_NODE_SCORE } from '../model/limits.js';
+import { FusedCycle } from './fused-cycle.js';
 import type {
   Binder, BindPlugin, ExtensionPoint, FilterPlugin, FrameworkHandle, FrameworkRunner, PermitPlugin,
   Plugin, PostBindPlugin, PostFilterPlugin, PostFilterResult, PreBindPlugin, PreEnqueuePlugin,
@@ -67,6 +68,8 @@ export class Framework implements FrameworkRunner {
 
   // Grow-only scratch, reused across cycles (no allocation per node).
   private scratchOut: Array<Status | null> = [];
+  /** The profile's fused cycle (fused-cycle.ts): the scheduler's fast path over all nodes. */
+  readonly fused: FusedCycle;
 
   constructor(
     readonly profile: ResolvedProfile,
@@ -126,6 +129,7 @@ export class Framework implements FrameworkRunner {
       this.pointNames.set(point, names);
     }
     this.queueSort = queueSort;
+    this.fused = new FusedCycle(this);
   }
 
   /** Names of the plugins that run at an extension point. */

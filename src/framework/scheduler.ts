@@ -59,6 +59,11 @@ export interface SchedulerOptions {
   readonly plugins?: readonly PluginDefinition<any>[];
   /** Extra cluster objects; with them each scheduled pod is admitted (PriorityClass resolution). */
   readonly objects?: ClusterObjects;
+  /**
+   * Use the fused cycle (fused-cycle.ts) where it applies (default true). Off runs every cycle
+   * through the per-plugin general path; both give the same decisions (benchmarks compare them).
+   */
+  readonly fusedCycle?: boolean;
 }
 
 /** Options for one cycle. */
@@ -87,12 +92,15 @@ export class Scheduler {
   readonly objects: ClusterObjects | undefined;
   /** kube's round-robin start index for sampled filtering. */
   nextStartNodeIndex = 0;
+  /** Whether cycles may take the fused path. */
+  readonly useFusedCycle: boolean;
 
   constructor(opts: SchedulerOptions) {
     this.state = opts.state;
     this.config = opts.config;
     this.prng = new Prng(opts.seed ?? DEFAULT_SEED);
     this.objects = opts.objects;
+    this.useFusedCycle = opts.fusedCycle ?? true;
     const binder = opts.binder ?? new StateBinder(opts.state);
     for (const w of opts.config.warnings) this.warnings.push(w);
     for (const profile of opts.config.profiles) {
@@ -164,6 +172,14 @@ export class Scheduler {
       }
     }
 
+    // Fused cycle over every node (fused-cycle.ts); it declines (null) whenever the general path
+    // below must run: explain, a PreFilter node restriction, sampling, unfusable plugins, or no
+    // feasible node (the general path builds the FitError).
+    if (!explain && !pre.nodeNames && this.useFusedCycle) {
+      const r = this.fusedCycle(framework, cs, pod, base, numAll);
+      if (r) return r;
+    }
+
     // Candidate nodes: all, or the PreFilterResult restriction (absent nodes get an Unresolvable status).
     let candidates: readonly NodeInfo[] = allNodes;
     let absentStatus: Status | undefined;
@@ -228,6 +244,36 @@ export class Scheduler {
     }
     const chosen = this.selectHost(feasible, totals);
     return { ...result, selectedNode: chosen.name, status: null };
+  }
+
+  /**
+   * The fused cycle: the same filter verdicts, scores and PRNG draw as the general path, computed
+   * as kernel scans. Null when it does not apply (the caller then runs the general path).
+   */
+  private fusedCycle(
+    framework: Framework, cs: CycleState, pod: PodInfo,
+    base: { pod: PodInfo; profile: string; feasibleNodes: number; evaluatedNodes: number }, numAll: number,
+  ): ScheduleResult | null {
+    if (numFeasibleNodesToFind(numAll, framework.percentageOfNodesToScore ?? this.config.percentageOfNodesToScore) < numAll) return null;
+    const fused = framework.fused;
+    const count = fused.filter(cs, pod);
+    if (count <= 0) return null;
+    const result = { ...base, feasibleNodes: count, evaluatedNodes: numAll, explanation: undefined };
+    // One feasible node: kube picks it without scoring.
+    if (count === 1) {
+      this.prng.intn(1);
+      return { ...result, selectedNode: fused.nodeAt(0).name, status: null };
+    }
+    const feasible = fused.feasibleNodes();
+    const ps = framework.runPreScore(cs, pod, feasible);
+    if (ps) return { ...result, selectedNode: null, status: ps, message: ps.message() };
+    const pos = fused.scoreAndSelect(cs, pod, feasible, this.prng);
+    if (pos >= 0) return { ...result, selectedNode: feasible[pos]!.name, status: null };
+    const totals = new Float64Array(feasible.length);
+    const ss = framework.runScore(cs, pod, feasible, totals);
+    if (ss) return { ...result, selectedNode: null, status: ss, message: ss.message() };
+    if (framework.score.length === 0) totals.fill(1);
+    return { ...result, selectedNode: this.selectHost(feasible, totals).name, status: null };
   }
 
   /**

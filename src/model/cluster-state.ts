@@ -103,6 +103,8 @@ export class ClusterState {
   readonly imageNodeCount = new Map<string, number>();
   /** Bumped on every mutation. */
   generation = 0;
+  /** Bumped when the node set, node order or any node's class changes (not on pod changes). */
+  nodeGeneration = 0;
   private readonly podListeners: PodListener[] = [];
 
   constructor(memory?: TableMemory) {
@@ -168,6 +170,7 @@ export class ClusterState {
     info.generation++;
     t.epoch++;
     this.generation++;
+    this.nodeGeneration++;
   }
 
   private bumpImage(img: string, d: number): void {
@@ -222,18 +225,25 @@ export class ClusterState {
     this.table.clearRow(info.row);
     this.freeRows.push(info.row);
     this.generation++;
+    this.nodeGeneration++;
   }
 
   private applyPod(info: NodeInfo, pod: PodInfo, sign: 1 | -1): void {
     const t = this.table;
+    const row = info.row;
+    // Direct cell arithmetic (column c of row r at c * capacity + r, node-table.ts): the column
+    // views would allocate a subarray per resource on every assume.
     for (const [name, v] of pod.requests) {
       if (name === PODS) continue;
-      const s = t.slotFor(name);
-      t.requested(s)[info.row]! += sign * v;
+      const s = t.slotFor(name); // may re-lay out the table (a resource no node declared)
+      t.region[(2 * s + 1) * t.capacity + row]! += sign * v;
     }
-    t.requested(PODS_SLOT)[info.row]! += sign;
-    t.nonZeroCpu()[info.row]! += sign * pod.nonZeroCpuMilli;
-    t.nonZeroMemory()[info.row]! += sign * pod.nonZeroMemoryBytes;
+    const region = t.region;
+    const cap = t.capacity;
+    const nz = 2 * t.slotCount * cap;
+    region[(2 * PODS_SLOT + 1) * cap + row]! += sign;
+    region[nz + row]! += sign * pod.nonZeroCpuMilli;
+    region[nz + cap + row]! += sign * pod.nonZeroMemoryBytes;
     t.epoch++;
     info.generation++;
     this.generation++;

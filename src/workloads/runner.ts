@@ -75,7 +75,8 @@ export async function scheduleAndBind(scheduler: Scheduler, pod: PodInfo): Promi
 
 /** Runs a workload and measures it. */
 export async function runBench(spec: BenchSpec): Promise<BenchResult> {
-  const { state, init, measured } = buildWorkload(spec);
+  // The NodeTable lives in the engine's memory (WASM linear memory for wasm): kernels read it in place.
+  const { state, init, measured } = buildWorkload({ ...spec, memory: spec.memory ?? spec.kernels.createTableMemory() });
   const scheduler = new Scheduler({ state, config: spec.config, kernels: spec.kernels, seed: spec.seed });
   const checksum = new PlacementChecksum();
   for (const p of init) checksum.add(p.key, await scheduleAndBind(scheduler, p));

@@ -37,7 +37,8 @@ export function registerSchedule(program: Command, io: CliIO): void {
       const engine = parseEngine(flags.engine);
       const config = flags.config ? loadSchedulerConfig(flags.config) : defaultSchedulerConfig();
       const snapshot = loadClusterSnapshot(flags.cluster);
-      const loaded = buildClusterState(snapshot, flags.cluster);
+      const kernels = await createKernels(engine);
+      const loaded = buildClusterState(snapshot, flags.cluster, kernels.createTableMemory());
       const podObj = loadPodFile(flags.pod);
       let pod;
       try {
@@ -46,7 +47,6 @@ export function registerSchedule(program: Command, io: CliIO): void {
         if (e instanceof InputError) throw new InputError(`${flags.pod}: ${e.message}`, e.field);
         throw e;
       }
-      const kernels = await createKernels(engine);
       const scheduler = new Scheduler({ state: loaded.state, config, kernels, seed, objects: loaded.objects });
       for (const w of [...loaded.warnings, ...scheduler.warnings]) io.stderr(`warning: ${w}\n`);
       const framework = scheduler.frameworkFor(pod);

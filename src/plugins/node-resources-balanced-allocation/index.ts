@@ -12,6 +12,7 @@ import type { FrameworkHandle, PluginDefinition, PreScorePlugin, ScorePlugin } f
 import type { CycleState } from '../../framework/cycle-state.js';
 import { STRATEGY_BALANCED_ALLOCATION } from '../../kernel/kernels.js';
 import { ResourceAllocationScorer, type ResourceScoreState } from '../shared/resource-allocation.js';
+import type { FusedResourceScorer } from '../shared/fusion.js';
 import { argsSchema, type NodeResourcesBalancedAllocationArgs } from './args.js';
 
 /** kube's plugin name. */
@@ -20,8 +21,8 @@ export const NAME = 'NodeResourcesBalancedAllocation';
 /** CycleState key of the PreScore state (kube: "PreScore" + Name). */
 export const PRE_SCORE_STATE_KEY = `PreScore${NAME}`;
 
-/** The plugin instance's extension points. */
-export type NodeResourcesBalancedAllocationPlugin = PreScorePlugin & ScorePlugin;
+/** The plugin instance's extension points (and its kernel arguments for the fused cycle). */
+export type NodeResourcesBalancedAllocationPlugin = PreScorePlugin & ScorePlugin & FusedResourceScorer;
 
 /** Builds the plugin from already-defaulted args (argsSchema output). */
 export function newNodeResourcesBalancedAllocation(
@@ -44,6 +45,9 @@ export function newNodeResourcesBalancedAllocation(
       // kube falls back to computing the requests when PreScore did not run.
       const s = cs.read<ResourceScoreState>(PRE_SCORE_STATE_KEY) ?? scorer.stateFor(pod, state.table);
       return scorer.score(kernels, state.table, nodes, s, out);
+    },
+    fusedResourceScore(cs: CycleState, pod) {
+      return scorer.fusedArgs(cs.read<ResourceScoreState>(PRE_SCORE_STATE_KEY) ?? scorer.stateFor(pod, state.table));
     },
   };
 }

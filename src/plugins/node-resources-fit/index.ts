@@ -27,6 +27,7 @@ import {
 } from '../../kernel/kernels.js';
 import { MaskScratch, RowScratch } from '../shared/resource-rows.js';
 import { ResourceAllocationScorer, type ResourceScoreState } from '../shared/resource-allocation.js';
+import type { FusedFitFilter, FusedResourceScorer } from '../shared/fusion.js';
 import { argsSchema, type NodeResourcesFitArgs, type ScoringStrategyType } from './args.js';
 import { buildFitRequest, type FitRequest, type IgnoredResources } from './fit-request.js';
 
@@ -46,8 +47,8 @@ const STRATEGY_OF: Record<ScoringStrategyType, number> = {
   RequestedToCapacityRatio: STRATEGY_REQUESTED_TO_CAPACITY_RATIO,
 };
 
-/** The plugin instance's extension points. */
-export type NodeResourcesFitPlugin = PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin;
+/** The plugin instance's extension points (and its kernel arguments for the fused cycle). */
+export type NodeResourcesFitPlugin = PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin & FusedFitFilter & FusedResourceScorer;
 
 /** kube's Filter error when PreFilter did not run (framework.ErrNotFound's text). */
 const MISSING_PRE_FILTER = `error reading "${PRE_FILTER_STATE_KEY}" from cycleState: not found`;
@@ -102,6 +103,12 @@ export function newNodeResourcesFit(args: NodeResourcesFitArgs, handle: Framewor
       // kube falls back to computing the requests when PreScore did not run.
       const s = cs.read<ResourceScoreState>(PRE_SCORE_STATE_KEY) ?? scorer.stateFor(pod, state.table);
       return scorer.score(kernels, state.table, nodes, s, out);
+    },
+    fusedFitRequest(cs: CycleState) {
+      return cs.read<FitRequest>(PRE_FILTER_STATE_KEY);
+    },
+    fusedResourceScore(cs: CycleState, pod) {
+      return scorer.fusedArgs(cs.read<ResourceScoreState>(PRE_SCORE_STATE_KEY) ?? scorer.stateFor(pod, state.table));
     },
   };
 }

@@ -19,6 +19,7 @@ import { CPU, isScalarResourceName, MEMORY, PODS } from '../../model/resources.j
 import { MAX_CUSTOM_PRIORITY_SCORE, MAX_NODE_SCORE } from '../../model/limits.js';
 import { Status } from '../../framework/status.js';
 import { RowScratch } from './resource-rows.js';
+import type { FusedResourceScore } from './fusion.js';
 
 /** A configured resource and its weight (kube ResourceSpec). */
 export interface ScoredResource {
@@ -108,6 +109,22 @@ export class ResourceAllocationScorer {
       slots[j] = excluded ? SLOT_ABSENT : slot;
     }
     return { podRequests, slots };
+  }
+
+  /** The kernel arguments of a fused cycle for a pod's state; undefined when score() would fail. */
+  fusedArgs(state: ResourceScoreState): FusedResourceScore | undefined {
+    if (this.names.length === 0) return undefined;
+    return {
+      strategy: this.strategy,
+      slots: state.slots,
+      weights: this.weights,
+      podRequests: state.podRequests,
+      resourceCount: this.names.length,
+      useNonZero: this.useRequested ? 0 : 1,
+      shapeUtilization: this.shapeUtilization,
+      shapeScore: this.shapeScore,
+      shapeCount: this.shapeUtilization.length,
+    };
   }
 
   /** Scores `nodes` into `out` with one kernel call. Error when no resources are configured (kube). */
