@@ -66,21 +66,58 @@ const goString = z.string().nullish().transform((v) => v ?? '');
 /** A Go int64 field (JSON null leaves 0). */
 const goInt64 = z.number().int().nullish().transform((v) => v ?? 0);
 
-/** A Node item as the extender needs it before deciding whether to decode it fully. */
-const nodeStubSchema = z.looseObject({
-  metadata: z.looseObject({ name: z.string().min(1, 'node name must not be empty') }),
-});
+/**
+ * A JSON object, passed through without copying (the Pod is decoded separately by decodeArgsPod,
+ * or not at all when the extender already holds that pod version).
+ */
+const jsonObject = z.custom<Record<string, unknown>>(isPlainObject, 'expected a JSON object');
 
-/** v1.NodeList (json-tagged: `items`, `metadata`); items may be null (Go's nil slice). */
-const nodeListSchema = z.looseObject({
-  items: z.array(nodeStubSchema).nullish(),
-});
+/**
+ * A list of strings, checked in place: zod's array schema copies the array and allocates per
+ * element, which for 5,000 node names is most of a request's garbage.
+ */
+const stringList = z.unknown().superRefine((v, ctx) => {
+  if (!Array.isArray(v)) {
+    ctx.addIssue({ code: 'custom', message: `expected an array of strings, got ${v === null ? 'null' : typeof v}` });
+    return;
+  }
+  for (let i = 0; i < v.length; i++) {
+    if (typeof v[i] !== 'string') {
+      ctx.addIssue({ code: 'custom', message: `expected a string, got ${v[i] === null ? 'null' : typeof v[i]}`, path: [i] });
+      return;
+    }
+  }
+}) as unknown as z.ZodType<string[]>;
+
+/**
+ * v1.NodeList items as the extender needs them before deciding whether to decode a node fully:
+ * objects with a non-empty metadata.name (checked in place, like stringList). Go's nil slice
+ * (`"items":null`) is an empty list.
+ */
+const nodeStubList = z.unknown().superRefine((v, ctx) => {
+  if (v === null || v === undefined) return;
+  if (!Array.isArray(v)) {
+    ctx.addIssue({ code: 'custom', message: `expected an array of Nodes, got ${typeof v}` });
+    return;
+  }
+  for (let i = 0; i < v.length; i++) {
+    const md = isPlainObject(v[i]) ? (v[i] as { metadata?: unknown }).metadata : undefined;
+    const name = isPlainObject(md) ? md.name : undefined;
+    if (typeof name !== 'string' || name === '') {
+      ctx.addIssue({ code: 'custom', message: typeof name === 'string' ? 'node name must not be empty' : 'expected a Node with metadata.name', path: [i, 'metadata', 'name'] });
+      return;
+    }
+  }
+}) as unknown as z.ZodType<Array<{ metadata: { name: string } }> | null | undefined>;
+
+/** v1.NodeList (json-tagged: `items`, `metadata`). */
+const nodeListSchema = z.looseObject({ items: nodeStubList });
 
 /** ExtenderArgs: the filter and prioritize request. */
 export const extenderArgsSchema = goStruct({
-  Pod: podSchema.nullish(),
+  Pod: jsonObject.nullish(),
   Nodes: nodeListSchema.nullish(),
-  NodeNames: z.array(z.string()).nullish(),
+  NodeNames: stringList.nullish(),
 });
 
 /** MetaPod: a pod identified by UID. */
@@ -100,7 +137,7 @@ export const metaVictimsSchema = goStruct({
 
 /** ExtenderPreemptionArgs: the preempt request. */
 export const extenderPreemptionArgsSchema = goStruct({
-  Pod: podSchema.nullish(),
+  Pod: jsonObject.nullish(),
   NodeNameToVictims: z.record(z.string(), victimsSchema.nullable()).nullish(),
   NodeNameToMetaVictims: z.record(z.string(), metaVictimsSchema.nullable()).nullish(),
 });
@@ -115,7 +152,8 @@ export const extenderBindingArgsSchema = goStruct({
 
 /** Decoded filter/prioritize request. Exactly one of nodeNames / nodes is usually set. */
 export interface ExtenderArgs {
-  readonly pod: Pod;
+  /** The Pod as received (a JSON object); decodeArgsPod validates it. */
+  readonly pod: Record<string, unknown>;
   /** Node names (nodeCacheCapable=true), or null. */
   readonly nodeNames: readonly string[] | null;
   /** Names of the Nodes.items (nodeCacheCapable=false), in request order, or null. */
@@ -124,7 +162,8 @@ export interface ExtenderArgs {
 
 /** Decoded preempt request: node name -> victims (UIDs, plus full pods when the request had them). */
 export interface ExtenderPreemptionArgs {
-  readonly pod: Pod;
+  /** The preemptor as received (a JSON object); decodeArgsPod validates it. */
+  readonly pod: Record<string, unknown>;
   /** Which form the request used (the answer is always MetaVictims). */
   readonly form: 'Victims' | 'MetaVictims';
   readonly nodes: ReadonlyMap<string, { readonly uids: readonly string[]; readonly pods: readonly Pod[] | null; readonly numPDBViolations: number }>;
@@ -191,6 +230,26 @@ export function decodeExtenderBindingArgs(value: unknown): ExtenderBindingArgs {
   return { podName: a.PodName, podNamespace: a.PodNamespace || 'default', podUID: a.PodUID, node: a.Node };
 }
 
+/** Validates the Pod of a request (errors name `Pod.<field>`). */
+export function decodeArgsPod(raw: Record<string, unknown>): Pod {
+  const r = podSchema.safeParse(raw);
+  if (!r.success) throw zodToInputError(r.error, 'Pod', 'Pod');
+  return r.data;
+}
+
+/** `<namespace>/<name>` of a request's Pod, for logs (no validation). */
+export function rawPodKey(raw: Record<string, unknown>): string {
+  const md = isPlainObject(raw.metadata) ? raw.metadata : {};
+  return `${typeof md.namespace === 'string' && md.namespace ? md.namespace : 'default'}/${typeof md.name === 'string' ? md.name : ''}`;
+}
+
+/** `uid@resourceVersion` of a request's Pod when both are set: one exact version of one pod. */
+export function rawPodVersion(raw: Record<string, unknown>): string | undefined {
+  const md = isPlainObject(raw.metadata) ? raw.metadata : undefined;
+  if (!md || typeof md.uid !== 'string' || !md.uid || typeof md.resourceVersion !== 'string' || !md.resourceVersion) return undefined;
+  return `${md.uid}@${md.resourceVersion}`;
+}
+
 /** Decodes one full Node item (a node podfit does not know yet). */
 export function decodeNodeItem(value: unknown, index: number): Node {
   const r = nodeSchema.safeParse(value);
@@ -199,19 +258,64 @@ export function decodeNodeItem(value: unknown, index: number): Node {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Encoders. Strings go through JSON.stringify (exact escaping); structure is written by hand so
-// every key is present in Go's field order.
+// Encoders. Answers are written straight into one Buffer (no intermediate strings: the verbs
+// answer hundreds of times a second and garbage is latency); strings are quoted with
+// JSON.stringify (exact escaping) once and cached, since node names and reasons repeat.
+
+/** Quoted JSON forms of recent strings (node names, reasons). Cleared when it grows past the cap. */
+const QUOTED = new Map<string, string>();
+const QUOTED_MAX = 65_536;
+function quote(s: string): string {
+  let q = QUOTED.get(s);
+  if (q === undefined) {
+    if (QUOTED.size >= QUOTED_MAX) QUOTED.clear();
+    q = JSON.stringify(s);
+    QUOTED.set(s, q);
+  }
+  return q;
+}
+
+/** A growable output buffer. */
+class JsonOut {
+  private buf: Buffer;
+  private len = 0;
+  constructor(capacity: number) {
+    this.buf = Buffer.allocUnsafe(Math.max(256, capacity));
+  }
+  private ensure(extra: number): void {
+    if (this.len + extra <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + extra));
+    this.buf.copy(next, 0, 0, this.len);
+    this.buf = next;
+  }
+  /** Appends a string (UTF-8). */
+  str(s: string): this {
+    this.ensure(3 * s.length);
+    this.len += this.buf.write(s, this.len, 'utf8');
+    return this;
+  }
+  /** Appends raw bytes. */
+  bytes(b: Uint8Array): this {
+    this.ensure(b.byteLength);
+    this.buf.set(b, this.len);
+    this.len += b.byteLength;
+    return this;
+  }
+  done(): Buffer {
+    return this.buf.subarray(0, this.len);
+  }
+}
 
 /** FailedNodesMap as JSON (`{}` when empty: the answer always sets it). */
-function encodeFailedMap(m: ReadonlyMap<string, string>): string {
-  if (m.size === 0) return '{}';
-  let s = '{';
+function writeFailedMap(out: JsonOut, m: ReadonlyMap<string, string>): void {
+  out.str('{');
   let first = true;
   for (const [k, v] of m) {
-    s += `${first ? '' : ','}${JSON.stringify(k)}:${JSON.stringify(v)}`;
+    if (!first) out.str(',');
+    out.str(quote(k)).str(':').str(quote(v));
     first = false;
   }
-  return `${s}}`;
+  out.str('}');
 }
 
 /** An ExtenderFilterResult to encode. `nodeItems` are the raw JSON bytes of each surviving Node. */
@@ -224,42 +328,57 @@ export interface FilterResultOut {
 }
 
 /**
- * Encodes an ExtenderFilterResult as a list of chunks: the surviving Node items are the original
- * request bytes, so nothing is re-encoded (an empty survivor list is `"items":[]`).
+ * Encodes an ExtenderFilterResult: the surviving Node items are the original request bytes, so
+ * nothing is re-encoded (an empty survivor list is `"items":[]`).
  */
-export function encodeFilterResult(r: FilterResultOut): Uint8Array[] {
-  const chunks: Uint8Array[] = [];
-  if (r.nodeItems === null) {
-    chunks.push(Buffer.from('{"Nodes":null,'));
-  } else {
-    chunks.push(Buffer.from('{"Nodes":{"metadata":{},"items":['));
+export function encodeFilterResult(r: FilterResultOut): Buffer {
+  let size = 256 + 48 * (r.nodeNames?.length ?? 0) + 96 * (r.failedNodes.size + r.failedAndUnresolvableNodes.size);
+  if (r.nodeItems) for (const it of r.nodeItems) size += it.byteLength + 1;
+  const out = new JsonOut(size);
+  if (r.nodeItems === null) out.str('{"Nodes":null,');
+  else {
+    out.str('{"Nodes":{"metadata":{},"items":[');
     r.nodeItems.forEach((item, i) => {
-      if (i > 0) chunks.push(COMMA);
-      chunks.push(item);
+      if (i > 0) out.str(',');
+      out.bytes(item);
     });
-    chunks.push(Buffer.from(']},'));
+    out.str(']},');
   }
-  const names = r.nodeNames === null ? 'null' : JSON.stringify(r.nodeNames);
-  chunks.push(Buffer.from(
-    `"NodeNames":${names},"FailedNodes":${encodeFailedMap(r.failedNodes)},` +
-    `"FailedAndUnresolvableNodes":${encodeFailedMap(r.failedAndUnresolvableNodes)},"Error":${JSON.stringify(r.error)}}`,
-  ));
-  return chunks;
+  out.str('"NodeNames":');
+  if (r.nodeNames === null) out.str('null');
+  else {
+    out.str('[');
+    r.nodeNames.forEach((n, i) => {
+      if (i > 0) out.str(',');
+      out.str(quote(n));
+    });
+    out.str(']');
+  }
+  out.str(',"FailedNodes":');
+  writeFailedMap(out, r.failedNodes);
+  out.str(',"FailedAndUnresolvableNodes":');
+  writeFailedMap(out, r.failedAndUnresolvableNodes);
+  out.str(',"Error":').str(JSON.stringify(r.error)).str('}');
+  return out.done();
 }
-const COMMA = Buffer.from(',');
+
+/** Scores 0..10 as text, the only values extenderPriority produces. */
+const SMALL_INTS = Array.from({ length: 11 }, (_, i) => String(i));
+
+/** HostPriorityList. */
+export function encodeHostPriorityList(hosts: readonly string[], scores: ArrayLike<number>): Buffer {
+  const out = new JsonOut(2 + 40 * hosts.length);
+  out.str('[');
+  for (let i = 0; i < hosts.length; i++) {
+    const v = scores[i]!;
+    out.str(i > 0 ? ',{"Host":' : '{"Host":').str(quote(hosts[i]!)).str(',"Score":').str(SMALL_INTS[v] ?? String(v)).str('}');
+  }
+  return out.str(']').done();
+}
 
 /** An ExtenderFilterResult carrying only an error (request-level failure). */
 export function encodeFilterError(message: string): string {
   return `{"Nodes":null,"NodeNames":null,"FailedNodes":null,"FailedAndUnresolvableNodes":null,"Error":${JSON.stringify(message)}}`;
-}
-
-/** HostPriorityList. */
-export function encodeHostPriorityList(hosts: readonly string[], scores: ArrayLike<number>): string {
-  let s = '[';
-  for (let i = 0; i < hosts.length; i++) {
-    s += `${i > 0 ? ',' : ''}{"Host":${JSON.stringify(hosts[i])},"Score":${scores[i]}}`;
-  }
-  return `${s}]`;
 }
 
 /** ExtenderPreemptionResult: node -> victim UIDs (always the Meta form, K8S-FACTS.md §2.7). */

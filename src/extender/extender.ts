@@ -25,8 +25,8 @@
  */
 import type { SchedulerConfig } from '../api/config.js';
 import { InputError } from '../api/errors.js';
-import type { ExtenderArgs, ExtenderBindingArgs, ExtenderPreemptionArgs } from '../api/extender.js';
-import type { Node, Pod } from '../api/k8s.js';
+import { decodeArgsPod, rawPodVersion, type ExtenderArgs, type ExtenderBindingArgs, type ExtenderPreemptionArgs } from '../api/extender.js';
+import type { Node } from '../api/k8s.js';
 import { BindError, type ClusterSource } from '../cluster/source.js';
 import { CycleState } from '../framework/cycle-state.js';
 import type { PluginDefinition } from '../framework/interfaces.js';
@@ -70,12 +70,17 @@ export interface ExtenderOptions {
   readonly plugins?: readonly PluginDefinition<any>[];
 }
 
-/** Small LRU: pods seen in requests, so bind can place a pod podfit has not otherwise seen. */
+/**
+ * Pods seen in requests, by UID, by namespace/name and by exact version (uid@resourceVersion).
+ * bind uses it to place a pod podfit has not otherwise seen; the verbs use the version key to skip
+ * decoding a pod again (kube-scheduler sends the same pod to filter, then prioritize, and again on
+ * every retry: one object version never changes, so its PodInfo can be reused).
+ */
 class RecentPods {
   private readonly map = new Map<string, PodInfo>();
   constructor(private readonly max: number) {}
-  remember(p: PodInfo): void {
-    for (const k of [p.uid, p.key]) {
+  remember(p: PodInfo, version: string | undefined): void {
+    for (const k of [p.uid && `uid:${p.uid}`, `key:${p.key}`, version && `v:${version}`]) {
       if (!k) continue;
       this.map.delete(k);
       this.map.set(k, p);
@@ -83,7 +88,10 @@ class RecentPods {
     while (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
   }
   find(uid: string, key: string): PodInfo | undefined {
-    return (uid ? this.map.get(uid) : undefined) ?? this.map.get(key);
+    return (uid ? this.map.get(`uid:${uid}`) : undefined) ?? this.map.get(`key:${key}`);
+  }
+  version(version: string): PodInfo | undefined {
+    return this.map.get(`v:${version}`);
   }
 }
 
@@ -119,7 +127,12 @@ export class Extender {
     return s.frameworkFor(pod) ?? s.defaultFramework;
   }
 
-  private decodePod(pod: Pod): PodInfo {
+  /** The request's pod, decoded once per version (see RecentPods). */
+  private decodePod(raw: Record<string, unknown>): PodInfo {
+    const version = rawPodVersion(raw);
+    const cached = version ? this.recent.version(version) : undefined;
+    if (cached) return cached;
+    const pod = decodeArgsPod(raw);
     let info: PodInfo;
     try {
       info = makePodInfo(pod);
@@ -127,7 +140,7 @@ export class Extender {
       if (e instanceof InputError) throw new InputError(`Pod: ${e.message}`, e.field ? `Pod.${e.field}` : 'Pod');
       throw e;
     }
-    this.recent.remember(info);
+    this.recent.remember(info, version);
     return info;
   }
 
@@ -215,17 +228,27 @@ export class Extender {
       }
       const failedNodes = new Map<string, string>();
       const failedAndUnresolvableNodes = new Map<string, string>();
-      const ok = new Set(feasible);
+      // Statuses are shared between nodes (and withPlugin keeps their reasons array), so each
+      // distinct message is joined once per request, not once per node.
+      const messages = new Map<readonly string[], string>();
       const passed: number[] = [];
+      // `feasible` is a subsequence of `infos` in the same order: walk both together.
+      let j = 0;
       for (let i = 0; i < infos.length; i++) {
         const n = infos[i]!;
-        if (ok.has(n)) {
+        if (feasible[j] === n) {
           passed.push(i);
+          j++;
           continue;
         }
         const st = rejected.get(n.name);
         if (!st || failedNodes.has(n.name) || failedAndUnresolvableNodes.has(n.name)) continue;
-        (st.code === Code.UnschedulableAndUnresolvable ? failedAndUnresolvableNodes : failedNodes).set(n.name, st.message());
+        let msg = st.error ? undefined : messages.get(st.reasons);
+        if (msg === undefined) {
+          msg = st.message();
+          if (!st.error) messages.set(st.reasons, msg);
+        }
+        (st.code === Code.UnschedulableAndUnresolvable ? failedAndUnresolvableNodes : failedNodes).set(n.name, msg);
       }
       return { passed, failedNodes, failedAndUnresolvableNodes, error: '' };
     });

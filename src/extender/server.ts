@@ -33,6 +33,7 @@ import {
   encodeFilterResult,
   encodeHostPriorityList,
   encodePreemptionResult,
+  rawPodKey,
   type ExtenderArgs,
 } from '../api/extender.js';
 import { JsonBodyError, JsonParsePool, type JsonParsePoolOptions, type ProjectedJson } from '../parallel/json-parse-pool.js';
@@ -80,6 +81,26 @@ type Route =
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const JSON_TYPE = 'application/json';
+
+/**
+ * Log calls for one request: every line carries `reqId`. Cheaper than a pino child per request
+ * (which serialises its bindings up front) on a path that handles hundreds of requests a second.
+ */
+class RequestLog {
+  constructor(private readonly logger: Logger, private readonly reqId: string) {}
+  info(obj: Record<string, unknown>, msg: string): void {
+    if (this.logger.isLevelEnabled('info')) this.logger.info({ reqId: this.reqId, ...obj }, msg);
+  }
+  warn(obj: Record<string, unknown>, msg: string): void {
+    if (this.logger.isLevelEnabled('warn')) this.logger.warn({ reqId: this.reqId, ...obj }, msg);
+  }
+  error(obj: Record<string, unknown>, msg: string): void {
+    this.logger.error({ reqId: this.reqId, ...obj }, msg);
+  }
+  debug(obj: Record<string, unknown>, msg: string): void {
+    if (this.logger.isLevelEnabled('debug')) this.logger.debug({ reqId: this.reqId, ...obj }, msg);
+  }
+}
 
 /** Normalises a path prefix: leading slash, no trailing slash, '' for the root. */
 export function normalizePathPrefix(p: string): string {
@@ -151,6 +172,11 @@ export class ExtenderServer {
     });
   }
 
+  /** Requests being handled (any path). */
+  get activeRequests(): number {
+    return this.active;
+  }
+
   /** Whether shutdown has begun. */
   get isDraining(): boolean {
     return this.draining;
@@ -205,7 +231,7 @@ export class ExtenderServer {
     this.active++;
     const reqId = this.requestId(req);
     res.setHeader('X-Request-Id', reqId);
-    const log = this.logger.child({ reqId });
+    const log = new RequestLog(this.logger, reqId);
     const route = this.route(req.url ?? '/');
     const label = route.kind === 'verb' ? route.verb : route.kind === 'none' ? 'other' : route.kind;
     const info: Record<string, unknown> = {};
@@ -256,7 +282,7 @@ export class ExtenderServer {
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new ExtenderHttpError('PODFIT_ERR_EXTENDER_METHOD_NOT_ALLOWED', `${req.method} not allowed here; use GET`);
   }
 
-  private requireAuth(req: IncomingMessage, log: Logger): void {
+  private requireAuth(req: IncomingMessage, log: RequestLog): void {
     const a = this.authenticate(req);
     if (a.ok) return;
     this.metrics.authFailures.inc({ reason: a.reason });
@@ -289,7 +315,7 @@ export class ExtenderServer {
     }
   }
 
-  private async handleVerb(verb: Verb, req: IncomingMessage, res: ServerResponse, log: Logger, info: Record<string, unknown>): Promise<void> {
+  private async handleVerb(verb: Verb, req: IncomingMessage, res: ServerResponse, log: RequestLog, info: Record<string, unknown>): Promise<void> {
     if (req.method !== 'POST') {
       res.setHeader('Allow', 'POST');
       throw new ExtenderHttpError('PODFIT_ERR_EXTENDER_METHOD_NOT_ALLOWED', `${req.method} not allowed; extender verbs are POST`);
@@ -298,6 +324,7 @@ export class ExtenderServer {
     if (!this.extender.source.ready()) throw new ExtenderHttpError('PODFIT_ERR_EXTENDER_NOT_READY', 'cluster state not synced yet');
     await this.acquire();
     try {
+      const tr = performance.now();
       const body = await this.readBody(req);
       info.bodyBytes = body.byteLength;
       this.metrics.bodyBytes.observe({ verb }, body.byteLength);
@@ -310,19 +337,25 @@ export class ExtenderServer {
         if (e instanceof JsonBodyError) throw new ExtenderHttpError('PODFIT_ERR_EXTENDER_BAD_JSON', `invalid JSON: ${e.message}`);
         throw e;
       }
-      this.metrics.parseDuration.observe({ where }, (performance.now() - tp) / 1000);
       const ts = performance.now();
+      this.metrics.parseDuration.observe({ where }, (ts - tp) / 1000);
+      let answer: string | Uint8Array;
       try {
-        await this.runVerb(verb, body, parsed, res, log, info);
+        answer = await this.runVerb(verb, body, parsed, log, info);
       } finally {
         this.metrics.schedulingDuration.observe({ verb }, (performance.now() - ts) / 1000);
       }
+      // W3C Server-Timing: receiving the body, parsing it, and the verb itself (decode, schedule, encode).
+      const ms = (a: number, b: number) => (b - a).toFixed(3);
+      res.setHeader('Server-Timing', `read;dur=${ms(tr, tp)}, parse;dur=${ms(tp, ts)}, cycle;dur=${ms(ts, performance.now())}`);
+      this.send(res, 200, answer, JSON_TYPE);
     } finally {
       this.release();
     }
   }
 
-  private async runVerb(verb: Verb, body: Uint8Array, parsed: ProjectedJson, res: ServerResponse, log: Logger, info: Record<string, unknown>): Promise<void> {
+  /** Runs one verb on a parsed body; resolves with the answer's body (always HTTP 200). */
+  private async runVerb(verb: Verb, body: Uint8Array, parsed: ProjectedJson, log: RequestLog, info: Record<string, unknown>): Promise<string | Uint8Array> {
     const ext = this.extender;
     switch (verb) {
       case 'filter': {
@@ -330,40 +363,36 @@ export class ExtenderServer {
         const items = this.nodeItems(args, body, parsed);
         const out = ext.filter(args, items?.access ?? null);
         const names = args.nodeNames ?? args.nodes ?? [];
-        info.pod = `${args.pod.metadata.namespace ?? 'default'}/${args.pod.metadata.name ?? ''}`;
+        info.pod = rawPodKey(args.pod);
         info.nodes = names.length;
         info.passed = out.passed.length;
         if (out.error) {
           this.metrics.errors.inc({ verb, code: 'PODFIT_ERR_EXTENDER_FILTER_FAILED' });
           log.warn({ err: out.error }, 'filter failed');
         }
-        const chunks = encodeFilterResult({
+        return encodeFilterResult({
           nodeItems: args.nodes !== null && items ? out.passed.map((i) => items.bytes(i)) : null,
           nodeNames: args.nodeNames !== null ? out.passed.map((i) => names[i]!) : null,
           failedNodes: out.failedNodes,
           failedAndUnresolvableNodes: out.failedAndUnresolvableNodes,
           error: out.error,
         });
-        this.send(res, 200, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), JSON_TYPE);
-        return;
       }
       case 'prioritize': {
         const args = decodeExtenderArgs(parsed.value);
         const items = this.nodeItems(args, body, parsed);
         const out = ext.prioritize(args, items?.access ?? null);
-        info.pod = `${args.pod.metadata.namespace ?? 'default'}/${args.pod.metadata.name ?? ''}`;
+        info.pod = rawPodKey(args.pod);
         info.nodes = out.hosts.length;
-        this.send(res, 200, encodeHostPriorityList(out.hosts, out.scores), JSON_TYPE);
-        return;
+        return encodeHostPriorityList(out.hosts, out.scores);
       }
       case 'preempt': {
         const args = decodeExtenderPreemptionArgs(parsed.value);
         const out = ext.preempt(args);
-        info.pod = `${args.pod.metadata.namespace ?? 'default'}/${args.pod.metadata.name ?? ''}`;
+        info.pod = rawPodKey(args.pod);
         info.nodes = args.nodes.size;
         info.nodesKept = out.size;
-        this.send(res, 200, encodePreemptionResult(out), JSON_TYPE);
-        return;
+        return encodePreemptionResult(out);
       }
       case 'bind': {
         const args = decodeExtenderBindingArgs(parsed.value);
@@ -374,8 +403,7 @@ export class ExtenderServer {
           this.metrics.errors.inc({ verb, code: 'PODFIT_ERR_EXTENDER_BIND_FAILED' });
           log.warn({ err: error, pod: info.pod, node: args.node }, 'bind failed');
         }
-        this.send(res, 200, encodeBindingResult(error), JSON_TYPE);
-        return;
+        return encodeBindingResult(error);
       }
     }
   }
@@ -456,7 +484,7 @@ export class ExtenderServer {
     res.end(body);
   }
 
-  private sendError(route: Route, req: IncomingMessage, res: ServerResponse, e: unknown, log: Logger, label: string): void {
+  private sendError(route: Route, req: IncomingMessage, res: ServerResponse, e: unknown, log: RequestLog, label: string): void {
     let code: ExtenderErrorCode;
     let message: string;
     if (e instanceof ExtenderHttpError) {

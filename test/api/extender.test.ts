@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/api/errors.js';
 import {
   canonicalizeGoKeys,
+  decodeArgsPod,
   decodeExtenderArgs,
   decodeExtenderBindingArgs,
   decodeExtenderPreemptionArgs,
@@ -12,6 +13,8 @@ import {
   encodeHostPriorityList,
   encodePreemptionResult,
   foldFieldName,
+  rawPodKey,
+  rawPodVersion,
 } from '../../src/api/extender.js';
 
 const pod = { metadata: { name: 'p', namespace: 'ns', uid: 'u1', creationTimestamp: null }, spec: { containers: null }, status: {} };
@@ -52,7 +55,8 @@ describe('decodeExtenderArgs', () => {
     [{ Pod: pod, NodeNames: [1] }, 'ExtenderArgs: invalid value at NodeNames[0]'],
     [{ Pod: pod, Nodes: { items: [{ metadata: {} }] } }, 'ExtenderArgs: invalid value at Nodes.items[0].metadata.name'],
     [{ Pod: pod, Nodes: { items: [{ metadata: { name: '' } }] } }, 'node name must not be empty'],
-    [{ Pod: { metadata: {}, spec: { containers: 'x' } }, NodeNames: [] }, 'ExtenderArgs: invalid value at Pod.spec.containers'],
+    [{ Pod: 'x', NodeNames: [] }, 'ExtenderArgs: invalid value at Pod: expected a JSON object'],
+    [{ Pod: pod, Nodes: { items: 'x' } }, 'ExtenderArgs: invalid value at Nodes.items: expected an array of Nodes, got string'],
     [[], 'ExtenderArgs: expected a JSON object, got an array'],
     [null, 'ExtenderArgs: expected a JSON object, got null'],
     ['x', 'ExtenderArgs: expected a JSON object, got string'],
@@ -65,6 +69,16 @@ describe('decodeExtenderArgs', () => {
     }
     expect(err).toBeInstanceOf(InputError);
     expect((err as Error).message).toContain(message);
+  });
+});
+
+describe('the request Pod', () => {
+  it('is validated on its own (the extender skips it for a pod version it already decoded)', () => {
+    expect(decodeArgsPod(pod as never).metadata.name).toBe('p');
+    expect(() => decodeArgsPod({ metadata: {}, spec: { containers: 'x' } })).toThrow('Pod: invalid value at Pod.spec.containers');
+    expect(rawPodKey({ metadata: { name: 'a' } })).toBe('default/a');
+    expect(rawPodVersion({ metadata: { uid: 'u', resourceVersion: '7' } })).toBe('u@7');
+    expect(rawPodVersion({ metadata: { uid: 'u' } })).toBeUndefined();
   });
 });
 
@@ -105,7 +119,7 @@ describe('decodeNodeItem', () => {
 });
 
 describe('encoders (PascalCase, every key present, null for unset)', () => {
-  const text = (chunks: Uint8Array[]) => Buffer.concat(chunks).toString('utf8');
+  const text = (b: Uint8Array) => Buffer.from(b).toString('utf8');
   it('ExtenderFilterResult in both modes', () => {
     expect(text(encodeFilterResult({ nodeItems: null, nodeNames: ['a'], failedNodes: new Map([['b', 'Insufficient cpu']]), failedAndUnresolvableNodes: new Map(), error: '' })))
       .toBe('{"Nodes":null,"NodeNames":["a"],"FailedNodes":{"b":"Insufficient cpu"},"FailedAndUnresolvableNodes":{},"Error":""}');
@@ -118,8 +132,9 @@ describe('encoders (PascalCase, every key present, null for unset)', () => {
   });
 
   it('HostPriorityList, ExtenderPreemptionResult, ExtenderBindingResult', () => {
-    expect(encodeHostPriorityList(['a', 'b'], [10, 0])).toBe('[{"Host":"a","Score":10},{"Host":"b","Score":0}]');
-    expect(encodeHostPriorityList([], [])).toBe('[]');
+    expect(encodeHostPriorityList(['a', 'b'], [10, 0]).toString()).toBe('[{"Host":"a","Score":10},{"Host":"b","Score":0}]');
+    expect(encodeHostPriorityList([], []).toString()).toBe('[]');
+    expect(encodeHostPriorityList(['n"ö'], [7]).toString()).toBe('[{"Host":"n\\"ö","Score":7}]');
     expect(encodePreemptionResult(new Map([['n', { uids: ['u'], numPDBViolations: 1 }]]))).toBe('{"NodeNameToMetaVictims":{"n":{"Pods":[{"UID":"u"}],"NumPDBViolations":1}}}');
     expect(encodePreemptionResult(new Map())).toBe('{"NodeNameToMetaVictims":{}}');
     expect(encodeBindingResult('')).toBe('{"Error":""}');

@@ -33,6 +33,7 @@ describe('request errors: 4xx with a clear Error, never a crash', () => {
     ['prioritize', '{"Pod":{"metadata":{},"spec":{}}}', 400, /one of Nodes .* or NodeNames .* must be set/],
     ['preempt', '{"Pod":{"metadata":{},"spec":{}},"NodeNameToMetaVictims":{"n-nope":{"Pods":[{"UID":"x"}]}}}', 400, /1 node\(s\) unknown to podfit's cluster state: "n-nope"/],
     ['bind', '{"PodName":"x"}', 400, /Node is required/],
+    ['prioritize', '{"Pod":{"metadata":{},"spec":{"containers":7}},"NodeNames":["n-big"]}', 400, /^Pod: invalid value at Pod\.spec\.containers/],
     ['filter', '{"Pod":{"metadata":{"name":"p"},"spec":{"containers":[{"name":"c","resources":{"requests":{"cpu":"1 core"}}}]}},"NodeNames":["n-big"]}', 400, /^Pod: pod default\/p: invalid quantity "1 core" at spec\.containers\[0\]\.resources\.requests\.cpu/],
   ])('%s %s -> %i', async (verb, body, status, message) => {
     t = await startServer();
@@ -227,7 +228,7 @@ describe('shutdown', () => {
     await new Promise<void>((r) => sock.on('connect', () => r()));
     const body = fixture('filter-nodenames.request.json');
     sock.write(`POST /filter HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 10)}`);
-    await new Promise((r) => setTimeout(r, 30));
+    while (s.server.activeRequests === 0) await new Promise((r) => setTimeout(r, 5));
     let answer = '';
     sock.on('data', (c) => (answer += c.toString()));
     const stopping = s.server.shutdown();
