@@ -339,7 +339,7 @@ export class ExtenderServer {
       }
       const ts = performance.now();
       this.metrics.parseDuration.observe({ where }, (ts - tp) / 1000);
-      let answer: string | Uint8Array;
+      let answer: string | Uint8Array | Uint8Array[];
       try {
         answer = await this.runVerb(verb, body, parsed, log, info);
       } finally {
@@ -355,7 +355,7 @@ export class ExtenderServer {
   }
 
   /** Runs one verb on a parsed body; resolves with the answer's body (always HTTP 200). */
-  private async runVerb(verb: Verb, body: Uint8Array, parsed: ProjectedJson, log: RequestLog, info: Record<string, unknown>): Promise<string | Uint8Array> {
+  private async runVerb(verb: Verb, body: Uint8Array, parsed: ProjectedJson, log: RequestLog, info: Record<string, unknown>): Promise<string | Uint8Array | Uint8Array[]> {
     const ext = this.extender;
     switch (verb) {
       case 'filter': {
@@ -371,7 +371,7 @@ export class ExtenderServer {
           log.warn({ err: out.error }, 'filter failed');
         }
         return encodeFilterResult({
-          nodeItems: args.nodes !== null && items ? out.passed.map((i) => items.bytes(i)) : null,
+          nodeItems: args.nodes !== null && items ? items.answer(out.passed) : null,
           nodeNames: args.nodeNames !== null ? out.passed.map((i) => names[i]!) : null,
           failedNodes: out.failedNodes,
           failedAndUnresolvableNodes: out.failedAndUnresolvableNodes,
@@ -408,11 +408,15 @@ export class ExtenderServer {
     }
   }
 
-  /** Node item access for a Nodes-mode request: decoded objects (unknown nodes) and original bytes (answers). */
-  private nodeItems(args: ExtenderArgs, body: Uint8Array, parsed: ProjectedJson): { access: NodeItems; bytes(i: number): Uint8Array } | null {
+  /**
+   * Node item access for a Nodes-mode request: decoded objects (only for nodes podfit does not
+   * know) and the answer's bytes for the surviving items, as slices of the request body with runs
+   * of consecutive survivors in one slice.
+   */
+  private nodeItems(args: ExtenderArgs, body: Uint8Array, parsed: ProjectedJson): { access: NodeItems; answer(passed: readonly number[]): Uint8Array[] } | null {
     if (args.nodes === null) return null;
     const buf = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-    const ranges = parsed.projected ? parsed.itemRanges : null;
+    const ranges = parsed.items?.ranges ?? null;
     let raw: unknown[] | undefined;
     const rawItems = (): unknown[] => {
       if (!raw) {
@@ -425,7 +429,18 @@ export class ExtenderServer {
       access: {
         node: (i) => decodeNodeItem(ranges ? JSON.parse(buf.toString('utf8', ranges[2 * i]!, ranges[2 * i + 1]!)) : rawItems()[i], i),
       },
-      bytes: (i) => (ranges ? buf.subarray(ranges[2 * i]!, ranges[2 * i + 1]!) : Buffer.from(JSON.stringify(rawItems()[i]))),
+      answer: (passed) => {
+        if (!ranges) return passed.map((i) => Buffer.from(JSON.stringify(rawItems()[i])));
+        const runs: Uint8Array[] = [];
+        for (let k = 0; k < passed.length;) {
+          const first = passed[k]!;
+          let last = first;
+          while (k + 1 < passed.length && passed[k + 1] === last + 1) last = passed[++k]!;
+          runs.push(buf.subarray(ranges[2 * first]!, ranges[2 * last + 1]!));
+          k++;
+        }
+        return runs;
+      },
     };
   }
 
@@ -476,12 +491,23 @@ export class ExtenderServer {
     });
   }
 
-  private send(res: ServerResponse, status: number, body: string | Uint8Array, type: string): void {
+  private send(res: ServerResponse, status: number, body: string | Uint8Array | readonly Uint8Array[], type: string): void {
     if (res.headersSent || res.destroyed) return;
     // While draining, ask clients to reconnect elsewhere (another replica) for the next request.
     if (this.draining) res.setHeader('Connection', 'close');
-    res.writeHead(status, { 'Content-Type': type, 'Content-Length': typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength });
-    res.end(body);
+    if (typeof body === 'string' || body instanceof Uint8Array) {
+      res.writeHead(status, { 'Content-Type': type, 'Content-Length': typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength });
+      res.end(body);
+      return;
+    }
+    let length = 0;
+    for (const c of body) length += c.byteLength;
+    res.writeHead(status, { 'Content-Type': type, 'Content-Length': length });
+    // Corked, the chunks go out in one writev: no copy of the (possibly huge) answer.
+    res.cork();
+    for (const c of body) res.write(c);
+    res.uncork();
+    res.end();
   }
 
   private sendError(route: Route, req: IncomingMessage, res: ServerResponse, e: unknown, log: RequestLog, label: string): void {

@@ -5,188 +5,252 @@
  * stall /healthz and every small request behind it.
  *
  * What crosses threads is kept small: the body bytes live in a SharedArrayBuffer (the server
- * writes the request into it as it arrives, so no copy), the worker parses them and replaces each
- * `Nodes.items[i]` by a `{metadata:{name}}` stub (see src/api/extender.ts), and sends back the
- * projected value plus the byte range of every item. The heavy object graph never leaves the
- * worker.
+ * writes the request into it as it arrives, so no copy); one worker JSON.parses it and sends back
+ * the value with `Nodes.items` taken out, plus the items' names; another worker (when one is
+ * free) finds each item's byte range at the same time, so an answer can copy the surviving
+ * items' original bytes instead of re-encoding them. The heavy object graph never leaves the
+ * worker. The main thread puts `{metadata:{name}}` stubs back in place of the items (see
+ * src/api/extender.ts: only unknown nodes are decoded in full, from their bytes).
  *
- * Worker code: the worker runs `parseJsonProjected` itself, serialised with
- * Function.prototype.toString into an `eval` worker. The function is deliberately
- * self-contained (no imports, only globals), which makes the same worker work whether this module
- * runs compiled from dist/ (the CLI) or from TypeScript sources under vitest, where a `.ts`
- * worker file could not be loaded by Node 20. A test checks the worker path and the inline path
- * give identical results.
+ * Worker code: the workers run `jsonTask` itself, serialised with Function.prototype.toString
+ * into an `eval` worker. The function is deliberately self-contained (no imports, only globals),
+ * which makes the same worker work whether this module runs compiled from dist/ (the CLI) or from
+ * TypeScript sources under vitest, where a `.ts` worker file could not be loaded by Node 20.
+ * Tests check that the worker path and the inline path give identical results.
  *
  * Self-contained on purpose: the batch-scheduling pools of src/parallel/ live in other files.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
-/** A parsed body: the (projected) JSON value and, when it had `Nodes.items`, each item's byte range. */
+/** Nodes.items of a body, taken out of the parsed value. */
+export interface ProjectedItems {
+  /** The keys under which they were found (Go matches them case-insensitively). */
+  readonly nodesKey: string;
+  readonly itemsKey: string;
+  /** metadata.name of every item, in order. */
+  readonly names: readonly string[];
+  /** `[start0, end0, start1, end1, ...]` byte offsets of the items in the body. */
+  readonly ranges: Uint32Array;
+}
+
+/** A parsed body: the JSON value (items replaced by name stubs when `items` is set). */
 export interface ProjectedJson {
   readonly value: unknown;
-  /** `[start0, end0, start1, end1, ...]` byte offsets of Nodes.items elements, or null. */
-  readonly itemRanges: Uint32Array | null;
-  /** True when the items were replaced by name stubs (then itemRanges is set). */
-  readonly projected: boolean;
+  readonly items: ProjectedItems | null;
+}
+
+/** What one jsonTask run produces (plain data: it crosses threads). */
+export interface JsonTaskResult {
+  /** Parsed value, with Nodes.items removed when `names` is set (mode parse/both). */
+  value?: unknown;
+  nodesKey?: string;
+  itemsKey?: string;
+  names?: string[];
+  /** Item byte ranges of the last top-level "nodes" key's "items" array (mode scan/both). */
+  ranges?: Uint32Array | null;
 }
 
 /**
- * JSON.parse of a UTF-8 body, with Nodes.items projected to name stubs and their byte ranges
- * recorded. Throws SyntaxError on malformed JSON. MUST stay self-contained: it is serialised into
- * the worker, so it may use globals (Buffer, JSON, typed arrays) but nothing imported, and its
- * helpers are nested.
+ * The work done on a body: `parse` (JSON.parse, and take out Nodes.items when every item is an
+ * object with a string metadata.name, returning the names), `scan` (byte ranges of the items,
+ * without parsing) or `both`. Throws SyntaxError on malformed JSON (parse/both); `scan` tolerates
+ * any bytes (it is run on bodies not yet known to be valid) and may then return garbage ranges,
+ * which the caller discards when parsing fails or the counts disagree.
  *
- * Field matching follows Go's encoding/json (case-insensitive, last key wins); if the object
- * model and the byte scan ever disagree on the item count (pathological duplicate keys), the
- * items are left unprojected and itemRanges is null, so callers re-encode them instead.
+ * MUST stay self-contained: it is serialised into the worker, so it may use globals (Buffer,
+ * JSON, typed arrays) but nothing imported, and its helpers are nested. Key matching follows Go's
+ * encoding/json (case-insensitive, last key wins).
  */
-export function parseJsonProjected(bytes: Uint8Array): ProjectedJson {
+export function jsonTask(bytes: Uint8Array, mode: 'parse' | 'scan' | 'both'): JsonTaskResult {
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const value: unknown = JSON.parse(b.toString('utf8'));
   const fold = (k: string) => k.toLowerCase().replace(/\u017f/g, 's');
-  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-  // The last key matching `field` case-insensitively (Go assigns every match in turn).
-  const lastKey = (o: Record<string, unknown>, field: string): string | undefined => {
-    let found: string | undefined;
-    for (const k of Object.keys(o)) if (fold(k) === field) found = k;
-    return found;
-  };
-  if (!isObj(value)) return { value, itemRanges: null, projected: false };
-  const nodesKey = lastKey(value, 'nodes');
-  const list = nodesKey === undefined ? undefined : value[nodesKey];
-  if (!isObj(list)) return { value, itemRanges: null, projected: false };
-  const itemsKey = lastKey(list, 'items');
-  const items = itemsKey === undefined ? undefined : list[itemsKey];
-  if (!Array.isArray(items) || itemsKey === undefined) return { value, itemRanges: null, projected: false };
+  const out: JsonTaskResult = {};
 
-  // Byte scan. The text is valid JSON (JSON.parse accepted it), so only strings and nesting need
-  // tracking; strings are skipped with Buffer.indexOf (native memchr).
-  const len = b.length;
-  const ws = (p: number): number => {
-    while (p < len) {
-      const c = b[p]!;
-      if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
-      p++;
-    }
-    return p;
-  };
-  const skipString = (p: number): number => {
-    let e = p;
-    for (;;) {
-      e = b.indexOf(0x22, e + 1);
-      let k = e - 1;
-      let slashes = 0;
-      while (b[k] === 0x5c) {
-        slashes++;
-        k--;
-      }
-      if ((slashes & 1) === 0) return e + 1;
-    }
-  };
-  const skipValue = (p: number): number => {
-    const c = b[p]!;
-    if (c === 0x22) return skipString(p);
-    if (c === 0x7b || c === 0x5b) {
-      let depth = 0;
+  if (mode !== 'parse') {
+    // Byte scan: strings are skipped with Buffer.indexOf (native memchr), nesting is counted.
+    const len = b.length;
+    const ws = (p: number): number => {
       while (p < len) {
-        const d = b[p]!;
-        if (d === 0x22) {
-          p = skipString(p);
-          continue;
-        }
-        if (d === 0x7b || d === 0x5b) depth++;
-        else if (d === 0x7d || d === 0x5d) {
-          depth--;
-          if (depth === 0) return p + 1;
-        }
+        const c = b[p]!;
+        if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
         p++;
       }
       return p;
-    }
-    while (p < len) {
-      const d = b[p]!;
-      if (d === 0x2c || d === 0x7d || d === 0x5d || d === 0x20 || d === 0x0a || d === 0x0d || d === 0x09) break;
-      p++;
-    }
-    return p;
-  };
-  const keyAt = (start: number, end: number): string => {
-    const raw = b.toString('utf8', start + 1, end - 1);
-    return raw.includes('\\') ? (JSON.parse(b.toString('utf8', start, end)) as string) : raw;
-  };
-  // Iterates an object's members: calls fn(key, valueStart) which returns the value's end.
-  const members = (p: number, fn: (key: string, at: number) => number): number => {
-    p = ws(p + 1);
-    while (p < len && b[p] !== 0x7d) {
-      const keyEnd = skipString(p);
-      const key = keyAt(p, keyEnd);
-      p = ws(ws(keyEnd) + 1);
-      p = ws(fn(key, p));
-      if (b[p] === 0x2c) p = ws(p + 1);
-    }
-    return p + 1;
-  };
-  let ranges: number[] | null = null;
-  const p0 = ws(0);
-  if (b[p0] === 0x7b) {
-    members(p0, (key, at) => {
-      if (fold(key) !== 'nodes') return skipValue(at);
-      ranges = null;
-      if (b[at] !== 0x7b) return skipValue(at);
-      return members(at, (k2, at2) => {
-        if (fold(k2) !== 'items') return skipValue(at2);
-        if (b[at2] !== 0x5b) {
+    };
+    const skipString = (p: number): number => {
+      let e = p;
+      for (;;) {
+        e = b.indexOf(0x22, e + 1);
+        if (e < 0) return len;
+        let k = e - 1;
+        let slashes = 0;
+        while (k > p && b[k] === 0x5c) {
+          slashes++;
+          k--;
+        }
+        if ((slashes & 1) === 0) return e + 1;
+      }
+    };
+    const skipValue = (p: number): number => {
+      const c = b[p];
+      if (c === 0x22) return skipString(p);
+      if (c === 0x7b || c === 0x5b) {
+        let depth = 0;
+        while (p < len) {
+          const d = b[p]!;
+          if (d === 0x22) {
+            p = skipString(p);
+            continue;
+          }
+          if (d === 0x7b || d === 0x5b) depth++;
+          else if (d === 0x7d || d === 0x5d) {
+            depth--;
+            if (depth === 0) return p + 1;
+          }
+          p++;
+        }
+        return p;
+      }
+      const start = p;
+      while (p < len) {
+        const d = b[p]!;
+        if (d === 0x2c || d === 0x7d || d === 0x5d || d === 0x20 || d === 0x0a || d === 0x0d || d === 0x09) break;
+        p++;
+      }
+      return p === start ? p + 1 : p; // always advance, even on bytes that are not JSON
+    };
+    const keyAt = (start: number, end: number): string => {
+      const raw = b.toString('utf8', start + 1, Math.max(start + 1, end - 1));
+      if (!raw.includes('\\')) return raw;
+      try {
+        return JSON.parse(b.toString('utf8', start, end)) as string;
+      } catch {
+        return raw;
+      }
+    };
+    // Iterates an object's members: fn(key, valueStart) returns the value's end.
+    const members = (p: number, fn: (key: string, at: number) => number): number => {
+      p = ws(p + 1);
+      while (p < len && b[p] !== 0x7d) {
+        if (b[p] !== 0x22) return skipValue(p);
+        const keyEnd = skipString(p);
+        const key = keyAt(p, keyEnd);
+        p = ws(keyEnd);
+        if (b[p] === 0x3a) p = ws(p + 1);
+        p = ws(fn(key, p));
+        if (b[p] === 0x2c) p = ws(p + 1);
+      }
+      return p + 1;
+    };
+    let ranges: number[] | null = null;
+    const p0 = ws(0);
+    if (b[p0] === 0x7b) {
+      members(p0, (key, at) => {
+        if (fold(key) !== 'nodes') return skipValue(at);
+        ranges = null;
+        if (b[at] !== 0x7b) return skipValue(at);
+        return members(at, (k2, at2) => {
+          if (fold(k2) !== 'items') return skipValue(at2);
           ranges = null;
-          return skipValue(at2);
-        }
-        const r: number[] = [];
-        let p = ws(at2 + 1);
-        while (p < len && b[p] !== 0x5d) {
-          const end = skipValue(p);
-          r.push(p, end);
-          p = ws(end);
-          if (b[p] === 0x2c) p = ws(p + 1);
-        }
-        ranges = r;
-        return p + 1;
+          if (b[at2] !== 0x5b) return skipValue(at2);
+          const r: number[] = [];
+          let p = ws(at2 + 1);
+          while (p < len && b[p] !== 0x5d) {
+            const end = skipValue(p);
+            r.push(p, end);
+            p = ws(end);
+            if (b[p] === 0x2c) p = ws(p + 1);
+            else if (b[p] !== 0x5d) break;
+          }
+          ranges = r;
+          return p + 1;
+        });
       });
-    });
+    }
+    const found = ranges as number[] | null;
+    out.ranges = found ? Uint32Array.from(found) : null;
   }
-  const found = ranges as number[] | null;
-  if (found === null || found.length !== 2 * items.length) return { value, itemRanges: null, projected: false };
-  const stubs = new Array(items.length);
-  for (let i = 0; i < items.length; i++) {
-    const it = items[i] as { metadata?: { name?: unknown } } | null;
-    const name = it !== null && typeof it === 'object' && !Array.isArray(it) && it.metadata !== null && typeof it.metadata === 'object' ? it.metadata.name : undefined;
-    // Anything that is not a named object is passed through whole, for the decoder to reject.
-    stubs[i] = typeof name === 'string' ? { metadata: { name } } : it;
+
+  if (mode !== 'scan') {
+    const value: unknown = JSON.parse(b.toString('utf8'));
+    out.value = value;
+    const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+    // The last key matching `field` case-insensitively (Go assigns every match in turn).
+    const lastKey = (o: Record<string, unknown>, field: string): string | undefined => {
+      let found: string | undefined;
+      for (const k of Object.keys(o)) if (fold(k) === field) found = k;
+      return found;
+    };
+    const nodesKey = isObj(value) ? lastKey(value, 'nodes') : undefined;
+    const list = nodesKey === undefined ? undefined : (value as Record<string, unknown>)[nodesKey];
+    const itemsKey = isObj(list) ? lastKey(list, 'items') : undefined;
+    const items = itemsKey === undefined ? undefined : (list as Record<string, unknown>)[itemsKey];
+    if (Array.isArray(items) && nodesKey !== undefined && itemsKey !== undefined) {
+      const names: string[] = new Array(items.length);
+      let ok = true;
+      for (let i = 0; i < items.length && ok; i++) {
+        const it = items[i] as { metadata?: { name?: unknown } } | null;
+        const md = it !== null && typeof it === 'object' && !Array.isArray(it) ? it.metadata : undefined;
+        const name = md !== null && typeof md === 'object' ? md.name : undefined;
+        if (typeof name === 'string') names[i] = name;
+        else ok = false; // left in place, for the decoder to report
+      }
+      if (ok) {
+        (list as Record<string, unknown>)[itemsKey] = null;
+        out.nodesKey = nodesKey;
+        out.itemsKey = itemsKey;
+        out.names = names;
+      }
+    }
   }
+  return out;
+}
+
+/** Puts name stubs back in place of the items taken out by jsonTask. */
+function assemble(parse: JsonTaskResult, ranges: Uint32Array | null | undefined): ProjectedJson {
+  const { value, nodesKey, itemsKey, names } = parse;
+  if (names === undefined || nodesKey === undefined || itemsKey === undefined) return { value, items: null };
+  const list = (value as Record<string, Record<string, unknown>>)[nodesKey]!;
+  const stubs = new Array(names.length);
+  for (let i = 0; i < names.length; i++) stubs[i] = { metadata: { name: names[i] } };
   list[itemsKey] = stubs;
-  return { value, itemRanges: Uint32Array.from(found), projected: true };
+  // Ranges that disagree with the object model (pathological duplicate keys) are not used.
+  if (!ranges || ranges.length !== 2 * names.length) return { value, items: null };
+  return { value, items: { nodesKey, itemsKey, names, ranges } };
+}
+
+/** Parses a body on the calling thread (same result as the pool). */
+export function parseJsonProjected(bytes: Uint8Array): ProjectedJson {
+  const r = jsonTask(bytes, 'both');
+  return assemble(r, r.ranges);
 }
 
 /** Pool settings. */
 export interface JsonParsePoolOptions {
-  /** Worker threads; 0 parses every body on the calling thread. */
+  /** Worker threads; 0 parses every body on the calling thread. Two let parse and scan overlap. */
   readonly threads: number;
   /** Bodies shorter than this are parsed inline (a worker round trip costs ~0.1 ms). */
   readonly inlineBelowBytes: number;
 }
 
-/** Defaults: one worker per spare core (at most 2), bodies of 1 MiB and more go to a worker. */
+/**
+ * Defaults: two workers (one parses while the other scans; the main thread mostly waits for a
+ * large body anyway), one on a single core; bodies of 1 MiB and more go to workers.
+ */
 export const JSON_PARSE_POOL_DEFAULTS: JsonParsePoolOptions = {
-  threads: Math.max(1, Math.min(2, availableParallelism() - 1)),
+  threads: Math.min(2, availableParallelism()),
   inlineBelowBytes: 1 << 20,
 };
 
 /** Messages between the pool and its workers (every cross-thread type lives here). */
-interface ParseRequest {
+interface TaskMessage {
   readonly id: number;
   readonly body: Uint8Array;
+  readonly mode: 'parse' | 'scan' | 'both';
 }
-type ParseReply =
-  | { readonly id: number; readonly ok: true; readonly value: unknown; readonly ranges: Uint32Array | null; readonly projected: boolean }
+type ReplyMessage =
+  | { readonly id: number; readonly ok: true; readonly result: JsonTaskResult }
   | { readonly id: number; readonly ok: false; readonly message: string };
 
 /** Error from a worker's parse (the body is not valid JSON): the error class does not cross threads. */
@@ -196,24 +260,24 @@ export class JsonBodyError extends Error {
 
 const WORKER_SOURCE = `'use strict';
 const { parentPort } = require('node:worker_threads');
-const parseJsonProjected = (${parseJsonProjected.toString()});
+const jsonTask = (${jsonTask.toString()});
 parentPort.on('message', (m) => {
-  let r;
+  let result;
   try {
-    r = parseJsonProjected(m.body);
+    result = jsonTask(m.body, m.mode);
   } catch (e) {
     parentPort.postMessage({ id: m.id, ok: false, message: String((e && e.message) || e) });
     return;
   }
-  parentPort.postMessage({ id: m.id, ok: true, value: r.value, ranges: r.itemRanges, projected: r.projected },
-    r.itemRanges ? [r.itemRanges.buffer] : []);
+  parentPort.postMessage({ id: m.id, ok: true, result }, result.ranges ? [result.ranges.buffer] : []);
 });
 `;
 
 interface Task {
   readonly id: number;
   readonly body: Uint8Array;
-  readonly resolve: (r: ProjectedJson) => void;
+  readonly mode: TaskMessage['mode'];
+  readonly resolve: (r: JsonTaskResult) => void;
   readonly reject: (e: Error) => void;
   /** Workers that died running this task. */
   attempts: number;
@@ -227,16 +291,17 @@ interface Slot {
 /**
  * A fixed set of parse workers with a FIFO queue. A worker that dies is replaced and its task is
  * retried once on the replacement; a second death fails the task (a body that kills a worker
- * would likely kill the main thread too). Workers are unref'd: an idle pool never keeps the
- * process alive.
+ * would likely kill the main thread too). Idle workers are unref'd: they never keep the process
+ * alive.
  */
 export class JsonParsePool {
   private readonly slots: Slot[] = [];
   private readonly queue: Task[] = [];
   private nextId = 1;
   private closed = false;
-  /** Bodies parsed by workers, and worker deaths (for metrics). */
+  /** Bodies parsed by workers, scans run beside a parse, and worker deaths (for metrics and tests). */
   offloaded = 0;
+  parallelScans = 0;
   workerDeaths = 0;
 
   constructor(readonly options: JsonParsePoolOptions = JSON_PARSE_POOL_DEFAULTS) {
@@ -250,19 +315,19 @@ export class JsonParsePool {
 
   /**
    * A buffer for a body of `byteLength` bytes: shared memory when it will be parsed by a worker,
-   * so the worker reads the bytes where the server wrote them.
+   * so the workers read the bytes where the server wrote them.
    */
   allocate(byteLength: number): Uint8Array {
     return this.offloads(byteLength) ? new Uint8Array(new SharedArrayBuffer(byteLength)) : Buffer.allocUnsafe(byteLength);
   }
 
   /** Parses a body (inline when small or when the pool has no workers). Rejects with JsonBodyError on bad JSON. */
-  parse(body: Uint8Array): Promise<ProjectedJson> {
+  async parse(body: Uint8Array): Promise<ProjectedJson> {
     if (!this.offloads(body.byteLength) || this.closed) {
       try {
-        return Promise.resolve(parseJsonProjected(body));
+        return parseJsonProjected(body);
       } catch (e) {
-        return Promise.reject(new JsonBodyError((e as Error).message));
+        throw new JsonBodyError((e as Error).message);
       }
     }
     let shared = body;
@@ -270,23 +335,37 @@ export class JsonParsePool {
       shared = new Uint8Array(new SharedArrayBuffer(body.byteLength));
       shared.set(body);
     }
-    return new Promise<ProjectedJson>((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, body: shared, resolve, reject, attempts: 0 });
+    this.offloaded++;
+    // Scan in a second worker while the first parses, when one is idle.
+    const idle = this.slots.filter((s) => !s.task).length - this.queue.length;
+    if (idle >= 2) {
+      this.parallelScans++;
+      const scanned = this.run(shared, 'scan');
+      const parsed = this.run(shared, 'parse');
+      const [p, s] = await Promise.all([parsed, scanned.catch(() => ({ ranges: null }))]);
+      return assemble(p, s.ranges);
+    }
+    const r = await this.run(shared, 'both');
+    return assemble(r, r.ranges);
+  }
+
+  /** Stops the workers; queued and later calls run inline. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const t of this.queue.splice(0)) this.runInline(t);
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+
+  private run(body: Uint8Array, mode: TaskMessage['mode']): Promise<JsonTaskResult> {
+    return new Promise<JsonTaskResult>((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, body, mode, resolve, reject, attempts: 0 });
       this.pump();
     });
   }
 
-  /** Stops the workers; queued and later calls parse inline. */
-  async close(): Promise<void> {
-    this.closed = true;
-    const pending = this.queue.splice(0);
-    for (const t of pending) this.runInline(t);
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
-  }
-
   private runInline(t: Task): void {
     try {
-      t.resolve(parseJsonProjected(t.body));
+      t.resolve(jsonTask(t.body, t.mode));
     } catch (e) {
       t.reject(new JsonBodyError((e as Error).message));
     }
@@ -295,7 +374,7 @@ export class JsonParsePool {
   private spawn(): Worker {
     const w = new Worker(WORKER_SOURCE, { eval: true });
     w.unref();
-    w.on('message', (m: ParseReply) => this.onReply(w, m));
+    w.on('message', (m: ReplyMessage) => this.onReply(w, m));
     w.on('error', () => {
       /* handled by 'exit' */
     });
@@ -311,19 +390,18 @@ export class JsonParsePool {
       slot.task = t;
       // Busy workers hold the process open (a request is waiting); idle ones do not.
       slot.worker.ref();
-      const msg: ParseRequest = { id: t.id, body: t.body };
+      const msg: TaskMessage = { id: t.id, body: t.body, mode: t.mode };
       slot.worker.postMessage(msg);
     }
   }
 
-  private onReply(w: Worker, m: ParseReply): void {
+  private onReply(w: Worker, m: ReplyMessage): void {
     const slot = this.slots.find((s) => s.worker === w);
     const t = slot?.task;
     if (!slot || !t || t.id !== m.id) return;
     slot.task = null;
     w.unref();
-    this.offloaded++;
-    if (m.ok) t.resolve({ value: m.value, itemRanges: m.ranges, projected: m.projected });
+    if (m.ok) t.resolve(m.result);
     else t.reject(new JsonBodyError(m.message));
     this.pump();
   }
