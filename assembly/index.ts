@@ -23,6 +23,17 @@ import {
   LAYOUT_VERSION,
   MEMORY_SLOT,
   PODS_SLOT,
+  SD_BYTES,
+  SD_PLUGIN_WEIGHT,
+  SD_REQUESTS,
+  SD_RESOURCE_COUNT,
+  SD_SHAPE_COUNT,
+  SD_SHAPE_S,
+  SD_SHAPE_U,
+  SD_SLOTS,
+  SD_STRATEGY,
+  SD_USE_NON_ZERO,
+  SD_WEIGHTS,
   STRATEGY_BALANCED_ALLOCATION,
   STRATEGY_LEAST_ALLOCATED,
   STRATEGY_MOST_ALLOCATED,
@@ -376,43 +387,352 @@ export function score_add(
 // ---------------------------------------------------------------------------------------------
 // Fused cycle: filter and select
 
+/** Go's `ns / w` truncated, for integers 0 <= ns <= 100 * w: a multiply and an exact fix-up, no division. */
+// @ts-ignore: decorator
+@inline
+function truncDivSmall(ns: f64, w: f64, invW: f64): f64 {
+  let q = Math.trunc(ns * invW);
+  if ((q + 1) * w <= ns) q += 1;
+  else if (q * w > ns) q -= 1;
+  return q;
+}
+
 /**
- * Fused cycle, filtering (Kernels.filterNodes): node index i < n (row rows[i], class classes[i])
- * is feasible when classPass[class] != 0, one more pod fits and every request fits (fit_batch's
- * checks). Writes feasible indices in order to `feasible` (i32), sets classFeasible[class] = 1
- * (i32; the caller zeroes it) and returns the count. Called once per fused cycle.
+ * One two-resource scorer on one row (both slots present, not RequestedToCapacityRatio): the
+ * resources in the lanes of an f64x2 (or two scalars in the scalar build). Returns -1 when the
+ * row needs scoreRow (a resource with allocatable 0, or a product beyond 2^53).
  */
-export function filter_nodes(
-  table: usize, capacity: i32, rows: usize, classes: usize, n: i32, classPass: usize,
-  slots: usize, amounts: usize, requestCount: i32, feasible: usize, classFeasible: usize,
-): i32 {
-  const cap = <usize>capacity << 3;
+// @ts-ignore: decorator
+@inline
+function scoreTwoRow(
+  strategy: i32, a0: f64, a1: f64, q0: f64, q1: f64, w0: f64, w1: f64, weightSum: f64, invW: f64,
+): f64 {
+  if (a0 == 0 || a1 == 0) return -1;
+  if (ASC_FEATURE_SIMD) {
+    const a = f64x2.replace_lane(f64x2.splat(a0), 1, a1);
+    const q = f64x2.replace_lane(f64x2.splat(q0), 1, q1);
+    if (strategy == STRATEGY_BALANCED_ALLOCATION) {
+      const f = f64x2.min(f64x2.div(q, a), f64x2.splat(1));
+      const std = Math.abs((f64x2.extract_lane(f, 0) - f64x2.extract_lane(f, 1)) / 2);
+      return Math.trunc((1 - std) * MAX_NODE_SCORE);
+    }
+    const over = f64x2.gt(q, a);
+    const x = strategy == STRATEGY_LEAST_ALLOCATED ? f64x2.sub(a, q) : f64x2.min(q, a);
+    const p = f64x2.mul(x, f64x2.splat(MAX_NODE_SCORE));
+    const tooBig = f64x2.gt(p, f64x2.splat(MAX_SAFE));
+    if (v128.any_true(strategy == STRATEGY_LEAST_ALLOCATED ? v128.andnot(tooBig, over) : tooBig)) return -1;
+    let v = f64x2.trunc(f64x2.div(p, a));
+    if (strategy == STRATEGY_LEAST_ALLOCATED) v = v128.andnot(v, over);
+    let nodeScore: f64 = 0;
+    nodeScore += f64x2.extract_lane(v, 0) * w0;
+    nodeScore += f64x2.extract_lane(v, 1) * w1;
+    return truncDivSmall(nodeScore, weightSum, invW);
+  } else {
+    if (strategy == STRATEGY_BALANCED_ALLOCATION) {
+      const f0 = balancedFraction(q0, a0);
+      const f1 = balancedFraction(q1, a1);
+      return Math.trunc((1 - Math.abs((f0 - f1) / 2)) * MAX_NODE_SCORE);
+    }
+    let x0: f64;
+    let x1: f64;
+    if (strategy == STRATEGY_LEAST_ALLOCATED) {
+      x0 = q0 > a0 ? -1 : a0 - q0;
+      x1 = q1 > a1 ? -1 : a1 - q1;
+    } else {
+      x0 = q0 > a0 ? a0 : q0;
+      x1 = q1 > a1 ? a1 : q1;
+    }
+    const p0 = x0 * MAX_NODE_SCORE;
+    const p1 = x1 * MAX_NODE_SCORE;
+    if (p0 > MAX_SAFE || p1 > MAX_SAFE) return -1;
+    let nodeScore: f64 = 0;
+    nodeScore += (x0 < 0 ? 0 : Math.trunc(p0 / a0)) * w0;
+    nodeScore += (x1 < 0 ? 0 : Math.trunc(p1 / a1)) * w1;
+    return truncDivSmall(nodeScore, weightSum, invW);
+  }
+}
+
+/** Whether a scorer descriptor can take scoreTwoRow. */
+// @ts-ignore: decorator
+@inline
+function isTwoResource(d: usize): bool {
+  if (load<i32>(d + SD_RESOURCE_COUNT) != 2) return false;
+  if (load<i32>(d + SD_STRATEGY) == STRATEGY_REQUESTED_TO_CAPACITY_RATIO) return false;
+  const slots = <usize>load<i32>(d + SD_SLOTS);
+  return load<i32>(slots) >= 0 && load<i32>(slots, 4) >= 0;
+}
+
+/** A scorer's score of row r through its descriptor (the general per-row path). */
+function scoreDescriptor(table: usize, capacity: i32, slotCount: i32, r: i32, d: usize): f64 {
+  return scoreRow(
+    table, capacity, slotCount, r, load<i32>(d + SD_STRATEGY),
+    <usize>load<i32>(d + SD_SLOTS), <usize>load<i32>(d + SD_WEIGHTS), <usize>load<i32>(d + SD_REQUESTS),
+    load<i32>(d + SD_RESOURCE_COUNT), load<i32>(d + SD_USE_NON_ZERO),
+    <usize>load<i32>(d + SD_SHAPE_U), <usize>load<i32>(d + SD_SHAPE_S), load<i32>(d + SD_SHAPE_COUNT),
+  );
+}
+
+/** Sum of pluginWeight * score over all scorers on row r (the cache-miss path for any profile). */
+function totalOfRow(table: usize, capacity: i32, slotCount: i32, r: i32, scorers: usize, scorerCount: i32): f64 {
+  let total: f64 = 0;
+  for (let s = 0; s < scorerCount; s++) {
+    const d = scorers + <usize>(s * SD_BYTES);
+    total += scoreDescriptor(table, capacity, slotCount, r, d) * load<f64>(d + SD_PLUGIN_WEIGHT);
+  }
+  return total;
+}
+
+/** Whether the pod fits row r (fit_batch's checks; the request lists are f64 amounts and i32 slots). */
+// @ts-ignore: decorator
+@inline
+function fitsRow(table: usize, cap: usize, ro: usize, fitSlots: usize, fitAmounts: usize, fitCount: i32): bool {
   const podsAlloc = table + <usize>(2 * PODS_SLOT) * cap;
-  const podsReq = podsAlloc + cap;
-  let count = 0;
-  for (let i = 0; i < n; i++) {
-    const c = load<i32>(classes + (<usize>i << 2));
-    if (load<i32>(classPass + (<usize>c << 2)) == 0) continue;
-    const ro = <usize>load<i32>(rows + (<usize>i << 2)) << 3;
-    if (load<f64>(podsReq + ro) + 1 > load<f64>(podsAlloc + ro)) continue;
-    let fits = true;
-    for (let j = 0; j < requestCount; j++) {
-      const amount = load<f64>(amounts + (<usize>j << 3));
-      if (!(amount > 0)) continue;
-      const slot = load<i32>(slots + (<usize>j << 2));
-      if (slot < 0) {
-        fits = false;
-        break;
+  if (load<f64>(podsAlloc + cap + ro) + 1 > load<f64>(podsAlloc + ro)) return false;
+  for (let j = 0; j < fitCount; j++) {
+    const amount = load<f64>(fitAmounts + (<usize>j << 3));
+    if (!(amount > 0)) continue;
+    const slot = load<i32>(fitSlots + (<usize>j << 2));
+    if (slot < 0) return false;
+    const alloc = table + <usize>(2 * slot) * cap;
+    if (amount > load<f64>(alloc + ro) - load<f64>(alloc + cap + ro)) return false;
+  }
+  return true;
+}
+
+/**
+ * The fused cycle's scoring (Kernels.scoreRows): for each row r = rows[k], k < rowCount, writes
+ * into out[r] (f64, indexed by row) -1 when the pod does not fit (fit_batch's checks) and
+ * otherwise the sum over the scorer descriptors of pluginWeight * score (score_resources'
+ * scores). Called with every node's row when a pod shape is new, and with the rows changed
+ * since the last call otherwise (the score cache), so most cycles score one or two rows.
+ */
+export function score_rows(
+  table: usize, capacity: i32, slotCount: i32, rows: usize, rowCount: i32,
+  fitSlots: usize, fitAmounts: usize, fitCount: i32, scorers: usize, scorerCount: i32, out: usize,
+): void {
+  const cap = <usize>capacity << 3;
+  // Up to two two-resource scorers run inline with their columns and weights in locals.
+  let fast = scorerCount <= 2;
+  for (let s = 0; s < scorerCount && fast; s++) fast = isTwoResource(scorers + <usize>(s * SD_BYTES));
+  const d0 = scorers;
+  const d1 = scorers + <usize>SD_BYTES;
+  const has0 = scorerCount > 0;
+  const has1 = scorerCount > 1;
+  let st0 = 0, st1 = 0;
+  let a00: usize = 0, a01: usize = 0, q00: usize = 0, q01: usize = 0, a10: usize = 0, a11: usize = 0, q10: usize = 0, q11: usize = 0;
+  let w00: f64 = 0, w01: f64 = 0, w10: f64 = 0, w11: f64 = 0, p00: f64 = 0, p01: f64 = 0, p10: f64 = 0, p11: f64 = 0;
+  let pw0: f64 = 0, pw1: f64 = 0;
+  if (fast && has0) {
+    st0 = load<i32>(d0 + SD_STRATEGY);
+    const sl = <usize>load<i32>(d0 + SD_SLOTS);
+    const nz = load<i32>(d0 + SD_USE_NON_ZERO);
+    a00 = table + <usize>(2 * load<i32>(sl)) * cap;
+    a01 = table + <usize>(2 * load<i32>(sl, 4)) * cap;
+    q00 = table + <usize>requestedColumn(load<i32>(sl), slotCount, nz) * cap;
+    q01 = table + <usize>requestedColumn(load<i32>(sl, 4), slotCount, nz) * cap;
+    const w = <usize>load<i32>(d0 + SD_WEIGHTS);
+    w00 = load<f64>(w);
+    w01 = load<f64>(w, 8);
+    const p = <usize>load<i32>(d0 + SD_REQUESTS);
+    p00 = load<f64>(p);
+    p01 = load<f64>(p, 8);
+    pw0 = load<f64>(d0 + SD_PLUGIN_WEIGHT);
+  }
+  if (fast && has1) {
+    st1 = load<i32>(d1 + SD_STRATEGY);
+    const sl = <usize>load<i32>(d1 + SD_SLOTS);
+    const nz = load<i32>(d1 + SD_USE_NON_ZERO);
+    a10 = table + <usize>(2 * load<i32>(sl)) * cap;
+    a11 = table + <usize>(2 * load<i32>(sl, 4)) * cap;
+    q10 = table + <usize>requestedColumn(load<i32>(sl), slotCount, nz) * cap;
+    q11 = table + <usize>requestedColumn(load<i32>(sl, 4), slotCount, nz) * cap;
+    const w = <usize>load<i32>(d1 + SD_WEIGHTS);
+    w10 = load<f64>(w);
+    w11 = load<f64>(w, 8);
+    const p = <usize>load<i32>(d1 + SD_REQUESTS);
+    p10 = load<f64>(p);
+    p11 = load<f64>(p, 8);
+    pw1 = load<f64>(d1 + SD_PLUGIN_WEIGHT);
+  }
+  const ws0 = w00 + w01;
+  const ws1 = w10 + w11;
+  const inv0: f64 = ws0 > 0 ? 1 / ws0 : 0;
+  const inv1: f64 = ws1 > 0 ? 1 / ws1 : 0;
+  for (let k = 0; k < rowCount; k++) {
+    const r = load<i32>(rows + (<usize>k << 2));
+    const ro = <usize>r << 3;
+    let t: f64;
+    if (!fitsRow(table, cap, ro, fitSlots, fitAmounts, fitCount)) {
+      t = -1;
+    } else if (fast) {
+      t = 0;
+      if (has0) {
+        let s = scoreTwoRow(st0, load<f64>(a00 + ro), load<f64>(a01 + ro), load<f64>(q00 + ro) + p00, load<f64>(q01 + ro) + p01, w00, w01, ws0, inv0);
+        if (s < 0) s = scoreDescriptor(table, capacity, slotCount, r, d0);
+        t += s * pw0;
       }
-      const alloc = table + <usize>(2 * slot) * cap;
-      if (amount > load<f64>(alloc + ro) - load<f64>(alloc + cap + ro)) {
-        fits = false;
-        break;
+      if (has1) {
+        let s = scoreTwoRow(st1, load<f64>(a10 + ro), load<f64>(a11 + ro), load<f64>(q10 + ro) + p10, load<f64>(q11 + ro) + p11, w10, w11, ws1, inv1);
+        if (s < 0) s = scoreDescriptor(table, capacity, slotCount, r, d1);
+        t += s * pw1;
+      }
+    } else {
+      t = totalOfRow(table, capacity, slotCount, r, scorers, scorerCount);
+    }
+    store<f64>(out + ro, t);
+  }
+}
+
+/**
+ * The fused cycle's top (Kernels.scanClasses): over node indices i < n (row rows[i], class
+ * classes[i]) whose class passed (classPass[class] != 0) and whose total (rowTotals[row], f64 by
+ * row; -1 = does not fit) is >= 0: per class classFeasible = 1, classMax = the top total,
+ * classTies = how many have it (classFeasible zeroed by the caller). `rows` 0 = rows are the node
+ * indices; `singleClass` >= 0 = every node is in that class (classes unread). Returns the
+ * feasible count. Once per fused cycle.
+ */
+export function scan_classes(
+  rowTotals: usize, rows: usize, classes: usize, singleClass: i32, n: i32, classPass: usize,
+  classFeasible: usize, classMax: usize, classTies: usize,
+): i32 {
+  let count = 0;
+  if (singleClass >= 0) {
+    const c = <usize>singleClass;
+    if (load<i32>(classPass + (c << 2)) == 0) return 0;
+    let max: f64 = -1;
+    let ties = 0;
+    if (rows == 0) {
+      let i = 0;
+      if (ASC_FEATURE_SIMD) {
+        // Two totals per step: max and its count in lanes, merged at the end.
+        let vmax = f64x2.splat(-1);
+        let vties = i64x2.splat(0);
+        let vcount = i64x2.splat(0);
+        const zero = f64x2.splat(0);
+        for (; i + 1 < n; i += 2) {
+          const v = v128.load(rowTotals + (<usize>i << 3));
+          const feasible = f64x2.ge(v, zero);
+          vcount = i64x2.sub(vcount, feasible);
+          const gt = f64x2.gt(v, vmax);
+          const eq = v128.and(f64x2.eq(v, vmax), feasible);
+          vmax = v128.bitselect(v, vmax, gt);
+          // ties: reset to 1 where a new max, +1 where equal.
+          vties = v128.bitselect(i64x2.splat(1), i64x2.sub(vties, eq), gt);
+        }
+        const m0 = f64x2.extract_lane(vmax, 0);
+        const m1 = f64x2.extract_lane(vmax, 1);
+        const t0 = <i32>i64x2.extract_lane(vties, 0);
+        const t1 = <i32>i64x2.extract_lane(vties, 1);
+        count = <i32>(i64x2.extract_lane(vcount, 0) + i64x2.extract_lane(vcount, 1));
+        if (m0 > m1) {
+          max = m0;
+          ties = t0;
+        } else if (m1 > m0) {
+          max = m1;
+          ties = t1;
+        } else {
+          max = m0;
+          ties = t0 + t1;
+        }
+      }
+      for (; i < n; i++) {
+        const t = load<f64>(rowTotals + (<usize>i << 3));
+        if (t < 0) continue;
+        count++;
+        if (t > max) {
+          max = t;
+          ties = 1;
+        } else if (t == max) {
+          ties++;
+        }
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const t = load<f64>(rowTotals + (<usize>load<i32>(rows + (<usize>i << 2)) << 3));
+        if (t < 0) continue;
+        count++;
+        if (t > max) {
+          max = t;
+          ties = 1;
+        } else if (t == max) {
+          ties++;
+        }
       }
     }
-    if (!fits) continue;
+    if (count > 0) {
+      store<i32>(classFeasible + (c << 2), 1);
+      store<f64>(classMax + (c << 3), max);
+      store<i32>(classTies + (c << 2), ties);
+    }
+    return count;
+  }
+  for (let i = 0; i < n; i++) {
+    const c = <usize>load<i32>(classes + (<usize>i << 2));
+    if (load<i32>(classPass + (c << 2)) == 0) continue;
+    const r = rows == 0 ? i : load<i32>(rows + (<usize>i << 2));
+    const t = load<f64>(rowTotals + (<usize>r << 3));
+    if (t < 0) continue;
+    count++;
+    const cf = classFeasible + (c << 2);
+    const cm = classMax + (c << 3);
+    const ct = classTies + (c << 2);
+    if (load<i32>(cf) == 0) {
+      store<i32>(cf, 1);
+      store<f64>(cm, t);
+      store<i32>(ct, 1);
+    } else {
+      const m = load<f64>(cm);
+      if (t > m) {
+        store<f64>(cm, t);
+        store<i32>(ct, 1);
+      } else if (t == m) {
+        store<i32>(ct, load<i32>(ct) + 1);
+      }
+    }
+  }
+  return count;
+}
+
+/**
+ * The node index of the k-th (0-based, node order) feasible node whose total plus its class
+ * score equals `max`, or -1 (Kernels.selectNth): the selection after scan_classes.
+ */
+export function select_nth(
+  rowTotals: usize, rows: usize, classes: usize, singleClass: i32, n: i32, classPass: usize,
+  classScore: usize, max: f64, k: i32,
+): i32 {
+  for (let i = 0; i < n; i++) {
+    const c = <usize>(singleClass >= 0 ? singleClass : load<i32>(classes + (<usize>i << 2)));
+    if (load<i32>(classPass + (c << 2)) == 0) continue;
+    const r = rows == 0 ? i : load<i32>(rows + (<usize>i << 2));
+    const t = load<f64>(rowTotals + (<usize>r << 3));
+    if (t < 0) continue;
+    if (t + load<f64>(classScore + (c << 3)) == max) {
+      if (k == 0) return i;
+      k--;
+    }
+  }
+  return -1;
+}
+
+/**
+ * The feasible node indices in order and their totals (Kernels.gatherFeasible): for the paths
+ * that need the list (PreScore's node list when not every node is feasible, per-node Score
+ * plugins). Returns the count.
+ */
+export function gather_feasible(
+  rowTotals: usize, rows: usize, classes: usize, singleClass: i32, n: i32, classPass: usize,
+  feasible: usize, totals: usize,
+): i32 {
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const c = <usize>(singleClass >= 0 ? singleClass : load<i32>(classes + (<usize>i << 2)));
+    if (load<i32>(classPass + (c << 2)) == 0) continue;
+    const r = rows == 0 ? i : load<i32>(rows + (<usize>i << 2));
+    const t = load<f64>(rowTotals + (<usize>r << 3));
+    if (t < 0) continue;
     store<i32>(feasible + (<usize>count << 2), i);
-    store<i32>(classFeasible + (<usize>c << 2), 1);
+    store<f64>(totals + (<usize>count << 3), t);
     count++;
   }
   return count;

@@ -11,7 +11,9 @@
 // A NodeTable region holds f64 columns of `capacity` rows; column c of row r lives at
 // `base + 8 * (c * capacity + r)`. With S resource slots: column 2*s is slot s's allocatable,
 // 2*s + 1 its requested (PODS_SLOT's requested is the pod count), 2*S the non-zero requested cpu
-// (milli), 2*S + 1 the non-zero requested memory (bytes). Every number is an integer exact to 2^53.
+// (milli), 2*S + 1 the non-zero requested memory (bytes), 2*S + 2 the row version (a value of the
+// table's epoch, new on every change to the row: per-row results cached by a kernel stay valid
+// while it is unchanged). Every number is an integer exact to 2^53.
 //
 // The header describes the primary table (base, capacity, slots, columns) so another instance of
 // this module on the same memory (a worker thread) finds it without any message.
@@ -19,7 +21,7 @@
 /** Header magic, "PDFT". */
 export const LAYOUT_MAGIC: i32 = 0x50444654;
 /** Bumped on any change to this file. */
-export const LAYOUT_VERSION: i32 = 1;
+export const LAYOUT_VERSION: i32 = 2;
 
 /** Byte offset of the header. */
 export const HEADER_BASE: i32 = 1024;
@@ -43,7 +45,7 @@ export const H_TABLE_BASE: i32 = 12;
 export const H_TABLE_CAPACITY: i32 = 16;
 /** i32: resource slots of the primary table. */
 export const H_TABLE_SLOTS: i32 = 20;
-/** i32: columns of the primary table (2 * slots + 2). */
+/** i32: columns of the primary table (2 * slots + EXTRA_COLUMNS). */
 export const H_TABLE_COLUMNS: i32 = 24;
 /** i32: bumped by the single writer (the main thread) after each committed change (Atomics). */
 export const H_EPOCH: i32 = 28;
@@ -61,8 +63,35 @@ export const EPHEMERAL_SLOT: i32 = 2;
 export const PODS_SLOT: i32 = 3;
 /** Slots every table has. */
 export const FIXED_SLOTS: i32 = 4;
-/** Columns after the 2 * S resource columns: non-zero requested cpu and memory. */
-export const EXTRA_COLUMNS: i32 = 2;
+/** Columns after the 2 * S resource columns: non-zero requested cpu, memory, row version. */
+export const EXTRA_COLUMNS: i32 = 3;
+/** The row-version column is 2 * S + VERSION_COLUMN_OFFSET. */
+export const VERSION_COLUMN_OFFSET: i32 = 2;
+
+// Scorer descriptors (cycle_scan): SD_BYTES per scorer, fields at these byte offsets; the
+// arrays they point to are f64 (weights, requests, shape) or i32 (slots).
+/** i32: strategy (STRATEGY_*). */
+export const SD_STRATEGY: i32 = 0;
+/** i32: configured resources. */
+export const SD_RESOURCE_COUNT: i32 = 4;
+/** i32: 1 = cpu/memory use the non-zero requested columns (Fit), 0 = requested (BalancedAllocation). */
+export const SD_USE_NON_ZERO: i32 = 8;
+/** i32: RequestedToCapacityRatio shape points. */
+export const SD_SHAPE_COUNT: i32 = 12;
+/** i32: byte offset of the slots (i32 per resource; -1 = excluded). */
+export const SD_SLOTS: i32 = 16;
+/** i32: byte offset of the resource weights (f64). */
+export const SD_WEIGHTS: i32 = 20;
+/** i32: byte offset of the pod's requests (f64). */
+export const SD_REQUESTS: i32 = 24;
+/** i32: byte offset of the shape utilizations (f64). */
+export const SD_SHAPE_U: i32 = 28;
+/** i32: byte offset of the shape scores (f64, already x10). */
+export const SD_SHAPE_S: i32 = 32;
+/** f64: the plugin's weight in the profile. */
+export const SD_PLUGIN_WEIGHT: i32 = 40;
+/** Bytes per scorer descriptor. */
+export const SD_BYTES: i32 = 48;
 
 // Kernel enums (src/kernel/kernels.ts mirrors them).
 /** Fit mask bit 0: no room for one more pod. */

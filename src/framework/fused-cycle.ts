@@ -1,27 +1,39 @@
 /**
- * The fused scheduling cycle: a profile's Filter and Score plugins run as a few kernel scans over
- * all nodes plus per-class work, instead of one JS pass per plugin over NodeInfo objects
+ * The fused scheduling cycle: a profile's Filter and Score plugins run as kernel scans over all
+ * nodes plus per-class work, instead of one JS pass per plugin over NodeInfo objects
  * (DESIGN.md "Kernels and threads"). It applies when every Filter and Score plugin that runs for
  * the pod is a resource kernel plugin, class-scoped or constant for the pod (plugins/shared/
  * fusion.ts); otherwise it declines and the scheduler takes the general path. Its decisions are
- * the general path's exactly: same feasible set, same integer totals, same PRNG draw.
+ * the general path's exactly: same feasible set, same integer totals, same single PRNG draw.
  *
  * One cycle:
  *   1. the class-scoped Filters run on one representative node per class -> classPass[class];
- *   2. filter_nodes: class pass + NodeResourcesFit's checks on every row -> feasible indices;
- *   3. (the caller runs PreScore with the feasible nodes)
- *   4. score_add per resource Score plugin -> totals; class-scoped Scores on representatives of
- *      classes with a feasible node, normalized, weighted -> classScore[class]; constant Scores
- *      once; any other Score plugin over the feasible list;
- *   5. select_top adds classScore and finds the top total and its tie count; one PRNG draw;
- *      select_kth finds that tied node.
- * Per-node work is only in the kernels; arrays live in kernel memory and are reused across
- * cycles (they grow with the cluster, never per cycle).
+ *   2. score_rows: per row, NodeResourcesFit's checks and the weighted resource scores (Fit,
+ *      BalancedAllocation) -> rowTotals[row] (-1 = does not fit);
+ *   3. scan_classes: per class with a feasible node, the top total and its tie count;
+ *   4. (the caller runs PreScore with the feasible nodes)
+ *   5. class-scoped Scores (TaintToleration, NodeAffinity) on representatives of the classes with
+ *      a feasible node, normalized and weighted -> classScore[class]; constant Scores once;
+ *   6. the top total is max over classes of classMax + classScore, ties summed; one PRNG draw;
+ *      select_nth finds that node.
+ * A Score plugin that must run per node in JS (or a resource scorer whose PreScore changed its
+ * arguments) switches 5-6 to gather_feasible / score_add / select_top / select_kth, still exact.
+ *
+ * Score cache: a row's total depends only on its NodeTable row and the pod's request and scorer
+ * arguments (its "shape"). Per shape the totals are kept by row, and step 2 rescores only the
+ * rows the NodeTable's dirty log shows as touched since, so consecutive pods of one shape (the
+ * replicas of a workload) rescore one row per cycle and the per-cycle work is one scan of one f64
+ * per node. Caches are kept for the FUSED_SCORE_CACHES_MAX most recent shapes and dropped when the
+ * table is re-laid out or a writable column view was handed out. Decisions are the same with or
+ * without it (`cacheEnabled` false rescores every row every cycle).
+ *
+ * Arrays live in kernel memory and are reused across cycles (they grow with the cluster, never
+ * per cycle).
  */
 import type { NodeInfo } from '../model/cluster-state.js';
 import type { PodInfo } from '../model/pod-info.js';
-import type { Kernels } from '../kernel/kernels.js';
-import { MAX_NODE_SCORE } from '../model/limits.js';
+import type { Kernels, ScorerArgs } from '../kernel/kernels.js';
+import { FUSED_SCORE_CACHES_MAX, MAX_NODE_SCORE, NODE_TABLE_DIRTY_LOG_ROWS } from '../model/limits.js';
 import {
   CLASS_SCOPED_FILTERS,
   CLASS_SCOPED_SCORES,
@@ -29,7 +41,6 @@ import {
   isFusedResourceScorer,
   SCORES_CONSTANT_FOR_POD,
   type FusedFitRequest,
-  type FusedResourceScore,
 } from '../plugins/shared/fusion.js';
 import type { CycleState } from './cycle-state.js';
 import type { FilterPlugin, ScorePlugin } from './interfaces.js';
@@ -40,23 +51,30 @@ import { Code, type Status } from './status.js';
 const EMPTY_I32: Int32Array = new Int32Array(0);
 const EMPTY_F64: Float64Array = new Float64Array(0);
 
-/** Grows a kernel array to at least `n` elements (doubling), keeping nothing. */
-function grownI32(k: Kernels, a: Int32Array, n: number): Int32Array {
-  if (a.length >= n) return a;
-  let cap = Math.max(64, a.length);
+/** Capacity for n elements: doubling from 64. */
+function grownLength(have: number, n: number): number {
+  let cap = Math.max(64, have);
   while (cap < n) cap *= 2;
-  return k.allocI32(cap);
+  return cap;
 }
-function grownF64(k: Kernels, a: Float64Array, n: number): Float64Array {
-  if (a.length >= n) return a;
-  let cap = Math.max(64, a.length);
-  while (cap < n) cap *= 2;
-  return k.allocF64(cap);
+
+/** Per-row totals for one pod shape (see the file comment). */
+interface ShapeCache {
+  /** The shape's signature (request + scorer arguments), `keyLength` numbers. */
+  key: Float64Array;
+  keyLength: number;
+  /** Total by row (-1 = does not fit), valid for rows not touched after `epoch`. */
+  total: Float64Array;
+  /** NodeTable epoch the totals reflect; -1 = never scored. */
+  epoch: number;
+  lastUse: number;
 }
 
 /** The fused cycle of one Framework (profile). */
 export class FusedCycle {
   private readonly kernels: Kernels;
+  /** Whether cycle_scan may reuse per-row totals (the score cache). */
+  cacheEnabled = true;
   // Node topology, rebuilt when ClusterState.nodeGeneration changes.
   private generation = -1;
   private n = 0;
@@ -64,6 +82,10 @@ export class FusedCycle {
   private rows = EMPTY_I32;
   /** Class of node index i. */
   private classes = EMPTY_I32;
+  /** rows[i] === i for every node (kernels then skip the indirection). */
+  private rowsIdentity = false;
+  /** The one class every node is in, or -1. */
+  private singleClass = -1;
   /** One node per class with members, by class id. */
   private reps: Array<NodeInfo | undefined> = [];
   /** Class ids with members, ascending. */
@@ -71,16 +93,33 @@ export class FusedCycle {
   // Per-cycle scratch, reused.
   private classPass = EMPTY_I32;
   private classFeasible = EMPTY_I32;
+  private classMax = EMPTY_F64;
+  private classTies = EMPTY_I32;
   private classScore = EMPTY_F64;
   private feasible = EMPTY_I32;
   private totals = EMPTY_F64;
-  private repScratch: NodeInfo[] = [];
-  private repClassScratch: number[] = [];
-  private statusScratch: Array<Status | null> = [];
-  private readonly kernelScorers: Array<[FusedResourceScore, number]> = [];
+  /** Totals by row when the score cache is off. */
+  private rowTotals = EMPTY_F64;
+  private dirty = EMPTY_I32;
+  /** The totals by row of the current cycle. */
+  private current = EMPTY_F64;
+  private readonly repScratch: NodeInfo[] = [];
+  private readonly repClassScratch: number[] = [];
+  private readonly statusScratch: Array<Status | null> = [];
+  private readonly classFilters: FilterPlugin[] = [];
+  /** The resource scorers cycle_scan used (arguments as read before PreScore). */
+  private readonly scanScorers: ScorerArgs[] = [];
+  private readonly scanScorerPlugins: ScorePlugin[] = [];
   private readonly classScorers: Array<[ScorePlugin, number]> = [];
   private readonly constantScorers: Array<[ScorePlugin, number]> = [];
   private readonly nodeScorers: Array<[ScorePlugin, number]> = [];
+  // Score caches.
+  private caches: ShapeCache[] = [];
+  private cacheCapacity = 0;
+  private cacheLayoutVersion = -1;
+  private cacheViewEpoch = -1;
+  private cycles = 0;
+  private signature = new Float64Array(64);
   /** Feasible count of the last filter() (what feasibleNodes/nodeAt read). */
   private count = 0;
 
@@ -94,36 +133,48 @@ export class FusedCycle {
     const nodes = state.nodes;
     const n = nodes.length;
     const k = this.kernels;
-    this.rows = grownI32(k, this.rows, n);
-    this.classes = grownI32(k, this.classes, n);
-    this.feasible = grownI32(k, this.feasible, n);
-    this.totals = grownF64(k, this.totals, n);
+    if (this.rows.length < n) {
+      const len = grownLength(this.rows.length, n);
+      this.rows = k.allocI32(len);
+      this.classes = k.allocI32(len);
+      this.feasible = k.allocI32(len);
+      this.totals = k.allocF64(len);
+    }
     const classCount = state.classes.length;
-    this.classPass = grownI32(k, this.classPass, classCount);
-    this.classFeasible = grownI32(k, this.classFeasible, classCount);
-    this.classScore = grownF64(k, this.classScore, classCount);
-    this.reps = new Array(classCount).fill(undefined);
+    if (this.classPass.length < classCount) {
+      const len = grownLength(this.classPass.length, classCount);
+      this.classPass = k.allocI32(len);
+      this.classFeasible = k.allocI32(len);
+      this.classMax = k.allocF64(len);
+      this.classTies = k.allocI32(len);
+      this.classScore = k.allocF64(len);
+    }
+    this.reps = new Array<NodeInfo | undefined>(classCount).fill(undefined);
+    let identity = true;
     for (let i = 0; i < n; i++) {
       const node = nodes[i]!;
       this.rows[i] = node.row;
+      if (node.row !== i) identity = false;
       this.classes[i] = node.classId;
       if (this.reps[node.classId] === undefined) this.reps[node.classId] = node;
     }
+    this.rowsIdentity = identity;
     this.liveClasses = [];
     for (let c = 0; c < classCount; c++) if (this.reps[c] !== undefined) this.liveClasses.push(c);
+    this.singleClass = this.liveClasses.length === 1 ? this.liveClasses[0]! : -1;
     this.n = n;
     this.generation = state.nodeGeneration;
   }
 
   /**
-   * Filters all nodes. Returns the feasible count (> 0), 0 when no node is feasible, or -1 when
-   * this pod or profile cannot be fused; in both latter cases the caller runs the general path
-   * (which also builds the per-node statuses a FitError needs).
+   * Filters all nodes (and computes their resource scores). Returns the feasible count (> 0), 0
+   * when no node is feasible, or -1 when this pod or profile cannot be fused; in both latter
+   * cases the caller runs the general path (which also builds the statuses a FitError needs).
    */
   filter(cs: CycleState, pod: PodInfo): number {
     const fw = this.fw;
     let fit: FusedFitRequest | undefined;
-    const classFilters = this.classFilterScratch;
+    const classFilters = this.classFilters;
     classFilters.length = 0;
     for (const p of fw.filter) {
       if (cs.skipFilterPlugins.has(p.name)) continue;
@@ -140,15 +191,13 @@ export class FusedCycle {
     // The kernel always checks the pod count, which is NodeResourcesFit's check.
     if (!fit) return -1;
     this.refresh();
-    const live = this.liveClasses;
-    const classPass = this.classPass;
-    classPass.fill(0);
+
     // Class-scoped Filters on one node per class, in plugin order, each on the survivors.
     const reps = this.repScratch;
     const repClass = this.repClassScratch;
     reps.length = 0;
     repClass.length = 0;
-    for (const c of live) {
+    for (const c of this.liveClasses) {
       reps.push(this.reps[c]!);
       repClass.push(c);
     }
@@ -169,17 +218,135 @@ export class FusedCycle {
       reps.length = w;
       repClass.length = w;
     }
+    const classPass = this.classPass;
+    classPass.fill(0);
     for (const c of repClass) classPass[c] = 1;
-    const t = fw.state.table;
+
+    // The resource scorers, with their arguments as PreScore will compute them (they only depend
+    // on the pod and the table); scoreAndSelect checks that after PreScore.
+    const scorers = this.scanScorers;
+    const scorerPlugins = this.scanScorerPlugins;
+    scorers.length = 0;
+    scorerPlugins.length = 0;
+    for (const { plugin, weight } of fw.score) {
+      if (!isFusedResourceScorer(plugin)) continue;
+      const a = plugin.fusedResourceScore(cs, pod);
+      if (!a) continue;
+      scorers.push({ ...a, pluginWeight: weight });
+      scorerPlugins.push(plugin);
+    }
+
+    this.current = this.scoreRows(fit, scorers);
     this.classFeasible.fill(0);
-    this.count = this.kernels.filterNodes(
-      t.region, t.capacity, this.rows, this.classes, this.n, classPass,
-      fit.slots, fit.amounts, fit.count, this.feasible, this.classFeasible,
+    this.count = this.kernels.scanClasses(
+      this.current, this.rowsIdentity ? null : this.rows, this.classes, this.singleClass, this.n, classPass,
+      this.classFeasible, this.classMax, this.classTies,
     );
+    this.gathered = false;
     return this.count;
   }
 
-  private readonly classFilterScratch: FilterPlugin[] = [];
+  /** Whether `feasible`/`totals` hold this cycle's list (gathered on demand). */
+  private gathered = false;
+
+  /** This cycle's totals by row: the shape's cache brought up to date, or all rows rescored. */
+  private scoreRows(fit: FusedFitRequest, scorers: readonly ScorerArgs[]): Float64Array {
+    const t = this.fw.state.table;
+    const k = this.kernels;
+    if (!this.cacheEnabled) {
+      if (this.rowTotals.length < t.capacity) this.rowTotals = k.allocF64(grownLength(this.rowTotals.length, t.capacity));
+      k.scoreRows(t.region, t.capacity, t.slotCount, this.rows, this.n, fit.slots, fit.amounts, fit.count, scorers, this.rowTotals);
+      return this.rowTotals;
+    }
+    const cache = this.cacheFor(fit, scorers);
+    let dirty = cache.epoch < 0 ? -1 : 0;
+    if (dirty === 0 && cache.epoch !== t.epoch) {
+      if (this.dirty.length < NODE_TABLE_DIRTY_LOG_ROWS) this.dirty = k.allocI32(NODE_TABLE_DIRTY_LOG_ROWS);
+      dirty = t.touchedSince(cache.epoch, this.dirty);
+    }
+    if (dirty < 0) k.scoreRows(t.region, t.capacity, t.slotCount, this.rows, this.n, fit.slots, fit.amounts, fit.count, scorers, cache.total);
+    else if (dirty > 0) k.scoreRows(t.region, t.capacity, t.slotCount, this.dirty, dirty, fit.slots, fit.amounts, fit.count, scorers, cache.total);
+    cache.epoch = t.epoch;
+    return cache.total;
+  }
+
+  /** Fills `feasible`/`totals` with this cycle's feasible node indices and totals. */
+  private gather(): void {
+    if (this.gathered) return;
+    const got = this.kernels.gatherFeasible(
+      this.current, this.rowsIdentity ? null : this.rows, this.classes, this.singleClass, this.n, this.classPass, this.feasible, this.totals,
+    );
+    if (got !== this.count) throw new Error(`PODFIT_ERR_KERNEL_INVARIANT: gather_feasible found ${got} nodes, scan_classes ${this.count}`);
+    this.gathered = true;
+  }
+
+  /** The score cache of this cycle's shape (created or recycled), valid for the current table. */
+  private cacheFor(fit: FusedFitRequest, scorers: readonly ScorerArgs[]): ShapeCache {
+    const t = this.fw.state.table;
+    if (this.cacheLayoutVersion !== t.layoutVersion || this.cacheViewEpoch !== t.viewEpoch || this.cacheCapacity !== t.capacity) {
+      // Re-laid out, or someone holds a writable column view: every cached row is suspect.
+      if (this.cacheCapacity !== t.capacity) this.caches = [];
+      for (const c of this.caches) c.epoch = -1;
+      this.cacheCapacity = t.capacity;
+      this.cacheLayoutVersion = t.layoutVersion;
+      this.cacheViewEpoch = t.viewEpoch;
+    }
+    const len = this.sign(fit, scorers);
+    const sig = this.signature;
+    this.cycles++;
+    let victim: ShapeCache | undefined;
+    for (const c of this.caches) {
+      if (c.keyLength === len && sameNumbers(c.key, sig, len)) {
+        c.lastUse = this.cycles;
+        return c;
+      }
+      if (!victim || c.lastUse < victim.lastUse) victim = c;
+    }
+    if (this.caches.length < FUSED_SCORE_CACHES_MAX) {
+      victim = { key: new Float64Array(0), keyLength: 0, total: this.kernels.allocF64(t.capacity), epoch: -1, lastUse: 0 };
+      this.caches.push(victim);
+    }
+    const c = victim!;
+    if (c.key.length < len) c.key = new Float64Array(grownLength(c.key.length, len));
+    c.key.set(sig.subarray(0, len));
+    c.keyLength = len;
+    c.epoch = -1;
+    c.lastUse = this.cycles;
+    return c;
+  }
+
+  /** Writes the shape's signature into `signature`; returns its length. */
+  private sign(fit: FusedFitRequest, scorers: readonly ScorerArgs[]): number {
+    let need = 2 + 2 * fit.count;
+    for (const a of scorers) need += 6 + 3 * a.resourceCount + 2 * a.shapeCount;
+    if (this.signature.length < need) this.signature = new Float64Array(grownLength(this.signature.length, need));
+    const sig = this.signature;
+    let i = 0;
+    sig[i++] = fit.count;
+    for (let j = 0; j < fit.count; j++) {
+      sig[i++] = fit.slots[j]!;
+      sig[i++] = fit.amounts[j]!;
+    }
+    sig[i++] = scorers.length;
+    for (const a of scorers) {
+      sig[i++] = a.strategy;
+      sig[i++] = a.resourceCount;
+      sig[i++] = a.useNonZero;
+      sig[i++] = a.shapeCount;
+      sig[i++] = a.pluginWeight;
+      sig[i++] = -1; // separator
+      for (let j = 0; j < a.resourceCount; j++) {
+        sig[i++] = a.slots[j]!;
+        sig[i++] = a.weights[j]!;
+        sig[i++] = a.podRequests[j]!;
+      }
+      for (let j = 0; j < a.shapeCount; j++) {
+        sig[i++] = a.shapeUtilization[j]!;
+        sig[i++] = a.shapeScore[j]!;
+      }
+    }
+    return i;
+  }
 
   private statuses(n: number): Array<Status | null> {
     const a = this.statusScratch;
@@ -190,6 +357,7 @@ export class FusedCycle {
 
   /** The node at feasible position k of the last filter(). */
   nodeAt(k: number): NodeInfo {
+    this.gather();
     return this.fw.state.nodes[this.feasible[k]!]!;
   }
 
@@ -197,6 +365,7 @@ export class FusedCycle {
   feasibleNodes(): readonly NodeInfo[] {
     const nodes = this.fw.state.nodes;
     if (this.count === nodes.length) return nodes;
+    this.gather();
     const out = new Array<NodeInfo>(this.count);
     for (let k = 0; k < this.count; k++) out[k] = nodes[this.feasible[k]!]!;
     return out;
@@ -204,29 +373,37 @@ export class FusedCycle {
 
   /**
    * Scores the feasible nodes of the last filter() (PreScore has run) and selects one like
-   * selectHost: one PRNG draw among the top totals. Returns its feasible position, or -1 when a
-   * Score plugin cannot be fused or reports an error (the caller then runs the general scoring,
-   * which reproduces the error).
+   * selectHost: one PRNG draw among the top totals. Returns the node, or null when a Score plugin
+   * reports an error (the caller then runs the general scoring, which reports it).
    */
-  scoreAndSelect(cs: CycleState, pod: PodInfo, feasibleNodes: readonly NodeInfo[], prng: Prng): number {
+  scoreAndSelect(cs: CycleState, pod: PodInfo, feasibleNodes: readonly NodeInfo[], prng: Prng): NodeInfo | null {
     const fw = this.fw;
     const count = this.count;
-    if (fw.score.length === 0) return -1;
-    const kernelScorers = this.kernelScorers;
+    if (fw.score.length === 0) return null;
     const classScorers = this.classScorers;
     const constantScorers = this.constantScorers;
     const nodeScorers = this.nodeScorers;
-    kernelScorers.length = 0;
     classScorers.length = 0;
     constantScorers.length = 0;
     nodeScorers.length = 0;
+    // The scan's resource totals stand if the resource scorers that run now are the ones it used,
+    // with the same arguments (PreScore could in principle have skipped or changed one).
+    let scanValid = true;
+    let scanIndex = 0;
+    const rescore: ScorerArgs[] = [];
     for (const { plugin, weight } of fw.score) {
-      if (cs.skipScorePlugins.has(plugin.name)) continue;
+      if (cs.skipScorePlugins.has(plugin.name)) {
+        if (isFusedResourceScorer(plugin)) scanValid = false;
+        continue;
+      }
       const args = fw.profile.pluginArgs.get(plugin.name);
       if (isFusedResourceScorer(plugin)) {
         const a = plugin.fusedResourceScore(cs, pod);
-        if (!a) return -1;
-        kernelScorers.push([a, weight]);
+        if (!a) return null;
+        const used = this.scanScorers[scanIndex];
+        if (this.scanScorerPlugins[scanIndex] !== plugin || !used || !sameScorer(used, a, weight)) scanValid = false;
+        scanIndex++;
+        rescore.push({ ...a, pluginWeight: weight });
       } else if (CLASS_SCOPED_SCORES[plugin.name]?.(pod, args, fw.state)) {
         classScorers.push([plugin, weight]);
       } else if (!plugin.normalizeScore && SCORES_CONSTANT_FOR_POD[plugin.name]?.(pod, args, fw.state)) {
@@ -235,11 +412,11 @@ export class FusedCycle {
         nodeScorers.push([plugin, weight]);
       }
     }
+    if (scanIndex !== this.scanScorers.length) scanValid = false;
 
     // Per-class part: representatives of the classes that have a feasible node.
     const classScore = this.classScore;
     classScore.fill(0);
-    let constant = 0;
     if (classScorers.length > 0) {
       const reps = this.repScratch;
       const repClass = this.repClassScratch;
@@ -252,40 +429,59 @@ export class FusedCycle {
       }
       const scores = new Float64Array(reps.length);
       for (const [plugin, weight] of classScorers) {
-        if (!this.runScore(cs, pod, plugin, reps, scores)) return -1;
+        if (!this.runScore(cs, pod, plugin, reps, scores)) return null;
         for (let i = 0; i < reps.length; i++) classScore[repClass[i]!]! += scores[i]! * weight;
       }
     }
     if (constantScorers.length > 0) {
       const one = [feasibleNodes[0]!];
       const scores = new Float64Array(1);
+      let constant = 0;
       for (const [plugin, weight] of constantScorers) {
-        if (!this.runScore(cs, pod, plugin, one, scores)) return -1;
+        if (!this.runScore(cs, pod, plugin, one, scores)) return null;
         constant += scores[0]! * weight;
       }
+      if (constant !== 0) for (const c of this.liveClasses) classScore[c]! += constant;
     }
-    if (constant !== 0) for (const c of this.liveClasses) classScore[c]! += constant;
 
-    const t = fw.state.table;
-    const totals = this.totals;
     const k = this.kernels;
-    k.zeroF64(totals, count);
+    if (scanValid && nodeScorers.length === 0) {
+      // Top over classes: each class's best kernel total plus its class score.
+      let max = -Infinity;
+      let ties = 0;
+      for (const c of this.liveClasses) {
+        if (this.classFeasible[c] === 0) continue;
+        const v = this.classMax[c]! + classScore[c]!;
+        if (v > max) {
+          max = v;
+          ties = this.classTies[c]!;
+        } else if (v === max) ties += this.classTies[c]!;
+      }
+      const i = k.selectNth(this.current, this.rowsIdentity ? null : this.rows, this.classes, this.singleClass, this.n, this.classPass, classScore, max, prng.intn(ties));
+      return fw.state.nodes[i]!;
+    }
+
+    this.gather();
+    const t = this.fw.state.table;
+    const totals = this.totals;
+    if (!scanValid) {
+      k.zeroF64(totals, count);
+      for (const a of rescore) {
+        k.scoreAdd(
+          t.region, t.capacity, t.slotCount, this.rows, this.feasible, count, a.strategy, a.slots, a.weights,
+          a.podRequests, a.resourceCount, a.useNonZero, a.shapeUtilization, a.shapeScore, a.shapeCount, a.pluginWeight, totals,
+        );
+      }
+    }
     if (nodeScorers.length > 0) {
       const scores = new Float64Array(count);
       for (const [plugin, weight] of nodeScorers) {
-        if (!this.runScore(cs, pod, plugin, feasibleNodes, scores)) return -1;
+        if (!this.runScore(cs, pod, plugin, feasibleNodes, scores)) return null;
         for (let i = 0; i < count; i++) totals[i]! += scores[i]! * weight;
       }
     }
-    for (const [a, weight] of kernelScorers) {
-      k.scoreAdd(
-        t.region, t.capacity, t.slotCount, this.rows, this.feasible, count, a.strategy, a.slots, a.weights,
-        a.podRequests, a.resourceCount, a.useNonZero, a.shapeUtilization, a.shapeScore, a.shapeCount, weight, totals,
-      );
-    }
     const ties = k.selectTop(this.classes, this.feasible, count, classScore, totals);
-    const max = k.topTotal();
-    return k.selectKth(totals, count, max, prng.intn(ties));
+    return fw.state.nodes[this.feasible[k.selectKth(totals, count, k.topTotal(), prng.intn(ties))]!]!;
   }
 
   /** Score + NormalizeScore + range check of one plugin; false on any error (general path reports it). */
@@ -303,4 +499,21 @@ export class FusedCycle {
     }
     return true;
   }
+}
+
+/** Whether the first `n` numbers of two arrays are equal. */
+function sameNumbers(a: ArrayLike<number>, b: ArrayLike<number>, n: number): boolean {
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Whether a scorer's arguments equal what the scan used. */
+function sameScorer(used: ScorerArgs, a: Omit<ScorerArgs, 'pluginWeight'>, weight: number): boolean {
+  return (
+    used.pluginWeight === weight && used.strategy === a.strategy && used.resourceCount === a.resourceCount &&
+    used.useNonZero === a.useNonZero && used.shapeCount === a.shapeCount &&
+    sameNumbers(used.slots, a.slots, a.resourceCount) && sameNumbers(used.weights, a.weights, a.resourceCount) &&
+    sameNumbers(used.podRequests, a.podRequests, a.resourceCount) &&
+    sameNumbers(used.shapeUtilization, a.shapeUtilization, a.shapeCount) && sameNumbers(used.shapeScore, a.shapeScore, a.shapeCount)
+  );
 }

@@ -64,6 +64,11 @@ export interface SchedulerOptions {
    * through the per-plugin general path; both give the same decisions (benchmarks compare them).
    */
   readonly fusedCycle?: boolean;
+  /**
+   * Let the fused cycle reuse per-row resource scores of unchanged nodes for pods of the same
+   * shape (default true; fused-cycle.ts "Score cache"). Decisions are the same either way.
+   */
+  readonly scoreCache?: boolean;
 }
 
 /** Options for one cycle. */
@@ -105,6 +110,7 @@ export class Scheduler {
     for (const w of opts.config.warnings) this.warnings.push(w);
     for (const profile of opts.config.profiles) {
       const fw = new Framework(profile, opts.state, opts.kernels, binder, opts.plugins, opts.objects);
+      fw.fused.cacheEnabled = opts.scoreCache ?? true;
       this.frameworks.set(profile.schedulerName, fw);
       for (const w of fw.warnings) if (!this.warnings.includes(w)) this.warnings.push(w);
     }
@@ -267,8 +273,8 @@ export class Scheduler {
     const feasible = fused.feasibleNodes();
     const ps = framework.runPreScore(cs, pod, feasible);
     if (ps) return { ...result, selectedNode: null, status: ps, message: ps.message() };
-    const pos = fused.scoreAndSelect(cs, pod, feasible, this.prng);
-    if (pos >= 0) return { ...result, selectedNode: feasible[pos]!.name, status: null };
+    const chosen = fused.scoreAndSelect(cs, pod, feasible, this.prng);
+    if (chosen) return { ...result, selectedNode: chosen.name, status: null };
     const totals = new Float64Array(feasible.length);
     const ss = framework.runScore(cs, pod, feasible, totals);
     if (ss) return { ...result, selectedNode: null, status: ss, message: ss.message() };

@@ -18,6 +18,7 @@ import {
   STRATEGY_MOST_ALLOCATED,
   STRATEGY_REQUESTED_TO_CAPACITY_RATIO,
   type Kernels,
+  type ScorerArgs,
 } from './kernels.js';
 import { CPU_SLOT, JsTableMemory, MEMORY_SLOT, PODS_SLOT } from '../model/node-table.js';
 import { MAX_NODE_SCORE } from '../model/limits.js';
@@ -317,45 +318,124 @@ function scoreAdd(
   }
 }
 
-function filterNodes(
+/** Whether the pod fits row r: fitBatch's checks, all of them at once. */
+function fitsRow(region: Float64Array, capacity: number, r: number, slots: Int32Array, amounts: Float64Array, count: number): boolean {
+  const podsAllocOff = 2 * PODS_SLOT * capacity;
+  if (region[podsAllocOff + capacity + r]! + 1 > region[podsAllocOff + r]!) return false;
+  for (let j = 0; j < count; j++) {
+    const amount = amounts[j]!;
+    if (!(amount > 0)) continue;
+    const slot = slots[j]!;
+    if (slot < 0) return false;
+    const allocOff = 2 * slot * capacity;
+    if (amount > region[allocOff + r]! - region[allocOff + capacity + r]!) return false;
+  }
+  return true;
+}
+
+function scoreRows(
   region: Float64Array,
   capacity: number,
+  slotCount: number,
   rows: Int32Array,
-  classes: Int32Array,
-  n: number,
-  classPass: Int32Array,
-  slots: Int32Array,
-  amounts: Float64Array,
-  requestCount: number,
-  feasible: Int32Array,
-  classFeasible: Int32Array,
-): number {
-  const podsAllocOff = 2 * PODS_SLOT * capacity;
-  const podsReqOff = podsAllocOff + capacity;
-  let count = 0;
-  for (let i = 0; i < n; i++) {
-    const c = classes[i]!;
-    if (classPass[c] === 0) continue;
-    const r = rows[i]!;
-    if (region[podsReqOff + r]! + 1 > region[podsAllocOff + r]!) continue;
-    let fits = true;
-    for (let j = 0; j < requestCount; j++) {
-      const amount = amounts[j]!;
-      if (!(amount > 0)) continue;
-      const slot = slots[j]!;
-      if (slot < 0) {
-        fits = false;
-        break;
-      }
-      const allocOff = 2 * slot * capacity;
-      if (amount > region[allocOff + r]! - region[allocOff + capacity + r]!) {
-        fits = false;
-        break;
+  rowCount: number,
+  fitSlots: Int32Array,
+  fitAmounts: Float64Array,
+  fitCount: number,
+  scorers: readonly ScorerArgs[],
+  out: Float64Array,
+): void {
+  const nzCpuOff = 2 * slotCount * capacity;
+  const nzMemOff = nzCpuOff + capacity;
+  for (let k = 0; k < rowCount; k++) {
+    const r = rows[k]!;
+    // -1: the pod does not fit; else the weighted sum of the resource scores.
+    let t = -1;
+    if (fitsRow(region, capacity, r, fitSlots, fitAmounts, fitCount)) {
+      t = 0;
+      for (const a of scorers) {
+        t += scoreRow(region, capacity, nzCpuOff, nzMemOff, r, a.strategy, a.slots, a.weights, a.podRequests, a.resourceCount, a.useNonZero, a.shapeUtilization, a.shapeScore, a.shapeCount) * a.pluginWeight;
       }
     }
-    if (!fits) continue;
-    feasible[count++] = i;
-    classFeasible[c] = 1;
+    out[r] = t;
+  }
+}
+
+function scanClasses(
+  rowTotals: Float64Array,
+  rows: Int32Array | null,
+  classes: Int32Array,
+  singleClass: number,
+  n: number,
+  classPass: Int32Array,
+  classFeasible: Int32Array,
+  classMax: Float64Array,
+  classTies: Int32Array,
+): number {
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const c = singleClass >= 0 ? singleClass : classes[i]!;
+    if (classPass[c] === 0) continue;
+    const t = rowTotals[rows === null ? i : rows[i]!]!;
+    if (t < 0) continue;
+    count++;
+    if (classFeasible[c] === 0) {
+      classFeasible[c] = 1;
+      classMax[c] = t;
+      classTies[c] = 1;
+    } else if (t > classMax[c]!) {
+      classMax[c] = t;
+      classTies[c] = 1;
+    } else if (t === classMax[c]) {
+      classTies[c]!++;
+    }
+  }
+  return count;
+}
+
+function selectNth(
+  rowTotals: Float64Array,
+  rows: Int32Array | null,
+  classes: Int32Array,
+  singleClass: number,
+  n: number,
+  classPass: Int32Array,
+  classScore: Float64Array,
+  max: number,
+  k: number,
+): number {
+  for (let i = 0; i < n; i++) {
+    const c = singleClass >= 0 ? singleClass : classes[i]!;
+    if (classPass[c] === 0) continue;
+    const t = rowTotals[rows === null ? i : rows[i]!]!;
+    if (t < 0) continue;
+    if (t + classScore[c]! === max) {
+      if (k === 0) return i;
+      k--;
+    }
+  }
+  return -1;
+}
+
+function gatherFeasible(
+  rowTotals: Float64Array,
+  rows: Int32Array | null,
+  classes: Int32Array,
+  singleClass: number,
+  n: number,
+  classPass: Int32Array,
+  feasible: Int32Array,
+  totals: Float64Array,
+): number {
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const c = singleClass >= 0 ? singleClass : classes[i]!;
+    if (classPass[c] === 0) continue;
+    const t = rowTotals[rows === null ? i : rows[i]!]!;
+    if (t < 0) continue;
+    feasible[count] = i;
+    totals[count] = t;
+    count++;
   }
   return count;
 }
@@ -371,7 +451,10 @@ export function createJsKernels(): Kernels {
     createTableMemory: () => new JsTableMemory(),
     allocI32: (length) => new Int32Array(length),
     allocF64: (length) => new Float64Array(length),
-    filterNodes,
+    scoreRows,
+    scanClasses,
+    selectNth,
+    gatherFeasible,
     scoreAdd,
     selectTop(classes, feasible, count, classScore, totals) {
       let max = -Infinity;

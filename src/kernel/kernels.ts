@@ -51,6 +51,21 @@ export const STRATEGY_REQUESTED_TO_CAPACITY_RATIO = 2;
 /** Strategy: BalancedAllocation, `trunc((1 - std(fractions)) * 100)`. */
 export const STRATEGY_BALANCED_ALLOCATION = 3;
 
+/** One resource Score plugin in a fused cycle: resourceScoreBatch's arguments plus the plugin's weight. */
+export interface ScorerArgs {
+  readonly strategy: number;
+  readonly slots: Int32Array;
+  readonly weights: Float64Array;
+  readonly podRequests: Float64Array;
+  readonly resourceCount: number;
+  readonly useNonZero: number;
+  readonly shapeUtilization: Float64Array;
+  readonly shapeScore: Float64Array;
+  readonly shapeCount: number;
+  /** The plugin's weight in the profile. */
+  readonly pluginWeight: number;
+}
+
 /** Numeric kernels of one engine. */
 export interface Kernels {
   readonly engine: EngineName;
@@ -129,33 +144,83 @@ export interface Kernels {
     out: Float64Array,
   ): void;
 
-  // --- The fused scheduling cycle (src/framework/fused-cycle.ts): the default profile's
-  // per-node work as four scans over node indices, with label/taint plugins folded in per class.
+  // --- The fused scheduling cycle (src/framework/fused-cycle.ts): a profile's per-node work as
+  // one scan over node indices (plus a selection scan), label/taint plugins folded in per class.
 
   /**
-   * filter_nodes: node index i < n (NodeTable row `rows[i]`, node class `classes[i]`) is
-   * feasible when `classPass[class] != 0` (the class-scoped Filter plugins passed its class), one
-   * more pod fits and every request fits — fitBatch's checks on that row. Writes feasible indices
-   * in order into `feasible`, sets `classFeasible[class] = 1` for their classes (the caller
-   * zeroes it) and returns the count. Once per fused cycle.
+   * score_rows: for each row r = rows[k], k < rowCount, sets `out[r]` (indexed by row, length >=
+   * capacity) to -1 when the pod does not fit (fitBatch's checks for `fitSlots`/`fitAmounts`)
+   * and otherwise to `sum(pluginWeight * score)` over `scorers` (resourceScoreBatch's scores).
+   * The fused cycle calls it with every node's row for a new pod shape, and otherwise only with
+   * the rows changed since (its score cache).
    */
-  filterNodes(
+  scoreRows(
     region: Float64Array,
     capacity: number,
+    slotCount: number,
     rows: Int32Array,
+    rowCount: number,
+    fitSlots: Int32Array,
+    fitAmounts: Float64Array,
+    fitCount: number,
+    scorers: readonly ScorerArgs[],
+    out: Float64Array,
+  ): void;
+
+  /**
+   * scan_classes: over node indices i < n (row `rows[i]`, or i when `rows` is null; class
+   * `classes[i]`, or `singleClass` when it is >= 0) whose class passed (`classPass[class] != 0`)
+   * and whose total `rowTotals[row]` is >= 0 (-1 = does not fit): per class `classFeasible = 1`,
+   * `classMax` = the top total, `classTies` = how many have it (the caller zeroes
+   * classFeasible). Returns the feasible count. Once per fused cycle.
+   */
+  scanClasses(
+    rowTotals: Float64Array,
+    rows: Int32Array | null,
     classes: Int32Array,
+    singleClass: number,
     n: number,
     classPass: Int32Array,
-    slots: Int32Array,
-    amounts: Float64Array,
-    requestCount: number,
-    feasible: Int32Array,
     classFeasible: Int32Array,
+    classMax: Float64Array,
+    classTies: Int32Array,
+  ): number;
+
+  /**
+   * select_nth: the node index of the k-th (0-based, node order) feasible node (scanClasses'
+   * sense) whose `rowTotals[row] + classScore[class]` equals `max`, or -1. Once per fused cycle.
+   */
+  selectNth(
+    rowTotals: Float64Array,
+    rows: Int32Array | null,
+    classes: Int32Array,
+    singleClass: number,
+    n: number,
+    classPass: Int32Array,
+    classScore: Float64Array,
+    max: number,
+    k: number,
+  ): number;
+
+  /**
+   * gather_feasible: the feasible node indices (scanClasses' sense) in order into `feasible`,
+   * their totals into `totals`; returns the count. For the fused cycle's paths that need the list.
+   */
+  gatherFeasible(
+    rowTotals: Float64Array,
+    rows: Int32Array | null,
+    classes: Int32Array,
+    singleClass: number,
+    n: number,
+    classPass: Int32Array,
+    feasible: Int32Array,
+    totals: Float64Array,
   ): number;
 
   /**
    * score_add: `totals[k] += pluginWeight * score(rows[feasible[k]])` for k < count, score being
-   * resourceScoreBatch's for the same arguments. Once per resource Score plugin per fused cycle.
+   * resourceScoreBatch's for the same arguments. The fused cycle's path when a Score plugin must
+   * run per node in JS (selectTop/selectKth then select).
    */
   scoreAdd(
     region: Float64Array,

@@ -5,7 +5,7 @@
  * The enums the host already defines elsewhere (resource slots in model/node-table.ts, strategies
  * and the fit bit in kernel/kernels.ts) are taken from there, so they are checked too.
  */
-import { CPU_SLOT, EPHEMERAL_SLOT, FIXED_SLOTS, MEMORY_SLOT, PODS_SLOT } from '../model/node-table.js';
+import { CPU_SLOT, EPHEMERAL_SLOT, EXTRA_COLUMNS, FIXED_SLOTS, MEMORY_SLOT, PODS_SLOT, VERSION_COLUMN_OFFSET } from '../model/node-table.js';
 import {
   FIT_TOO_MANY_PODS,
   STRATEGY_BALANCED_ALLOCATION,
@@ -17,7 +17,7 @@ import {
 /** Every constant of assembly/layout.ts, by its export name. */
 export const LAYOUT = {
   LAYOUT_MAGIC: 0x50444654,
-  LAYOUT_VERSION: 1,
+  LAYOUT_VERSION: 2,
   HEADER_BASE: 1024,
   HEADER_BYTES: 128,
   ARENA_BASE: 1152,
@@ -36,8 +36,19 @@ export const LAYOUT = {
   EPHEMERAL_SLOT,
   PODS_SLOT,
   FIXED_SLOTS,
-  /** NodeTable columns after the 2 * S resource columns (non-zero cpu, non-zero memory). */
-  EXTRA_COLUMNS: 2,
+  EXTRA_COLUMNS,
+  VERSION_COLUMN_OFFSET,
+  SD_STRATEGY: 0,
+  SD_RESOURCE_COUNT: 4,
+  SD_USE_NON_ZERO: 8,
+  SD_SHAPE_COUNT: 12,
+  SD_SLOTS: 16,
+  SD_WEIGHTS: 20,
+  SD_REQUESTS: 24,
+  SD_SHAPE_U: 28,
+  SD_SHAPE_S: 32,
+  SD_PLUGIN_WEIGHT: 40,
+  SD_BYTES: 48,
   FIT_TOO_MANY_PODS,
   STRATEGY_LEAST_ALLOCATED,
   STRATEGY_MOST_ALLOCATED,

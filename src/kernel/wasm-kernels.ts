@@ -10,9 +10,9 @@
  * arrays with `allocI32`/`allocF64` and its table with `createTableMemory`, so nothing is copied.
  */
 import { readFile } from 'node:fs/promises';
-import type { Kernels } from './kernels.js';
+import type { Kernels, ScorerArgs } from './kernels.js';
 import { fitMaskWords } from './kernels.js';
-import { checkLayout } from './layout.js';
+import { checkLayout, LAYOUT } from './layout.js';
 import { WasmMemory } from './wasm-memory.js';
 
 /** Build variants of the module (scripts/build-wasm.js). */
@@ -39,10 +39,13 @@ interface KernelExports {
     slots: number, weights: number, podRequests: number, resourceCount: number, useNonZero: number,
     shapeU: number, shapeS: number, shapeCount: number, pluginWeight: number, totals: number,
   ): void;
-  filter_nodes(
-    table: number, capacity: number, rows: number, classes: number, n: number, classPass: number,
-    slots: number, amounts: number, requestCount: number, feasible: number, classFeasible: number,
-  ): number;
+  score_rows(
+    table: number, capacity: number, slotCount: number, rows: number, rowCount: number,
+    fitSlots: number, fitAmounts: number, fitCount: number, scorers: number, scorerCount: number, out: number,
+  ): void;
+  scan_classes(rowTotals: number, rows: number, classes: number, singleClass: number, n: number, classPass: number, classFeasible: number, classMax: number, classTies: number): number;
+  select_nth(rowTotals: number, rows: number, classes: number, singleClass: number, n: number, classPass: number, classScore: number, max: number, k: number): number;
+  gather_feasible(rowTotals: number, rows: number, classes: number, singleClass: number, n: number, classPass: number, feasible: number, totals: number): number;
   select_top(classes: number, feasible: number, count: number, classScore: number, totals: number): number;
   select_kth(totals: number, count: number, max: number, k: number): number;
   zero_f64(ptr: number, n: number): void;
@@ -151,6 +154,7 @@ export class WasmKernels implements Kernels {
 
   /** Ends a call: copies foreign outputs back, recycles the scratch. */
   private done(): void {
+    if (this.copyBack.length === 0 && this.scratchUsed === 0) return;
     for (const [a, ptr, elements] of this.copyBack) {
       const bytes = Math.min(elements * a.BYTES_PER_ELEMENT, a.byteLength);
       new Uint8Array(a.buffer, a.byteOffset, bytes).set(new Uint8Array(this.memory.currentBuffer, ptr, bytes));
@@ -199,17 +203,103 @@ export class WasmKernels implements Kernels {
     this.done();
   }
 
-  filterNodes(
-    region: Float64Array, capacity: number, rows: Int32Array, classes: Int32Array, n: number, classPass: Int32Array,
-    slots: Int32Array, amounts: Float64Array, requestCount: number, feasible: Int32Array, classFeasible: Int32Array,
+  scoreRows(
+    region: Float64Array, capacity: number, slotCount: number, rows: Int32Array, rowCount: number,
+    fitSlots: Int32Array, fitAmounts: Float64Array, fitCount: number, scorers: readonly ScorerArgs[], out: Float64Array,
+  ): void {
+    this.exp.score_rows(
+      this.in(region), capacity, slotCount, this.in(rows), rowCount, this.in(fitSlots), this.in(fitAmounts), fitCount,
+      this.descriptors(scorers), scorers.length, this.out(out, out.length),
+    );
+    this.done();
+  }
+
+  scanClasses(
+    rowTotals: Float64Array, rows: Int32Array | null, classes: Int32Array, singleClass: number, n: number, classPass: Int32Array,
+    classFeasible: Int32Array, classMax: Float64Array, classTies: Int32Array,
   ): number {
-    const count = this.exp.filter_nodes(
-      this.in(region), capacity, this.in(rows), this.in(classes), n, this.in(classPass),
-      this.in(slots), this.in(amounts), requestCount, this.out(feasible, n), this.out(classFeasible, classFeasible.length),
+    const count = this.exp.scan_classes(
+      this.in(rowTotals), rows ? this.in(rows) : 0, this.in(classes), singleClass, n, this.in(classPass),
+      this.out(classFeasible, classFeasible.length), this.out(classMax, classMax.length), this.out(classTies, classTies.length),
     );
     this.done();
     return count;
   }
+
+  selectNth(
+    rowTotals: Float64Array, rows: Int32Array | null, classes: Int32Array, singleClass: number, n: number, classPass: Int32Array,
+    classScore: Float64Array, max: number, k: number,
+  ): number {
+    const i = this.exp.select_nth(this.in(rowTotals), rows ? this.in(rows) : 0, this.in(classes), singleClass, n, this.in(classPass), this.in(classScore), max, k);
+    this.done();
+    return i;
+  }
+
+  gatherFeasible(
+    rowTotals: Float64Array, rows: Int32Array | null, classes: Int32Array, singleClass: number, n: number, classPass: Int32Array,
+    feasible: Int32Array, totals: Float64Array,
+  ): number {
+    const count = this.exp.gather_feasible(
+      this.in(rowTotals), rows ? this.in(rows) : 0, this.in(classes), singleClass, n, this.in(classPass),
+      this.out(feasible, n), this.out(totals, n),
+    );
+    this.done();
+    return count;
+  }
+
+  /** Writes scorer descriptors (assembly/layout.ts SD_*) and their arrays into the scratch. */
+  private descriptors(scorers: readonly ScorerArgs[]): number {
+    if (scorers.length === 0) return 0;
+    let bytes = scorers.length * LAYOUT.SD_BYTES;
+    for (const a of scorers) bytes += 8 * (2 * a.resourceCount + 2 * a.shapeCount) + 4 * a.resourceCount + 16;
+    const base = this.scratch(bytes);
+    this.refreshViews();
+    const i32 = this.i32View!;
+    const f64 = this.f64View!;
+    let next = base + scorers.length * LAYOUT.SD_BYTES;
+    for (let s = 0; s < scorers.length; s++) {
+      const a = scorers[s]!;
+      const d = base + s * LAYOUT.SD_BYTES;
+      const rc = a.resourceCount;
+      const sc = a.shapeCount;
+      i32[(d + LAYOUT.SD_STRATEGY) >> 2] = a.strategy;
+      i32[(d + LAYOUT.SD_RESOURCE_COUNT) >> 2] = rc;
+      i32[(d + LAYOUT.SD_USE_NON_ZERO) >> 2] = a.useNonZero;
+      i32[(d + LAYOUT.SD_SHAPE_COUNT) >> 2] = sc;
+      f64[(d + LAYOUT.SD_PLUGIN_WEIGHT) >> 3] = a.pluginWeight;
+      // Arrays, each 8-aligned: slots (i32), weights, requests, shape (f64).
+      i32[(d + LAYOUT.SD_SLOTS) >> 2] = next;
+      for (let j = 0; j < rc; j++) i32[(next >> 2) + j] = a.slots[j]!;
+      next += Math.ceil(rc / 2) * 8;
+      i32[(d + LAYOUT.SD_WEIGHTS) >> 2] = next;
+      for (let j = 0; j < rc; j++) f64[(next >> 3) + j] = a.weights[j]!;
+      next += rc * 8;
+      i32[(d + LAYOUT.SD_REQUESTS) >> 2] = next;
+      for (let j = 0; j < rc; j++) f64[(next >> 3) + j] = a.podRequests[j]!;
+      next += rc * 8;
+      i32[(d + LAYOUT.SD_SHAPE_U) >> 2] = next;
+      for (let j = 0; j < sc; j++) f64[(next >> 3) + j] = a.shapeUtilization[j]!;
+      next += sc * 8;
+      i32[(d + LAYOUT.SD_SHAPE_S) >> 2] = next;
+      for (let j = 0; j < sc; j++) f64[(next >> 3) + j] = a.shapeScore[j]!;
+      next += sc * 8;
+    }
+    return base;
+  }
+
+  /** Whole-memory views, refreshed after the memory grew. */
+  private refreshViews(): void {
+    const buf = this.memory.currentBuffer;
+    if (this.viewBuffer !== buf) {
+      this.viewBuffer = buf;
+      this.i32View = new Int32Array(buf);
+      this.f64View = new Float64Array(buf);
+    }
+  }
+
+  private viewBuffer: ArrayBufferLike | undefined;
+  private i32View: Int32Array | undefined;
+  private f64View: Float64Array | undefined;
 
   scoreAdd(
     region: Float64Array, capacity: number, slotCount: number, rows: Int32Array, feasible: Int32Array, count: number,

@@ -31,8 +31,11 @@ export class WasmMemory {
   /** Header fields as i32 (index = byte offset / 4 from HEADER_BASE). */
   private readonly header: Int32Array;
   private readonly headerF64: Float64Array;
-  /** Every SharedArrayBuffer object this memory has exposed (one per growth). */
-  private readonly buffers = new WeakSet<ArrayBufferLike>();
+  /**
+   * Every SharedArrayBuffer object this memory has exposed (one per growth; growth doubles, so
+   * there are few): views made before a growth keep their older buffer object.
+   */
+  private readonly buffers: ArrayBufferLike[] = [];
   private buffer: ArrayBufferLike;
   /** First byte past the highest region handed out. */
   private top: number = LAYOUT.ARENA_BASE;
@@ -48,7 +51,7 @@ export class WasmMemory {
   constructor(initialPages = WASM_MEMORY_PAGES_INITIAL, maximumPages = WASM_MEMORY_PAGES_MAX) {
     this.memory = new WebAssembly.Memory({ initial: initialPages, maximum: maximumPages, shared: true });
     this.buffer = this.memory.buffer;
-    this.buffers.add(this.buffer);
+    this.buffers.push(this.buffer);
     this.header = new Int32Array(this.buffer, LAYOUT.HEADER_BASE, LAYOUT.HEADER_BYTES / 4);
     this.headerF64 = new Float64Array(this.buffer, LAYOUT.HEADER_BASE, LAYOUT.HEADER_BYTES / 8);
     this.header[LAYOUT.H_MAGIC / 4] = LAYOUT.LAYOUT_MAGIC;
@@ -64,7 +67,10 @@ export class WasmMemory {
   /** Whether a typed array is a view of this memory (kernels then use its byte offset directly). */
   owns(view: ArrayBufferView): boolean {
     const b = view.buffer;
-    return b === this.buffer || this.buffers.has(b);
+    if (b === this.buffer) return true;
+    const bs = this.buffers;
+    for (let i = bs.length - 2; i >= 0; i--) if (bs[i] === b) return true;
+    return false;
   }
 
   /** The f64 result slot kernels write (select_top's maximum). */
@@ -177,14 +183,17 @@ export class WasmMemory {
   private ensureBytes(end: number): void {
     const have = this.memory.buffer.byteLength;
     if (end <= have) return;
-    const pages = Math.ceil((end - have) / PAGE_BYTES);
+    // At least double, so the memory grows (and hands out a new buffer object) rarely.
+    const maxBytes = WASM_MEMORY_PAGES_MAX * PAGE_BYTES;
+    const target = Math.min(Math.max(end, 2 * have), maxBytes);
+    const pages = Math.ceil((Math.max(target, end) - have) / PAGE_BYTES);
     try {
       this.memory.grow(pages);
     } catch (e) {
       throw new Error(`PODFIT_ERR_KERNEL_OUT_OF_MEMORY: WASM memory cannot grow to ${end} bytes (limit WASM_MEMORY_PAGES_MAX): ${(e as Error).message}`);
     }
     this.buffer = this.memory.buffer;
-    this.buffers.add(this.buffer);
+    this.buffers.push(this.buffer);
   }
 }
 

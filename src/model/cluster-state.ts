@@ -152,8 +152,8 @@ export class ClusterState {
     const alloc = nodeAllocatable(node);
     for (const name of alloc.keys()) t.slotFor(name);
     t.ensure(info.row + 1);
-    for (let s = 0; s < t.slotCount; s++) t.allocatable(s)[info.row] = 0;
-    for (const [name, v] of alloc) t.allocatable(t.slots.slotOf(name))[info.row] = v;
+    for (let s = 0; s < t.slotCount; s++) t.setAllocatable(s, info.row, 0);
+    for (const [name, v] of alloc) t.setAllocatable(t.slots.slotOf(name), info.row, v);
     info.node = node;
     info.labels = node.metadata.labels ?? {};
     info.taints = node.spec?.taints ?? [];
@@ -168,7 +168,7 @@ export class ClusterState {
     }
     for (const img of info.images.keys()) this.bumpImage(img, 1);
     info.generation++;
-    t.epoch++;
+    t.touch(info.row);
     this.generation++;
     this.nodeGeneration++;
   }
@@ -231,20 +231,14 @@ export class ClusterState {
   private applyPod(info: NodeInfo, pod: PodInfo, sign: 1 | -1): void {
     const t = this.table;
     const row = info.row;
-    // Direct cell arithmetic (column c of row r at c * capacity + r, node-table.ts): the column
-    // views would allocate a subarray per resource on every assume.
+    // Cell access, not column views: a view would allocate a subarray per resource per assume.
     for (const [name, v] of pod.requests) {
       if (name === PODS) continue;
-      const s = t.slotFor(name); // may re-lay out the table (a resource no node declared)
-      t.region[(2 * s + 1) * t.capacity + row]! += sign * v;
+      t.addRequested(t.slotFor(name), row, sign * v); // slotFor may re-lay out the table first
     }
-    const region = t.region;
-    const cap = t.capacity;
-    const nz = 2 * t.slotCount * cap;
-    region[(2 * PODS_SLOT + 1) * cap + row]! += sign;
-    region[nz + row]! += sign * pod.nonZeroCpuMilli;
-    region[nz + cap + row]! += sign * pod.nonZeroMemoryBytes;
-    t.epoch++;
+    t.addRequested(PODS_SLOT, row, sign);
+    t.addNonZero(row, sign * pod.nonZeroCpuMilli, sign * pod.nonZeroMemoryBytes);
+    t.touch(row);
     info.generation++;
     this.generation++;
   }
@@ -287,14 +281,14 @@ export class ClusterState {
   /** Convenience readers for tests and reports. */
   allocatableOf(node: NodeInfo, resource: string): number {
     const s = this.table.slots.slotOf(resource);
-    return s < 0 || s >= this.table.slotCount ? 0 : this.table.allocatable(s)[node.row]!;
+    return s < 0 || s >= this.table.slotCount ? 0 : this.table.getAllocatable(s, node.row);
   }
   requestedOf(node: NodeInfo, resource: string): number {
     const s = this.table.slots.slotOf(resource);
-    return s < 0 || s >= this.table.slotCount ? 0 : this.table.requested(s)[node.row]!;
+    return s < 0 || s >= this.table.slotCount ? 0 : this.table.getRequested(s, node.row);
   }
   nonZeroRequestedOf(node: NodeInfo): { cpuMilli: number; memoryBytes: number } {
-    return { cpuMilli: this.table.nonZeroCpu()[node.row]!, memoryBytes: this.table.nonZeroMemory()[node.row]! };
+    return { cpuMilli: this.table.getNonZeroCpu(node.row), memoryBytes: this.table.getNonZeroMemory(node.row) };
   }
 }
 

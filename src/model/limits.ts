@@ -72,3 +72,13 @@ export const LIVE_BIND_ATTEMPTS = 3;
 export const WASM_MEMORY_PAGES_MAX = 16384;
 /** WASM memory pages committed at start-up (1 MiB); the arena grows it as tables grow. */
 export const WASM_MEMORY_PAGES_INITIAL = 16;
+/**
+ * Pod shapes (request + resource-scorer arguments) whose per-row scores the fused cycle keeps
+ * (src/framework/fused-cycle.ts); each costs 8 bytes per NodeTable row of kernel memory.
+ */
+export const FUSED_SCORE_CACHES_MAX = 4;
+/**
+ * Rows the NodeTable remembers as changed (a ring): a score cache more than this many changes
+ * behind rescoring every row instead of the changed ones. 4 bytes each.
+ */
+export const NODE_TABLE_DIRTY_LOG_ROWS = 4096;

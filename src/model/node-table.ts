@@ -6,13 +6,21 @@
  *   column 2*s + 1 requested of resource slot s   (slot PODS_SLOT's requested = pod count)
  *   column 2*S     nonZeroRequested cpu (milli)    (S = slot count)
  *   column 2*S + 1 nonZeroRequested memory (bytes)
+ *   column 2*S + 2 row version: the table epoch of the row's last change (touch)
  * Slots 0..3 are cpu, memory, ephemeral-storage, pods; scalar resources are interned after them.
- * Numbers are f64: exact integers up to 2^53.
+ * Numbers are f64: exact integers up to 2^53. assembly/layout.ts defines the same layout for the
+ * WASM kernels (checked at load by src/kernel/layout.ts).
+ *
+ * Row versions and the dirty log let callers cache per-row results (the fused cycle's per-row
+ * scores): a cached value stays valid while its row is not touched. Every mutation through
+ * ClusterState calls touch(row). The column views (allocatable(), requested(), ...) are
+ * writable, so handing one out bumps `viewEpoch`, and caches treat that as "any row may have
+ * changed".
  *
  * The region comes from a TableMemory: plain JS memory for the `js` engine, WebAssembly linear
  * memory for the `wasm` engine, so kernels read the same columns without copies.
  */
-import { NODE_TABLE_INITIAL_ROWS, RESOURCE_SLOTS_MAX } from './limits.js';
+import { NODE_TABLE_DIRTY_LOG_ROWS, NODE_TABLE_INITIAL_ROWS, RESOURCE_SLOTS_MAX } from './limits.js';
 import { CPU, EPHEMERAL_STORAGE, MEMORY, PODS } from './resources.js';
 
 export const CPU_SLOT = 0;
@@ -20,6 +28,10 @@ export const MEMORY_SLOT = 1;
 export const EPHEMERAL_SLOT = 2;
 export const PODS_SLOT = 3;
 export const FIXED_SLOTS = 4;
+/** Columns after the 2 * S resource columns: non-zero cpu, non-zero memory, row version. */
+export const EXTRA_COLUMNS = 3;
+/** The row-version column is 2 * S + VERSION_COLUMN_OFFSET. */
+export const VERSION_COLUMN_OFFSET = 2;
 
 /** Where the table's f64 region lives. */
 export interface TableMemory {
@@ -83,8 +95,12 @@ export class NodeTable {
   private layoutSlots: number;
   /** Bumped on every re-layout, so cached column views can be refreshed. */
   layoutVersion = 0;
-  /** Bumped on every mutation. */
+  /** Bumped on every mutation (touch); a touched row's version is the new epoch. */
   epoch = 0;
+  /** Bumped whenever a writable column view is handed out (see the file comment). */
+  viewEpoch = 0;
+  /** dirtyLog[epoch % NODE_TABLE_DIRTY_LOG_ROWS] = the row touched at that epoch. */
+  private readonly dirtyLog = new Int32Array(NODE_TABLE_DIRTY_LOG_ROWS);
 
   constructor(private readonly memory: TableMemory = new JsTableMemory(), initialRows = NODE_TABLE_INITIAL_ROWS) {
     this.capacity = Math.max(1, initialRows);
@@ -94,7 +110,7 @@ export class NodeTable {
   }
 
   private columnCount(slots: number): number {
-    return 2 * slots + 2;
+    return 2 * slots + EXTRA_COLUMNS;
   }
 
   /** The whole f64 region (kernels address columns inside it). */
@@ -130,8 +146,65 @@ export class NodeTable {
   }
 
   private column(c: number): Float64Array {
+    this.viewEpoch++;
     const start = c * this.capacity;
     return this.data.subarray(start, start + this.capacity);
+  }
+
+  // Cell access without views (hot paths: assume, node updates, reports). The caller touches
+  // the row once per logical change.
+
+  /** Allocatable of slot s on a row. */
+  getAllocatable(slot: number, row: number): number {
+    return this.data[2 * slot * this.capacity + row]!;
+  }
+  /** Sets allocatable of slot s on a row. */
+  setAllocatable(slot: number, row: number, v: number): void {
+    this.data[2 * slot * this.capacity + row] = v;
+  }
+  /** Requested of slot s on a row (the pod count for PODS_SLOT). */
+  getRequested(slot: number, row: number): number {
+    return this.data[(2 * slot + 1) * this.capacity + row]!;
+  }
+  /** Adds to requested of slot s on a row. */
+  addRequested(slot: number, row: number, delta: number): void {
+    this.data[(2 * slot + 1) * this.capacity + row]! += delta;
+  }
+  /** Non-zero requested cpu (milli) of a row. */
+  getNonZeroCpu(row: number): number {
+    return this.data[2 * this.layoutSlots * this.capacity + row]!;
+  }
+  /** Non-zero requested memory (bytes) of a row. */
+  getNonZeroMemory(row: number): number {
+    return this.data[(2 * this.layoutSlots + 1) * this.capacity + row]!;
+  }
+  /** Adds to a row's non-zero requested cpu and memory. */
+  addNonZero(row: number, cpuMilli: number, memoryBytes: number): void {
+    const off = 2 * this.layoutSlots * this.capacity + row;
+    this.data[off]! += cpuMilli;
+    this.data[off + this.capacity]! += memoryBytes;
+  }
+  /** The row's version (the epoch of its last touch; 0 = never touched). */
+  rowVersion(row: number): number {
+    return this.data[(2 * this.layoutSlots + VERSION_COLUMN_OFFSET) * this.capacity + row]!;
+  }
+  /** Records a change to a row: a new epoch becomes its version, and the row enters the dirty log. */
+  touch(row: number): void {
+    const e = ++this.epoch;
+    this.data[(2 * this.layoutSlots + VERSION_COLUMN_OFFSET) * this.capacity + row] = e;
+    this.dirtyLog[e % NODE_TABLE_DIRTY_LOG_ROWS] = row;
+  }
+
+  /**
+   * The rows touched after epoch `since` (oldest first, repeats possible) into `out` (length >=
+   * NODE_TABLE_DIRTY_LOG_ROWS); returns their count, or -1 when the log no longer reaches back
+   * that far (the caller then treats every row as changed).
+   */
+  touchedSince(since: number, out: Int32Array): number {
+    const n = this.epoch - since;
+    if (n < 0 || n > NODE_TABLE_DIRTY_LOG_ROWS) return -1;
+    for (let k = 0; k < n; k++) out[k] = this.dirtyLog[(since + 1 + k) % NODE_TABLE_DIRTY_LOG_ROWS]!;
+    return n;
   }
 
   /** Ensures `rows` rows and all interned slots fit; re-lays out (copying) when not. */
@@ -156,8 +229,7 @@ export class NodeTable {
       copyCol(2 * s, 2 * s);
       copyCol(2 * s + 1, 2 * s + 1);
     }
-    copyCol(2 * oldSlots, 2 * slots);
-    copyCol(2 * oldSlots + 1, 2 * slots + 1);
+    for (let e = 0; e < EXTRA_COLUMNS; e++) copyCol(2 * oldSlots + e, 2 * slots + e);
     this.layoutVersion++;
     this.memory.layout?.(cap, slots, this.columnCount(slots));
   }
@@ -169,11 +241,11 @@ export class NodeTable {
     return s;
   }
 
-  /** Zeroes one row (node removed or re-added). */
+  /** Zeroes one row (node removed or re-added); its version moves on, never back to 0. */
   clearRow(row: number): void {
-    const cols = this.columnCount(this.layoutSlots);
+    const cols = 2 * this.layoutSlots + VERSION_COLUMN_OFFSET;
     for (let c = 0; c < cols; c++) this.data[c * this.capacity + row] = 0;
-    this.epoch++;
+    this.touch(row);
   }
 
   /** Bytes used per row by the current layout. */

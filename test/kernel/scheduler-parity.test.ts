@@ -150,10 +150,13 @@ interface Decision {
   feasible: number;
 }
 
-async function run(kernels: Kernels, fused: boolean, config: SchedulerConfig, nodes: Node[], pods: Pod[], seed: number) {
+/** How cycles run: the general per-plugin path, or fused with or without the score cache. */
+type Mode = 'general' | 'fused' | 'fused-uncached';
+
+async function run(kernels: Kernels, mode: Mode, config: SchedulerConfig, nodes: Node[], pods: Pod[], seed: number) {
   const state = new ClusterState(kernels.createTableMemory());
   for (const n of nodes) state.addNode(n);
-  const scheduler = new Scheduler({ state, config, kernels, seed, fusedCycle: fused });
+  const scheduler = new Scheduler({ state, config, kernels, seed, fusedCycle: mode !== 'general', scoreCache: mode === 'fused' });
   const decisions: Decision[] = [];
   const checksum = new PlacementChecksum();
   for (const p of pods) {
@@ -174,19 +177,20 @@ describe('scheduler parity: js/wasm engines, fused and general paths', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(nodeArb, { minLength: 1, maxLength: 30 }),
-        fc.array(podArb, { minLength: 1, maxLength: 40 }),
+        // Pod specs, each repeated like the replicas of a workload (what the score cache is for).
+        fc.array(fc.tuple(podArb, fc.integer({ min: 1, max: 6 })), { minLength: 1, maxLength: 15 }),
         fc.constantFrom(...Object.keys(CONFIGS)),
         fc.integer({ min: 0, max: 1000 }),
         async (nodeSpecs, podSpecs, configName, seed) => {
           const nodes = nodeSpecs.map((n, i) => nodeOf(i, n));
-          const pods = podSpecs.map((p, i) => podOf(i, p));
+          const pods = podSpecs.flatMap(([p, replicas]) => Array.from({ length: replicas }, () => p)).map((p, i) => podOf(i, p));
           const config = configs[configName]!;
-          const ref = await run(engines[0]![1], false, config, nodes, pods, seed);
+          const ref = await run(engines[0]![1], 'general', config, nodes, pods, seed);
           for (const [name, k] of engines) {
-            for (const fused of [false, true]) {
-              if (name === 'js' && !fused) continue;
-              const got = await run(k, fused, config, nodes, pods, seed);
-              expect(got, `${name} fused=${fused} config=${configName}`).toEqual(ref);
+            for (const mode of ['general', 'fused', 'fused-uncached'] as const) {
+              if (name === 'js' && mode === 'general') continue;
+              const got = await run(k, mode, config, nodes, pods, seed);
+              expect(got, `${name} ${mode} config=${configName}`).toEqual(ref);
             }
           }
         },
