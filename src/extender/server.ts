@@ -348,6 +348,8 @@ export class ExtenderServer {
       // W3C Server-Timing: receiving the body, parsing it, and the verb itself (decode, schedule, encode).
       const ms = (a: number, b: number) => (b - a).toFixed(3);
       res.setHeader('Server-Timing', `read;dur=${ms(tr, tp)}, parse;dur=${ms(tp, ts)}, cycle;dur=${ms(ts, performance.now())}`);
+      // The answer may be slices of the body: the buffer is reused only once it has been sent.
+      res.once('close', () => this.pool.release(body));
       this.send(res, 200, answer, JSON_TYPE);
     } finally {
       this.release();

@@ -226,6 +226,9 @@ export function parseJsonProjected(bytes: Uint8Array): ProjectedJson {
   return assemble(r, r.ranges);
 }
 
+/** Shared body buffers kept for reuse (each up to the body size limit). */
+const SPARE_BODY_BUFFERS_MAX = 2;
+
 /** Pool settings. */
 export interface JsonParsePoolOptions {
   /** Worker threads; 0 parses every body on the calling thread. Two let parse and scan overlap. */
@@ -297,6 +300,10 @@ interface Slot {
 export class JsonParsePool {
   private readonly slots: Slot[] = [];
   private readonly queue: Task[] = [];
+  /** Shared body buffers ready for reuse, and worker tasks still reading each buffer. */
+  private spares: SharedArrayBuffer[] = [];
+  private readonly readers = new Map<SharedArrayBuffer, number>();
+  private readonly releasing = new Set<SharedArrayBuffer>();
   private nextId = 1;
   private closed = false;
   /** Bodies parsed by workers, scans run beside a parse, and worker deaths (for metrics and tests). */
@@ -315,10 +322,42 @@ export class JsonParsePool {
 
   /**
    * A buffer for a body of `byteLength` bytes: shared memory when it will be parsed by a worker,
-   * so the workers read the bytes where the server wrote them.
+   * so the workers read the bytes where the server wrote them. Large shared buffers are reused
+   * (see release): fresh memory costs a page fault per 4 KiB on first touch, about as much as
+   * receiving the body, and large external allocations push V8 into extra garbage collections.
    */
   allocate(byteLength: number): Uint8Array {
-    return this.offloads(byteLength) ? new Uint8Array(new SharedArrayBuffer(byteLength)) : Buffer.allocUnsafe(byteLength);
+    if (!this.offloads(byteLength)) return Buffer.allocUnsafe(byteLength);
+    let best = -1;
+    for (let i = 0; i < this.spares.length; i++) {
+      const cap = this.spares[i]!.byteLength;
+      if (cap >= byteLength && (best < 0 || cap < this.spares[best]!.byteLength)) best = i;
+    }
+    const sab = best >= 0 ? this.spares.splice(best, 1)[0]! : new SharedArrayBuffer(byteLength);
+    return new Uint8Array(sab, 0, byteLength);
+  }
+
+  /**
+   * Gives a body buffer from allocate() back for reuse once nothing reads it any more (its
+   * answer is sent, and no worker task still scans it). Other buffers are ignored.
+   */
+  release(body: Uint8Array): void {
+    const sab = body.buffer;
+    if (!(sab instanceof SharedArrayBuffer) || this.closed) return;
+    if ((this.readers.get(sab) ?? 0) > 0) {
+      this.releasing.add(sab);
+      return;
+    }
+    this.keep(sab);
+  }
+
+  private keep(sab: SharedArrayBuffer): void {
+    this.releasing.delete(sab);
+    if (this.spares.includes(sab)) return;
+    this.spares.push(sab);
+    // Keep the largest few: enough for the requests in flight at once, bounded memory.
+    this.spares.sort((a, b) => b.byteLength - a.byteLength);
+    this.spares.length = Math.min(this.spares.length, SPARE_BODY_BUFFERS_MAX);
   }
 
   /** Parses a body (inline when small or when the pool has no workers). Rejects with JsonBodyError on bad JSON. */
@@ -352,13 +391,28 @@ export class JsonParsePool {
   /** Stops the workers; queued and later calls run inline. */
   async close(): Promise<void> {
     this.closed = true;
+    this.spares = [];
     for (const t of this.queue.splice(0)) this.runInline(t);
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 
   private run(body: Uint8Array, mode: TaskMessage['mode']): Promise<JsonTaskResult> {
+    const sab = body.buffer as SharedArrayBuffer;
+    this.readers.set(sab, (this.readers.get(sab) ?? 0) + 1);
+    const done = () => {
+      const n = (this.readers.get(sab) ?? 1) - 1;
+      if (n > 0) this.readers.set(sab, n);
+      else {
+        this.readers.delete(sab);
+        if (this.releasing.has(sab)) this.keep(sab);
+      }
+    };
     return new Promise<JsonTaskResult>((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, body, mode, resolve, reject, attempts: 0 });
+      this.queue.push({
+        id: this.nextId++, body, mode, attempts: 0,
+        resolve: (r) => { done(); resolve(r); },
+        reject: (e) => { done(); reject(e); },
+      });
       this.pump();
     });
   }

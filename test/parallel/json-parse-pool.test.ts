@@ -102,6 +102,28 @@ describe('JsonParsePool', () => {
     expect(pool.offloaded).toBeGreaterThan(0);
   });
 
+  it('reuses released body buffers, but not while a worker still reads one', async () => {
+    const p = new JsonParsePool({ threads: 1, inlineBelowBytes: 0 });
+    try {
+      const a = p.allocate(100);
+      p.release(a);
+      const b = p.allocate(60);
+      expect(b.buffer).toBe(a.buffer);
+      expect(b.byteLength).toBe(60);
+      const body = enc({ x: 'y'.repeat(40) });
+      const c = p.allocate(body.length);
+      c.set(body);
+      const pending = p.parse(c);
+      p.release(c); // a worker is reading it: reuse waits
+      const d = p.allocate(body.length);
+      expect(d.buffer).not.toBe(c.buffer);
+      await pending;
+      expect(p.allocate(body.length).buffer).toBe(c.buffer);
+    } finally {
+      await p.close();
+    }
+  });
+
   it('with one worker, parses and scans in the same task', async () => {
     const p = new JsonParsePool({ threads: 1, inlineBelowBytes: 0 });
     try {
