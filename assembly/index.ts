@@ -701,6 +701,34 @@ export function select_nth(
   rowTotals: usize, rows: usize, classes: usize, singleClass: i32, n: i32, classPass: usize,
   classScore: usize, max: f64, k: i32,
 ): i32 {
+  if (singleClass >= 0 && rows == 0) {
+    // One class, rows in node order: find the k-th total equal to max - classScore (exact:
+    // integers), two totals per step with SIMD.
+    const c = <usize>singleClass;
+    if (load<i32>(classPass + (c << 2)) == 0) return -1;
+    const target = max - load<f64>(classScore + (c << 3));
+    let i = 0;
+    if (ASC_FEATURE_SIMD) {
+      const vt = f64x2.splat(target);
+      for (; i + 1 < n; i += 2) {
+        const m = i64x2.bitmask(f64x2.eq(v128.load(rowTotals + (<usize>i << 3)), vt));
+        if (m == 0) continue;
+        const hits = <i32>popcnt(m);
+        if (k >= hits) {
+          k -= hits;
+          continue;
+        }
+        return (m & 1) != 0 && k == 0 ? i : i + 1;
+      }
+    }
+    for (; i < n; i++) {
+      if (load<f64>(rowTotals + (<usize>i << 3)) == target) {
+        if (k == 0) return i;
+        k--;
+      }
+    }
+    return -1;
+  }
   for (let i = 0; i < n; i++) {
     const c = <usize>(singleClass >= 0 ? singleClass : load<i32>(classes + (<usize>i << 2)));
     if (load<i32>(classPass + (c << 2)) == 0) continue;

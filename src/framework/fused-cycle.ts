@@ -110,9 +110,13 @@ export class FusedCycle {
   /** The resource scorers cycle_scan used (arguments as read before PreScore). */
   private readonly scanScorers: ScorerArgs[] = [];
   private readonly scanScorerPlugins: ScorePlugin[] = [];
-  private readonly classScorers: Array<[ScorePlugin, number]> = [];
-  private readonly constantScorers: Array<[ScorePlugin, number]> = [];
-  private readonly nodeScorers: Array<[ScorePlugin, number]> = [];
+  private readonly rescoreScratch: ScorerArgs[] = [];
+  private readonly oneNode: NodeInfo[] = [];
+  /** Score arrays by length for per-class plugin calls (NormalizeScore reads `length`). */
+  private readonly scoreArrays: Float64Array[] = [];
+  private readonly classScorers = new WeightedPlugins();
+  private readonly constantScorers = new WeightedPlugins();
+  private readonly nodeScorers = new WeightedPlugins();
   // Score caches.
   private caches: ShapeCache[] = [];
   private cacheCapacity = 0;
@@ -174,8 +178,10 @@ export class FusedCycle {
   filter(cs: CycleState, pod: PodInfo): number {
     const fw = this.fw;
     let fit: FusedFitRequest | undefined;
+    // Lists below are refilled by index and cut with `length = n` (n > 0 keeps their storage;
+    // `length = 0` would drop it and every cycle would reallocate them).
     const classFilters = this.classFilters;
-    classFilters.length = 0;
+    let nf = 0;
     for (const p of fw.filter) {
       if (cs.skipFilterPlugins.has(p.name)) continue;
       if (isFusedFitFilter(p)) {
@@ -186,7 +192,7 @@ export class FusedCycle {
       }
       const scoped = CLASS_SCOPED_FILTERS[p.name];
       if (!scoped || !scoped(pod, fw.profile.pluginArgs.get(p.name), fw.state)) return -1;
-      classFilters.push(p);
+      classFilters[nf++] = p;
     }
     // The kernel always checks the pod count, which is NodeResourcesFit's check.
     if (!fit) return -1;
@@ -195,13 +201,15 @@ export class FusedCycle {
     // Class-scoped Filters on one node per class, in plugin order, each on the survivors.
     const reps = this.repScratch;
     const repClass = this.repClassScratch;
-    reps.length = 0;
-    repClass.length = 0;
-    for (const c of this.liveClasses) {
-      reps.push(this.reps[c]!);
-      repClass.push(c);
+    const live = this.liveClasses;
+    for (let i = 0; i < live.length; i++) {
+      reps[i] = this.reps[live[i]!]!;
+      repClass[i] = live[i]!;
     }
-    for (const p of classFilters) {
+    reps.length = live.length;
+    repClass.length = live.length;
+    for (let f = 0; f < nf; f++) {
+      const p = classFilters[f]!;
       if (reps.length === 0) break;
       const out = this.statuses(reps.length);
       p.filter(cs, pod, reps, out);
@@ -226,15 +234,17 @@ export class FusedCycle {
     // on the pod and the table); scoreAndSelect checks that after PreScore.
     const scorers = this.scanScorers;
     const scorerPlugins = this.scanScorerPlugins;
-    scorers.length = 0;
-    scorerPlugins.length = 0;
+    let ns = 0;
     for (const { plugin, weight } of fw.score) {
       if (!isFusedResourceScorer(plugin)) continue;
       const a = plugin.fusedResourceScore(cs, pod);
       if (!a) continue;
-      scorers.push({ ...a, pluginWeight: weight });
-      scorerPlugins.push(plugin);
+      const prev = scorers[ns];
+      scorers[ns] = prev && prev.pluginWeight === weight && sameScorer(prev, a, weight) ? prev : withWeight(a, weight);
+      scorerPlugins[ns++] = plugin;
     }
+    scorers.length = ns;
+    scorerPlugins.length = ns;
 
     this.current = this.scoreRows(fit, scorers);
     this.classFeasible.fill(0);
@@ -383,14 +393,15 @@ export class FusedCycle {
     const classScorers = this.classScorers;
     const constantScorers = this.constantScorers;
     const nodeScorers = this.nodeScorers;
-    classScorers.length = 0;
-    constantScorers.length = 0;
-    nodeScorers.length = 0;
+    classScorers.clear();
+    constantScorers.clear();
+    nodeScorers.clear();
     // The scan's resource totals stand if the resource scorers that run now are the ones it used,
     // with the same arguments (PreScore could in principle have skipped or changed one).
     let scanValid = true;
     let scanIndex = 0;
-    const rescore: ScorerArgs[] = [];
+    const rescore = this.rescoreScratch;
+    let nr = 0;
     for (const { plugin, weight } of fw.score) {
       if (cs.skipScorePlugins.has(plugin.name)) {
         if (isFusedResourceScorer(plugin)) scanValid = false;
@@ -403,49 +414,54 @@ export class FusedCycle {
         const used = this.scanScorers[scanIndex];
         if (this.scanScorerPlugins[scanIndex] !== plugin || !used || !sameScorer(used, a, weight)) scanValid = false;
         scanIndex++;
-        rescore.push({ ...a, pluginWeight: weight });
+        if (!scanValid) rescore[nr++] = withWeight(a, weight);
+        else rescore[nr++] = used!;
       } else if (CLASS_SCOPED_SCORES[plugin.name]?.(pod, args, fw.state)) {
-        classScorers.push([plugin, weight]);
+        classScorers.push(plugin, weight);
       } else if (!plugin.normalizeScore && SCORES_CONSTANT_FOR_POD[plugin.name]?.(pod, args, fw.state)) {
-        constantScorers.push([plugin, weight]);
+        constantScorers.push(plugin, weight);
       } else {
-        nodeScorers.push([plugin, weight]);
+        nodeScorers.push(plugin, weight);
       }
     }
     if (scanIndex !== this.scanScorers.length) scanValid = false;
+    rescore.length = nr;
 
     // Per-class part: representatives of the classes that have a feasible node.
     const classScore = this.classScore;
     classScore.fill(0);
-    if (classScorers.length > 0) {
+    if (classScorers.size > 0) {
       const reps = this.repScratch;
       const repClass = this.repClassScratch;
-      reps.length = 0;
-      repClass.length = 0;
+      let n = 0;
       for (const c of this.liveClasses) {
         if (this.classFeasible[c] === 0) continue;
-        reps.push(this.reps[c]!);
-        repClass.push(c);
+        reps[n] = this.reps[c]!;
+        repClass[n++] = c;
       }
-      const scores = new Float64Array(reps.length);
-      for (const [plugin, weight] of classScorers) {
-        if (!this.runScore(cs, pod, plugin, reps, scores)) return null;
-        for (let i = 0; i < reps.length; i++) classScore[repClass[i]!]! += scores[i]! * weight;
+      reps.length = n;
+      repClass.length = n;
+      const scores = this.scoresOf(n);
+      for (let j = 0; j < classScorers.size; j++) {
+        const weight = classScorers.weights[j]!;
+        if (!this.runScore(cs, pod, classScorers.plugins[j]!, reps, scores)) return null;
+        for (let i = 0; i < n; i++) classScore[repClass[i]!]! += scores[i]! * weight;
       }
     }
-    if (constantScorers.length > 0) {
-      const one = [feasibleNodes[0]!];
-      const scores = new Float64Array(1);
+    if (constantScorers.size > 0) {
+      const one = this.oneNode;
+      one[0] = feasibleNodes[0]!;
+      const scores = this.scoresOf(1);
       let constant = 0;
-      for (const [plugin, weight] of constantScorers) {
-        if (!this.runScore(cs, pod, plugin, one, scores)) return null;
-        constant += scores[0]! * weight;
+      for (let j = 0; j < constantScorers.size; j++) {
+        if (!this.runScore(cs, pod, constantScorers.plugins[j]!, one, scores)) return null;
+        constant += scores[0]! * constantScorers.weights[j]!;
       }
       if (constant !== 0) for (const c of this.liveClasses) classScore[c]! += constant;
     }
 
     const k = this.kernels;
-    if (scanValid && nodeScorers.length === 0) {
+    if (scanValid && nodeScorers.size === 0) {
       // Top over classes: each class's best kernel total plus its class score.
       let max = -Infinity;
       let ties = 0;
@@ -473,15 +489,26 @@ export class FusedCycle {
         );
       }
     }
-    if (nodeScorers.length > 0) {
+    if (nodeScorers.size > 0) {
       const scores = new Float64Array(count);
-      for (const [plugin, weight] of nodeScorers) {
-        if (!this.runScore(cs, pod, plugin, feasibleNodes, scores)) return null;
+      for (let j = 0; j < nodeScorers.size; j++) {
+        const weight = nodeScorers.weights[j]!;
+        if (!this.runScore(cs, pod, nodeScorers.plugins[j]!, feasibleNodes, scores)) return null;
         for (let i = 0; i < count; i++) totals[i]! += scores[i]! * weight;
       }
     }
     const ties = k.selectTop(this.classes, this.feasible, count, classScore, totals);
     return fw.state.nodes[this.feasible[k.selectKth(totals, count, k.topTotal(), prng.intn(ties))]!]!;
+  }
+
+  /** A reused Float64Array of exactly `n` elements (n is the number of classes, small). */
+  private scoresOf(n: number): Float64Array {
+    let a = this.scoreArrays[n];
+    if (!a) {
+      a = new Float64Array(n);
+      this.scoreArrays[n] = a;
+    }
+    return a;
   }
 
   /** Score + NormalizeScore + range check of one plugin; false on any error (general path reports it). */
@@ -499,6 +526,29 @@ export class FusedCycle {
     }
     return true;
   }
+}
+
+/** Score plugins with their weights, refilled every cycle without reallocating. */
+class WeightedPlugins {
+  readonly plugins: ScorePlugin[] = [];
+  readonly weights: number[] = [];
+  size = 0;
+  clear(): void {
+    this.size = 0;
+  }
+  push(plugin: ScorePlugin, weight: number): void {
+    this.plugins[this.size] = plugin;
+    this.weights[this.size] = weight;
+    this.size++;
+  }
+}
+
+/** A scorer's kernel arguments with its plugin weight. */
+function withWeight(a: Omit<ScorerArgs, 'pluginWeight'>, pluginWeight: number): ScorerArgs {
+  return {
+    strategy: a.strategy, slots: a.slots, weights: a.weights, podRequests: a.podRequests, resourceCount: a.resourceCount,
+    useNonZero: a.useNonZero, shapeUtilization: a.shapeUtilization, shapeScore: a.shapeScore, shapeCount: a.shapeCount, pluginWeight,
+  };
 }
 
 /** Whether the first `n` numbers of two arrays are equal. */

@@ -264,17 +264,18 @@ export class Scheduler {
     const fused = framework.fused;
     const count = fused.filter(cs, pod);
     if (count <= 0) return null;
-    const result = { ...base, feasibleNodes: count, evaluatedNodes: numAll, explanation: undefined };
+    const { pod: p, profile } = base;
     // One feasible node: kube picks it without scoring.
     if (count === 1) {
       this.prng.intn(1);
-      return { ...result, selectedNode: fused.nodeAt(0).name, status: null };
+      return { pod: p, profile, feasibleNodes: 1, evaluatedNodes: numAll, explanation: undefined, selectedNode: fused.nodeAt(0).name, status: null };
     }
     const feasible = fused.feasibleNodes();
+    const result = { pod: p, profile, feasibleNodes: count, evaluatedNodes: numAll, explanation: undefined };
     const ps = framework.runPreScore(cs, pod, feasible);
     if (ps) return { ...result, selectedNode: null, status: ps, message: ps.message() };
     const chosen = fused.scoreAndSelect(cs, pod, feasible, this.prng);
-    if (chosen) return { ...result, selectedNode: chosen.name, status: null };
+    if (chosen) return { pod: p, profile, feasibleNodes: count, evaluatedNodes: numAll, explanation: undefined, selectedNode: chosen.name, status: null };
     const totals = new Float64Array(feasible.length);
     const ss = framework.runScore(cs, pod, feasible, totals);
     if (ss) return { ...result, selectedNode: null, status: ss, message: ss.message() };

@@ -140,6 +140,18 @@ export class WasmKernels implements Kernels {
   private in(a: Typed): number {
     if (this.memory.owns(a)) return a.byteOffset;
     const ptr = this.scratch(a.byteLength);
+    if (a.length <= 16) {
+      // Small inputs (a pod's requests, weights): element copies, no view objects.
+      this.refreshViews();
+      if (a instanceof Float64Array) {
+        const f64 = this.f64View!;
+        for (let i = 0; i < a.length; i++) f64[(ptr >> 3) + i] = a[i]!;
+      } else {
+        const i32 = this.i32View!;
+        for (let i = 0; i < a.length; i++) i32[(ptr >> 2) + i] = a[i]! | 0;
+      }
+      return ptr;
+    }
     new Uint8Array(this.memory.currentBuffer, ptr, a.byteLength).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
     return ptr;
   }

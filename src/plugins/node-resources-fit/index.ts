@@ -26,7 +26,7 @@ import {
   STRATEGY_REQUESTED_TO_CAPACITY_RATIO,
 } from '../../kernel/kernels.js';
 import { MaskScratch, RowScratch } from '../shared/resource-rows.js';
-import { ResourceAllocationScorer, type ResourceScoreState } from '../shared/resource-allocation.js';
+import { ResourceAllocationScorer, sameRequests, type ResourceScoreState } from '../shared/resource-allocation.js';
 import type { FusedFitFilter, FusedResourceScorer } from '../shared/fusion.js';
 import { argsSchema, type NodeResourcesFitArgs, type ScoringStrategyType } from './args.js';
 import { buildFitRequest, type FitRequest, type IgnoredResources } from './fit-request.js';
@@ -73,11 +73,18 @@ export function newNodeResourcesFit(args: NodeResourcesFitArgs, handle: Framewor
   });
   const rows = new RowScratch();
   const masks = new MaskScratch();
+  let lastRequest: { slotCount: number; requests: ReadonlyMap<string, number>; req: FitRequest } | undefined;
 
   return {
     name: NAME,
     preFilter(cs: CycleState, pod) {
-      cs.write(PRE_FILTER_STATE_KEY, buildFitRequest(pod, state.table, ignored));
+      // Consecutive pods with the same requests share one FitRequest (and its status memo): it
+      // depends only on the requests and the table's slots, which only grow.
+      const table = state.table;
+      if (!lastRequest || lastRequest.slotCount !== table.slotCount || !sameRequests(lastRequest.requests, pod.requests)) {
+        lastRequest = { slotCount: table.slotCount, requests: pod.requests, req: buildFitRequest(pod, table, ignored) };
+      }
+      cs.write(PRE_FILTER_STATE_KEY, lastRequest.req);
       return { status: null };
     },
     filter(cs, _pod, nodes, out) {

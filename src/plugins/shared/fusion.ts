@@ -66,19 +66,24 @@ export function isFusedResourceScorer(p: object): p is FusedResourceScorer {
 /** A claim about one plugin for one pod: `args` are the plugin's args in the profile. */
 export type ScopePredicate = (pod: PodInfo, args: unknown, state: ClusterState) => boolean;
 
+/** Shared empty list, so the checks below allocate nothing per cycle. */
+const NONE: readonly never[] = [];
+
 function selectorIsNodeSpecific(ns: NodeSelector | null | undefined): boolean {
-  for (const term of ns?.nodeSelectorTerms ?? []) {
-    if ((term.matchFields ?? []).length > 0) return true;
-    for (const r of term.matchExpressions ?? []) if (PER_NODE_LABELS.has(r.key)) return true;
+  if (!ns) return false;
+  for (const term of ns.nodeSelectorTerms ?? NONE) {
+    if ((term.matchFields ?? NONE).length > 0) return true;
+    for (const r of term.matchExpressions ?? NONE) if (PER_NODE_LABELS.has(r.key)) return true;
   }
   return false;
 }
 
 function preferredIsNodeSpecific(terms: readonly PreferredSchedulingTerm[] | null | undefined): boolean {
-  for (const t of terms ?? []) {
+  if (!terms) return false;
+  for (const t of terms) {
     const pref = t.preference;
-    if ((pref?.matchFields ?? []).length > 0) return true;
-    for (const r of pref?.matchExpressions ?? []) if (PER_NODE_LABELS.has(r.key)) return true;
+    if ((pref?.matchFields ?? NONE).length > 0) return true;
+    for (const r of pref?.matchExpressions ?? NONE) if (PER_NODE_LABELS.has(r.key)) return true;
   }
   return false;
 }
@@ -93,7 +98,7 @@ function addedAffinityOf(args: unknown) {
  * its required terms nor the args' addedAffinity name a per-node label or `metadata.name`.
  */
 function nodeAffinityFilterIsClassScoped(pod: PodInfo, args: unknown): boolean {
-  for (const k of Object.keys(pod.nodeSelector ?? {})) if (PER_NODE_LABELS.has(k)) return false;
+  if (pod.nodeSelector) for (const k in pod.nodeSelector) if (PER_NODE_LABELS.has(k)) return false;
   if (selectorIsNodeSpecific(pod.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution)) return false;
   return !selectorIsNodeSpecific(addedAffinityOf(args)?.requiredDuringSchedulingIgnoredDuringExecution);
 }
@@ -133,8 +138,8 @@ export const CLASS_SCOPED_SCORES: Readonly<Record<string, ScopePredicate>> = {
  */
 function imageLocalityIsConstant(pod: PodInfo, _args: unknown, state: ClusterState): boolean {
   if (state.imageNodeCount.size === 0) return true;
-  for (const c of pod.pod.spec.initContainers ?? []) if (state.imageNodeCount.has(normalizedImageName(c.image ?? ''))) return false;
-  for (const c of pod.pod.spec.containers ?? []) if (state.imageNodeCount.has(normalizedImageName(c.image ?? ''))) return false;
+  for (const c of pod.pod.spec.initContainers ?? NONE) if (state.imageNodeCount.has(normalizedImageName(c.image ?? ''))) return false;
+  for (const c of pod.pod.spec.containers ?? NONE) if (state.imageNodeCount.has(normalizedImageName(c.image ?? ''))) return false;
   return true;
 }
 

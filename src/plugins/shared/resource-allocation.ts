@@ -97,8 +97,29 @@ export class ResourceAllocationScorer {
     return out;
   }
 
-  /** The PreScore state for a pod: requests plus the slot (or SLOT_ABSENT) each resource is scored on. */
+  /**
+   * The PreScore state for a pod: requests plus the slot (or SLOT_ABSENT) each resource is scored
+   * on. Consecutive pods with the same requests (a workload's replicas) share one state object:
+   * it depends only on the requests and on the table's slots (which only grow).
+   */
   stateFor(pod: PodInfo, table: NodeTable): ResourceScoreState {
+    const last = this.last;
+    if (
+      last && last.table === table && last.slotCount === table.slotCount && last.nonZeroCpuMilli === pod.nonZeroCpuMilli &&
+      last.nonZeroMemoryBytes === pod.nonZeroMemoryBytes && sameRequests(last.requests, pod.requests)
+    ) {
+      return last.state;
+    }
+    const state = this.computeState(pod, table);
+    this.last = { table, slotCount: table.slotCount, requests: pod.requests, nonZeroCpuMilli: pod.nonZeroCpuMilli, nonZeroMemoryBytes: pod.nonZeroMemoryBytes, state };
+    return state;
+  }
+
+  private last:
+    | { table: NodeTable; slotCount: number; requests: ReadonlyMap<string, number>; nonZeroCpuMilli: number; nonZeroMemoryBytes: number; state: ResourceScoreState }
+    | undefined;
+
+  private computeState(pod: PodInfo, table: NodeTable): ResourceScoreState {
     const podRequests = this.podRequests(pod);
     const slots = new Int32Array(this.names.length);
     for (let j = 0; j < this.names.length; j++) {
@@ -114,7 +135,8 @@ export class ResourceAllocationScorer {
   /** The kernel arguments of a fused cycle for a pod's state; undefined when score() would fail. */
   fusedArgs(state: ResourceScoreState): FusedResourceScore | undefined {
     if (this.names.length === 0) return undefined;
-    return {
+    if (this.lastArgs?.state === state) return this.lastArgs.args;
+    const args: FusedResourceScore = {
       strategy: this.strategy,
       slots: state.slots,
       weights: this.weights,
@@ -125,7 +147,11 @@ export class ResourceAllocationScorer {
       shapeScore: this.shapeScore,
       shapeCount: this.shapeUtilization.length,
     };
+    this.lastArgs = { state, args };
+    return args;
   }
+
+  private lastArgs: { state: ResourceScoreState; args: FusedResourceScore } | undefined;
 
   /** Scores `nodes` into `out` with one kernel call. Error when no resources are configured (kube). */
   score(kernels: Kernels, table: NodeTable, nodes: readonly NodeInfo[], state: ResourceScoreState, out: Float64Array): Status | null {
@@ -150,4 +176,12 @@ export class ResourceAllocationScorer {
     );
     return null;
   }
+}
+
+/** Whether two request lists hold the same amounts (order aside). */
+export function sameRequests(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): boolean {
+  if (a === b) return true;
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) if (b.get(k) !== v) return false;
+  return true;
 }
