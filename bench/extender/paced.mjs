@@ -7,7 +7,7 @@
 import http from 'node:http';
 import { pct } from './common.mjs';
 
-/** Runs `rate` requests/s for `durationS` seconds, cycling through `requests` ({path, body}). */
+/** Runs `rate` requests/s for `durationS` seconds, cycling through `requests` ({path, body, method?, headers?}). */
 export async function paced({ url, rate, durationS, requests, connections = 16, headers = {} }) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const interval = 1000 / rate;
@@ -18,7 +18,7 @@ export async function paced({ url, rate, durationS, requests, connections = 16, 
   let errors = 0;
   let done = 0;
   const start = performance.now() + 20;
-  const bodies = requests.map((r) => ({ path: r.path, body: Buffer.from(r.body) }));
+  const bodies = requests.map((r) => ({ path: r.path, method: r.method ?? 'POST', body: Buffer.from(r.body ?? ''), headers: r.headers ?? {} }));
   await new Promise((resolve) => {
     const finish = () => {
       if (++done === total) resolve();
@@ -26,7 +26,7 @@ export async function paced({ url, rate, durationS, requests, connections = 16, 
     const fire = (i, intended) => {
       const r = bodies[i % bodies.length];
       const t0 = performance.now();
-      const req = http.request(`${url}${r.path}`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': r.body.length, ...headers } }, (res) => {
+      const req = http.request(`${url}${r.path}`, { method: r.method, agent, headers: { 'content-type': 'application/json', 'content-length': r.body.length, ...headers, ...r.headers } }, (res) => {
         res.resume();
         res.on('end', () => {
           const t1 = performance.now();

@@ -532,9 +532,12 @@ export class ExtenderServer {
     const status = new ExtenderHttpError(code, message).status;
     this.metrics.errors.inc({ verb: label, code });
     if (status >= 400 && status !== 401 && status !== 403) log.warn({ code, status, err: message }, 'request failed');
-    if (!req.complete || status === 413) {
-      // The body was not (fully) read: do not keep reading it on this connection.
-      res.setHeader('Connection', 'close');
+    if (!req.complete) {
+      // Node discards an unread body after the answer so the connection can be reused; that is
+      // fine for a body at most twice the limit (the client then reads its 413 instead of a reset),
+      // beyond that the connection is closed rather than read on.
+      const declared = Number(req.headers['content-length'] ?? NaN);
+      if (!(declared <= 2 * this.options.bodyBytesMax)) res.setHeader('Connection', 'close');
     }
     if (status === 401 && this.options.bearerToken) res.setHeader('WWW-Authenticate', 'Bearer');
     let body: string;
