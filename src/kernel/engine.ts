@@ -6,8 +6,11 @@ import { createWasmKernels, type WasmVariant } from './wasm-kernels.js';
 /** Engines podfit can run. */
 export const ENGINES: readonly EngineName[] = ['js', 'wasm'];
 
-/** The engine used when none is asked for (`wasm` once it passes the parity tests). */
-export const DEFAULT_ENGINE: EngineName = 'js';
+/**
+ * The engine used when none is asked for: the WASM kernels, parity-tested against `js`
+ * (test/kernel/wasm-parity.test.ts, test/kernel/scheduler-parity.test.ts).
+ */
+export const DEFAULT_ENGINE: EngineName = 'wasm';
 
 /** Options of createKernels. */
 export interface KernelOptions {
