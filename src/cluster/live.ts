@@ -18,6 +18,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { nodeSchema, podSchema, type Node } from '../api/k8s.js';
 import { ClusterState } from '../model/cluster-state.js';
+import type { TableMemory } from '../model/node-table.js';
 import { LIVE_ASSUMED_POD_TTL_MS, LIVE_STALE_AFTER_MS } from '../model/limits.js';
 import { makePodInfo, type PodInfo } from '../model/pod-info.js';
 import { ApiBinder } from './binder.js';
@@ -43,6 +44,8 @@ export interface LiveLog {
 /** Live source settings. */
 export interface LiveClusterOptions {
   readonly kubeConfig: KubeConfig;
+  /** Where the state keeps its NodeTable (the kernels' memory: the WASM engine reads it in place). */
+  readonly tableMemory?: TableMemory;
   readonly assumedPodTtlMs?: number;
   readonly staleAfterMs?: number;
   /** Passed to both reflectors (page size, watch timeout, backoff). */
@@ -70,7 +73,7 @@ const yieldLoop = () => new Promise<void>((r) => setImmediate(r));
 /** The live cluster source. */
 export class LiveCluster implements ClusterSource {
   readonly kind = 'live' as const;
-  readonly state = new ClusterState();
+  readonly state: ClusterState;
   readonly api: KubeApi;
   private readonly binder: ApiBinder;
   readonly nodes: Reflector;
@@ -90,6 +93,7 @@ export class LiveCluster implements ClusterSource {
 
   constructor(readonly options: LiveClusterOptions) {
     const kc = options.kubeConfig;
+    this.state = new ClusterState(options.tableMemory);
     this.api = new KubeApi(kc);
     this.binder = new ApiBinder(kc, options.bindAttempts, options.bindRetryDelayMs);
     this.hooks = options.hooks ?? {};

@@ -5,7 +5,9 @@
  * is the source of truth. A file that fails to load keeps the previous state.
  */
 import { statSync, unwatchFile, watchFile, type Stats } from 'node:fs';
+import type { ClusterObjects } from '../model/cluster-objects.js';
 import { ClusterState } from '../model/cluster-state.js';
+import type { TableMemory } from '../model/node-table.js';
 import type { PodInfo } from '../model/pod-info.js';
 import { buildClusterState, loadClusterSnapshot } from './snapshot.js';
 import { BindError, type ClusterSource, type PodRef, type SourceStats } from './source.js';
@@ -14,6 +16,8 @@ import { BindError, type ClusterSource, type PodRef, type SourceStats } from './
 export interface SnapshotSourceOptions {
   /** How often the file is stat'ed for changes; 0 disables reloading. */
   readonly pollIntervalMs: number;
+  /** Where each loaded state keeps its NodeTable (the kernels' memory: the WASM engine reads it in place). */
+  readonly tableMemory?: () => TableMemory;
   /** Called after each reload attempt (error set when the file could not be loaded). */
   readonly onReload?: (info: { error?: Error; warnings: readonly string[]; nodes: number }) => void;
 }
@@ -22,6 +26,7 @@ export interface SnapshotSourceOptions {
 export class SnapshotSource implements ClusterSource {
   readonly kind = 'snapshot' as const;
   state: ClusterState = new ClusterState();
+  objects: ClusterObjects | undefined;
   /** Pending pods of the snapshot, by UID and by key. */
   private pendingByUid = new Map<string, PodInfo>();
   private pendingByKey = new Map<string, PodInfo>();
@@ -44,7 +49,7 @@ export class SnapshotSource implements ClusterSource {
   }
 
   private load(): void {
-    const loaded = buildClusterState(loadClusterSnapshot(this.path), this.path);
+    const loaded = buildClusterState(loadClusterSnapshot(this.path), this.path, this.options.tableMemory?.());
     const byUid = new Map<string, PodInfo>();
     const byKey = new Map<string, PodInfo>();
     for (const p of loaded.pending) {
@@ -52,6 +57,7 @@ export class SnapshotSource implements ClusterSource {
       byKey.set(p.key, p);
     }
     this.state = loaded.state;
+    this.objects = loaded.objects;
     this.pendingByUid = byUid;
     this.pendingByKey = byKey;
     this.warnings = loaded.warnings;

@@ -4,6 +4,7 @@
  * cluster kept in sync by list/watch (live.ts). kube-scheduler never sends which pods run on a
  * node, so the extender needs one of these to evaluate anything.
  */
+import type { ClusterObjects } from '../model/cluster-objects.js';
 import type { ClusterState } from '../model/cluster-state.js';
 import type { PodInfo } from '../model/pod-info.js';
 
@@ -35,6 +36,8 @@ export interface ClusterSource {
   readonly kind: 'snapshot' | 'live';
   /** The current state. A snapshot reload replaces the object; a live source keeps one and mutates it. */
   readonly state: ClusterState;
+  /** Other objects the plugins read (Namespaces, PriorityClasses, PDBs...), when the source has them. */
+  readonly objects?: ClusterObjects;
   /** True once the state reflects the cluster (snapshot loaded; initial lists applied and not stale). */
   ready(): boolean;
   /** A pod known to be waiting for a node, by UID (preferred) or namespace/name. */

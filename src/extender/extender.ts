@@ -117,7 +117,7 @@ export class Extender {
   currentScheduler(): Scheduler {
     const state = this.source.state;
     if (!this.scheduler || this.schedulerState !== state) {
-      this.scheduler = new Scheduler({ state, config: this.config, kernels: this.kernels, seed: this.options.seed, plugins: this.options.plugins });
+      this.scheduler = new Scheduler({ state, config: this.config, kernels: this.kernels, seed: this.options.seed, plugins: this.options.plugins, objects: this.source.objects });
       this.schedulerState = state;
     }
     return this.scheduler;
@@ -140,6 +140,8 @@ export class Extender {
       if (e instanceof InputError) throw new InputError(`Pod: ${e.message}`, e.field ? `Pod.${e.field}` : 'Pod');
       throw e;
     }
+    // Admission as the API server does it (PriorityClass -> priority) when the source has the classes.
+    this.source.objects?.admitPod(info);
     this.recent.remember(info, version);
     return info;
   }

@@ -20,9 +20,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fixture, lowerExtenderKeys, post, startServer, type TestServer } from './helpers.js';
 
 let t: TestServer;
-beforeEach(async () => {
-  t = await startServer({ options: { parsePool: { threads: 1, inlineBelowBytes: 4096 } } });
-});
 afterEach(async () => {
   await t.close();
 });
@@ -37,7 +34,11 @@ const golden: Array<[verb: string, name: string]> = [
   ['bind', 'bind'],
 ];
 
-describe('golden kube-scheduler bodies', () => {
+describe.each(['js', 'wasm'] as const)('golden kube-scheduler bodies (%s kernels)', (engine) => {
+  beforeEach(async () => {
+    t = await startServer({ engine, options: { parsePool: { threads: 2, inlineBelowBytes: 4096 } } });
+  });
+
   it.each(golden)('%s %s answers the golden body byte for byte', async (verb, name) => {
     const res = await post(t.url, verb, fixture(`${name}.request.json`));
     expect(res.status).toBe(200);

@@ -20,6 +20,7 @@ import { createLogger } from '../../src/extender/logger.js';
 import { ExtenderMetrics } from '../../src/extender/metrics.js';
 import { ExtenderServer, type ServerOptions } from '../../src/extender/server.js';
 import { createKernels } from '../../src/kernel/engine.js';
+import type { EngineName } from '../../src/kernel/kernels.js';
 import {
   EXTENDER_BODY_BYTES_MAX, EXTENDER_DRAIN_TIMEOUT_MS, EXTENDER_HEADER_BYTES_MAX, EXTENDER_HEADERS_TIMEOUT_MS, EXTENDER_IN_FLIGHT_MAX,
   EXTENDER_KEEPALIVE_TIMEOUT_MS, EXTENDER_QUEUED_MAX, EXTENDER_REQUEST_TIMEOUT_MS,
@@ -78,9 +79,9 @@ export interface TestServer {
 }
 
 /** Starts a server over `source` (default: a snapshot of the fixture cluster). */
-export async function startServer(opts: { options?: Partial<ServerOptions>; source?: ClusterSource; config?: SchedulerConfig } = {}): Promise<TestServer> {
-  const source = opts.source ?? new SnapshotSource(tempCluster(), { pollIntervalMs: 0 });
-  const kernels = await createKernels('js');
+export async function startServer(opts: { options?: Partial<ServerOptions>; source?: ClusterSource; config?: SchedulerConfig; engine?: EngineName } = {}): Promise<TestServer> {
+  const kernels = await createKernels(opts.engine ?? 'js');
+  const source = opts.source ?? new SnapshotSource(tempCluster(), { pollIntervalMs: 0, tableMemory: () => kernels.createTableMemory() });
   const extender = new Extender(source, opts.config ?? defaultExtenderConfig(), kernels, { seed: 1 });
   const metrics = new ExtenderMetrics(() => source, { defaultMetrics: false });
   const logs = new LogCapture();

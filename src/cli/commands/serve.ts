@@ -167,6 +167,7 @@ async function runServe(flags: ServeFlags, io: CliIO): Promise<number> {
   const config: SchedulerConfig = flags.config ? loadSchedulerConfig(flags.config) : defaultExtenderConfig();
 
   const logger = createLogger(flags.logLevel as LogLevel);
+  const kernels = await createKernels(engine);
   let metrics: ExtenderMetrics | undefined;
   let source: ClusterSource;
   let liveStart: (() => Promise<void>) | undefined;
@@ -174,6 +175,7 @@ async function runServe(flags: ServeFlags, io: CliIO): Promise<number> {
     const path = flags.cluster;
     const snap = new SnapshotSource(path, {
       pollIntervalMs: reloadIntervalMs,
+      tableMemory: () => kernels.createTableMemory(),
       onReload: ({ error, warnings, nodes }) => {
         metrics?.snapshotReloads.inc({ result: error ? 'error' : 'ok' });
         if (error) logger.error({ file: path, err: error.message }, 'cluster snapshot reload failed; keeping the previous state');
@@ -196,6 +198,7 @@ async function runServe(flags: ServeFlags, io: CliIO): Promise<number> {
     if (!kc.getCurrentCluster()) throw new InputError(`${flags.kubeconfig ?? 'in-cluster config'}: no current cluster`);
     const live = new LiveCluster({
       kubeConfig: kc,
+      tableMemory: kernels.createTableMemory(),
       assumedPodTtlMs,
       hooks: { relist: (r, why) => metrics?.relists.inc({ resource: r, reason: why }), watchEvent: (r, t) => metrics?.watchEvents.inc({ resource: r, type: t }), bind: (o) => metrics?.binds.inc({ outcome: o }), assumedExpired: () => metrics?.assumedExpired.inc() },
       log: logger.child({ component: 'live' }),
@@ -204,7 +207,6 @@ async function runServe(flags: ServeFlags, io: CliIO): Promise<number> {
     liveStart = () => live.start();
   }
   metrics = new ExtenderMetrics(() => source);
-  const kernels = await createKernels(engine);
   const extender = new Extender(source, config, kernels, { seed });
   for (const w of [...config.warnings, ...extender.warnings]) logger.warn({}, w);
   const server = new ExtenderServer(extender, options, logger, metrics, {
