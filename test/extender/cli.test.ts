@@ -162,3 +162,25 @@ describe('podfit serve --kubeconfig (live, against the fake API server)', () => 
     }
   });
 });
+
+describe('podfit serve signals', () => {
+  it('a SIGTERM during start-up still ends in a clean exit 0', async () => {
+    const before = new Set(process.listeners('SIGTERM'));
+    const out: string[] = [];
+    const exit = main(['node', 'podfit', 'serve', '--cluster', join(FIXTURES, 'cluster.json'), '--port', '0', '--address', '127.0.0.1', '--log-level', 'silent'], { stdout: (s) => out.push(s), stderr: () => {} });
+    // The handler is installed before the snapshot is loaded and the port opened.
+    await new Promise((r) => setImmediate(r));
+    const handler = process.listeners('SIGTERM').find((l) => !before.has(l));
+    expect(handler).toBeDefined();
+    (handler as () => void)();
+    expect(await exit).toBe(0);
+    expect(process.listeners('SIGTERM').filter((l) => !before.has(l))).toEqual([]);
+  });
+
+  it('removes its signal handlers when start-up fails', async () => {
+    const before = process.listeners('SIGTERM').length;
+    const code = await main(['node', 'podfit', 'serve', '--cluster', join(FIXTURES, 'nope.json'), '--log-level', 'silent'], { stdout: () => {}, stderr: () => {} });
+    expect(code).toBe(2);
+    expect(process.listeners('SIGTERM')).toHaveLength(before);
+  });
+});

@@ -119,13 +119,37 @@ export function registerServe(program: Command, io: CliIO): void {
     .option('--seed <n>', 'seed for tie-breaking', String(DEFAULT_SEED))
     .option('--log-level <level>', `log level: ${LOG_LEVELS.join(', ')}`, 'info')
     .action(async (flags: ServeFlags) => {
-      const code = await runServe(flags, io);
-      if (code !== 0) process.exitCode = code;
+      await runServe(flags, io);
     });
 }
 
-/** Runs the server until SIGTERM/SIGINT; resolves with the exit code. */
-async function runServe(flags: ServeFlags, io: CliIO): Promise<number> {
+/**
+ * SIGTERM/SIGINT, listened for from the start so a signal during start-up (Kubernetes may send one
+ * at any time) still ends in a clean exit 0 instead of the default kill. The handlers are removed
+ * once one fires.
+ */
+function onStopSignal(): { promise: Promise<void>; name: string; cancel(): void } {
+  const state = { name: '', promise: undefined as unknown as Promise<void>, cancel: () => {} };
+  state.promise = new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      state.cancel();
+      state.name = signal;
+      resolve();
+    };
+    const onTerm = () => stop('SIGTERM');
+    const onInt = () => stop('SIGINT');
+    state.cancel = () => {
+      process.off('SIGTERM', onTerm);
+      process.off('SIGINT', onInt);
+    };
+    process.once('SIGTERM', onTerm);
+    process.once('SIGINT', onInt);
+  });
+  return state;
+}
+
+/** Runs the server until SIGTERM/SIGINT (then drains and returns: exit code 0). */
+async function runServe(flags: ServeFlags, io: CliIO): Promise<void> {
   const sources = [flags.cluster, flags.kubeconfig, flags.inCluster].filter(Boolean).length;
   if (sources > 1) throw new UsageError('use only one of --cluster, --kubeconfig and --in-cluster');
   const inCluster = flags.inCluster || (sources === 0 && !!process.env.KUBERNETES_SERVICE_HOST);
@@ -161,94 +185,89 @@ async function runServe(flags: ServeFlags, io: CliIO): Promise<number> {
     parsePool: { threads: intFlag('--parse-threads', flags.parseThreads), inlineBelowBytes: intFlag('--parse-inline-below-bytes', flags.parseInlineBelowBytes) },
   };
   const reloadIntervalMs = intFlag('--reload-interval-ms', flags.reloadIntervalMs);
-  const assumedPodTtlMs = intFlag('--assume-ttl-ms', flags.assumeTtlMs, 1);
-  const seed = parseSeed(flags.seed, DEFAULT_SEED);
-  const engine = parseEngine(flags.engine);
-  const config: SchedulerConfig = flags.config ? loadSchedulerConfig(flags.config) : defaultExtenderConfig();
-
-  const logger = createLogger(flags.logLevel as LogLevel);
-  const kernels = await createKernels(engine);
-  let metrics: ExtenderMetrics | undefined;
-  let source: ClusterSource;
-  let liveStart: (() => Promise<void>) | undefined;
-  if (flags.cluster) {
-    const path = flags.cluster;
-    const snap = new SnapshotSource(path, {
-      pollIntervalMs: reloadIntervalMs,
-      tableMemory: () => kernels.createTableMemory(),
-      onReload: ({ error, warnings, nodes }) => {
-        metrics?.snapshotReloads.inc({ result: error ? 'error' : 'ok' });
-        if (error) logger.error({ file: path, err: error.message }, 'cluster snapshot reload failed; keeping the previous state');
-        else logger.info({ file: path, nodes, warnings }, 'cluster snapshot reloaded');
-      },
-    });
-    for (const w of snap.warnings) logger.warn({ file: path }, w);
-    source = snap;
-  } else {
-    // Loaded only for live clusters: the client library is large.
-    const { KubeConfig } = await import('@kubernetes/client-node');
-    const { LiveCluster } = await import('../../cluster/live.js');
-    const kc = new KubeConfig();
-    try {
-      if (flags.kubeconfig) kc.loadFromFile(flags.kubeconfig);
-      else kc.loadFromCluster();
-    } catch (e) {
-      throw new InputError(`${flags.kubeconfig ?? 'in-cluster config'}: ${(e as Error).message}`);
-    }
-    if (!kc.getCurrentCluster()) throw new InputError(`${flags.kubeconfig ?? 'in-cluster config'}: no current cluster`);
-    const live = new LiveCluster({
-      kubeConfig: kc,
-      tableMemory: kernels.createTableMemory(),
-      assumedPodTtlMs,
-      hooks: { relist: (r, why) => metrics?.relists.inc({ resource: r, reason: why }), watchEvent: (r, t) => metrics?.watchEvents.inc({ resource: r, type: t }), bind: (o) => metrics?.binds.inc({ outcome: o }), assumedExpired: () => metrics?.assumedExpired.inc() },
-      log: logger.child({ component: 'live' }),
-    });
-    source = live;
-    liveStart = () => live.start();
-  }
-  metrics = new ExtenderMetrics(() => source);
-  const extender = new Extender(source, config, kernels, { seed });
-  for (const w of [...config.warnings, ...extender.warnings]) logger.warn({}, w);
-  const server = new ExtenderServer(extender, options, logger, metrics, {
-    version: version(),
-    kubeSchedulerSemantics: 'v1.32',
-    node: process.version,
-    source: source.kind,
-    profiles: config.profiles.map((p) => p.schedulerName),
-  });
-  let listening;
+  const stopSignal = onStopSignal();
   try {
-    listening = await server.listen();
-  } catch (e) {
-    await source.stop();
-    throw new UsageError(`cannot listen on ${options.address || '*'}:${options.port}: ${(e as Error).message}`);
-  }
-  if (liveStart) {
-    const t0 = Date.now();
-    liveStart().then(
-      () => logger.info({ nodes: source.state.nodeCount, ms: Date.now() - t0 }, 'cluster state synced; ready'),
-      (e: Error) => logger.error({ err: e.message }, 'cluster sync stopped'),
-    );
-  }
-  const prefix = options.pathPrefix ? options.pathPrefix.replace(/\/+$/, '').replace(/^(?!\/)/, '/') : '';
-  io.stdout(`podfit serve: listening on ${listening.url} (${source.kind === 'snapshot' ? `snapshot ${flags.cluster}, ${source.state.nodeCount} nodes` : 'live cluster'}; verbs under ${prefix || '/'})\n`);
-  if (options.verbs.filter && source.state.nodeCount > 0) io.stdout(`try: ${demoCurl(listening.url, prefix, options.verbs.filter, source, !!options.tls)}\n`);
+    const assumedPodTtlMs = intFlag('--assume-ttl-ms', flags.assumeTtlMs, 1);
+    const seed = parseSeed(flags.seed, DEFAULT_SEED);
+    const engine = parseEngine(flags.engine);
+    const config: SchedulerConfig = flags.config ? loadSchedulerConfig(flags.config) : defaultExtenderConfig();
 
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      process.off('SIGTERM', onTerm);
-      process.off('SIGINT', onInt);
-      logger.info({ signal }, 'shutting down: draining in-flight requests');
-      resolve();
-    };
-    const onTerm = () => stop('SIGTERM');
-    const onInt = () => stop('SIGINT');
-    process.once('SIGTERM', onTerm);
-    process.once('SIGINT', onInt);
-  });
-  await server.shutdown();
-  await source.stop();
-  logger.info({}, 'stopped');
-  logger.flush?.();
-  return 0;
+    const logger = createLogger(flags.logLevel as LogLevel);
+    const kernels = await createKernels(engine);
+    let metrics: ExtenderMetrics | undefined;
+    let source: ClusterSource;
+    let liveStart: (() => Promise<void>) | undefined;
+    if (flags.cluster) {
+      const path = flags.cluster;
+      const snap = new SnapshotSource(path, {
+        pollIntervalMs: reloadIntervalMs,
+        tableMemory: () => kernels.createTableMemory(),
+        onReload: ({ error, warnings, nodes }) => {
+          metrics?.snapshotReloads.inc({ result: error ? 'error' : 'ok' });
+          if (error) logger.error({ file: path, err: error.message }, 'cluster snapshot reload failed; keeping the previous state');
+          else logger.info({ file: path, nodes, warnings }, 'cluster snapshot reloaded');
+        },
+      });
+      for (const w of snap.warnings) logger.warn({ file: path }, w);
+      source = snap;
+    } else {
+      // Loaded only for live clusters: the client library is large.
+      const { KubeConfig } = await import('@kubernetes/client-node');
+      const { LiveCluster } = await import('../../cluster/live.js');
+      const kc = new KubeConfig();
+      try {
+        if (flags.kubeconfig) kc.loadFromFile(flags.kubeconfig);
+        else kc.loadFromCluster();
+      } catch (e) {
+        throw new InputError(`${flags.kubeconfig ?? 'in-cluster config'}: ${(e as Error).message}`);
+      }
+      if (!kc.getCurrentCluster()) throw new InputError(`${flags.kubeconfig ?? 'in-cluster config'}: no current cluster`);
+      const live = new LiveCluster({
+        kubeConfig: kc,
+        tableMemory: kernels.createTableMemory(),
+        assumedPodTtlMs,
+        hooks: { relist: (r, why) => metrics?.relists.inc({ resource: r, reason: why }), watchEvent: (r, t) => metrics?.watchEvents.inc({ resource: r, type: t }), bind: (o) => metrics?.binds.inc({ outcome: o }), assumedExpired: () => metrics?.assumedExpired.inc() },
+        log: logger.child({ component: 'live' }),
+      });
+      source = live;
+      liveStart = () => live.start();
+    }
+    metrics = new ExtenderMetrics(() => source);
+    const extender = new Extender(source, config, kernels, { seed });
+    for (const w of [...config.warnings, ...extender.warnings]) logger.warn({}, w);
+    const server = new ExtenderServer(extender, options, logger, metrics, {
+      version: version(),
+      kubeSchedulerSemantics: 'v1.32',
+      node: process.version,
+      source: source.kind,
+      profiles: config.profiles.map((p) => p.schedulerName),
+    });
+    let listening;
+    try {
+      listening = await server.listen();
+    } catch (e) {
+      await server.pool.close();
+      await source.stop();
+      throw new UsageError(`cannot listen on ${options.address || '*'}:${options.port}: ${(e as Error).message}`);
+    }
+    if (liveStart) {
+      const t0 = Date.now();
+      liveStart().then(
+        () => logger.info({ nodes: source.state.nodeCount, ms: Date.now() - t0 }, 'cluster state synced; ready'),
+        (e: Error) => logger.error({ err: e.message }, 'cluster sync stopped'),
+      );
+    }
+    const prefix = options.pathPrefix ? options.pathPrefix.replace(/\/+$/, '').replace(/^(?!\/)/, '/') : '';
+    io.stdout(`podfit serve: listening on ${listening.url} (${source.kind === 'snapshot' ? `snapshot ${flags.cluster}, ${source.state.nodeCount} nodes` : 'live cluster'}; verbs under ${prefix || '/'})\n`);
+    if (options.verbs.filter && source.state.nodeCount > 0) io.stdout(`try: ${demoCurl(listening.url, prefix, options.verbs.filter, source, !!options.tls)}\n`);
+
+    await stopSignal.promise;
+    logger.info({ signal: stopSignal.name }, 'shutting down: draining in-flight requests');
+    await server.shutdown();
+    await source.stop();
+    logger.info({}, 'stopped');
+    logger.flush?.();
+  } finally {
+    stopSignal.cancel();
+  }
 }
