@@ -500,6 +500,152 @@ function fitsRow(table: usize, cap: usize, ro: usize, fitSlots: usize, fitAmount
 }
 
 /**
+ * The default profile's pair: NodeResourcesFit LeastAllocated (non-zero requests) and
+ * BalancedAllocation (requests) on the same two present resources.
+ */
+function isDefaultPair(scorers: usize, scorerCount: i32): bool {
+  if (scorerCount != 2) return false;
+  const d0 = scorers;
+  const d1 = scorers + <usize>SD_BYTES;
+  if (!isTwoResource(d0) || !isTwoResource(d1)) return false;
+  if (load<i32>(d0 + SD_STRATEGY) != STRATEGY_LEAST_ALLOCATED || load<i32>(d1 + SD_STRATEGY) != STRATEGY_BALANCED_ALLOCATION) return false;
+  const s0 = <usize>load<i32>(d0 + SD_SLOTS);
+  const s1 = <usize>load<i32>(d1 + SD_SLOTS);
+  return load<i32>(s0) == load<i32>(s1) && load<i32>(s0, 4) == load<i32>(s1, 4);
+}
+
+/**
+ * score_rows for the default pair and at most two fit requests, everything in locals: per row
+ * one fit check and two divisions of [resource 0, resource 1] lanes by the allocatable lanes
+ * (Least's `x * 100 / a` and Balanced's `req / a`). Same results as the general path (the
+ * parity tests run both); rows it cannot do exactly (allocatable 0, products beyond 2^53) take
+ * scoreDescriptor.
+ */
+function scoreRowsDefault(
+  table: usize, capacity: i32, slotCount: i32, rows: usize, rowCount: i32,
+  fitSlots: usize, fitAmounts: usize, fitCount: i32, scorers: usize, out: usize,
+): void {
+  const cap = <usize>capacity << 3;
+  const dL = scorers;
+  const dB = scorers + <usize>SD_BYTES;
+  const sl = <usize>load<i32>(dL + SD_SLOTS);
+  const slot0 = load<i32>(sl);
+  const slot1 = load<i32>(sl, 4);
+  const a0c = table + <usize>(2 * slot0) * cap;
+  const a1c = table + <usize>(2 * slot1) * cap;
+  const nzL = load<i32>(dL + SD_USE_NON_ZERO);
+  const nzB = load<i32>(dB + SD_USE_NON_ZERO);
+  const qL0c = table + <usize>requestedColumn(slot0, slotCount, nzL) * cap;
+  const qL1c = table + <usize>requestedColumn(slot1, slotCount, nzL) * cap;
+  const qB0c = table + <usize>requestedColumn(slot0, slotCount, nzB) * cap;
+  const qB1c = table + <usize>requestedColumn(slot1, slotCount, nzB) * cap;
+  const wl = <usize>load<i32>(dL + SD_WEIGHTS);
+  const w0 = load<f64>(wl);
+  const w1 = load<f64>(wl, 8);
+  const weightSum = w0 + w1;
+  const invW = 1 / weightSum;
+  const pl = <usize>load<i32>(dL + SD_REQUESTS);
+  const pb = <usize>load<i32>(dB + SD_REQUESTS);
+  const pwL = load<f64>(dL + SD_PLUGIN_WEIGHT);
+  const pwB = load<f64>(dB + SD_PLUGIN_WEIGHT);
+  const podsA = table + <usize>(2 * PODS_SLOT) * cap;
+  const podsQ = podsA + cap;
+  // Fit requests in locals (an absent slot or no request: never fails / always fails as kube).
+  let f0a: usize = 0, f1a: usize = 0;
+  let f0: f64 = 0, f1: f64 = 0;
+  let fitNever = false;
+  if (fitCount > 0) {
+    f0 = load<f64>(fitAmounts);
+    const s = load<i32>(fitSlots);
+    if (f0 > 0 && s < 0) fitNever = true;
+    f0a = table + <usize>(2 * max(s, 0)) * cap;
+    if (!(f0 > 0)) f0 = -Infinity;
+  } else f0 = -Infinity;
+  if (fitCount > 1) {
+    f1 = load<f64>(fitAmounts, 8);
+    const s = load<i32>(fitSlots, 4);
+    if (f1 > 0 && s < 0) fitNever = true;
+    f1a = table + <usize>(2 * max(s, 0)) * cap;
+    if (!(f1 > 0)) f1 = -Infinity;
+  } else f1 = -Infinity;
+  if (ASC_FEATURE_SIMD) {
+    const pL = v128.load(pl);
+    const pB = v128.load(pb);
+    const hundred = f64x2.splat(MAX_NODE_SCORE);
+    const maxSafe = f64x2.splat(MAX_SAFE);
+    const one = f64x2.splat(1);
+    for (let k = 0; k < rowCount; k++) {
+      const r = load<i32>(rows + (<usize>k << 2));
+      const ro = <usize>r << 3;
+      let t: f64 = -1;
+      if (
+        !fitNever && load<f64>(podsQ + ro) + 1 <= load<f64>(podsA + ro) &&
+        !(f0 > load<f64>(f0a + ro) - load<f64>(f0a + cap + ro)) && !(f1 > load<f64>(f1a + ro) - load<f64>(f1a + cap + ro))
+      ) {
+        const a0 = load<f64>(a0c + ro);
+        const a1 = load<f64>(a1c + ro);
+        const a = f64x2.replace_lane(f64x2.splat(a0), 1, a1);
+        const qL = f64x2.add(f64x2.replace_lane(f64x2.splat(load<f64>(qL0c + ro)), 1, load<f64>(qL1c + ro)), pL);
+        const qB = f64x2.add(f64x2.replace_lane(f64x2.splat(load<f64>(qB0c + ro)), 1, load<f64>(qB1c + ro)), pB);
+        const over = f64x2.gt(qL, a);
+        const p = f64x2.mul(f64x2.sub(a, qL), hundred);
+        if (a0 == 0 || a1 == 0 || v128.any_true(v128.andnot(f64x2.gt(p, maxSafe), over))) {
+          t = scoreDescriptor(table, capacity, slotCount, r, dL) * pwL + scoreDescriptor(table, capacity, slotCount, r, dB) * pwB;
+        } else {
+          const v = v128.andnot(f64x2.trunc(f64x2.div(p, a)), over);
+          let nodeScore: f64 = 0;
+          nodeScore += f64x2.extract_lane(v, 0) * w0;
+          nodeScore += f64x2.extract_lane(v, 1) * w1;
+          const least = truncDivSmall(nodeScore, weightSum, invW);
+          const f = f64x2.min(f64x2.div(qB, a), one);
+          const balanced = Math.trunc((1 - Math.abs((f64x2.extract_lane(f, 0) - f64x2.extract_lane(f, 1)) / 2)) * MAX_NODE_SCORE);
+          t = 0;
+          t += least * pwL;
+          t += balanced * pwB;
+        }
+      }
+      store<f64>(out + ro, t);
+    }
+    return;
+  }
+  const pL0 = load<f64>(pl);
+  const pL1 = load<f64>(pl, 8);
+  const pB0 = load<f64>(pb);
+  const pB1 = load<f64>(pb, 8);
+  for (let k = 0; k < rowCount; k++) {
+    const r = load<i32>(rows + (<usize>k << 2));
+    const ro = <usize>r << 3;
+    let t: f64 = -1;
+    if (
+      !fitNever && load<f64>(podsQ + ro) + 1 <= load<f64>(podsA + ro) &&
+      !(f0 > load<f64>(f0a + ro) - load<f64>(f0a + cap + ro)) && !(f1 > load<f64>(f1a + ro) - load<f64>(f1a + cap + ro))
+    ) {
+      const a0 = load<f64>(a0c + ro);
+      const a1 = load<f64>(a1c + ro);
+      const qL0 = load<f64>(qL0c + ro) + pL0;
+      const qL1 = load<f64>(qL1c + ro) + pL1;
+      const p0 = (a0 - qL0) * MAX_NODE_SCORE;
+      const p1 = (a1 - qL1) * MAX_NODE_SCORE;
+      if (a0 == 0 || a1 == 0 || (qL0 <= a0 && p0 > MAX_SAFE) || (qL1 <= a1 && p1 > MAX_SAFE)) {
+        t = scoreDescriptor(table, capacity, slotCount, r, dL) * pwL + scoreDescriptor(table, capacity, slotCount, r, dB) * pwB;
+      } else {
+        let nodeScore: f64 = 0;
+        nodeScore += (qL0 > a0 ? 0 : Math.trunc(p0 / a0)) * w0;
+        nodeScore += (qL1 > a1 ? 0 : Math.trunc(p1 / a1)) * w1;
+        const least = truncDivSmall(nodeScore, weightSum, invW);
+        const b0 = balancedFraction(load<f64>(qB0c + ro) + pB0, a0);
+        const b1 = balancedFraction(load<f64>(qB1c + ro) + pB1, a1);
+        const balanced = Math.trunc((1 - Math.abs((b0 - b1) / 2)) * MAX_NODE_SCORE);
+        t = 0;
+        t += least * pwL;
+        t += balanced * pwB;
+      }
+    }
+    store<f64>(out + ro, t);
+  }
+}
+
+/**
  * The fused cycle's scoring (Kernels.scoreRows): for each row r = rows[k], k < rowCount, writes
  * into out[r] (f64, indexed by row) -1 when the pod does not fit (fit_batch's checks) and
  * otherwise the sum over the scorer descriptors of pluginWeight * score (score_resources'
@@ -511,6 +657,10 @@ export function score_rows(
   fitSlots: usize, fitAmounts: usize, fitCount: i32, scorers: usize, scorerCount: i32, out: usize,
 ): void {
   const cap = <usize>capacity << 3;
+  if (isDefaultPair(scorers, scorerCount) && fitCount <= 2) {
+    scoreRowsDefault(table, capacity, slotCount, rows, rowCount, fitSlots, fitAmounts, fitCount, scorers, out);
+    return;
+  }
   // Up to two two-resource scorers run inline with their columns and weights in locals.
   let fast = scorerCount <= 2;
   for (let s = 0; s < scorerCount && fast; s++) fast = isTwoResource(scorers + <usize>(s * SD_BYTES));

@@ -172,8 +172,18 @@ describe('wasm kernels vs js reference', () => {
         classes: fc.oneof(fc.array(fc.integer({ min: 0, max: 3 }), { minLength: n, maxLength: n }), fc.constant(Array<number>(n).fill(2))).map((a) => Array.from(a)),
         classPass: fc.array(fc.constantFrom(0, 1, 1, 1), { minLength: 4, maxLength: 4 }),
         classScore: fc.array(fc.integer({ min: 0, max: 500 }), { minLength: 4, maxLength: 4 }),
-        requests: fc.array(fc.record({ slot: slotOf, amount: quantity }), { minLength: 0, maxLength: 4 }),
-        scorers: fc.array(fc.tuple(scoreArgs, fc.integer({ min: 1, max: 5 })), { minLength: 0, maxLength: 3 }),
+        requests: fc.array(fc.record({ slot: slotOf, amount: quantity }), { minLength: 0, maxLength: 3 }),
+        scorers: fc.oneof(
+          fc.array(fc.tuple(scoreArgs, fc.integer({ min: 1, max: 5 })), { minLength: 0, maxLength: 3 }),
+          // The default profile's pair (Fit LeastAllocated on non-zero requests + BalancedAllocation
+          // on the same two resources): score_rows' dedicated path.
+          fc.tuple(resource, resource, fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 5 }), fc.constantFrom([0, 1], [1, 0], [0, 2], [4, 1])).map(
+            ([r0, r1, wl, wb, [s0, s1]]): Array<[ScoreArgs, number]> => [
+              [{ strategy: STRATEGY_LEAST_ALLOCATED, resources: [{ ...r0, slot: s0! }, { ...r1, slot: s1! }], useNonZero: 1, shape: { u: [0], s: [0] } }, wl],
+              [{ strategy: STRATEGY_BALANCED_ALLOCATION, resources: [{ ...r0, slot: s0!, weight: 1 }, { ...r1, slot: s1!, weight: 1 }], useNonZero: 0, shape: { u: [0], s: [0] } }, wb],
+            ],
+          ),
+        ),
         // Rows changed between the first and the second scoring.
         changed: fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 3 }), quantity), { maxLength: 6 }),
         k: fc.nat(),
