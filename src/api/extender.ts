@@ -258,64 +258,52 @@ export function decodeNodeItem(value: unknown, index: number): Node {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Encoders. Answers are written straight into one Buffer (no intermediate strings: the verbs
-// answer hundreds of times a second and garbage is latency); strings are quoted with
-// JSON.stringify (exact escaping) once and cached, since node names and reasons repeat.
+// Encoders. The verbs answer hundreds of times a second with hundreds of node names each, so the
+// pieces that repeat are built once and cached: the quoted form of a string (node names, reasons:
+// JSON.stringify, exact escaping) and each `{"Host":..,"Score":k}` entry. An answer is then one
+// Array.join of cached strings, encoded to UTF-8 once when it is sent (one native call, where
+// writing piece by piece into a Buffer costs a native call per piece).
 
-/** Quoted JSON forms of recent strings (node names, reasons). Cleared when it grows past the cap. */
-const QUOTED = new Map<string, string>();
-const QUOTED_MAX = 65_536;
-function quote(s: string): string {
-  let q = QUOTED.get(s);
-  if (q === undefined) {
-    if (QUOTED.size >= QUOTED_MAX) QUOTED.clear();
-    q = JSON.stringify(s);
-    QUOTED.set(s, q);
+/** A bounded string cache (cleared when full: the working set is the cluster's node names). */
+class StringCache<K> {
+  private readonly map = new Map<K, string>();
+  constructor(private readonly max: number, private readonly make: (k: K) => string) {}
+  get(k: K): string {
+    let v = this.map.get(k);
+    if (v === undefined) {
+      if (this.map.size >= this.max) this.map.clear();
+      v = this.make(k);
+      this.map.set(k, v);
+    }
+    return v;
   }
-  return q;
 }
 
-/** A growable output buffer. */
-class JsonOut {
-  private buf: Buffer;
-  private len = 0;
-  constructor(capacity: number) {
-    this.buf = Buffer.allocUnsafe(Math.max(256, capacity));
+/** Cache size: well above a 5,000-node cluster's names and reasons. */
+const QUOTED_CACHE_MAX = 65_536;
+
+const QUOTED = new StringCache<string>(QUOTED_CACHE_MAX, (s) => JSON.stringify(s));
+/** Per node name, its `{"Host":"<name>","Score":k}` entries for k = 0..10 (filled on use). */
+const HOST_ENTRIES = new Map<string, Array<string | undefined>>();
+const HOST_ENTRIES_MAX = 65_536;
+
+function hostEntry(host: string, score: number): string {
+  if (!Number.isInteger(score) || score < 0 || score > 10) return `{"Host":${QUOTED.get(host)},"Score":${score}}`;
+  let row = HOST_ENTRIES.get(host);
+  if (row === undefined) {
+    if (HOST_ENTRIES.size >= HOST_ENTRIES_MAX) HOST_ENTRIES.clear();
+    row = new Array(11);
+    HOST_ENTRIES.set(host, row);
   }
-  private ensure(extra: number): void {
-    if (this.len + extra <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + extra));
-    this.buf.copy(next, 0, 0, this.len);
-    this.buf = next;
-  }
-  /** Appends a string (UTF-8). */
-  str(s: string): this {
-    this.ensure(3 * s.length);
-    this.len += this.buf.write(s, this.len, 'utf8');
-    return this;
-  }
-  /** Appends raw bytes. */
-  bytes(b: Uint8Array): this {
-    this.ensure(b.byteLength);
-    this.buf.set(b, this.len);
-    this.len += b.byteLength;
-    return this;
-  }
-  done(): Buffer {
-    return this.buf.subarray(0, this.len);
-  }
+  return (row[score] ??= `{"Host":${QUOTED.get(host)},"Score":${score}}`);
 }
 
 /** FailedNodesMap as JSON (`{}` when empty: the answer always sets it). */
-function writeFailedMap(out: JsonOut, m: ReadonlyMap<string, string>): void {
-  out.str('{');
-  let first = true;
-  for (const [k, v] of m) {
-    if (!first) out.str(',');
-    out.str(quote(k)).str(':').str(quote(v));
-    first = false;
-  }
-  out.str('}');
+function failedMapJson(m: ReadonlyMap<string, string>): string {
+  if (m.size === 0) return '{}';
+  const parts: string[] = [];
+  for (const [k, v] of m) parts.push(`${QUOTED.get(k)}:${QUOTED.get(v)}`);
+  return `{${parts.join(',')}}`;
 }
 
 /** An ExtenderFilterResult to encode. */
@@ -332,6 +320,7 @@ export interface FilterResultOut {
 }
 
 const COMMA = Buffer.from(',');
+const NODES_HEAD = Buffer.from('{"Nodes":{"metadata":{},"items":[');
 
 /**
  * Encodes an ExtenderFilterResult as chunks to write in order. The surviving Node items are the
@@ -339,48 +328,29 @@ const COMMA = Buffer.from(',');
  * an empty survivor list is `"items":[]`.
  */
 export function encodeFilterResult(r: FilterResultOut): Uint8Array[] {
-  const out = new JsonOut(256 + 48 * (r.nodeNames?.length ?? 0) + 96 * (r.failedNodes.size + r.failedAndUnresolvableNodes.size));
-  const chunks: Uint8Array[] = [];
-  if (r.nodeItems === null) out.str('{"Nodes":null,');
-  else {
-    chunks.push(Buffer.from('{"Nodes":{"metadata":{},"items":['));
-    r.nodeItems.forEach((item, i) => {
-      if (i > 0) chunks.push(COMMA);
-      chunks.push(item);
-    });
-    out.str(']},');
+  let names = 'null';
+  if (r.nodeNames !== null) {
+    const quoted: string[] = new Array(r.nodeNames.length);
+    for (let i = 0; i < quoted.length; i++) quoted[i] = QUOTED.get(r.nodeNames[i]!);
+    names = `[${quoted.join(',')}]`;
   }
-  out.str('"NodeNames":');
-  if (r.nodeNames === null) out.str('null');
-  else {
-    out.str('[');
-    r.nodeNames.forEach((n, i) => {
-      if (i > 0) out.str(',');
-      out.str(quote(n));
-    });
-    out.str(']');
-  }
-  out.str(',"FailedNodes":');
-  writeFailedMap(out, r.failedNodes);
-  out.str(',"FailedAndUnresolvableNodes":');
-  writeFailedMap(out, r.failedAndUnresolvableNodes);
-  out.str(',"Error":').str(JSON.stringify(r.error)).str('}');
-  chunks.push(out.done());
+  const tail = `"NodeNames":${names},"FailedNodes":${failedMapJson(r.failedNodes)},` +
+    `"FailedAndUnresolvableNodes":${failedMapJson(r.failedAndUnresolvableNodes)},"Error":${JSON.stringify(r.error)}}`;
+  if (r.nodeItems === null) return [Buffer.from(`{"Nodes":null,${tail}`)];
+  const chunks: Uint8Array[] = [NODES_HEAD];
+  r.nodeItems.forEach((item, i) => {
+    if (i > 0) chunks.push(COMMA);
+    chunks.push(item);
+  });
+  chunks.push(Buffer.from(`]},${tail}`));
   return chunks;
 }
 
-/** Scores 0..10 as text, the only values extenderPriority produces. */
-const SMALL_INTS = Array.from({ length: 11 }, (_, i) => String(i));
-
 /** HostPriorityList. */
-export function encodeHostPriorityList(hosts: readonly string[], scores: ArrayLike<number>): Buffer {
-  const out = new JsonOut(2 + 40 * hosts.length);
-  out.str('[');
-  for (let i = 0; i < hosts.length; i++) {
-    const v = scores[i]!;
-    out.str(i > 0 ? ',{"Host":' : '{"Host":').str(quote(hosts[i]!)).str(',"Score":').str(SMALL_INTS[v] ?? String(v)).str('}');
-  }
-  return out.str(']').done();
+export function encodeHostPriorityList(hosts: readonly string[], scores: ArrayLike<number>): string {
+  const entries: string[] = new Array(hosts.length);
+  for (let i = 0; i < hosts.length; i++) entries[i] = hostEntry(hosts[i]!, scores[i]!);
+  return `[${entries.join(',')}]`;
 }
 
 /** An ExtenderFilterResult carrying only an error (request-level failure). */

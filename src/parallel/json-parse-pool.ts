@@ -67,7 +67,40 @@ export function jsonTask(bytes: Uint8Array, mode: 'parse' | 'scan' | 'both'): Js
   const fold = (k: string) => k.toLowerCase().replace(/\u017f/g, 's');
   const out: JsonTaskResult = {};
 
-  if (mode !== 'parse') {
+  if (mode !== 'scan') {
+    const value: unknown = JSON.parse(b.toString('utf8'));
+    out.value = value;
+    const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+    // The last key matching `field` case-insensitively (Go assigns every match in turn).
+    const lastKey = (o: Record<string, unknown>, field: string): string | undefined => {
+      let found: string | undefined;
+      for (const k of Object.keys(o)) if (fold(k) === field) found = k;
+      return found;
+    };
+    const nodesKey = isObj(value) ? lastKey(value, 'nodes') : undefined;
+    const list = nodesKey === undefined ? undefined : (value as Record<string, unknown>)[nodesKey];
+    const itemsKey = isObj(list) ? lastKey(list, 'items') : undefined;
+    const items = itemsKey === undefined ? undefined : (list as Record<string, unknown>)[itemsKey];
+    if (Array.isArray(items) && nodesKey !== undefined && itemsKey !== undefined) {
+      const names: string[] = new Array(items.length);
+      let ok = true;
+      for (let i = 0; i < items.length && ok; i++) {
+        const it = items[i] as { metadata?: { name?: unknown } } | null;
+        const md = it !== null && typeof it === 'object' && !Array.isArray(it) ? it.metadata : undefined;
+        const name = md !== null && typeof md === 'object' ? md.name : undefined;
+        if (typeof name === 'string') names[i] = name;
+        else ok = false; // left in place, for the decoder to report
+      }
+      if (ok) {
+        (list as Record<string, unknown>)[itemsKey] = null;
+        out.nodesKey = nodesKey;
+        out.itemsKey = itemsKey;
+        out.names = names;
+      }
+    }
+  }
+  // In 'both' mode the scan runs only when the parse found items to answer with.
+  if (mode === 'scan' || (mode === 'both' && out.names !== undefined)) {
     // Byte scan: strings are skipped with Buffer.indexOf (native memchr), nesting is counted.
     const len = b.length;
     const ws = (p: number): number => {
@@ -172,38 +205,6 @@ export function jsonTask(bytes: Uint8Array, mode: 'parse' | 'scan' | 'both'): Js
     out.ranges = found ? Uint32Array.from(found) : null;
   }
 
-  if (mode !== 'scan') {
-    const value: unknown = JSON.parse(b.toString('utf8'));
-    out.value = value;
-    const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-    // The last key matching `field` case-insensitively (Go assigns every match in turn).
-    const lastKey = (o: Record<string, unknown>, field: string): string | undefined => {
-      let found: string | undefined;
-      for (const k of Object.keys(o)) if (fold(k) === field) found = k;
-      return found;
-    };
-    const nodesKey = isObj(value) ? lastKey(value, 'nodes') : undefined;
-    const list = nodesKey === undefined ? undefined : (value as Record<string, unknown>)[nodesKey];
-    const itemsKey = isObj(list) ? lastKey(list, 'items') : undefined;
-    const items = itemsKey === undefined ? undefined : (list as Record<string, unknown>)[itemsKey];
-    if (Array.isArray(items) && nodesKey !== undefined && itemsKey !== undefined) {
-      const names: string[] = new Array(items.length);
-      let ok = true;
-      for (let i = 0; i < items.length && ok; i++) {
-        const it = items[i] as { metadata?: { name?: unknown } } | null;
-        const md = it !== null && typeof it === 'object' && !Array.isArray(it) ? it.metadata : undefined;
-        const name = md !== null && typeof md === 'object' ? md.name : undefined;
-        if (typeof name === 'string') names[i] = name;
-        else ok = false; // left in place, for the decoder to report
-      }
-      if (ok) {
-        (list as Record<string, unknown>)[itemsKey] = null;
-        out.nodesKey = nodesKey;
-        out.itemsKey = itemsKey;
-        out.names = names;
-      }
-    }
-  }
   return out;
 }
 

@@ -132,9 +132,9 @@ describe('encoders (PascalCase, every key present, null for unset)', () => {
   });
 
   it('HostPriorityList, ExtenderPreemptionResult, ExtenderBindingResult', () => {
-    expect(encodeHostPriorityList(['a', 'b'], [10, 0]).toString()).toBe('[{"Host":"a","Score":10},{"Host":"b","Score":0}]');
-    expect(encodeHostPriorityList([], []).toString()).toBe('[]');
-    expect(encodeHostPriorityList(['n"ö'], [7]).toString()).toBe('[{"Host":"n\\"ö","Score":7}]');
+    expect(encodeHostPriorityList(['a', 'b'], [10, 0])).toBe('[{"Host":"a","Score":10},{"Host":"b","Score":0}]');
+    expect(encodeHostPriorityList([], [])).toBe('[]');
+    expect(encodeHostPriorityList(['n"ö'], [7])).toBe('[{"Host":"n\\"ö","Score":7}]');
     expect(encodePreemptionResult(new Map([['n', { uids: ['u'], numPDBViolations: 1 }]]))).toBe('{"NodeNameToMetaVictims":{"n":{"Pods":[{"UID":"u"}],"NumPDBViolations":1}}}');
     expect(encodePreemptionResult(new Map())).toBe('{"NodeNameToMetaVictims":{}}');
     expect(encodeBindingResult('')).toBe('{"Error":""}');
