@@ -569,14 +569,75 @@ function scoreRowsDefault(
     if (!(f1 > 0)) f1 = -Infinity;
   } else f1 = -Infinity;
   if (ASC_FEATURE_SIMD) {
-    const pL = v128.load(pl);
-    const pB = v128.load(pb);
+    // Two consecutive rows per step, in the lanes of f64x2 (each column is contiguous by row, so
+    // one v128.load per column); a lone or non-consecutive row takes the one-row path.
+    const pL0v = f64x2.splat(load<f64>(pl));
+    const pL1v = f64x2.splat(load<f64>(pl, 8));
+    const pB0v = f64x2.splat(load<f64>(pb));
+    const pB1v = f64x2.splat(load<f64>(pb, 8));
+    const f0v = f64x2.splat(f0);
+    const f1v = f64x2.splat(f1);
+    const w0v = f64x2.splat(w0);
+    const w1v = f64x2.splat(w1);
+    const wsv = f64x2.splat(weightSum);
+    const invWv = f64x2.splat(invW);
+    const pwLv = f64x2.splat(pwL);
+    const pwBv = f64x2.splat(pwB);
     const hundred = f64x2.splat(MAX_NODE_SCORE);
     const maxSafe = f64x2.splat(MAX_SAFE);
     const one = f64x2.splat(1);
-    for (let k = 0; k < rowCount; k++) {
+    const half = f64x2.splat(0.5);
+    const zero = f64x2.splat(0);
+    const minusOne = f64x2.splat(-1);
+    let k = 0;
+    while (k < rowCount) {
       const r = load<i32>(rows + (<usize>k << 2));
       const ro = <usize>r << 3;
+      if (k + 1 < rowCount && load<i32>(rows + (<usize>(k + 1) << 2)) == r + 1 && !fitNever) {
+        const ok = v128.andnot(
+          v128.andnot(
+            f64x2.le(f64x2.add(v128.load(podsQ + ro), one), v128.load(podsA + ro)),
+            f64x2.gt(f0v, f64x2.sub(v128.load(f0a + ro), v128.load(f0a + cap + ro))),
+          ),
+          f64x2.gt(f1v, f64x2.sub(v128.load(f1a + ro), v128.load(f1a + cap + ro))),
+        );
+        if (!v128.any_true(ok)) {
+          v128.store(out + ro, minusOne);
+          k += 2;
+          continue;
+        }
+        const a0 = v128.load(a0c + ro);
+        const a1 = v128.load(a1c + ro);
+        const qL0 = f64x2.add(v128.load(qL0c + ro), pL0v);
+        const qL1 = f64x2.add(v128.load(qL1c + ro), pL1v);
+        const over0 = f64x2.gt(qL0, a0);
+        const over1 = f64x2.gt(qL1, a1);
+        const p0 = f64x2.mul(f64x2.sub(a0, qL0), hundred);
+        const p1 = f64x2.mul(f64x2.sub(a1, qL1), hundred);
+        const exact = v128.or(
+          v128.or(f64x2.eq(a0, zero), f64x2.eq(a1, zero)),
+          v128.or(v128.andnot(f64x2.gt(p0, maxSafe), over0), v128.andnot(f64x2.gt(p1, maxSafe), over1)),
+        );
+        if (!v128.any_true(v128.and(exact, ok))) {
+          const v0 = v128.andnot(f64x2.trunc(f64x2.div(p0, a0)), over0);
+          const v1 = v128.andnot(f64x2.trunc(f64x2.div(p1, a1)), over1);
+          // Go's truncating (v0*w0 + v1*w1) / (w0 + w1) without a division: estimate, then fix.
+          const ns = f64x2.add(f64x2.mul(v0, w0v), f64x2.mul(v1, w1v));
+          let q = f64x2.trunc(f64x2.mul(ns, invWv));
+          q = v128.bitselect(f64x2.add(q, one), q, f64x2.le(f64x2.mul(f64x2.add(q, one), wsv), ns));
+          q = v128.bitselect(f64x2.sub(q, one), q, f64x2.gt(f64x2.mul(q, wsv), ns));
+          const fb0 = f64x2.min(f64x2.div(f64x2.add(v128.load(qB0c + ro), pB0v), a0), one);
+          const fb1 = f64x2.min(f64x2.div(f64x2.add(v128.load(qB1c + ro), pB1v), a1), one);
+          // (f0 - f1) / 2 and (f0 - f1) * 0.5 are the same correctly rounded value.
+          const std = f64x2.abs(f64x2.mul(f64x2.sub(fb0, fb1), half));
+          const balanced = f64x2.trunc(f64x2.mul(f64x2.sub(one, std), hundred));
+          const t = f64x2.add(f64x2.mul(q, pwLv), f64x2.mul(balanced, pwBv));
+          v128.store(out + ro, v128.bitselect(t, minusOne, ok));
+          k += 2;
+          continue;
+        }
+      }
+      // One row: the resources in the lanes.
       let t: f64 = -1;
       if (
         !fitNever && load<f64>(podsQ + ro) + 1 <= load<f64>(podsA + ro) &&
@@ -584,27 +645,27 @@ function scoreRowsDefault(
       ) {
         const a0 = load<f64>(a0c + ro);
         const a1 = load<f64>(a1c + ro);
-        const a = f64x2.replace_lane(f64x2.splat(a0), 1, a1);
-        const qL = f64x2.add(f64x2.replace_lane(f64x2.splat(load<f64>(qL0c + ro)), 1, load<f64>(qL1c + ro)), pL);
-        const qB = f64x2.add(f64x2.replace_lane(f64x2.splat(load<f64>(qB0c + ro)), 1, load<f64>(qB1c + ro)), pB);
-        const over = f64x2.gt(qL, a);
-        const p = f64x2.mul(f64x2.sub(a, qL), hundred);
-        if (a0 == 0 || a1 == 0 || v128.any_true(v128.andnot(f64x2.gt(p, maxSafe), over))) {
+        const qL0 = load<f64>(qL0c + ro) + f64x2.extract_lane(pL0v, 0);
+        const qL1 = load<f64>(qL1c + ro) + f64x2.extract_lane(pL1v, 0);
+        const p0 = (a0 - qL0) * MAX_NODE_SCORE;
+        const p1 = (a1 - qL1) * MAX_NODE_SCORE;
+        if (a0 == 0 || a1 == 0 || (qL0 <= a0 && p0 > MAX_SAFE) || (qL1 <= a1 && p1 > MAX_SAFE)) {
           t = scoreDescriptor(table, capacity, slotCount, r, dL) * pwL + scoreDescriptor(table, capacity, slotCount, r, dB) * pwB;
         } else {
-          const v = v128.andnot(f64x2.trunc(f64x2.div(p, a)), over);
           let nodeScore: f64 = 0;
-          nodeScore += f64x2.extract_lane(v, 0) * w0;
-          nodeScore += f64x2.extract_lane(v, 1) * w1;
+          nodeScore += (qL0 > a0 ? 0 : Math.trunc(p0 / a0)) * w0;
+          nodeScore += (qL1 > a1 ? 0 : Math.trunc(p1 / a1)) * w1;
           const least = truncDivSmall(nodeScore, weightSum, invW);
-          const f = f64x2.min(f64x2.div(qB, a), one);
-          const balanced = Math.trunc((1 - Math.abs((f64x2.extract_lane(f, 0) - f64x2.extract_lane(f, 1)) / 2)) * MAX_NODE_SCORE);
+          const b0 = balancedFraction(load<f64>(qB0c + ro) + f64x2.extract_lane(pB0v, 0), a0);
+          const b1 = balancedFraction(load<f64>(qB1c + ro) + f64x2.extract_lane(pB1v, 0), a1);
+          const balanced = Math.trunc((1 - Math.abs((b0 - b1) / 2)) * MAX_NODE_SCORE);
           t = 0;
           t += least * pwL;
           t += balanced * pwB;
         }
       }
       store<f64>(out + ro, t);
+      k++;
     }
     return;
   }

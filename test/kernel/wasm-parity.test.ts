@@ -301,6 +301,27 @@ describe('wasm kernels vs js reference', () => {
     }
   });
 
+  it('truncates the weighted average exactly when 1/sum(weights) rounds down (weights 24 + 25)', () => {
+    // 4900 * fl(1/49) < 100: a multiply-only average would give 99 for two full scores of 100.
+    expect(Math.trunc(4900 * (1 / 49))).toBe(99);
+    const rows = 5; // pairs and a lone row
+    const spec: TableSpec = { extraSlots: 0, rows: Array.from({ length: rows }, () => ({ alloc: [4000, 8 * 1024 ** 3, 0, 110], req: [0, 0, 0, 0], nzCpu: 0, nzMem: 0 })) };
+    for (const { name, k, t } of engines(spec)) {
+      const slots = Int32Array.of(0, 1);
+      const pod = Float64Array.of(0, 0);
+      const empty = new Float64Array(0);
+      const scorers = [
+        { strategy: STRATEGY_LEAST_ALLOCATED, slots, weights: Float64Array.of(24, 25), podRequests: pod, resourceCount: 2, useNonZero: 1, shapeUtilization: empty, shapeScore: empty, shapeCount: 0, pluginWeight: 1 },
+        { strategy: STRATEGY_BALANCED_ALLOCATION, slots, weights: Float64Array.of(1, 1), podRequests: pod, resourceCount: 2, useNonZero: 0, shapeUtilization: empty, shapeScore: empty, shapeCount: 0, pluginWeight: 1 },
+      ];
+      const out = k.allocF64(t.capacity);
+      const allRows = k.allocI32(rows);
+      allRows.set([0, 1, 2, 3, 4]);
+      k.scoreRows(t.region, t.capacity, t.slotCount, allRows, rows, Int32Array.of(0), Float64Array.of(100), 1, scorers, out);
+      expect(Array.from(out.subarray(0, rows)), name).toEqual([200, 200, 200, 200, 200]);
+    }
+  });
+
   it('reports its build variant', () => {
     expect(simd.variant).toBe('wasm-simd');
     expect(scalar.variant).toBe('wasm-scalar');
