@@ -7,12 +7,15 @@
  * headers and whole requests have timeouts (Node's server timeouts; malformed HTTP gets 400/408/431
  * from the clientError handler), verb requests run at most `inFlightMax` at a time with a bounded
  * queue (429 beyond), malformed JSON and wrong shapes get 400 with the reason in `Error`, and
- * large bodies are parsed in a worker thread so /healthz and small requests stay fast. SIGTERM
- * (via shutdown()) turns /readyz to 503, stops accepting, lets in-flight requests finish (bounded
- * by drainTimeoutMs) and closes every connection.
+ * bodies of `inlineBelowBytes` and more are read into shared memory and parsed by worker threads
+ * (src/parallel/json-parse-pool.ts) so /healthz and small requests stay fast. SIGTERM (via
+ * shutdown()) turns /readyz to 503, stops accepting, lets in-flight requests finish (bounded by
+ * drainTimeoutMs) and closes every connection.
  *
  * Logs: one JSON line (pino) per verb request, and every line about a request carries its request
- * id (the client's X-Request-Id if it sent a sane one, else a generated one, echoed back).
+ * id (the client's X-Request-Id if it sent a sane one, else a generated one, echoed back). Verb
+ * answers carry a W3C Server-Timing header: read (receiving the body), parse, cycle (decode,
+ * schedule, encode).
  */
 import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
