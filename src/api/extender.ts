@@ -323,11 +323,11 @@ const COMMA = Buffer.from(',');
 const NODES_HEAD = Buffer.from('{"Nodes":{"metadata":{},"items":[');
 
 /**
- * Encodes an ExtenderFilterResult as chunks to write in order. The surviving Node items are the
- * request's own bytes (never re-encoded or copied: tens of megabytes for a 5,000-node NodeList);
- * an empty survivor list is `"items":[]`.
+ * Encodes an ExtenderFilterResult: a string for the NodeNames form; chunks to write in order for
+ * the Nodes form, whose surviving Node items are the request's own bytes (never re-encoded or
+ * copied: tens of megabytes for a 5,000-node NodeList). An empty survivor list is `"items":[]`.
  */
-export function encodeFilterResult(r: FilterResultOut): Uint8Array[] {
+export function encodeFilterResult(r: FilterResultOut): string | Uint8Array[] {
   let names = 'null';
   if (r.nodeNames !== null) {
     const quoted: string[] = new Array(r.nodeNames.length);
@@ -336,7 +336,7 @@ export function encodeFilterResult(r: FilterResultOut): Uint8Array[] {
   }
   const tail = `"NodeNames":${names},"FailedNodes":${failedMapJson(r.failedNodes)},` +
     `"FailedAndUnresolvableNodes":${failedMapJson(r.failedAndUnresolvableNodes)},"Error":${JSON.stringify(r.error)}}`;
-  if (r.nodeItems === null) return [Buffer.from(`{"Nodes":null,${tail}`)];
+  if (r.nodeItems === null) return `{"Nodes":null,${tail}`;
   const chunks: Uint8Array[] = [NODES_HEAD];
   r.nodeItems.forEach((item, i) => {
     if (i > 0) chunks.push(COMMA);

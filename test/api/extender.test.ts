@@ -119,7 +119,7 @@ describe('decodeNodeItem', () => {
 });
 
 describe('encoders (PascalCase, every key present, null for unset)', () => {
-  const text = (b: Uint8Array[]) => Buffer.concat(b).toString('utf8');
+  const text = (b: string | Uint8Array[]) => (typeof b === 'string' ? b : Buffer.concat(b).toString('utf8'));
   it('ExtenderFilterResult in both modes', () => {
     expect(text(encodeFilterResult({ nodeItems: null, nodeNames: ['a'], failedNodes: new Map([['b', 'Insufficient cpu']]), failedAndUnresolvableNodes: new Map(), error: '' })))
       .toBe('{"Nodes":null,"NodeNames":["a"],"FailedNodes":{"b":"Insufficient cpu"},"FailedAndUnresolvableNodes":{},"Error":""}');
