@@ -34,6 +34,7 @@ export function newNodeResourcesBalancedAllocation(
     resources: args.resources,
     strategy: STRATEGY_BALANCED_ALLOCATION,
     useRequested: true,
+    allocI32: (n) => kernels.allocI32(n),
   });
   return {
     name: NAME,

@@ -70,9 +70,10 @@ export function newNodeResourcesFit(args: NodeResourcesFitArgs, handle: Framewor
     strategy: strategyNumber,
     useRequested: false,
     shape: strategy.requestedToCapacityRatio?.shape ?? [],
+    allocI32: (n) => kernels.allocI32(n),
   });
-  const rows = new RowScratch();
-  const masks = new MaskScratch();
+  const rows = new RowScratch((n) => kernels.allocI32(n));
+  const masks = new MaskScratch((n) => kernels.allocI32(n));
   let lastRequest: { slotCount: number; requests: ReadonlyMap<string, number>; req: FitRequest } | undefined;
 
   return {

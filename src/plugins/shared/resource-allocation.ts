@@ -51,6 +51,8 @@ export interface ResourceScorerOptions {
   readonly useRequested: boolean;
   /** RequestedToCapacityRatio shape, scores 0..10 as configured. */
   readonly shape?: readonly ShapePoint[];
+  /** Allocator for the row scratch (Kernels.allocI32, so the wasm engine reads it in place). */
+  readonly allocI32?: (length: number) => Int32Array;
 }
 
 /** One configured scorer: constant per plugin instance, one kernel call per Score. */
@@ -62,9 +64,10 @@ export class ResourceAllocationScorer {
   private readonly useRequested: boolean;
   private readonly shapeUtilization: Float64Array;
   private readonly shapeScore: Float64Array;
-  private readonly rows = new RowScratch();
+  private readonly rows: RowScratch;
 
   constructor(opts: ResourceScorerOptions) {
+    this.rows = new RowScratch(opts.allocI32);
     this.names = opts.resources.map((r) => r.name);
     this.scalar = this.names.map((n) => isScalarResourceName(n));
     this.weights = Float64Array.from(opts.resources.map((r) => r.weight));
