@@ -44,9 +44,13 @@ export class WasmMemory {
   /** Size of every live region, by address. */
   private readonly sizes = new Map<number, number>();
   private readonly finalizer = new FinalizationRegistry<{ ptr: number }>((cell) => {
-    if (cell.ptr !== 0) this.release(cell.ptr);
+    if (cell.ptr === 0) return;
+    // A collected published table: the header must not describe memory that will be reused.
+    if (this.header[LAYOUT.H_TABLE_BASE / 4] === cell.ptr) this.header[LAYOUT.H_TABLE_BASE / 4] = 0;
+    this.release(cell.ptr);
   });
-  private primaryTable: WasmTableMemory | undefined;
+  /** The table the header describes (the most recently created; weak, so it can be collected). */
+  private primaryTable: WeakRef<WasmTableMemory> | undefined;
 
   constructor(initialPages = WASM_MEMORY_PAGES_INITIAL, maximumPages = WASM_MEMORY_PAGES_MAX) {
     this.memory = new WebAssembly.Memory({ initial: initialPages, maximum: maximumPages, shared: true });
@@ -158,22 +162,25 @@ export class WasmMemory {
     return a;
   }
 
-  /** A NodeTable memory in this WASM memory; the first one created is described in the header. */
+  /**
+   * A NodeTable memory in this WASM memory. The most recently created one is described in the
+   * header (a process schedules on its newest state: a reloaded snapshot replaces the old one).
+   */
   createTableMemory(): WasmTableMemory {
     const t = new WasmTableMemory(this);
-    if (!this.primaryTable) this.publish(t);
+    this.publish(t);
     return t;
   }
 
   /** Makes `t` the table the header describes (what worker threads will read). */
   publish(t: WasmTableMemory): void {
-    this.primaryTable = t;
+    this.primaryTable = new WeakRef(t);
     t.describe();
   }
 
   /** Writes a table's layout into the header if it is the published one. */
   describeTable(t: WasmTableMemory, base: number, capacity: number, slotCount: number, columnCount: number): void {
-    if (this.primaryTable !== t) return;
+    if (this.primaryTable?.deref() !== t) return;
     this.header[LAYOUT.H_TABLE_BASE / 4] = base;
     this.header[LAYOUT.H_TABLE_CAPACITY / 4] = capacity;
     this.header[LAYOUT.H_TABLE_SLOTS / 4] = slotCount;
