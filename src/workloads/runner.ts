@@ -37,6 +37,8 @@ export interface BenchSpec {
 export interface BenchResult {
   workload: WorkloadName;
   engine: string;
+  /** Kernel build: js, wasm-simd or wasm-scalar. */
+  kernels: string;
   nodes: number;
   initPods: number;
   pods: number;
@@ -114,6 +116,7 @@ export async function runBench(spec: BenchSpec): Promise<BenchResult> {
   return {
     workload: spec.workload,
     engine: spec.kernels.engine,
+    kernels: spec.kernels.variant,
     nodes: spec.nodes,
     initPods: spec.initPods,
     pods: measured.length,

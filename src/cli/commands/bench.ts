@@ -49,7 +49,7 @@ export function registerBench(program: Command, io: CliIO): void {
       io.stdout(
         [
           `workload     ${r.workload}`,
-          `engine       ${r.engine}`,
+          `engine       ${r.engine} (${r.kernels})`,
           `nodes        ${r.nodes}`,
           `pods         ${r.pods} (${r.scheduled} scheduled, ${r.unschedulable} unschedulable; ${r.initPods} placed before)`,
           `throughput   ${r.throughput.average} pods/s`,
