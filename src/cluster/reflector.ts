@@ -45,6 +45,9 @@ export interface ReflectorOptions {
 
 type WatchEnd = 'closed' | 'expired' | 'failed';
 
+/** A watch that closes normally sooner than this after opening is retried with backoff. */
+const QUICK_CLOSE_MS = 1000;
+
 /** A 410 Gone, from a list's continue token or a watch. */
 const isGone = (e: unknown) => e instanceof KubeApiError ? e.statusCode === 410 : (e as { statusCode?: number } | null)?.statusCode === 410;
 
@@ -112,10 +115,19 @@ export class Reflector {
       }
       for (;;) {
         if (this.stopped) return;
+        const started = Date.now();
         const end = await this.watchOnce();
         if (this.stopped) return;
         if (end === 'closed') {
-          backoff = this.options.backoffInitialMs ?? LIVE_BACKOFF_INITIAL_MS;
+          // A watch that ends at once (a proxy cutting streams, an apiserver shutting down) must
+          // not turn into a tight reconnect loop: back off as for a failure, but keep the
+          // resourceVersion (nothing was missed).
+          if (Date.now() - started < QUICK_CLOSE_MS) {
+            await this.pause(backoff);
+            backoff = Math.min(backoffMax, backoff * 2);
+          } else {
+            backoff = this.options.backoffInitialMs ?? LIVE_BACKOFF_INITIAL_MS;
+          }
           continue;
         }
         if (end === 'expired') {

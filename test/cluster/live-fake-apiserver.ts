@@ -47,6 +47,8 @@ export class FakeApiServer {
   /** The next N list requests fail with 500; the next N watch requests fail with 500. */
   failLists = 0;
   failWatches = 0;
+  /** When set, watches answer 200 and end at once (a proxy cutting streams). */
+  closeWatchesAtOnce = false;
   url = '';
 
   constructor(readonly tls: { cert: string; key: string }, readonly token = 'test-token') {
@@ -227,6 +229,10 @@ export class FakeApiServer {
     if (from < this.compactedRv || this.expireWatches > 0) {
       if (this.expireWatches > 0) this.expireWatches--;
       res.write(`${JSON.stringify({ type: 'ERROR', object: status(410, 'Expired', `too old resource version: ${from} (${this.compactedRv})`) })}\n`);
+      res.end();
+      return;
+    }
+    if (this.closeWatchesAtOnce) {
       res.end();
       return;
     }

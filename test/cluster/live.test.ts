@@ -161,6 +161,23 @@ describe('list and watch', () => {
     expect(events).toContain('relist pods reconnect');
   });
 
+  it('watches that end at once are retried with backoff, not in a tight loop', async () => {
+    const l = start();
+    await l.start();
+    await until(() => api.watchCount('pods') === 1, 'watch');
+    api.closeWatchesAtOnce = true;
+    api.endWatches();
+    const before = api.requests.filter((r) => r.query.get('watch') === 'true').length;
+    await new Promise((r) => setTimeout(r, 600));
+    const watches = api.requests.filter((r) => r.query.get('watch') === 'true').length - before;
+    // Backoff 20 ms doubling to 100 ms (jittered): a handful of retries per resource, not hundreds.
+    expect(watches).toBeGreaterThan(2);
+    expect(watches).toBeLessThan(40);
+    api.closeWatchesAtOnce = false;
+    api.addPod(pod('after', 'n3'));
+    await until(() => podsOn(l, 'n3')?.[0] === 'after', 'watching again');
+  });
+
   it('a relist removes what disappeared while not watching', async () => {
     const l = start();
     await l.start();
