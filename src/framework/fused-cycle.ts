@@ -31,6 +31,7 @@
  * per cycle).
  */
 import type { NodeInfo } from '../model/cluster-state.js';
+import type { NodeTable } from '../model/node-table.js';
 import type { PodInfo } from '../model/pod-info.js';
 import type { Kernels, ScorerArgs } from '../kernel/kernels.js';
 import { FUSED_SCORE_CACHES_MAX, MAX_NODE_SCORE, NODE_TABLE_DIRTY_LOG_ROWS } from '../model/limits.js';
@@ -58,6 +59,47 @@ function grownLength(have: number, n: number): number {
   return cap;
 }
 
+/**
+ * The table a fused cycle scans: the state's own NodeTable, or (for a worker thread speculating
+ * on the main thread's behalf, src/parallel/) a view of a table another thread writes.
+ */
+export type FusedTable = Pick<NodeTable, 'region' | 'capacity' | 'slotCount' | 'epoch' | 'layoutVersion' | 'viewEpoch' | 'touchedSince'>;
+
+/** What a fused cycle scanned, as a speculating caller reads it (arrays are the cycle's own, valid until its next cycle). */
+export interface FusedScan {
+  /** Totals by row (-1 = does not fit). */
+  rowTotals: Float64Array;
+  /** Row of node index i, or null when rows equal node indices. */
+  rows: Int32Array | null;
+  classes: Int32Array;
+  singleClass: number;
+  /** Node count. */
+  n: number;
+  classPass: Int32Array;
+  classFeasible: Int32Array;
+  /** Class plus constant scores by class (after scoring; live classes with a feasible node). */
+  classScore: Float64Array;
+  liveClasses: readonly number[];
+  /** Feasible node count. */
+  count: number;
+  fit: FusedFitRequest;
+  /** The resource scorers the totals are made of. */
+  scorers: readonly ScorerArgs[];
+}
+
+/**
+ * A speculating caller's hooks (src/parallel/: a worker scores a pod against a table snapshot and
+ * the main thread draws and commits). `filtered` follows a successful filter(); `captured` replaces
+ * the PRNG draw of the fast path and returns the tie index to select (the caller's decision is made
+ * elsewhere); `decline` is called where the cycle leaves the fused fast path, and may throw to
+ * abandon the cycle (nothing has been changed by then).
+ */
+export interface FusedSpeculation {
+  filtered(cycle: FusedCycle, count: number): void;
+  captured(cycle: FusedCycle, max: number, ties: number): number;
+  decline(): void;
+}
+
 /** Per-row totals for one pod shape (see the file comment). */
 interface ShapeCache {
   /** The shape's signature (request + scorer arguments), `keyLength` numbers. */
@@ -75,6 +117,20 @@ export class FusedCycle {
   private readonly kernels: Kernels;
   /** Whether cycle_scan may reuse per-row totals (the score cache). */
   cacheEnabled = true;
+  /** The table to scan instead of the state's (FusedTable); null = the state's own. */
+  tableSource: FusedTable | null = null;
+  /** Speculation hooks (FusedSpeculation); null for scheduling. */
+  speculation: FusedSpeculation | null = null;
+  /** The fit request of the last filter(). */
+  private fitRequest: FusedFitRequest | undefined;
+  /** Whether the last scoreRows() rescored any row. */
+  private rescored = true;
+  // The last scan_classes: its totals array, node generation and class verdicts. A cycle with the
+  // same totals untouched since and the same verdicts has the same scan (a speculating worker
+  // scores many pods against one table epoch; a scheduler's cycles hit it only between failures).
+  private scanTotals = EMPTY_F64;
+  private scanGeneration = -1;
+  private scanClassPass = new Int32Array(0);
   // Node topology, rebuilt when ClusterState.nodeGeneration changes.
   private generation = -1;
   private n = 0;
@@ -176,6 +232,16 @@ export class FusedCycle {
    * cases the caller runs the general path (which also builds the statuses a FitError needs).
    */
   filter(cs: CycleState, pod: PodInfo): number {
+    const count = this.filterScan(cs, pod);
+    const spec = this.speculation;
+    if (spec !== null) {
+      if (count > 0) spec.filtered(this, count);
+      else spec.decline();
+    }
+    return count;
+  }
+
+  private filterScan(cs: CycleState, pod: PodInfo): number {
     const fw = this.fw;
     let fit: FusedFitRequest | undefined;
     // Lists below are refilled by index and cut with `length = n` (n > 0 keeps their storage;
@@ -246,14 +312,49 @@ export class FusedCycle {
     scorers.length = ns;
     scorerPlugins.length = ns;
 
+    this.fitRequest = fit;
     this.current = this.scoreRows(fit, scorers);
-    this.classFeasible.fill(0);
-    this.count = this.kernels.scanClasses(
-      this.current, this.rowsIdentity ? null : this.rows, this.classes, this.singleClass, this.n, classPass,
-      this.classFeasible, this.classMax, this.classTies,
-    );
+    if (!this.sameScan(classPass)) {
+      this.classFeasible.fill(0);
+      this.count = this.kernels.scanClasses(
+        this.current, this.rowsIdentity ? null : this.rows, this.classes, this.singleClass, this.n, classPass,
+        this.classFeasible, this.classMax, this.classTies,
+      );
+      this.scanTotals = this.current;
+      this.scanGeneration = this.generation;
+      if (this.scanClassPass.length < classPass.length) this.scanClassPass = new Int32Array(classPass.length);
+      for (const c of this.liveClasses) this.scanClassPass[c] = classPass[c]!;
+    }
     this.gathered = false;
     return this.count;
+  }
+
+  /** Whether the last scan_classes holds for these totals and class verdicts (see scanTotals). */
+  private sameScan(classPass: Int32Array): boolean {
+    if (this.rescored || this.current !== this.scanTotals || this.generation !== this.scanGeneration) return false;
+    for (const c of this.liveClasses) if (this.scanClassPass[c] !== classPass[c]) return false;
+    return true;
+  }
+
+  /** The table the kernels scan. */
+  private table(): FusedTable {
+    return this.tableSource ?? this.fw.state.table;
+  }
+
+  /** Fills `out` with this cycle's scan (for a FusedSpeculation; see FusedScan). */
+  exportScan(out: FusedScan): void {
+    out.rowTotals = this.current;
+    out.rows = this.rowsIdentity ? null : this.rows;
+    out.classes = this.classes;
+    out.singleClass = this.singleClass;
+    out.n = this.n;
+    out.classPass = this.classPass;
+    out.classFeasible = this.classFeasible;
+    out.classScore = this.classScore;
+    out.liveClasses = this.liveClasses;
+    out.count = this.count;
+    out.fit = this.fitRequest!;
+    out.scorers = this.scanScorers;
   }
 
   /** Whether `feasible`/`totals` hold this cycle's list (gathered on demand). */
@@ -261,8 +362,9 @@ export class FusedCycle {
 
   /** This cycle's totals by row: the shape's cache brought up to date, or all rows rescored. */
   private scoreRows(fit: FusedFitRequest, scorers: readonly ScorerArgs[]): Float64Array {
-    const t = this.fw.state.table;
+    const t = this.table();
     const k = this.kernels;
+    this.rescored = true;
     if (!this.cacheEnabled) {
       if (this.rowTotals.length < t.capacity) this.rowTotals = k.allocF64(grownLength(this.rowTotals.length, t.capacity));
       k.scoreRows(t.region, t.capacity, t.slotCount, this.rows, this.n, fit.slots, fit.amounts, fit.count, scorers, this.rowTotals);
@@ -276,6 +378,7 @@ export class FusedCycle {
     }
     if (dirty < 0) k.scoreRows(t.region, t.capacity, t.slotCount, this.rows, this.n, fit.slots, fit.amounts, fit.count, scorers, cache.total);
     else if (dirty > 0) k.scoreRows(t.region, t.capacity, t.slotCount, this.dirty, dirty, fit.slots, fit.amounts, fit.count, scorers, cache.total);
+    this.rescored = dirty !== 0;
     cache.epoch = t.epoch;
     return cache.total;
   }
@@ -292,7 +395,7 @@ export class FusedCycle {
 
   /** The score cache of this cycle's shape (created or recycled), valid for the current table. */
   private cacheFor(fit: FusedFitRequest, scorers: readonly ScorerArgs[]): ShapeCache {
-    const t = this.fw.state.table;
+    const t = this.table();
     if (this.cacheLayoutVersion !== t.layoutVersion || this.cacheViewEpoch !== t.viewEpoch || this.cacheCapacity !== t.capacity) {
       // Re-laid out, or someone holds a writable column view: every cached row is suspect.
       if (this.cacheCapacity !== t.capacity) this.caches = [];
@@ -387,6 +490,12 @@ export class FusedCycle {
    * reports an error (the caller then runs the general scoring, which reports it).
    */
   scoreAndSelect(cs: CycleState, pod: PodInfo, feasibleNodes: readonly NodeInfo[], prng: Prng): NodeInfo | null {
+    const chosen = this.scoreAndSelectScan(cs, pod, feasibleNodes, prng);
+    if (chosen === null) this.speculation?.decline();
+    return chosen;
+  }
+
+  private scoreAndSelectScan(cs: CycleState, pod: PodInfo, feasibleNodes: readonly NodeInfo[], prng: Prng): NodeInfo | null {
     const fw = this.fw;
     const count = this.count;
     if (fw.score.length === 0) return null;
@@ -473,12 +582,15 @@ export class FusedCycle {
           ties = this.classTies[c]!;
         } else if (v === max) ties += this.classTies[c]!;
       }
-      const i = k.selectNth(this.current, this.rowsIdentity ? null : this.rows, this.classes, this.singleClass, this.n, this.classPass, classScore, max, prng.intn(ties));
+      const draw = this.speculation ? this.speculation.captured(this, max, ties) : prng.intn(ties);
+      const i = k.selectNth(this.current, this.rowsIdentity ? null : this.rows, this.classes, this.singleClass, this.n, this.classPass, classScore, max, draw);
       return fw.state.nodes[i]!;
     }
+    // Per-node scores: not a speculation's fast path (the header's select_top slot is the owner's).
+    if (this.speculation) return null;
 
     this.gather();
-    const t = this.fw.state.table;
+    const t = this.table();
     const totals = this.totals;
     if (!scanValid) {
       k.zeroF64(totals, count);

@@ -99,6 +99,33 @@ async function instantiate(variant: WasmVariant): Promise<WasmKernels> {
   return new WasmKernels(exp, mem, exp.simd_enabled() === 1 ? 'wasm-simd' : 'wasm-scalar', module);
 }
 
+/** A compiled kernel module and the shared memory it runs on, as handed to a worker thread. */
+export interface WasmKernelHandle {
+  readonly module: WebAssembly.Module;
+  readonly memory: WebAssembly.Memory;
+}
+
+/** What a worker needs to attach to this process's kernels (the module and its shared memory). */
+export function wasmKernelHandle(k: WasmKernels): WasmKernelHandle {
+  return { module: k.module, memory: k.memory.memory };
+}
+
+/**
+ * The kernels of a module compiled on another thread, instantiated on that thread's shared memory
+ * (a worker thread's view of the main thread's kernels): tables and arrays of the owner are read
+ * in place; this instance allocates only inside the share [arenaBase, arenaEnd) the owner set
+ * aside for it, and never writes the header.
+ */
+export async function attachWasmKernels(handle: WasmKernelHandle, arenaBase: number, arenaEnd: number): Promise<WasmKernels> {
+  const mem = new WasmMemory(0, 0, { memory: handle.memory, base: arenaBase, end: arenaEnd });
+  const instance = await WebAssembly.instantiate(handle.module, { env: { memory: handle.memory, abort: wasmAbort } });
+  checkLayout(instance.exports, 'the attached kernel module');
+  const exp = instance.exports as unknown as KernelExports;
+  const check = exp.layout_check();
+  if (check !== 0) throw new Error(`PODFIT_ERR_KERNEL_LAYOUT: attached module layout_check() = ${check} (1: static data overlaps the header, 2: header magic/version mismatch)`);
+  return new WasmKernels(exp, mem, exp.simd_enabled() === 1 ? 'wasm-simd' : 'wasm-scalar', handle.module);
+}
+
 /** AssemblyScript's abort import; the kernels are built with --noAssert, so it only guards. */
 function wasmAbort(): never {
   throw new Error('PODFIT_ERR_KERNEL_ABORT: a WASM kernel aborted');

@@ -19,6 +19,18 @@ function alignUp(n: number, a: number): number {
   return Math.ceil(n / a) * a;
 }
 
+/**
+ * A share of a memory another thread owns: a worker thread instantiates the kernels on the main
+ * thread's memory and allocates its own scratch only inside [base, end), a region the owner
+ * allocated for it. A share never grows the memory and never writes the header (the owner is
+ * the single writer of both).
+ */
+export interface ArenaShare {
+  readonly memory: WebAssembly.Memory;
+  readonly base: number;
+  readonly end: number;
+}
+
 /** A free block of the arena. */
 interface FreeBlock {
   ptr: number;
@@ -46,18 +58,27 @@ export class WasmMemory {
   private readonly finalizer = new FinalizationRegistry<{ ptr: number }>((cell) => {
     if (cell.ptr === 0) return;
     // A collected published table: the header must not describe memory that will be reused.
-    if (this.header[LAYOUT.H_TABLE_BASE / 4] === cell.ptr) this.header[LAYOUT.H_TABLE_BASE / 4] = 0;
+    if (!this.shared && this.header[LAYOUT.H_TABLE_BASE / 4] === cell.ptr) this.header[LAYOUT.H_TABLE_BASE / 4] = 0;
     this.release(cell.ptr);
   });
   /** The table the header describes (the most recently created; weak, so it can be collected). */
   private primaryTable: WeakRef<WasmTableMemory> | undefined;
 
-  constructor(initialPages = WASM_MEMORY_PAGES_INITIAL, maximumPages = WASM_MEMORY_PAGES_MAX) {
-    this.memory = new WebAssembly.Memory({ initial: initialPages, maximum: maximumPages, shared: true });
+  /** Set for an instance on another thread's memory (see ArenaShare); 0 = owner. */
+  private readonly shared: boolean;
+  /** End of the share (shared instances); 0 = the whole memory, grown on demand. */
+  private readonly limit: number;
+
+  constructor(initialPages = WASM_MEMORY_PAGES_INITIAL, maximumPages = WASM_MEMORY_PAGES_MAX, share?: ArenaShare) {
+    this.memory = share?.memory ?? new WebAssembly.Memory({ initial: initialPages, maximum: maximumPages, shared: true });
+    this.shared = share !== undefined;
+    this.limit = share?.end ?? 0;
+    if (share) this.top = share.base;
     this.buffer = this.memory.buffer;
     this.buffers.push(this.buffer);
     this.header = new Int32Array(this.buffer, LAYOUT.HEADER_BASE, LAYOUT.HEADER_BYTES / 4);
     this.headerF64 = new Float64Array(this.buffer, LAYOUT.HEADER_BASE, LAYOUT.HEADER_BYTES / 8);
+    if (share) return;
     this.header[LAYOUT.H_MAGIC / 4] = LAYOUT.LAYOUT_MAGIC;
     this.header[LAYOUT.H_VERSION / 4] = LAYOUT.LAYOUT_VERSION;
     this.header[LAYOUT.H_ARENA_END / 4] = 0;
@@ -65,6 +86,16 @@ export class WasmMemory {
 
   /** The current buffer (a new SharedArrayBuffer object after each growth; older ones stay valid). */
   get currentBuffer(): ArrayBufferLike {
+    return this.buffer;
+  }
+
+  /** Picks up a growth made by another thread (a shared instance's owner), so views of the new bytes count as owned. */
+  refreshBuffer(): ArrayBufferLike {
+    const b = this.memory.buffer;
+    if (b.byteLength > this.buffer.byteLength) {
+      this.buffer = b;
+      this.buffers.push(b);
+    }
     return this.buffer;
   }
 
@@ -104,9 +135,11 @@ export class WasmMemory {
     }
     if (ptr < 0) {
       ptr = this.top;
-      this.ensureBytes(ptr + size);
+      if (this.shared) {
+        if (ptr + size > this.limit) throw new Error(`PODFIT_ERR_KERNEL_OUT_OF_MEMORY: a ${size}-byte region does not fit the ${this.limit - this.top}-byte rest of this thread's arena share`);
+      } else this.ensureBytes(ptr + size);
       this.top = ptr + size;
-      this.header[LAYOUT.H_ARENA_END / 4] = this.top - LAYOUT.ARENA_BASE;
+      if (!this.shared) this.header[LAYOUT.H_ARENA_END / 4] = this.top - LAYOUT.ARENA_BASE;
     }
     new Uint8Array(this.buffer, ptr, size).fill(0);
     this.sizes.set(ptr, size);
@@ -137,7 +170,7 @@ export class WasmMemory {
     if (last && last.ptr + last.size === this.top) {
       this.top = last.ptr;
       this.free.pop();
-      this.header[LAYOUT.H_ARENA_END / 4] = this.top - LAYOUT.ARENA_BASE;
+      if (!this.shared) this.header[LAYOUT.H_ARENA_END / 4] = this.top - LAYOUT.ARENA_BASE;
     }
   }
 
@@ -180,7 +213,7 @@ export class WasmMemory {
 
   /** Writes a table's layout into the header if it is the published one. */
   describeTable(t: WasmTableMemory, base: number, capacity: number, slotCount: number, columnCount: number): void {
-    if (this.primaryTable?.deref() !== t) return;
+    if (this.shared || this.primaryTable?.deref() !== t) return;
     this.header[LAYOUT.H_TABLE_BASE / 4] = base;
     this.header[LAYOUT.H_TABLE_CAPACITY / 4] = capacity;
     this.header[LAYOUT.H_TABLE_SLOTS / 4] = slotCount;
