@@ -30,8 +30,8 @@ interface ServeFlags {
   inCluster?: boolean;
   config?: string;
   port: string;
-  address: string;
-  pathPrefix: string;
+  address?: string;
+  pathPrefix?: string;
   filterVerb: string;
   prioritizeVerb: string;
   preemptVerb: string;
@@ -93,8 +93,8 @@ export function registerServe(program: Command, io: CliIO): void {
     .option('--in-cluster', 'live cluster through the pod service account (default inside a cluster)')
     .option('--config <file>', `KubeSchedulerConfiguration for filter/prioritize/preempt (default: built-in bin-packing profile, ${DEFAULT_EXTENDER_CONFIG_FILE})`)
     .option('--port <n>', 'TCP port (0 = any free port)', String(DEFAULT_PORT))
-    .option('--address <a>', 'address to listen on (default: all addresses)', '')
-    .option('--path-prefix <p>', "path before the verbs (the path of kube's urlPrefix)", '')
+    .option('--address <a>', 'address to listen on (default: all addresses)')
+    .option('--path-prefix <p>', "path before the verbs (the path of kube's urlPrefix; default: none)")
     .option('--filter-verb <v>', 'filter verb path ("" disables)', 'filter')
     .option('--prioritize-verb <v>', 'prioritize verb path ("" disables)', 'prioritize')
     .option('--preempt-verb <v>', 'preempt verb path ("" disables)', 'preempt')
@@ -163,8 +163,8 @@ async function runServe(flags: ServeFlags, io: CliIO): Promise<void> {
   if (flags.tokenFile && !token) throw new UsageError(`--token-file: ${flags.tokenFile} is empty`);
   const options: ServerOptions = {
     port,
-    address: flags.address,
-    pathPrefix: flags.pathPrefix,
+    address: flags.address ?? '',
+    pathPrefix: flags.pathPrefix ?? '',
     verbs: { filter: flags.filterVerb, prioritize: flags.prioritizeVerb, preempt: flags.preemptVerb, bind: flags.bindVerb },
     tls: flags.tlsCert
       ? {
