@@ -12,6 +12,10 @@ import type { Kernels } from '../kernel/kernels.js';
 import { ClusterState } from '../model/cluster-state.js';
 import type { TableMemory } from '../model/node-table.js';
 import { makePodInfo, type PodInfo } from '../model/pod-info.js';
+import type { BatchStats } from '../parallel/batch.js';
+import type { SessionFaults } from '../parallel/messages.js';
+import type { WorkerPool } from '../parallel/pool.js';
+import { batchPays, measureBatch } from './batch.js';
 import { PlacementChecksum } from './checksum.js';
 import { defaultPerfNode, defaultPerfPod } from './scheduling-basic.js';
 
@@ -31,6 +35,14 @@ export interface BenchSpec {
   readonly config: SchedulerConfig;
   readonly kernels: Kernels;
   readonly memory?: TableMemory;
+  /** Worker threads for the measured pods (src/parallel/batch.ts); 0 or absent: this thread only. */
+  readonly workers?: number;
+  /** The pool those workers come from (required when workers > 0). */
+  readonly pool?: WorkerPool | null;
+  /** Use the workers whatever the size (tests; by default small runs stay in this thread, batchPays). */
+  readonly forceBatch?: boolean;
+  /** Batch tuning and test hooks. */
+  readonly batch?: { readonly chunkPods?: number; readonly windowChunks?: number; readonly faults?: SessionFaults };
 }
 
 /** What `podfit bench -o json` prints. */
@@ -48,6 +60,10 @@ export interface BenchResult {
   throughput: { average: number };
   latencyUs: { p50: number; p90: number; p99: number; max: number };
   placementChecksum: string;
+  /** Worker threads that scheduled with the main thread (0: the main thread alone). */
+  workers: number;
+  /** Batch counters when workers took part (or why they could not). */
+  batch?: BatchStats;
 }
 
 function percentile(sorted: Float64Array, q: number): number {
@@ -101,17 +117,32 @@ export async function runBench(spec: BenchSpec): Promise<BenchResult> {
   for (const p of init) checksum.add(p.key, await scheduleAndBind(scheduler, p));
   const lat = new Float64Array(measured.length);
   let scheduled = 0;
-  settleHeap();
-  const t0 = performance.now();
-  for (let i = 0; i < measured.length; i++) {
-    const p = measured[i]!;
-    const s = performance.now();
-    const node = await scheduleAndBind(scheduler, p);
-    lat[i] = (performance.now() - s) * 1000;
-    if (node) scheduled++;
-    checksum.add(p.key, node);
+  let durationMs: number;
+  let batch: BatchStats | undefined;
+  const workers = spec.workers ?? 0;
+  if (workers > 0 && spec.pool && (spec.forceBatch || batchPays(spec.nodes, measured.length))) {
+    const source = {
+      cluster: { kind: 'generated', workload: spec.workload, nodes: spec.nodes } as const,
+      pods: { kind: 'generated', workload: spec.workload, prefix: 'pod', count: spec.pods } as const,
+      ...spec.batch,
+    };
+    const m = await measureBatch(scheduler, measured, spec.pool, workers, source, checksum, lat, settleHeap);
+    durationMs = m.durationMs;
+    scheduled = m.scheduled;
+    batch = m.stats;
+  } else {
+    settleHeap();
+    const t0 = performance.now();
+    for (let i = 0; i < measured.length; i++) {
+      const p = measured[i]!;
+      const s = performance.now();
+      const node = await scheduleAndBind(scheduler, p);
+      lat[i] = (performance.now() - s) * 1000;
+      if (node) scheduled++;
+      checksum.add(p.key, node);
+    }
+    durationMs = performance.now() - t0;
   }
-  const durationMs = performance.now() - t0;
   lat.sort();
   return {
     workload: spec.workload,
@@ -131,5 +162,7 @@ export async function runBench(spec: BenchSpec): Promise<BenchResult> {
       max: Math.round(percentile(lat, 1) * 10) / 10,
     },
     placementChecksum: checksum.digest(),
+    workers: batch?.workers ?? 0,
+    ...(batch ? { batch } : {}),
   };
 }

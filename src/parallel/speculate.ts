@@ -1,0 +1,399 @@
+/**
+ * The worker side of a batch: a replica of the main thread's scheduler and the loop that claims
+ * chunks of the queue and speculates each pod (messages.ts has the protocol, summary.ts the
+ * results and why they decide exactly).
+ *
+ * The replica holds the same nodes, node classes, cluster objects and profiles as the main
+ * thread, built from the same inputs, but no pods: it only answers for pods on the fused fast
+ * path, whose decision reads nothing but the pod, the node classes and the table rows
+ * (certify.ts lists the plugins this is known for; the main thread checks the rest). Its fused
+ * cycles scan the main thread's NodeTable in place in the shared WASM memory (a FusedTable view
+ * over the published region); the replica's own table only serves the plugins' slot lookups.
+ * Speculation hooks (FusedSpeculation) take the scan instead of a PRNG draw and abandon every
+ * cycle that leaves the fast path, so a worker spends no time on pods the main thread will
+ * schedule itself.
+ */
+import { ClusterState } from '../model/cluster-state.js';
+import { decodeClusterObjects, type ClusterObjects } from '../model/cluster-objects.js';
+import { makePodInfo, type PodInfo } from '../model/pod-info.js';
+import { EXTRA_COLUMNS } from '../model/node-table.js';
+import { attachWasmKernels, type WasmKernels } from '../kernel/wasm-kernels.js';
+import type { FusedCycle, FusedScan, FusedSpeculation, FusedTable } from '../framework/fused-cycle.js';
+import { Scheduler } from '../framework/scheduler.js';
+import { defaultPerfNode, defaultPerfPod } from '../workloads/scheduling-basic.js';
+import {
+  CHUNK_CLAIMED, CHUNK_DONE, CHUNK_FAILED, CHUNK_PENDING, CTRL_CONSUMED, CTRL_EPOCH, CTRL_NEXT_CHUNK, CTRL_READY,
+  CTRL_STOP, CTRL_TABLE_BASE, CTRL_TABLE_CAPACITY, CTRL_TABLE_SLOTS, SUM_LEVELS_MAX, SUMMARY_SCAN, SUMMARY_SINGLE,
+  type BatchSetup, type SessionResult, type SessionTask,
+} from './messages.js';
+import { SlotWriter } from './summary.js';
+
+/** Thrown by the speculation hooks to abandon a cycle that left the fast path. */
+const DECLINED = Symbol('declined');
+
+/** How long a waiting session sleeps between checks of the stop flag (ms). */
+const WAIT_SLICE_MS = 50;
+
+/** The main thread's table, read in place: the region published in the control block. */
+class SharedTableView implements FusedTable {
+  region: Float64Array = new Float64Array(0);
+  capacity = 0;
+  slotCount = 0;
+  epoch = 0;
+  layoutVersion = 0;
+  readonly viewEpoch = 0;
+  private base = -1;
+
+  constructor(private readonly kernels: WasmKernels, private readonly ctrl: Int32Array) {}
+
+  /** Re-reads the published layout, and takes `epoch` as the epoch of what will be read. */
+  sync(epoch: number): void {
+    const base = Atomics.load(this.ctrl, CTRL_TABLE_BASE);
+    const capacity = Atomics.load(this.ctrl, CTRL_TABLE_CAPACITY);
+    const slots = Atomics.load(this.ctrl, CTRL_TABLE_SLOTS);
+    if (base !== this.base || capacity !== this.capacity || slots !== this.slotCount) {
+      const buffer = this.kernels.memory.refreshBuffer();
+      this.region = new Float64Array(buffer, base, (2 * slots + EXTRA_COLUMNS) * capacity);
+      this.base = base;
+      this.capacity = capacity;
+      this.slotCount = slots;
+      this.layoutVersion++;
+    }
+    this.epoch = epoch;
+  }
+
+  /** The main thread's dirty log is not here: a new epoch rescores every row (once per chunk and pod shape). */
+  touchedSince(): number {
+    return -1;
+  }
+}
+
+/** Sink states. */
+const IDLE = 0;
+const FILTERED = 1;
+const CAPTURED = 2;
+
+/** Receives one cycle's scan (FusedSpeculation). */
+class ScanSink implements FusedSpeculation {
+  state = IDLE;
+  max = 0;
+  ties = 0;
+  cycle: FusedCycle | null = null;
+
+  filtered(cycle: FusedCycle, _count: number): void {
+    this.state = FILTERED;
+    this.cycle = cycle;
+  }
+
+  captured(cycle: FusedCycle, max: number, ties: number): number {
+    this.state = CAPTURED;
+    this.cycle = cycle;
+    this.max = max;
+    this.ties = ties;
+    return 0;
+  }
+
+  decline(): void {
+    throw DECLINED;
+  }
+}
+
+/** A batch's replica on this worker (kept while the batch runs, for replacement sessions). */
+interface Replica {
+  readonly batchId: string;
+  readonly kernels: WasmKernels;
+  readonly state: ClusterState;
+  readonly scheduler: Scheduler;
+  readonly pods: PodInfo[];
+  readonly view: SharedTableView;
+  readonly sink: ScanSink;
+  readonly classCount: number;
+  readonly feasible: Int32Array;
+  readonly totals: Float64Array;
+  /** The summary's node list and the second level's nodes before they are appended. */
+  readonly list: Int32Array;
+  readonly second: Int32Array;
+  readonly classFeasibleCount: Int32Array;
+  readonly levelTotals: Float64Array;
+  readonly levelCounts: Int32Array;
+}
+
+let current: Replica | undefined;
+
+/** Builds the worker's replica of a batch (or returns the one already built). */
+async function replicaFor(task: SessionTask): Promise<{ replica: Replica; setupMs: number }> {
+  const setup = task.setup;
+  if (current && current.batchId === setup.batchId) return { replica: current, setupMs: 0 };
+  current = undefined;
+  const t0 = performance.now();
+  const kernels = await attachWasmKernels(setup.kernels, task.arenaBase, task.arenaEnd);
+  const state = new ClusterState();
+  // Intern the main table's slots first, in its order, so every slot number agrees.
+  for (const name of setup.slotNames) state.table.slotFor(name);
+  let objects: ClusterObjects | undefined;
+  const cluster = setup.cluster;
+  if (cluster.kind === 'generated') {
+    for (let i = 0; i < cluster.nodes; i++) state.addNode(defaultPerfNode(i));
+  } else {
+    for (const n of cluster.nodes) state.addNode(n);
+    objects = decodeClusterObjects(new Map(cluster.others.map(([k, v]) => [k, [...v]])), cluster.fileName);
+  }
+  checkReplica(state, setup);
+  const scheduler = new Scheduler({ state, config: setup.config, kernels, seed: 1, objects });
+  const ctrl = new Int32Array(setup.control);
+  const view = new SharedTableView(kernels, ctrl);
+  const sink = new ScanSink();
+  for (const fw of scheduler.frameworks.values()) {
+    fw.fused.tableSource = view;
+    fw.fused.speculation = sink;
+  }
+  const src = setup.pods;
+  const pods: PodInfo[] = [];
+  if (src.kind === 'generated') {
+    for (let i = 0; i < src.count; i++) pods.push(makePodInfo(defaultPerfPod(i, src.prefix)));
+  } else {
+    for (const p of src.pods) pods.push(makePodInfo(p));
+  }
+  if (objects) for (const p of pods) objects.admitPod(p);
+  const n = state.nodes.length;
+  const classCount = state.classes.length;
+  current = {
+    batchId: setup.batchId, kernels, state, scheduler, pods, view, sink, classCount,
+    feasible: kernels.allocI32(Math.max(1, n)), totals: kernels.allocF64(Math.max(1, n)),
+    list: new Int32Array(Math.max(1, n)), second: new Int32Array(Math.max(1, n)),
+    classFeasibleCount: new Int32Array(Math.max(1, classCount)),
+    levelTotals: new Float64Array(SUM_LEVELS_MAX), levelCounts: new Int32Array(SUM_LEVELS_MAX),
+  };
+  return { replica: current, setupMs: performance.now() - t0 };
+}
+
+/** The replica must see the nodes exactly as the main thread does (rows, classes, slots). */
+function checkReplica(state: ClusterState, setup: BatchSetup): void {
+  const nodes = state.nodes;
+  const why = (what: string) => new Error(`PODFIT_ERR_PARALLEL_REPLICA: the worker's replica differs from the main state (${what})`);
+  if (nodes.length !== setup.rows.length) throw why(`${nodes.length} nodes, main has ${setup.rows.length}`);
+  for (let i = 0; i < nodes.length; i++) {
+    if (nodes[i]!.row !== setup.rows[i] || nodes[i]!.classId !== setup.classIds[i]) throw why(`node ${nodes[i]!.name}: row/class`);
+  }
+  const names = state.table.slots.names;
+  if (names.length !== setup.slotNames.length || names.some((s, i) => s !== setup.slotNames[i])) throw why('resource slots');
+}
+
+/** Claims and speculates chunks until the batch is over; the piscina task of a session. */
+export async function runSession(task: SessionTask): Promise<SessionResult> {
+  const setup = task.setup;
+  const { replica, setupMs } = await replicaFor(task);
+  const ctrl = new Int32Array(setup.control);
+  const status = new Int32Array(setup.chunkStatus);
+  const owner = new Int32Array(setup.chunkOwner);
+  const writer = new SlotWriter(setup.slots, setup.slotBytes, setup.chunkPods);
+  Atomics.add(ctrl, CTRL_READY, 1);
+  Atomics.notify(ctrl, CTRL_READY);
+  const stats = { sessionId: task.sessionId, chunks: 0, pods: 0, speculated: 0, summaries: 0, setupMs, busyMs: 0 };
+  const W = setup.windowChunks;
+  for (;;) {
+    if (Atomics.load(ctrl, CTRL_STOP) !== 0) break;
+    const c = Atomics.add(ctrl, CTRL_NEXT_CHUNK, 1);
+    if (c >= setup.chunkCount) break;
+    // The slot of chunk c is free once chunk c - W is committed.
+    let stopped = false;
+    for (;;) {
+      const consumed = Atomics.load(ctrl, CTRL_CONSUMED);
+      if (c < consumed + W) break;
+      if (Atomics.load(ctrl, CTRL_STOP) !== 0) {
+        stopped = true;
+        break;
+      }
+      Atomics.wait(ctrl, CTRL_CONSUMED, consumed, WAIT_SLICE_MS);
+    }
+    if (stopped) break;
+    owner[c] = task.sessionId;
+    if (Atomics.compareExchange(status, c, CHUNK_PENDING, CHUNK_CLAIMED) !== CHUNK_PENDING) continue; // the main thread took it
+    stats.chunks++;
+    const b0 = performance.now();
+    try {
+      speculateChunk(replica, setup, writer, ctrl, c, stats, task);
+      stats.busyMs += performance.now() - b0;
+    } catch (e) {
+      Atomics.store(status, c, CHUNK_FAILED);
+      Atomics.notify(status, c);
+      throw e;
+    }
+    Atomics.store(status, c, CHUNK_DONE);
+    Atomics.notify(status, c);
+  }
+  return stats;
+}
+
+/** Speculates every pod of chunk c into its slot. */
+function speculateChunk(
+  r: Replica, setup: BatchSetup, writer: SlotWriter, ctrl: Int32Array, c: number,
+  stats: { chunks: number; pods: number; speculated: number; summaries: number }, task: SessionTask,
+): void {
+  const epoch = Atomics.load(ctrl, CTRL_EPOCH);
+  r.view.sync(epoch);
+  writer.begin(c % setup.windowChunks, epoch);
+  const first = c * setup.chunkPods;
+  const count = Math.min(setup.chunkPods, r.pods.length - first);
+  const faultAt = stats.chunks === setup.faults?.exitOnChunk || stats.chunks === setup.faults?.throwOnChunk ? count >> 1 : -1;
+  const last = new LastSummary();
+  for (let j = 0; j < count; j++) {
+    if (j === faultAt) injectFault(setup, stats.chunks, task.sessionId);
+    const s = speculatePod(r, r.pods[first + j]!, writer, last);
+    writer.pod(j, s);
+    stats.pods++;
+    if (s >= 0) stats.speculated++;
+  }
+  stats.summaries += last.written;
+  writer.finish(count);
+}
+
+/** Test hooks (SessionFaults). */
+function injectFault(setup: BatchSetup, chunk: number, sessionId: number): void {
+  if (setup.faults?.exitOnChunk === chunk) process.exit(1);
+  throw new Error(`PODFIT_ERR_PARALLEL_INJECTED: session ${sessionId} failed on purpose in its chunk ${chunk}`, { cause: new Error('SessionFaults.throwOnChunk') });
+}
+
+/** The previous summary of a chunk, to reuse for the next pod of the same shape and verdicts. */
+class LastSummary {
+  /** Key of the stored summary (`length` numbers) and of the pod at hand. */
+  key = new Float64Array(64);
+  length = -1;
+  candidate = new Float64Array(64);
+  candidateLength = 0;
+  index = -1;
+  written = 0;
+
+  /** Whether the candidate key equals the stored one. */
+  matches(): boolean {
+    if (this.index < 0 || this.length !== this.candidateLength) return false;
+    for (let i = 0; i < this.length; i++) if (this.key[i] !== this.candidate[i]) return false;
+    return true;
+  }
+
+  /** The candidate becomes the stored key of summary `index`. */
+  store(index: number): void {
+    const k = this.key;
+    this.key = this.candidate;
+    this.candidate = k;
+    this.length = index >= 0 ? this.candidateLength : -1;
+    this.index = index;
+  }
+}
+
+/** One pod's speculation: a summary index, or -1 when the main thread must run its cycle. */
+function speculatePod(r: Replica, pod: PodInfo, writer: SlotWriter, last: LastSummary): number {
+  const scheduler = r.scheduler;
+  const fw = scheduler.frameworkFor(pod);
+  if (!fw || pod.pod.status?.nominatedNodeName) return -1;
+  const sink = r.sink;
+  sink.state = IDLE;
+  let selected: string | null;
+  let feasible: number;
+  try {
+    const res = scheduler.schedulePod(pod, {}, fw, fw.newCycleState());
+    selected = res.selectedNode;
+    feasible = res.feasibleNodes;
+  } catch (e) {
+    if (e === DECLINED) return -1;
+    throw e;
+  }
+  if (selected === null || sink.cycle === null) return -1;
+  let kind: number;
+  if (sink.state === CAPTURED) kind = SUMMARY_SCAN;
+  else if (sink.state === FILTERED && feasible === 1) kind = SUMMARY_SINGLE;
+  else return -1;
+  const scan = SCAN;
+  sink.cycle.exportScan(scan);
+  const max = kind === SUMMARY_SCAN ? sink.max : 0;
+  summaryKey(last, kind, max, scan, r.classCount);
+  if (last.matches()) return last.index;
+  // A new summary: the feasible nodes with their totals, counts per class, the top two totals
+  // (levels) and their nodes in node order.
+  const got = r.kernels.gatherFeasible(scan.rowTotals, scan.rows, scan.classes, scan.singleClass, scan.n, scan.classPass, r.feasible, r.totals);
+  const perClass = r.classFeasibleCount;
+  perClass.fill(0);
+  const totals = r.totals;
+  let top = -Infinity;
+  let next = -Infinity;
+  for (let k = 0; k < got; k++) {
+    const cls = scan.singleClass >= 0 ? scan.singleClass : scan.classes[r.feasible[k]!]!;
+    perClass[cls]!++;
+    const v = totals[k]! + scan.classScore[cls]!;
+    totals[k] = v;
+    if (v > top) {
+      next = top;
+      top = v;
+    } else if (v < top && v > next) next = v;
+  }
+  let n1 = 0;
+  let n2 = 0;
+  for (let k = 0; k < got; k++) {
+    const v = totals[k]!;
+    if (v === top) r.list[n1++] = r.feasible[k]!;
+    else if (v === next) r.second[n2++] = r.feasible[k]!;
+  }
+  if (kind === SUMMARY_SCAN && (n1 !== sink.ties || top !== max)) {
+    throw new Error(`PODFIT_ERR_PARALLEL_INVARIANT: ${n1} nodes at ${top} gathered, the scan counted ${sink.ties} at ${max}`);
+  }
+  if (kind === SUMMARY_SINGLE && got !== 1) throw new Error(`PODFIT_ERR_PARALLEL_INVARIANT: ${got} feasible nodes gathered for a single-node cycle`);
+  r.list.set(r.second.subarray(0, n2), n1);
+  r.levelTotals[0] = top;
+  r.levelCounts[0] = n1;
+  r.levelTotals[1] = next;
+  r.levelCounts[1] = n2;
+  const s = writer.add(kind, scan, r.classCount, perClass, n2 > 0 ? 2 : 1, r.levelTotals, r.levelCounts, r.list);
+  last.store(s);
+  if (s >= 0) last.written++;
+  return s;
+}
+
+/** Scratch for exportScan. */
+const SCAN: FusedScan = {
+  rowTotals: new Float64Array(0), rows: null, classes: new Int32Array(0), singleClass: -1, n: 0,
+  classPass: new Int32Array(0), classFeasible: new Int32Array(0), classScore: new Float64Array(0), liveClasses: [],
+  count: 0, fit: { slots: new Int32Array(0), amounts: new Float64Array(0), count: 0 }, scorers: [],
+};
+
+/**
+ * Writes into `last.candidate` what makes two pods' summaries interchangeable within a chunk (one
+ * table epoch): kind, top total, feasible count, shape, class verdicts and scores.
+ */
+function summaryKey(last: LastSummary, kind: number, max: number, scan: FusedScan, classCount: number): void {
+  let need = 6 + 2 * scan.fit.count + 2 * classCount;
+  for (const a of scan.scorers) need += 5 + 3 * a.resourceCount + 2 * a.shapeCount;
+  if (last.candidate.length < need) last.candidate = new Float64Array(2 * need);
+  const k = last.candidate;
+  let i = 0;
+  k[i++] = kind;
+  k[i++] = max;
+  k[i++] = scan.count;
+  k[i++] = scan.fit.count;
+  for (let j = 0; j < scan.fit.count; j++) {
+    k[i++] = scan.fit.slots[j]!;
+    k[i++] = scan.fit.amounts[j]!;
+  }
+  k[i++] = scan.scorers.length;
+  for (const a of scan.scorers) {
+    k[i++] = a.strategy;
+    k[i++] = a.resourceCount;
+    k[i++] = a.useNonZero;
+    k[i++] = a.shapeCount;
+    k[i++] = a.pluginWeight;
+    for (let j = 0; j < a.resourceCount; j++) {
+      k[i++] = a.slots[j]!;
+      k[i++] = a.weights[j]!;
+      k[i++] = a.podRequests[j]!;
+    }
+    for (let j = 0; j < a.shapeCount; j++) {
+      k[i++] = a.shapeUtilization[j]!;
+      k[i++] = a.shapeScore[j]!;
+    }
+  }
+  k[i++] = classCount;
+  for (let c = 0; c < classCount; c++) {
+    k[i++] = scan.classPass[c]!;
+    k[i++] = kind === SUMMARY_SCAN ? scan.classScore[c]! : 0;
+  }
+  last.candidateLength = i;
+}

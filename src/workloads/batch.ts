@@ -1,0 +1,59 @@
+/**
+ * The measured phase of `podfit bench` on the batch path (src/parallel/batch.ts): the same queue
+ * in the same order as the sequential loop, with pods speculated on worker threads and committed
+ * here. Placements and the checksum are those of sequential scheduling; only the time differs.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Scheduler } from '../framework/scheduler.js';
+import type { PodInfo } from '../model/pod-info.js';
+import { BatchScheduler, type BatchOptions, type BatchStats } from '../parallel/batch.js';
+import type { WorkerPool } from '../parallel/pool.js';
+import type { PlacementChecksum } from './checksum.js';
+
+/**
+ * Below these sizes the pool is bypassed (measured on the 2-core machine of BENCHMARKS.md
+ * "Workers"): on small clusters a cycle costs about as much as the commit the main thread does
+ * anyway, so workers only add their hand-over; a short queue does not amortise a batch's start.
+ */
+export const BATCH_MIN_NODES = 500;
+export const BATCH_MIN_PODS = 1000;
+
+/** Whether a run of this size goes to the workers. */
+export function batchPays(nodes: number, pods: number): boolean {
+  return nodes >= BATCH_MIN_NODES && pods >= BATCH_MIN_PODS;
+}
+
+/** Result of the measured phase. */
+export interface MeasuredBatch {
+  readonly durationMs: number;
+  readonly scheduled: number;
+  readonly stats: BatchStats;
+}
+
+/**
+ * Prepares the batch (workers build their replicas: set-up, like building the workload), calls
+ * `beforeClock` (the runner settles the heap there), then measures the queue. `lat[i]` gets the
+ * time between pod i-1's commit and pod i's, the main thread's time per pod as in the sequential
+ * loop.
+ */
+export async function measureBatch(
+  scheduler: Scheduler, measured: readonly PodInfo[], pool: WorkerPool, workers: number,
+  source: Pick<BatchOptions, 'cluster' | 'pods' | 'chunkPods' | 'windowChunks' | 'faults'>,
+  checksum: PlacementChecksum, lat: Float64Array, beforeClock: () => void,
+): Promise<MeasuredBatch> {
+  const batch = new BatchScheduler(scheduler, measured, { pool, workers, ...source });
+  await batch.prepare();
+  beforeClock();
+  let scheduled = 0;
+  const t0 = performance.now();
+  let last = t0;
+  const stats = await batch.run((i, o) => {
+    const now = performance.now();
+    lat[i] = (now - last) * 1000;
+    last = now;
+    if (o.node !== null) scheduled++;
+    checksum.add(measured[i]!.key, o.node);
+  });
+  // Until the last commit: ending the sessions afterwards is not scheduling.
+  return { durationMs: last - t0, scheduled, stats };
+}

@@ -1,0 +1,315 @@
+/**
+ * Batch scheduling on worker threads gives the placements of sequential scheduling, byte for byte
+ * (same nodes, same placement checksum, same PRNG draws), on random clusters, pod sequences,
+ * profiles and batch shapes; and losing a worker mid-batch (it dies or throws) loses no pod.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { parseSchedulerConfig, type SchedulerConfig } from '../../src/api/config.js';
+import type { Node, Pod, Taint, Toleration } from '../../src/api/k8s.js';
+import { Scheduler } from '../../src/framework/scheduler.js';
+import type { WasmKernels } from '../../src/kernel/wasm-kernels.js';
+import { ClusterState } from '../../src/model/cluster-state.js';
+import { makePodInfo } from '../../src/model/pod-info.js';
+import { BatchScheduler, type BatchStats } from '../../src/parallel/batch.js';
+import type { SessionFaults } from '../../src/parallel/messages.js';
+import { WorkerPool } from '../../src/parallel/pool.js';
+import { PlacementChecksum } from '../../src/workloads/checksum.js';
+import { scheduleAndBind } from '../../src/workloads/runner.js';
+import { makeNode, makePod } from '../helpers/builders.js';
+import { loadWasmKernels } from '../kernel/wasm-helper.js';
+
+let kernels: WasmKernels;
+let pool: WorkerPool;
+const logs: string[] = [];
+beforeAll(async () => {
+  kernels = await loadWasmKernels('simd');
+  pool = new WorkerPool({ threads: 2, log: (line) => logs.push(line) });
+});
+afterAll(async () => {
+  await pool.close();
+});
+
+const TAINTS: Taint[] = [
+  { key: 'dedicated', value: 'gpu', effect: 'NoSchedule' },
+  { key: 'spot', value: 'true', effect: 'PreferNoSchedule' },
+];
+const TOLERATIONS: Toleration[] = [
+  { key: 'dedicated', operator: 'Equal', value: 'gpu', effect: 'NoSchedule' },
+  { key: 'spot', operator: 'Exists' },
+];
+const GPU = 'example.com/gpu';
+
+const often = <T,>(common: fc.Arbitrary<T>, rare: fc.Arbitrary<T>) => fc.oneof({ weight: 6, arbitrary: common }, { weight: 1, arbitrary: rare });
+const nodeArb = fc.record({
+  cpu: often(fc.constantFrom('4', '8', '2'), fc.constantFrom('0', '500m')),
+  memory: often(fc.constantFrom('8Gi', '16Gi'), fc.constant('1Gi')),
+  pods: often(fc.constantFrom(110, 12), fc.constantFrom(0, 1, 3)),
+  gpu: fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }),
+  zone: fc.option(fc.constantFrom('a', 'b'), { nil: undefined }),
+  taints: often(fc.constant<Taint[]>([]), fc.subarray(TAINTS, { minLength: 1, maxLength: 2 })),
+  unschedulable: fc.integer({ min: 0, max: 29 }).map((x) => x === 0),
+  image: fc.boolean(),
+});
+const podArb = fc.record({
+  cpu: fc.option(fc.constantFrom('100m', '500m', '1', '3'), { nil: undefined }),
+  memory: fc.option(fc.constantFrom('200Mi', '1Gi', '3Gi'), { nil: undefined }),
+  gpu: often(fc.constant(undefined), fc.constant(1)),
+  tolerations: fc.subarray(TOLERATIONS, { maxLength: 2 }),
+  zoneSelector: often(fc.constant(undefined), fc.constantFrom('a', 'b')),
+  preferZone: fc.option(fc.constantFrom('a', 'b'), { nil: undefined }),
+  // Pods the fast path cannot take (the main thread runs their cycle): per-node affinity, host
+  // ports, a pinned node, spread constraints, inter-pod anti-affinity (stops speculation).
+  hostnameAffinity: fc.integer({ min: 0, max: 14 }).map((x) => x === 0),
+  hostPort: fc.integer({ min: 0, max: 14 }).map((x) => x === 0),
+  nodeName: often(fc.constant(undefined), fc.constant('n1')),
+  spread: fc.integer({ min: 0, max: 19 }).map((x) => x === 0),
+  antiAffinity: fc.integer({ min: 0, max: 39 }).map((x) => x === 0),
+  image: fc.boolean(),
+});
+type NodeSpec = typeof nodeArb extends fc.Arbitrary<infer T> ? T : never;
+type PodSpec = typeof podArb extends fc.Arbitrary<infer T> ? T : never;
+
+function nodeOf(i: number, n: NodeSpec): Node {
+  const res: Record<string, string | number> = { cpu: n.cpu, memory: n.memory, pods: n.pods };
+  if (n.gpu !== undefined) res[GPU] = n.gpu;
+  const b = makeNode(`n${i}`).capacity(res);
+  if (n.zone) b.label('zone', n.zone);
+  for (const t of n.taints) b.taint(t);
+  if (n.unschedulable) b.unschedulable();
+  if (n.image) b.images([{ names: ['registry.example/app:1'], sizeBytes: 500 * 1024 * 1024 }]);
+  return b.build();
+}
+
+function podOf(i: number, p: PodSpec): Pod {
+  const req: Record<string, string | number> = {};
+  if (p.cpu !== undefined) req.cpu = p.cpu;
+  if (p.memory !== undefined) req.memory = p.memory;
+  if (p.gpu !== undefined) req[GPU] = p.gpu;
+  const b = makePod(`p${i}`).req(req, p.image ? 'registry.example/app:1' : undefined).label('app', `a${i % 3}`);
+  for (const t of p.tolerations) b.toleration(t);
+  if (p.zoneSelector) b.nodeSelector({ zone: p.zoneSelector });
+  const preferred = [];
+  if (p.preferZone) preferred.push({ weight: 10, preference: { matchExpressions: [{ key: 'zone', operator: 'In' as const, values: [p.preferZone] }] } });
+  if (p.hostnameAffinity) preferred.push({ weight: 3, preference: { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In' as const, values: ['n0', 'n1'] }] } });
+  const affinity: Record<string, unknown> = {};
+  if (preferred.length > 0) affinity.nodeAffinity = { preferredDuringSchedulingIgnoredDuringExecution: preferred };
+  if (p.antiAffinity) {
+    affinity.podAntiAffinity = { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'a0' } } }] };
+  }
+  if (Object.keys(affinity).length > 0) b.affinity(affinity as Parameters<typeof b.affinity>[0]);
+  if (p.hostPort) b.hostPort(8080);
+  if (p.nodeName) b.nodeName(p.nodeName);
+  const pod = b.build();
+  if (p.spread) pod.spec.topologySpreadConstraints = [{ maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { app: 'a1' } } }];
+  return pod;
+}
+
+const CONFIGS: Record<string, string> = {
+  default: '',
+  mostAllocated: `
+profiles:
+- schedulerName: default-scheduler
+  plugins:
+    multiPoint:
+      enabled: [{name: NodeResourcesFit, weight: 3}, {name: TaintToleration, weight: 5}]
+  pluginConfig:
+  - name: NodeResourcesFit
+    args:
+      scoringStrategy:
+        type: MostAllocated
+        resources: [{name: cpu, weight: 2}, {name: memory, weight: 1}, {name: ${GPU}, weight: 5}]`,
+  rtcr: `
+profiles:
+- schedulerName: default-scheduler
+  pluginConfig:
+  - name: NodeResourcesFit
+    args:
+      scoringStrategy:
+        type: RequestedToCapacityRatio
+        resources: [{name: cpu, weight: 1}, {name: memory, weight: 3}]
+        requestedToCapacityRatio:
+          shape: [{utilization: 0, score: 0}, {utilization: 30, score: 7}, {utilization: 100, score: 10}]
+  - name: NodeAffinity
+    args:
+      addedAffinity:
+        preferredDuringSchedulingIgnoredDuringExecution:
+        - weight: 7
+          preference: {matchExpressions: [{key: zone, operator: In, values: [b]}]}`,
+  sampled: `
+percentageOfNodesToScore: 50
+profiles:
+- schedulerName: default-scheduler`,
+};
+const configs: Record<string, SchedulerConfig> = Object.fromEntries(
+  Object.entries(CONFIGS).map(([k, v]) => [k, parseSchedulerConfig(`apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\n${v}`, `${k}.yaml`)]),
+);
+
+interface Run {
+  nodes: Array<string | null>;
+  checksum: string;
+  draws: number;
+}
+
+function newScheduler(config: SchedulerConfig, nodes: readonly Node[], seed: number, placed: readonly Pod[]): Scheduler {
+  const state = new ClusterState(kernels.createTableMemory());
+  for (const n of nodes) state.addNode(n);
+  for (const p of placed) state.addPod(makePodInfo(p), p.spec.nodeName!);
+  return new Scheduler({ state, config, kernels, seed });
+}
+
+async function sequential(config: SchedulerConfig, nodes: readonly Node[], pods: readonly Pod[], seed: number, placed: readonly Pod[] = []): Promise<Run> {
+  const s = newScheduler(config, nodes, seed, placed);
+  const checksum = new PlacementChecksum();
+  const out: Array<string | null> = [];
+  for (const p of pods) {
+    const pod = makePodInfo(p);
+    const node = await scheduleAndBind(s, pod);
+    out.push(node);
+    checksum.add(pod.key, node);
+  }
+  return { nodes: out, checksum: checksum.digest(), draws: s.prng.draws };
+}
+
+async function batched(
+  config: SchedulerConfig, nodes: readonly Node[], pods: readonly Pod[], seed: number,
+  opts: { chunkPods: number; windowChunks?: number; workers?: number; faults?: SessionFaults; placed?: readonly Pod[]; prepare?: boolean },
+): Promise<Run & { stats: BatchStats; outcomes: number }> {
+  const s = newScheduler(config, nodes, seed, opts.placed ?? []);
+  const queue = pods.map((p) => makePodInfo(p));
+  const batch = new BatchScheduler(s, queue, {
+    pool, workers: opts.workers ?? 2, chunkPods: opts.chunkPods, windowChunks: opts.windowChunks, faults: opts.faults,
+    cluster: { kind: 'objects', nodes, others: [], fileName: 'test' },
+    pods: { kind: 'objects', pods },
+  });
+  if (opts.prepare) await batch.prepare();
+  const out: Array<string | null> = new Array(pods.length).fill(null);
+  let outcomes = 0;
+  const stats = await batch.run((i, o) => {
+    outcomes++;
+    out[i] = o.node;
+  });
+  const checksum = new PlacementChecksum();
+  queue.forEach((p, i) => checksum.add(p.key, out[i]!));
+  return { nodes: out, checksum: checksum.digest(), draws: s.prng.draws, stats, outcomes };
+}
+
+describe('batch scheduling on worker threads', () => {
+  it('places every pod exactly as sequential scheduling does (random clusters, pods, profiles, chunk shapes)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(nodeArb, { minLength: 1, maxLength: 40 }),
+        // Pod specs, each repeated like the replicas of a workload.
+        fc.array(fc.tuple(podArb, fc.integer({ min: 1, max: 25 })), { minLength: 1, maxLength: 8 }),
+        fc.constantFrom(...Object.keys(CONFIGS)),
+        fc.integer({ min: 0, max: 1000 }),
+        fc.integer({ min: 1, max: 24 }),
+        fc.integer({ min: 1, max: 5 }),
+        async (nodeSpecs, podSpecs, configName, seed, chunkPods, windowChunks) => {
+          const nodes = nodeSpecs.map((n, i) => nodeOf(i, n));
+          const pods = podSpecs.flatMap(([p, replicas]) => Array.from({ length: replicas }, () => p)).map((p, i) => podOf(i, p));
+          const config = configs[configName]!;
+          const ref = await sequential(config, nodes, pods, seed);
+          const got = await batched(config, nodes, pods, seed, { chunkPods, windowChunks });
+          expect(got.outcomes).toBe(pods.length);
+          expect({ nodes: got.nodes, checksum: got.checksum, draws: got.draws }, `config=${configName} chunk=${chunkPods} window=${windowChunks}`).toEqual(ref);
+        },
+      ),
+      { numRuns: Number(process.env.BATCH_RUNS ?? 40) },
+    );
+  });
+
+  it('decides from summaries exactly: ties merged with re-checked rows, both levels, class verdicts (fast-path workloads)', async () => {
+    // Pods every worker can summarize (class-scoped plugins only), on larger clusters of a few
+    // node shapes: most pods are decided from summaries while earlier commits keep changing rows.
+    const fastPod = podArb.map((p) => ({ ...p, hostnameAffinity: false, hostPort: false, nodeName: undefined, spread: false, antiAffinity: false }));
+    let speculated = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(nodeArb, { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: 20, max: 120 }),
+        fc.array(fc.tuple(fastPod, fc.integer({ min: 5, max: 60 })), { minLength: 1, maxLength: 4 }),
+        fc.constantFrom('default', 'mostAllocated', 'rtcr'),
+        fc.integer({ min: 0, max: 1000 }),
+        fc.integer({ min: 2, max: 16 }),
+        fc.integer({ min: 1, max: 3 }),
+        async (shapes, nodeCount, podSpecs, configName, seed, chunkPods, windowChunks) => {
+          const nodes = Array.from({ length: nodeCount }, (_, i) => nodeOf(i, shapes[i % shapes.length]!));
+          const pods = podSpecs.flatMap(([p, replicas]) => Array.from({ length: replicas }, () => p)).map((p, i) => podOf(i, p));
+          const config = configs[configName]!;
+          const ref = await sequential(config, nodes, pods, seed);
+          const got = await batched(config, nodes, pods, seed, { chunkPods, windowChunks, prepare: true });
+          speculated += got.stats.speculated;
+          expect({ nodes: got.nodes, checksum: got.checksum, draws: got.draws }, `config=${configName} chunk=${chunkPods} window=${windowChunks}`).toEqual(ref);
+        },
+      ),
+      { numRuns: Number(process.env.BATCH_RUNS ?? 25) },
+    );
+    expect(speculated).toBeGreaterThan(500);
+  });
+
+  it('decides most pods of a homogeneous workload from worker summaries, across tie levels', async () => {
+    // 30 equal nodes, 200 equal pods: every pod ties the nodes with the fewest pods, and each
+    // round of placements uses up a level (the summaries' second level carries on).
+    const nodes = Array.from({ length: 30 }, (_, i) => makeNode(`n${i}`).capacity({ cpu: '4', memory: '32Gi', pods: 110 }).build());
+    const pods = Array.from({ length: 200 }, (_, i) => makePod(`p${i}`).req({ cpu: '100m', memory: '500Mi' }).build());
+    for (const seed of [1, 7]) {
+      const ref = await sequential(configs.default!, nodes, pods, seed);
+      const got = await batched(configs.default!, nodes, pods, seed, { chunkPods: 8, windowChunks: 2, prepare: true });
+      expect({ nodes: got.nodes, checksum: got.checksum, draws: got.draws }).toEqual(ref);
+      expect(got.stats.workers).toBeGreaterThan(0);
+      expect(got.stats.speculated + got.stats.undecided + 8 * got.stats.chunksByMain).toBeGreaterThanOrEqual(200);
+      expect(got.stats.speculated).toBeGreaterThan(150);
+    }
+  });
+
+  it('stops speculating while a placed pod has inter-pod affinity terms (and stays exact)', async () => {
+    const nodes = Array.from({ length: 10 }, (_, i) => makeNode(`n${i}`).capacity({ cpu: '4', memory: '32Gi', pods: 110 }).build());
+    const pods = Array.from({ length: 40 }, (_, i) => makePod(`p${i}`).req({ cpu: '100m' }).label('app', 'web').build());
+    const placed = [
+      makePod('guard').req({ cpu: '100m' }).nodeName('n3')
+        .affinity({ podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'web' } } }] } })
+        .build(),
+    ];
+    const ref = await sequential(configs.default!, nodes, pods, 3, placed);
+    const got = await batched(configs.default!, nodes, pods, 3, { chunkPods: 8, placed });
+    expect({ nodes: got.nodes, checksum: got.checksum, draws: got.draws }).toEqual(ref);
+    expect(got.nodes).not.toContain('n3');
+    expect(got.stats.workers).toBe(0);
+    expect(got.stats.reason).toMatch(/inter-pod affinity/);
+  });
+
+  it('schedules in this thread with the same result when the profile samples nodes', async () => {
+    const nodes = Array.from({ length: 120 }, (_, i) => makeNode(`n${i}`).capacity({ cpu: '4', memory: '32Gi', pods: 110 }).build());
+    const pods = Array.from({ length: 30 }, (_, i) => makePod(`p${i}`).req({ cpu: '1' }).build());
+    const ref = await sequential(configs.sampled!, nodes, pods, 5);
+    const got = await batched(configs.sampled!, nodes, pods, 5, { chunkPods: 8 });
+    expect({ nodes: got.nodes, checksum: got.checksum, draws: got.draws }).toEqual(ref);
+    expect(got.stats.reason).toMatch(/percentageOfNodesToScore/);
+  });
+});
+
+describe('batch faults', () => {
+  const nodes = Array.from({ length: 40 }, (_, i) => makeNode(`n${i}`).capacity({ cpu: '8', memory: '32Gi', pods: 110 }).label('zone', i % 2 ? 'a' : 'b').build());
+  const pods = Array.from({ length: 300 }, (_, i) => makePod(`p${i}`).req({ cpu: i % 3 ? '100m' : '250m', memory: '300Mi' }).build());
+
+  it('a worker that dies mid-chunk is replaced and its chunk scheduled on the main thread: nothing lost', async () => {
+    const ref = await sequential(configs.default!, nodes, pods, 11);
+    logs.length = 0;
+    const got = await batched(configs.default!, nodes, pods, 11, { chunkPods: 10, faults: { exitOnChunk: 2 } });
+    expect(got.outcomes).toBe(pods.length);
+    expect({ nodes: got.nodes, checksum: got.checksum, draws: got.draws }).toEqual(ref);
+    expect(got.stats.sessionFailures).toBeGreaterThanOrEqual(1);
+    expect(logs.join('\n')).toMatch(/batch session \d+ failed.*exited with code/);
+  });
+
+  it('a worker that throws mid-chunk: the error is logged with its cause, the batch still matches', async () => {
+    const ref = await sequential(configs.default!, nodes, pods, 12);
+    logs.length = 0;
+    const got = await batched(configs.default!, nodes, pods, 12, { chunkPods: 10, faults: { throwOnChunk: 3 } });
+    expect(got.outcomes).toBe(pods.length);
+    expect({ nodes: got.nodes, checksum: got.checksum, draws: got.draws }).toEqual(ref);
+    expect(got.stats.sessionFailures).toBeGreaterThanOrEqual(1);
+    expect(logs.join('\n')).toMatch(/PODFIT_ERR_PARALLEL_INJECTED.*\(cause: SessionFaults\.throwOnChunk\)/);
+  });
+});
