@@ -30,3 +30,10 @@ export function parsePositiveInt(flag: string, v: string | undefined, fallback: 
   if (!/^\d+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v))) throw new UsageError(`${flag}: expected a positive integer, got "${v}"`);
   return Number(v);
 }
+
+/** `--workers N`: worker threads for batch scheduling, 0 = the main thread only (at most 256). */
+export function parseWorkers(v: string | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
+  if (!/^\d+$/.test(v) || Number(v) > 256) throw new UsageError(`--workers: expected an integer in [0, 256], got "${v}"`);
+  return Number(v);
+}

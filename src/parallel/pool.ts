@@ -6,8 +6,8 @@
  * Faults: piscina replaces a worker that exits; a task that throws or whose worker dies is
  * reported through `log` with its cause, retried once on a (fresh) worker and then run on the
  * calling thread, so no task is lost (batch sessions have their own recovery, batch.ts). The pool
- * closes on `close()`, and on SIGTERM/SIGINT while it is open (then the process exits with the
- * signal's code); idle workers never keep the process alive.
+ * closes on `close()`; SIGTERM/SIGINT while it is open end the process with the signal's code
+ * (the runtime terminates the workers); idle workers never keep the process alive.
  *
  * Worker code: piscina needs a JavaScript file. The compiled CLI uses dist/parallel/worker.js; run
  * from the TypeScript sources (vitest) the pool starts ts-worker.mjs, which registers a
@@ -56,8 +56,14 @@ export class WorkerPool {
   private readonly piscina: Piscina;
   private readonly log: (line: string) => void;
   private closed = false;
+  /**
+   * SIGTERM/SIGINT while the pool is open: exit at once with the signal's code. Exiting
+   * terminates the worker threads (no task outlives the process, nothing is left running), and
+   * doing it before the tasks' promises reject keeps a caller from reporting them as failures.
+   */
   private readonly onSignal = (signal: NodeJS.Signals) => {
-    void this.close().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    this.closed = true;
+    process.exit(signal === 'SIGINT' ? 130 : 143);
   };
   /** Tasks that failed on a worker (thrown or worker died). */
   failures = 0;

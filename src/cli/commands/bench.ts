@@ -1,12 +1,22 @@
-/** `podfit bench`: scheduler_perf-style workloads, measured in pods/s and latency percentiles. */
+/**
+ * `podfit bench`: scheduler_perf-style workloads, measured in pods/s and latency percentiles.
+ * With --workers the measured pods go through the batch path (worker threads, same placements);
+ * with --repeat the repetitions run one per worker thread.
+ */
 import type { Command } from 'commander';
 import { defaultSchedulerConfig, loadSchedulerConfig } from '../../api/config.js';
 import { createKernels } from '../../kernel/engine.js';
 import { DEFAULT_SEED } from '../../model/limits.js';
-import { runBench, WORKLOADS, type WorkloadName } from '../../workloads/runner.js';
+import type { BenchTask, WorkerTask } from '../../parallel/messages.js';
+import { closeWorkerPool, defaultWorkerCount, workerPool } from '../../parallel/pool.js';
+import { batchPays } from '../../workloads/batch.js';
+import { runBench, WORKLOADS, type BenchResult, type WorkloadName } from '../../workloads/runner.js';
 import { UsageError } from '../errors.js';
-import { parseEngine, parseOutput, parsePositiveInt, parseSeed } from '../options.js';
+import { parseEngine, parseOutput, parsePositiveInt, parseSeed, parseWorkers } from '../options.js';
 import type { CliIO } from '../main.js';
+
+/** `-o json` with --repeat: the median run's fields, every repetition, and the threads used. */
+type RepeatedResult = BenchResult & { repetitions: BenchResult[] };
 
 interface BenchFlags {
   nodes?: string;
@@ -16,6 +26,8 @@ interface BenchFlags {
   seed?: string;
   config?: string;
   output?: string;
+  workers?: string;
+  repeat?: string;
 }
 
 /** Registers the command. */
@@ -30,6 +42,8 @@ export function registerBench(program: Command, io: CliIO): void {
     .option('--engine <name>', 'numeric engine: js or wasm')
     .option('--seed <n>', 'tie-breaking seed', String(DEFAULT_SEED))
     .option('--config <file>', 'KubeSchedulerConfiguration (default: kube-scheduler defaults)')
+    .option('--workers <n>', 'worker threads (0 = main thread only; runs below the measured break-even stay on the main thread)', String(defaultWorkerCount()))
+    .option('--repeat <n>', 'independent repetitions, run one per worker thread', '1')
     .option('-o, --output <format>', 'table or json', 'table')
     .action(async (workload: string, flags: BenchFlags) => {
       if (!(WORKLOADS as readonly string[]).includes(workload)) throw new UsageError(`unknown workload "${workload}": expected one of ${WORKLOADS.join(', ')}`);
@@ -39,13 +53,37 @@ export function registerBench(program: Command, io: CliIO): void {
       const initPods = flags.initPods === '0' ? 0 : parsePositiveInt('--init-pods', flags.initPods, 0);
       const seed = parseSeed(flags.seed, DEFAULT_SEED);
       const engine = parseEngine(flags.engine);
+      const workers = parseWorkers(flags.workers, defaultWorkerCount());
+      const repeat = parsePositiveInt('--repeat', flags.repeat, 1);
       const config = flags.config ? loadSchedulerConfig(flags.config) : defaultSchedulerConfig();
       const kernels = await createKernels(engine);
-      const r = await runBench({ workload: workload as WorkloadName, nodes, pods, initPods, seed, config, kernels });
+      const spec = { workload: workload as WorkloadName, nodes, pods, initPods, seed, config };
+      const log = (line: string) => io.stderr(`${line}\n`);
+      let r: BenchResult | RepeatedResult;
+      try {
+        if (repeat > 1) {
+          // Independent runs: one per worker thread (each schedules in its own thread).
+          const pool = workers > 0 ? await workerPool(Math.min(workers, repeat), log) : null;
+          const task: BenchTask = { kind: 'bench', ...spec, engine };
+          const inThread = async (_t: WorkerTask) => runBench({ ...spec, kernels: await createKernels(engine) });
+          const runs = pool ? await pool.runEach(Array.from({ length: repeat }, () => task), inThread) : [];
+          for (let i = runs.length; i < repeat; i++) runs.push(await runBench({ ...spec, kernels }));
+          const median = [...runs].sort((a, b) => a.throughput.average - b.throughput.average)[repeat >> 1]!;
+          r = { ...median, workers: pool ? pool.threads : 0, repetitions: runs };
+        } else {
+          const usePool = workers > 0 && engine === 'wasm' && batchPays(nodes, pods);
+          const pool = usePool ? await workerPool(workers, log) : null;
+          r = await runBench({ ...spec, kernels, workers: usePool ? workers : 0, pool });
+        }
+      } finally {
+        await closeWorkerPool();
+      }
       if (output === 'json') {
         io.stdout(JSON.stringify(r, null, 2) + '\n');
         return;
       }
+      const reps = 'repetitions' in r ? r.repetitions : undefined;
+      const b = r.batch;
       io.stdout(
         [
           `workload     ${r.workload}`,
@@ -55,6 +93,9 @@ export function registerBench(program: Command, io: CliIO): void {
           `throughput   ${r.throughput.average} pods/s`,
           `latency      p50 ${r.latencyUs.p50} µs, p90 ${r.latencyUs.p90} µs, p99 ${r.latencyUs.p99} µs, max ${r.latencyUs.max} µs`,
           `checksum     ${r.placementChecksum}`,
+          reps
+            ? `workers      ${r.workers} (repetitions: ${reps.map((x) => `${x.throughput.average} pods/s`).join(', ')}; median shown)`
+            : `workers      ${r.workers}${b && b.workers > 0 ? ` (${b.speculated} of ${b.pods} pods decided from worker summaries)` : b?.reason ? ` (${b.reason})` : ''}`,
         ].join('\n') + '\n',
       );
     });

@@ -1,4 +1,8 @@
-/** `podfit schedule`: explain where one pod goes, and why, with kube-scheduler's own messages. */
+/**
+ * `podfit schedule`: explain where one pod goes, and why, with kube-scheduler's own messages; or,
+ * with --all-pending, where every pending pod of the snapshot would go, in kube's queue order
+ * (the batch path: worker threads with --workers).
+ */
 import type { Command } from 'commander';
 import { defaultSchedulerConfig, loadSchedulerConfig } from '../../api/config.js';
 import { buildClusterState, loadClusterSnapshot, loadPodFile } from '../../cluster/snapshot.js';
@@ -8,12 +12,18 @@ import { DEFAULT_SEED } from '../../model/limits.js';
 import { makePodInfo } from '../../model/pod-info.js';
 import { explainToJson, explainToTable } from '../../report/explain.js';
 import { InputError } from '../../api/errors.js';
-import { parseEngine, parseOutput, parseSeed } from '../options.js';
+import { closeWorkerPool, defaultWorkerCount, workerPool } from '../../parallel/pool.js';
+import { batchPays } from '../../workloads/batch.js';
+import { pendingToTable, scheduleAllPending } from '../../workloads/batch-pending.js';
+import { UsageError } from '../errors.js';
+import { parseEngine, parseOutput, parseSeed, parseWorkers } from '../options.js';
 import type { CliIO } from '../main.js';
 
 interface ScheduleFlags {
   cluster: string;
-  pod: string;
+  pod?: string;
+  allPending?: boolean;
+  workers?: string;
   config?: string;
   seed?: string;
   output?: string;
@@ -24,9 +34,11 @@ interface ScheduleFlags {
 export function registerSchedule(program: Command, io: CliIO): void {
   program
     .command('schedule')
-    .description("explain one pod's scheduling: every plugin's filter verdict and score on every node")
+    .description("explain one pod's scheduling: every plugin's filter verdict and score on every node; or, with --all-pending, where all pending pods would go")
     .requiredOption('--cluster <file>', 'cluster snapshot: kubectl get nodes,pods -A -o json|yaml')
-    .requiredOption('--pod <file>', 'the pod to schedule (JSON or YAML)')
+    .option('--pod <file>', 'the pod to schedule (JSON or YAML)')
+    .option('--all-pending', "schedule every pending pod of the snapshot in kube's queue order (priority, then creation time) and report each pod's node")
+    .option('--workers <n>', 'with --all-pending: worker threads (0 = main thread only; small snapshots stay on the main thread)', String(defaultWorkerCount()))
     .option('--config <file>', 'KubeSchedulerConfiguration (kubescheduler.config.k8s.io/v1); default: kube-scheduler defaults')
     .option('--seed <n>', 'seed for tie-breaking among equal top scores', String(DEFAULT_SEED))
     .option('--engine <name>', 'numeric engine: js or wasm')
@@ -35,23 +47,42 @@ export function registerSchedule(program: Command, io: CliIO): void {
       const output = parseOutput(flags.output, ['table', 'json'] as const, 'table');
       const seed = parseSeed(flags.seed, DEFAULT_SEED);
       const engine = parseEngine(flags.engine);
+      const workers = parseWorkers(flags.workers, defaultWorkerCount());
+      if (flags.allPending && flags.pod) throw new UsageError('--pod and --all-pending: give one of them');
+      if (!flags.allPending && !flags.pod) throw new UsageError('missing --pod <file> (or --all-pending)');
       const config = flags.config ? loadSchedulerConfig(flags.config) : defaultSchedulerConfig();
       const snapshot = loadClusterSnapshot(flags.cluster);
       const kernels = await createKernels(engine);
       const loaded = buildClusterState(snapshot, flags.cluster, kernels.createTableMemory());
-      const podObj = loadPodFile(flags.pod);
+      if (flags.allPending) {
+        const scheduler = new Scheduler({ state: loaded.state, config, kernels, seed, objects: loaded.objects });
+        for (const w of [...loaded.warnings, ...scheduler.warnings]) io.stderr(`warning: ${w}\n`);
+        const usePool = workers > 0 && engine === 'wasm' && batchPays(loaded.state.nodes.length, loaded.pending.length);
+        try {
+          const pool = usePool ? await workerPool(workers, (line) => io.stderr(`${line}\n`)) : null;
+          const { report } = await scheduleAllPending({
+            scheduler, snapshot, fileName: flags.cluster, pending: loaded.pending, objects: loaded.objects, pool, workers, seed,
+          });
+          io.stdout(output === 'json' ? JSON.stringify(report, null, 2) + '\n' : pendingToTable(report));
+        } finally {
+          await closeWorkerPool();
+        }
+        return;
+      }
+      const podFile = flags.pod!;
+      const podObj = loadPodFile(podFile);
       let pod;
       try {
         pod = makePodInfo(podObj);
       } catch (e) {
-        if (e instanceof InputError) throw new InputError(`${flags.pod}: ${e.message}`, e.field);
+        if (e instanceof InputError) throw new InputError(`${podFile}: ${e.message}`, e.field);
         throw e;
       }
       const scheduler = new Scheduler({ state: loaded.state, config, kernels, seed, objects: loaded.objects });
       for (const w of [...loaded.warnings, ...scheduler.warnings]) io.stderr(`warning: ${w}\n`);
       const framework = scheduler.frameworkFor(pod);
       if (!framework) {
-        throw new InputError(`${flags.pod}: spec.schedulerName "${pod.schedulerName}" matches no profile (profiles: ${[...scheduler.frameworks.keys()].join(', ')})`, 'spec.schedulerName');
+        throw new InputError(`${podFile}: spec.schedulerName "${pod.schedulerName}" matches no profile (profiles: ${[...scheduler.frameworks.keys()].join(', ')})`, 'spec.schedulerName');
       }
       const result = scheduler.schedulePod(pod, { explain: true }, framework);
       const hasPreemption = framework.postFilter.length > 0;

@@ -1,0 +1,71 @@
+/**
+ * `podfit bench` with worker threads: the batch path gives the sequential checksum, small runs
+ * bypass the pool, repetitions run one per worker, and killing a worker mid-run loses nothing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultSchedulerConfig } from '../../src/api/config.js';
+import type { WasmKernels } from '../../src/kernel/wasm-kernels.js';
+import { WorkerPool } from '../../src/parallel/pool.js';
+import { BATCH_MIN_NODES, BATCH_MIN_PODS, batchPays } from '../../src/workloads/batch.js';
+import { runBench, type BenchResult } from '../../src/workloads/runner.js';
+import { runCli } from '../helpers/cli.js';
+import { loadWasmKernels } from '../kernel/wasm-helper.js';
+
+let kernels: WasmKernels;
+let pool: WorkerPool;
+beforeAll(async () => {
+  kernels = await loadWasmKernels('simd');
+  pool = new WorkerPool({ threads: 2, log: () => {} });
+});
+afterAll(async () => {
+  await pool.close();
+});
+
+const spec = { workload: 'SchedulingBasic' as const, nodes: 300, initPods: 50, pods: 1200, seed: 9, config: defaultSchedulerConfig() };
+
+describe('podfit bench --workers', () => {
+  it('reports the sequential placement checksum with workers (and says how many took part)', async () => {
+    const seq = await runBench({ ...spec, kernels });
+    const par = await runBench({ ...spec, kernels, workers: 2, pool, forceBatch: true, batch: { chunkPods: 64 } });
+    expect(seq.workers).toBe(0);
+    expect(par.placementChecksum).toBe(seq.placementChecksum);
+    expect(par.scheduled).toBe(seq.scheduled);
+    expect(par.workers).toBeGreaterThan(0);
+    expect(par.batch!.speculated).toBeGreaterThan(600);
+  });
+
+  it('loses no pod when a worker is killed mid-run', async () => {
+    const seq = await runBench({ ...spec, kernels });
+    const par = await runBench({ ...spec, kernels, workers: 2, pool, forceBatch: true, batch: { chunkPods: 64, faults: { exitOnChunk: 3 } } });
+    expect(par.placementChecksum).toBe(seq.placementChecksum);
+    expect(par.pods).toBe(spec.pods);
+    expect(par.scheduled + par.unschedulable).toBe(spec.pods);
+    expect(par.batch!.sessionFailures).toBeGreaterThanOrEqual(1);
+  });
+
+  it('bypasses the pool below the measured break-even', async () => {
+    expect(batchPays(BATCH_MIN_NODES - 1, 1e6)).toBe(false);
+    expect(batchPays(1e6, BATCH_MIN_PODS - 1)).toBe(false);
+    expect(batchPays(BATCH_MIN_NODES, BATCH_MIN_PODS)).toBe(true);
+    const r = await runCli('bench', 'SchedulingBasic', '--nodes', '50', '--pods', '200', '--workers', '2', '-o', 'json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ workers: 0, scheduled: 200 });
+  });
+
+  it('runs --repeat repetitions one per worker thread, with identical checksums', async () => {
+    const r = await runCli('bench', 'SchedulingBasic', '--nodes', '40', '--pods', '150', '--repeat', '3', '--workers', '2', '-o', 'json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as BenchResult & { repetitions: BenchResult[] };
+    expect(j.workers).toBe(2);
+    expect(j.repetitions).toHaveLength(3);
+    expect(new Set(j.repetitions.map((x) => x.placementChecksum))).toEqual(new Set([j.placementChecksum]));
+    const seq = JSON.parse((await runCli('bench', 'SchedulingBasic', '--nodes', '40', '--pods', '150', '--workers', '0', '-o', 'json')).stdout) as BenchResult;
+    expect(j.placementChecksum).toBe(seq.placementChecksum);
+  });
+
+  it('rejects a bad --workers or --repeat (exit 2)', async () => {
+    expect((await runCli('bench', 'SchedulingBasic', '--workers', '-1')).code).toBe(2);
+    expect((await runCli('bench', 'SchedulingBasic', '--repeat', '0')).code).toBe(2);
+  });
+});
