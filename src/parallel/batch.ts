@@ -18,6 +18,7 @@
  * batch when the main state changes in a way summaries do not track (a re-laid-out table, changed
  * nodes, a placed pod with inter-pod affinity terms: certify.ts).
  */
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { CycleState } from '../framework/cycle-state.js';
 import type { Scheduler, ScheduleResult } from '../framework/scheduler.js';
@@ -27,7 +28,8 @@ import type { PodInfo } from '../model/pod-info.js';
 import { FUSED_SCORE_CACHES_MAX } from '../model/limits.js';
 import { hasPodAffinityTerms, profileObstacle } from './certify.js';
 import {
-  CHUNK_CLAIMED, CHUNK_DONE, CHUNK_FAILED, CHUNK_MAIN, CHUNK_PENDING, CTRL_CONSUMED, CTRL_EPOCH, CTRL_NEXT_CHUNK, CTRL_READY, CTRL_STOP,
+  CHUNK_CLAIMED, CHUNK_DONE, CHUNK_FAILED, CHUNK_MAIN, CHUNK_PENDING, CTRL_CONSUMED, CTRL_EPOCH, CTRL_MAIN_COMMIT_NS,
+  CTRL_MAIN_POS, CTRL_NEXT_CHUNK, CTRL_READY, CTRL_STOP,
   CTRL_TABLE_BASE, CTRL_TABLE_CAPACITY, CTRL_TABLE_SLOTS, CTRL_WORDS, slotBytesFor,
   type BatchSetup, type ClusterSource, type PodSource, type SessionFaults, type SessionResult, type SessionTask,
 } from './messages.js';
@@ -46,7 +48,7 @@ export const BATCH_DEFAULTS = {
   restartsPerWorker: 2,
   /** How long the main thread waits on a claimed chunk before checking its session (ms). */
   waitSliceMs: 20,
-  /** Slices to wait for a session that was handed a chunk but has not claimed it yet. */
+  /** Slices to wait for a session that was handed a chunk but has not claimed it yet (it does at once unless it died). */
   handedWaitSlices: 10,
 } as const;
 
@@ -63,6 +65,13 @@ export interface BatchOptions {
   readonly windowChunks?: number;
   /** Test hooks: make sessions fail (messages.ts SessionFaults). */
   readonly faults?: SessionFaults;
+  /** Sessions at most (default maxSessions(): one core left to the main thread). */
+  readonly maxSessions?: number;
+  /**
+   * Let sessions leave chunks to the main thread when it would otherwise wait for them (default
+   * true; tests turn it off to have every chunk speculated).
+   */
+  readonly adaptive?: boolean;
 }
 
 /** What happened to one pod of the queue. */
@@ -105,6 +114,15 @@ export interface BatchStats {
   workerBusyMs: number;
 }
 
+/**
+ * Sessions a batch runs at most: one core stays with the main thread, which commits every pod.
+ * Measured on 2 cores (BENCHMARKS.md "Workers"): a second session there slowed the main thread's
+ * decisions and commits by more than it sped up speculation.
+ */
+export function maxSessions(): number {
+  return Math.max(1, availableParallelism() - 1);
+}
+
 type WaitAsync = (a: Int32Array, index: number, value: number, timeoutMs?: number) => { async: boolean; value: Promise<string> | string };
 const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
@@ -135,6 +153,8 @@ export class BatchScheduler {
   private owner = new Int32Array(new SharedArrayBuffer(4));
   private readonly sessions = new Map<number, Session>();
   private sessionSeq = 0;
+  /** Sessions the batch runs (replacements aside). */
+  private sessionTarget = 0;
   private restarts = 0;
   private finished = false;
   private epochBase = 0;
@@ -177,8 +197,9 @@ export class BatchScheduler {
       this.stats.reason = why;
       return;
     }
-    this.buildSetup();
-    const n = Math.min(this.opts.workers, this.opts.pool!.threads, this.stats.chunks);
+    const n = Math.min(this.opts.workers, this.opts.pool!.threads, this.stats.chunks, this.opts.maxSessions ?? maxSessions());
+    this.sessionTarget = n;
+    this.buildSetup(n);
     for (let i = 0; i < n; i++) this.startSession();
     for (;;) {
       const ready = Atomics.load(this.ctrl, CTRL_READY);
@@ -188,10 +209,10 @@ export class BatchScheduler {
     }
   }
 
-  private buildSetup(): void {
+  private buildSetup(sessions: number): void {
     const state = this.scheduler.state;
     const t = state.table;
-    const W = this.opts.windowChunks ?? BATCH_DEFAULTS.windowChunksPerWorker * Math.max(1, this.opts.workers);
+    const W = this.opts.windowChunks ?? BATCH_DEFAULTS.windowChunksPerWorker * sessions;
     const n = state.nodes.length;
     const slotBytes = slotBytesFor(this.chunkPods, state.classes.length, n, BATCH_DEFAULTS.slotSummaries);
     this.ctrl = new Int32Array(new SharedArrayBuffer(4 * CTRL_WORDS));
@@ -223,6 +244,7 @@ export class BatchScheduler {
       chunkCount: this.stats.chunks,
       windowChunks: W,
       slotBytes,
+      adaptive: this.opts.adaptive ?? true,
       faults: this.opts.faults,
     };
   }
@@ -252,7 +274,7 @@ export class BatchScheduler {
         s.alive = false;
         this.stats.sessionFailures++;
         pool.report(`batch session ${id} failed; its chunk is scheduled on the main thread`, e);
-        const max = BATCH_DEFAULTS.restartsPerWorker * Math.max(1, this.opts.workers);
+        const max = BATCH_DEFAULTS.restartsPerWorker * this.sessionTarget;
         if (!this.finished && this.restarts < max && !pool.isClosed) {
           this.restarts++;
           this.startSession();
@@ -293,6 +315,8 @@ export class BatchScheduler {
       const done = st === CHUNK_DONE && this.stopped === null;
       const epoch = done ? this.epochBase + reader.open(c % setup.windowChunks) : 0;
       if (!done) this.stats.chunksByMain++;
+      const chunkStart = performance.now();
+      let decided = 0;
       for (let j = 0; j < count; j++) {
         const pod = this.queue[first + j]!;
         let outcome: PodOutcome | null = null;
@@ -308,6 +332,7 @@ export class BatchScheduler {
             outcome = await this.commit(pod, state.nodes[i]!.name);
             this.stats.commitMs += performance.now() - d1;
             this.stats.speculated++;
+            decided++;
           } else this.stats.undecided++;
         }
         if (outcome === null) {
@@ -320,7 +345,14 @@ export class BatchScheduler {
           }
         }
         Atomics.store(this.ctrl, CTRL_EPOCH, table.epoch - this.epochBase);
+        Atomics.store(this.ctrl, CTRL_MAIN_POS, first + j + 1);
         onPod?.(first + j, outcome);
+      }
+      // The commit pace, for the sessions' choice of chunks (leaveToMain in speculate.ts).
+      if (count > 0 && done && decided === count) {
+        const ns = ((performance.now() - chunkStart) * 1e6) / count;
+        const prev = Atomics.load(this.ctrl, CTRL_MAIN_COMMIT_NS);
+        Atomics.store(this.ctrl, CTRL_MAIN_COMMIT_NS, Math.min(2 ** 31 - 1, Math.round(prev === 0 ? ns : 0.5 * prev + 0.5 * ns)));
       }
       Atomics.store(this.ctrl, CTRL_CONSUMED, c + 1);
       Atomics.notify(this.ctrl, CTRL_CONSUMED);
@@ -342,9 +374,11 @@ export class BatchScheduler {
       if (st === CHUNK_CLAIMED) {
         if (session && !session.alive) return CHUNK_FAILED;
       } else {
-        // Pending: take it unless a live session was just handed it (it claims it any moment).
+        // Pending: take it unless a live session was just handed it (it claims or leaves it at
+        // once), or, not adaptive, unless a live session will take it.
         const handed = Atomics.load(this.ctrl, CTRL_NEXT_CHUNK) > c;
-        const waitFor = handed && slices < BATCH_DEFAULTS.handedWaitSlices && (session ? session.alive : this.anyAlive());
+        const alive = session ? session.alive : this.anyAlive();
+        const waitFor = alive && (handed ? slices < BATCH_DEFAULTS.handedWaitSlices : !this.setup!.adaptive);
         if (!waitFor && Atomics.compareExchange(this.status, c, CHUNK_PENDING, CHUNK_MAIN) === CHUNK_PENDING) return CHUNK_MAIN;
         if (!waitFor) continue;
       }

@@ -31,7 +31,12 @@ export type ClusterSource =
 
 /** Where a worker's copy of the queue's pods comes from, in queue order. */
 export type PodSource =
-  | { readonly kind: 'generated'; readonly workload: GeneratedWorkload; readonly prefix: string; readonly count: number }
+  | {
+      readonly kind: 'generated';
+      readonly workload: GeneratedWorkload;
+      /** Consecutive runs of generated pods: `<prefix>-0` .. `<prefix>-<count - 1>` each. */
+      readonly parts: ReadonlyArray<{ readonly prefix: string; readonly count: number }>;
+    }
   | { readonly kind: 'objects'; readonly pods: readonly Pod[] };
 
 /** Test hooks (fault tests only): make a session fail on its n-th claimed chunk (1-based). */
@@ -64,6 +69,8 @@ export interface BatchSetup {
   readonly chunkCount: number;
   readonly windowChunks: number;
   readonly slotBytes: number;
+  /** Whether sessions leave chunks to the main thread when it would otherwise wait (speculate.ts leaveToMain). */
+  readonly adaptive: boolean;
   readonly faults?: SessionFaults;
 }
 
@@ -130,8 +137,16 @@ export const CTRL_TABLE_CAPACITY = 5;
 export const CTRL_TABLE_SLOTS = 6;
 /** Sessions whose replica is built (Atomics.add + notify). */
 export const CTRL_READY = 7;
+/** Pods of the queue the main thread has finished (committed or scheduled itself). */
+export const CTRL_MAIN_POS = 8;
+/**
+ * The main thread's recent time per pod deciding from a summary and committing (ns, moving
+ * average; 0 = not measured yet). Sessions use it to leave a chunk to the main thread when it
+ * would otherwise wait for them (speculate.ts leaveToMain).
+ */
+export const CTRL_MAIN_COMMIT_NS = 9;
 /** Int32 words of the control block. */
-export const CTRL_WORDS = 8;
+export const CTRL_WORDS = 10;
 
 // --- Chunk state: Int32Array(chunkCount) over `chunkStatus`, one word per chunk. ------------
 

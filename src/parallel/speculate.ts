@@ -22,7 +22,8 @@ import type { FusedCycle, FusedScan, FusedSpeculation, FusedTable } from '../fra
 import { Scheduler } from '../framework/scheduler.js';
 import { defaultPerfNode, defaultPerfPod } from '../workloads/scheduling-basic.js';
 import {
-  CHUNK_CLAIMED, CHUNK_DONE, CHUNK_FAILED, CHUNK_PENDING, CTRL_CONSUMED, CTRL_EPOCH, CTRL_NEXT_CHUNK, CTRL_READY,
+  CHUNK_CLAIMED, CHUNK_DONE, CHUNK_FAILED, CHUNK_MAIN, CHUNK_PENDING, CTRL_CONSUMED, CTRL_EPOCH, CTRL_MAIN_COMMIT_NS,
+  CTRL_MAIN_POS, CTRL_NEXT_CHUNK, CTRL_READY,
   CTRL_STOP, CTRL_TABLE_BASE, CTRL_TABLE_CAPACITY, CTRL_TABLE_SLOTS, SUM_LEVELS_MAX, SUMMARY_SCAN, SUMMARY_SINGLE,
   type BatchSetup, type SessionResult, type SessionTask,
 } from './messages.js';
@@ -33,6 +34,9 @@ const DECLINED = Symbol('declined');
 
 /** How long a waiting session sleeps between checks of the stop flag (ms). */
 const WAIT_SLICE_MS = 50;
+
+/** How far (pods) a session may speculate ahead of the main thread's position. */
+const LEAD_MAX_PODS = 1024;
 
 /** The main thread's table, read in place: the region published in the control block. */
 class SharedTableView implements FusedTable {
@@ -150,7 +154,7 @@ async function replicaFor(task: SessionTask): Promise<{ replica: Replica; setupM
   const src = setup.pods;
   const pods: PodInfo[] = [];
   if (src.kind === 'generated') {
-    for (let i = 0; i < src.count; i++) pods.push(makePodInfo(defaultPerfPod(i, src.prefix)));
+    for (const part of src.parts) for (let i = 0; i < part.count; i++) pods.push(makePodInfo(defaultPerfPod(i, part.prefix)));
   } else {
     for (const p of src.pods) pods.push(makePodInfo(p));
   }
@@ -190,30 +194,32 @@ export async function runSession(task: SessionTask): Promise<SessionResult> {
   Atomics.add(ctrl, CTRL_READY, 1);
   Atomics.notify(ctrl, CTRL_READY);
   const stats = { sessionId: task.sessionId, chunks: 0, pods: 0, speculated: 0, summaries: 0, setupMs, busyMs: 0 };
-  const W = setup.windowChunks;
+  /** This session's recent time per pod (ns, moving average; 0 before its first chunk). */
+  let podNs = 0;
   for (;;) {
     if (Atomics.load(ctrl, CTRL_STOP) !== 0) break;
-    const c = Atomics.add(ctrl, CTRL_NEXT_CHUNK, 1);
+    // The next chunk is taken from the counter only once there is room for it, so a chunk handed
+    // to a session is claimed or left at once (the main thread waits for handed chunks).
+    const c = Atomics.load(ctrl, CTRL_NEXT_CHUNK);
     if (c >= setup.chunkCount) break;
-    // The slot of chunk c is free once chunk c - W is committed.
-    let stopped = false;
-    for (;;) {
-      const consumed = Atomics.load(ctrl, CTRL_CONSUMED);
-      if (c < consumed + W) break;
-      if (Atomics.load(ctrl, CTRL_STOP) !== 0) {
-        stopped = true;
-        break;
-      }
-      Atomics.wait(ctrl, CTRL_CONSUMED, consumed, WAIT_SLICE_MS);
+    if (!hasRoom(ctrl, status, setup, c)) {
+      Atomics.wait(ctrl, CTRL_CONSUMED, Atomics.load(ctrl, CTRL_CONSUMED), WAIT_SLICE_MS);
+      continue;
     }
-    if (stopped) break;
+    if (Atomics.compareExchange(ctrl, CTRL_NEXT_CHUNK, c, c + 1) !== c) continue;
+    if (setup.adaptive && leaveToMain(ctrl, status, setup.chunkPods, c, podNs)) {
+      Atomics.compareExchange(status, c, CHUNK_PENDING, CHUNK_MAIN);
+      continue;
+    }
     owner[c] = task.sessionId;
     if (Atomics.compareExchange(status, c, CHUNK_PENDING, CHUNK_CLAIMED) !== CHUNK_PENDING) continue; // the main thread took it
     stats.chunks++;
     const b0 = performance.now();
     try {
-      speculateChunk(replica, setup, writer, ctrl, c, stats, task);
-      stats.busyMs += performance.now() - b0;
+      const pods = speculateChunk(replica, setup, writer, ctrl, c, stats, task);
+      const ms = performance.now() - b0;
+      stats.busyMs += ms;
+      if (pods > 0) podNs = podNs === 0 ? (ms * 1e6) / pods : 0.5 * podNs + (0.5 * ms * 1e6) / pods;
     } catch (e) {
       Atomics.store(status, c, CHUNK_FAILED);
       Atomics.notify(status, c);
@@ -225,11 +231,49 @@ export async function runSession(task: SessionTask): Promise<SessionResult> {
   return stats;
 }
 
-/** Speculates every pod of chunk c into its slot. */
+/**
+ * Whether chunk c may be speculated now: its result slot (c % window) holds no earlier chunk the
+ * main thread has yet to commit, and c is at most LEAD_MAX_PODS pods ahead of the main thread
+ * (the rows committed in between are re-checked per summary, and the dirty log is bounded).
+ */
+function hasRoom(ctrl: Int32Array, status: Int32Array, setup: BatchSetup, c: number): boolean {
+  if (c * setup.chunkPods - Atomics.load(ctrl, CTRL_MAIN_POS) > LEAD_MAX_PODS) return false;
+  const consumed = Atomics.load(ctrl, CTRL_CONSUMED);
+  for (let k = c - setup.windowChunks; k >= consumed; k -= setup.windowChunks) if (Atomics.load(status, k) !== CHUNK_MAIN) return false;
+  return true;
+}
+
+/**
+ * Whether chunk c is better scheduled by the main thread itself. The main thread reaches c after
+ * the pods before it (chunks with a summary at its commit pace, chunks it schedules itself at its
+ * cycle pace); if this session could not have c ready by then, the main thread would sit idle.
+ * When that idle time would be at least half of what running c's cycles costs the main thread,
+ * the chunk is left to it and the session moves on to the next one: both threads then run cycles
+ * (while the code is still cold and a session is no faster than the main thread's own cycles,
+ * that nearly doubles the rate), and once a session outpaces the commits it takes every chunk.
+ * The main thread's cycle is this session's work plus a commit; before this session has measured
+ * itself, the chunk the main thread is about to reach is left to it.
+ */
+function leaveToMain(ctrl: Int32Array, status: Int32Array, chunkPods: number, c: number, podNs: number): boolean {
+  const pos = Atomics.load(ctrl, CTRL_MAIN_POS);
+  const commitNs = Atomics.load(ctrl, CTRL_MAIN_COMMIT_NS) || podNs / 4;
+  const cycleNs = podNs + commitNs;
+  // When the main thread will reach chunk c.
+  let arrival = 0;
+  const cur = Math.floor(pos / chunkPods);
+  for (let k = cur; k < c; k++) {
+    const pods = k === cur ? (k + 1) * chunkPods - pos : chunkPods;
+    arrival += pods * (Atomics.load(status, k) === CHUNK_MAIN ? cycleNs : commitNs);
+  }
+  if (podNs === 0) return c <= cur;
+  return podNs * chunkPods - arrival > 0.5 * cycleNs * chunkPods;
+}
+
+/** Speculates every pod of chunk c into its slot; returns the pod count. */
 function speculateChunk(
   r: Replica, setup: BatchSetup, writer: SlotWriter, ctrl: Int32Array, c: number,
   stats: { chunks: number; pods: number; speculated: number; summaries: number }, task: SessionTask,
-): void {
+): number {
   const epoch = Atomics.load(ctrl, CTRL_EPOCH);
   r.view.sync(epoch);
   writer.begin(c % setup.windowChunks, epoch);
@@ -246,6 +290,7 @@ function speculateChunk(
   }
   stats.summaries += last.written;
   writer.finish(count);
+  return count;
 }
 
 /** Test hooks (SessionFaults). */

@@ -348,9 +348,19 @@ export class SummaryCursor {
   private classD = new Int32Array(0);
   private classDFeasible = new Int32Array(0);
   private readonly touchedClasses: number[] = [];
-  /** Rows to recompute, and score_rows' output by row. */
+  /** Rows touched, and those of them to recompute. */
   private readonly rowsBuf = new Int32Array(NODE_TABLE_DIRTY_LOG_ROWS);
+  private readonly needBuf = new Int32Array(NODE_TABLE_DIRTY_LOG_ROWS);
+  /**
+   * score_rows' output by row, kept across summaries of one pod shape: a row's total stands while
+   * its row version is the one it was computed at (so a new summary re-checks its D rows without
+   * recomputing those an earlier summary of the shape already did).
+   */
   private readonly outByRow: Float64Array;
+  private readonly outShape: Int32Array;
+  private readonly outVersion: Float64Array;
+  private shapeId = 0;
+  private shapeKey = new Float64Array(0);
   private readonly rowKernels: Kernels = createJsKernels();
   private readonly tiedScratch: number[] = [];
 
@@ -360,6 +370,25 @@ export class SummaryCursor {
     this.final = new Float64Array(n);
     this.roundMark = new Int32Array(n);
     this.outByRow = new Float64Array(table.capacity);
+    this.outShape = new Int32Array(table.capacity);
+    this.outVersion = new Float64Array(table.capacity);
+  }
+
+  /** Switches the row-total cache to `s`'s pod shape (a new id when it differs from the last). */
+  private useShape(s: Summary): void {
+    const key: number[] = [s.fit.count];
+    for (let j = 0; j < s.fit.count; j++) key.push(s.fit.slots[j]!, s.fit.amounts[j]!);
+    for (const a of s.scorers) {
+      key.push(a.strategy, a.resourceCount, a.useNonZero, a.shapeCount, a.pluginWeight);
+      for (let j = 0; j < a.resourceCount; j++) key.push(a.slots[j]!, a.weights[j]!, a.podRequests[j]!);
+      for (let j = 0; j < a.shapeCount; j++) key.push(a.shapeUtilization[j]!, a.shapeScore[j]!);
+    }
+    let same = key.length === this.shapeKey.length;
+    for (let j = 0; same && j < key.length; j++) if (key[j] !== this.shapeKey[j]) same = false;
+    if (!same) {
+      this.shapeKey = Float64Array.from(key);
+      this.shapeId++;
+    }
   }
 
   /** Starts following `summary`, scored at absolute table epoch `epoch`. */
@@ -381,6 +410,7 @@ export class SummaryCursor {
       this.classDFeasible[c] = 0;
     }
     this.touchedClasses.length = 0;
+    this.useShape(summary);
   }
 
   /** Whether the cursor follows `summary`. */
@@ -428,7 +458,17 @@ export class SummaryCursor {
     this.seen = t.epoch;
     if (m === 0) return true;
     const out = this.outByRow;
-    this.rowKernels.scoreRows(t.region, t.capacity, t.slotCount, buf, m, s.fit.slots, s.fit.amounts, s.fit.count, s.scorers, out);
+    const need = this.needBuf;
+    let nn = 0;
+    for (let q = 0; q < m; q++) {
+      const row = buf[q]!;
+      const v = t.rowVersion(row);
+      if (this.outShape[row] === this.shapeId && this.outVersion[row] === v) continue;
+      this.outShape[row] = this.shapeId;
+      this.outVersion[row] = v;
+      need[nn++] = row;
+    }
+    if (nn > 0) this.rowKernels.scoreRows(t.region, t.capacity, t.slotCount, need, nn, s.fit.slots, s.fit.amounts, s.fit.count, s.scorers, out);
     for (let q = 0; q < m; q++) {
       const row = buf[q]!;
       const i = nodeOfRow[row]!;

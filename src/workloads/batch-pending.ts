@@ -10,7 +10,7 @@ import type { Scheduler } from '../framework/scheduler.js';
 import type { QueueSortPlugin } from '../framework/interfaces.js';
 import { less as prioritySortLess } from '../plugins/priority-sort/index.js';
 import type { ClusterSnapshot } from '../cluster/snapshot.js';
-import { BatchScheduler, type BatchStats } from '../parallel/batch.js';
+import { BatchScheduler, type BatchOptions, type BatchStats } from '../parallel/batch.js';
 import type { WorkerPool } from '../parallel/pool.js';
 import { batchPays } from './batch.js';
 import { PlacementChecksum } from './checksum.js';
@@ -66,6 +66,8 @@ export interface AllPendingOptions {
   readonly seed: number;
   /** Use the workers whatever the size (tests; by default small snapshots stay in this thread). */
   readonly forceBatch?: boolean;
+  /** Batch tuning (tests). */
+  readonly batch?: Pick<BatchOptions, 'chunkPods' | 'windowChunks' | 'adaptive' | 'maxSessions'>;
 }
 
 /** Schedules every pending pod in queue order; returns the report and the batch counters. */
@@ -86,6 +88,7 @@ export async function scheduleAllPending(opts: AllPendingOptions): Promise<{ rep
     workers: usePool ? opts.workers : 0,
     cluster: { kind: 'objects', nodes: opts.snapshot.nodes, others: [...opts.snapshot.others], fileName: opts.fileName },
     pods: { kind: 'objects', pods: queue.map((p) => p.pod) },
+    ...opts.batch,
   });
   const results: PendingPodResult[] = new Array(queue.length);
   const stats = await batch.run((i, o) => {

@@ -31,28 +31,35 @@ export interface MeasuredBatch {
 }
 
 /**
- * Prepares the batch (workers build their replicas: set-up, like building the workload), calls
- * `beforeClock` (the runner settles the heap there), then measures the queue. `lat[i]` gets the
- * time between pod i-1's commit and pod i's, the main thread's time per pod as in the sequential
- * loop.
+ * Runs `init` then `measured` as one queue. The batch is prepared first (workers build their
+ * replicas: set-up, like building the workload), then `beforeClock` (the runner settles the heap
+ * there). The clock starts when the last init pod is committed (at once without init pods), as
+ * the sequential loop's does after its init pods. `lat[i]` gets the time between measured pod
+ * i-1's commit and pod i's, the main thread's time per pod as in the sequential loop.
  */
 export async function measureBatch(
-  scheduler: Scheduler, measured: readonly PodInfo[], pool: WorkerPool, workers: number,
-  source: Pick<BatchOptions, 'cluster' | 'pods' | 'chunkPods' | 'windowChunks' | 'faults'>,
+  scheduler: Scheduler, init: readonly PodInfo[], measured: readonly PodInfo[], pool: WorkerPool, workers: number,
+  source: Pick<BatchOptions, 'cluster' | 'pods' | 'chunkPods' | 'windowChunks' | 'faults' | 'adaptive' | 'maxSessions'>,
   checksum: PlacementChecksum, lat: Float64Array, beforeClock: () => void,
 ): Promise<MeasuredBatch> {
-  const batch = new BatchScheduler(scheduler, measured, { pool, workers, ...source });
+  const queue = [...init, ...measured];
+  const batch = new BatchScheduler(scheduler, queue, { pool, workers, ...source });
   await batch.prepare();
   beforeClock();
   let scheduled = 0;
-  const t0 = performance.now();
+  let t0 = performance.now();
   let last = t0;
+  const first = init.length;
   const stats = await batch.run((i, o) => {
     const now = performance.now();
-    lat[i] = (now - last) * 1000;
+    checksum.add(queue[i]!.key, o.node);
+    if (i < first) {
+      if (i === first - 1) t0 = last = now;
+      return;
+    }
+    lat[i - first] = (now - last) * 1000;
     last = now;
     if (o.node !== null) scheduled++;
-    checksum.add(measured[i]!.key, o.node);
   });
   // Until the last commit: ending the sessions afterwards is not scheduling.
   return { durationMs: last - t0, scheduled, stats };

@@ -42,7 +42,13 @@ export interface BenchSpec {
   /** Use the workers whatever the size (tests; by default small runs stay in this thread, batchPays). */
   readonly forceBatch?: boolean;
   /** Batch tuning and test hooks. */
-  readonly batch?: { readonly chunkPods?: number; readonly windowChunks?: number; readonly faults?: SessionFaults };
+  readonly batch?: {
+    readonly chunkPods?: number;
+    readonly windowChunks?: number;
+    readonly faults?: SessionFaults;
+    readonly adaptive?: boolean;
+    readonly maxSessions?: number;
+  };
 }
 
 /** What `podfit bench -o json` prints. */
@@ -114,23 +120,25 @@ export async function runBench(spec: BenchSpec): Promise<BenchResult> {
   const { state, init, measured } = buildWorkload({ ...spec, memory: spec.memory ?? spec.kernels.createTableMemory() });
   const scheduler = new Scheduler({ state, config: spec.config, kernels: spec.kernels, seed: spec.seed });
   const checksum = new PlacementChecksum();
-  for (const p of init) checksum.add(p.key, await scheduleAndBind(scheduler, p));
   const lat = new Float64Array(measured.length);
   let scheduled = 0;
   let durationMs: number;
   let batch: BatchStats | undefined;
   const workers = spec.workers ?? 0;
   if (workers > 0 && spec.pool && (spec.forceBatch || batchPays(spec.nodes, measured.length))) {
+    // Init pods go through the same path (workers warm up on them as the main thread does in
+    // the sequential loop); the clock starts when the last one is committed.
     const source = {
       cluster: { kind: 'generated', workload: spec.workload, nodes: spec.nodes } as const,
-      pods: { kind: 'generated', workload: spec.workload, prefix: 'pod', count: spec.pods } as const,
+      pods: { kind: 'generated', workload: spec.workload, parts: [{ prefix: 'init-pod', count: init.length }, { prefix: 'pod', count: measured.length }] } as const,
       ...spec.batch,
     };
-    const m = await measureBatch(scheduler, measured, spec.pool, workers, source, checksum, lat, settleHeap);
+    const m = await measureBatch(scheduler, init, measured, spec.pool, workers, source, checksum, lat, settleHeap);
     durationMs = m.durationMs;
     scheduled = m.scheduled;
     batch = m.stats;
   } else {
+    for (const p of init) checksum.add(p.key, await scheduleAndBind(scheduler, p));
     settleHeap();
     const t0 = performance.now();
     for (let i = 0; i < measured.length; i++) {

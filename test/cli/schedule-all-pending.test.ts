@@ -132,6 +132,7 @@ describe('podfit schedule --all-pending', () => {
       const scheduler = new Scheduler({ state: loaded.state, config: defaultSchedulerConfig(), kernels, seed: 4, objects: loaded.objects });
       return scheduleAllPending({
         scheduler, snapshot, fileName: file, pending: loaded.pending, objects: loaded.objects, pool, workers: pool ? 2 : 0, seed: 4, forceBatch: true,
+        batch: { adaptive: false },
       });
     };
     const pool = new WorkerPool({ threads: 2 });

@@ -173,12 +173,15 @@ async function sequential(config: SchedulerConfig, nodes: readonly Node[], pods:
 
 async function batched(
   config: SchedulerConfig, nodes: readonly Node[], pods: readonly Pod[], seed: number,
-  opts: { chunkPods: number; windowChunks?: number; workers?: number; faults?: SessionFaults; placed?: readonly Pod[]; prepare?: boolean },
+  opts: { chunkPods: number; windowChunks?: number; workers?: number; faults?: SessionFaults; placed?: readonly Pod[]; prepare?: boolean; adaptive?: boolean },
 ): Promise<Run & { stats: BatchStats; outcomes: number }> {
   const s = newScheduler(config, nodes, seed, opts.placed ?? []);
   const queue = pods.map((p) => makePodInfo(p));
   const batch = new BatchScheduler(s, queue, {
-    pool, workers: opts.workers ?? 2, chunkPods: opts.chunkPods, windowChunks: opts.windowChunks, faults: opts.faults,
+    // Two sessions even on a 2-core machine (where a batch runs one by default): summaries from
+    // concurrent writers must be exact too.
+    pool, workers: opts.workers ?? 2, maxSessions: 2, chunkPods: opts.chunkPods, windowChunks: opts.windowChunks, faults: opts.faults,
+    adaptive: opts.adaptive ?? false,
     cluster: { kind: 'objects', nodes, others: [], fileName: 'test' },
     pods: { kind: 'objects', pods },
   });
@@ -205,12 +208,13 @@ describe('batch scheduling on worker threads', () => {
         fc.integer({ min: 0, max: 1000 }),
         fc.integer({ min: 1, max: 24 }),
         fc.integer({ min: 1, max: 5 }),
-        async (nodeSpecs, podSpecs, configName, seed, chunkPods, windowChunks) => {
+        fc.boolean(),
+        async (nodeSpecs, podSpecs, configName, seed, chunkPods, windowChunks, adaptive) => {
           const nodes = nodeSpecs.map((n, i) => nodeOf(i, n));
           const pods = podSpecs.flatMap(([p, replicas]) => Array.from({ length: replicas }, () => p)).map((p, i) => podOf(i, p));
           const config = configs[configName]!;
           const ref = await sequential(config, nodes, pods, seed);
-          const got = await batched(config, nodes, pods, seed, { chunkPods, windowChunks });
+          const got = await batched(config, nodes, pods, seed, { chunkPods, windowChunks, adaptive });
           expect(got.outcomes).toBe(pods.length);
           expect({ nodes: got.nodes, checksum: got.checksum, draws: got.draws }, `config=${configName} chunk=${chunkPods} window=${windowChunks}`).toEqual(ref);
         },

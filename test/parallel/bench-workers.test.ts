@@ -26,7 +26,7 @@ const spec = { workload: 'SchedulingBasic' as const, nodes: 300, initPods: 50, p
 describe('podfit bench --workers', () => {
   it('reports the sequential placement checksum with workers (and says how many took part)', async () => {
     const seq = await runBench({ ...spec, kernels });
-    const par = await runBench({ ...spec, kernels, workers: 2, pool, forceBatch: true, batch: { chunkPods: 64 } });
+    const par = await runBench({ ...spec, kernels, workers: 2, pool, forceBatch: true, batch: { chunkPods: 64, adaptive: false, maxSessions: 2 } });
     expect(seq.workers).toBe(0);
     expect(par.placementChecksum).toBe(seq.placementChecksum);
     expect(par.scheduled).toBe(seq.scheduled);
@@ -36,7 +36,7 @@ describe('podfit bench --workers', () => {
 
   it('loses no pod when a worker is killed mid-run', async () => {
     const seq = await runBench({ ...spec, kernels });
-    const par = await runBench({ ...spec, kernels, workers: 2, pool, forceBatch: true, batch: { chunkPods: 64, faults: { exitOnChunk: 3 } } });
+    const par = await runBench({ ...spec, kernels, workers: 2, pool, forceBatch: true, batch: { chunkPods: 64, faults: { exitOnChunk: 3 }, maxSessions: 2 } });
     expect(par.placementChecksum).toBe(seq.placementChecksum);
     expect(par.pods).toBe(spec.pods);
     expect(par.scheduled + par.unschedulable).toBe(spec.pods);
