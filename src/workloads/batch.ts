@@ -11,12 +11,14 @@ import type { WorkerPool } from '../parallel/pool.js';
 import type { PlacementChecksum } from './checksum.js';
 
 /**
- * Below these sizes the pool is bypassed (measured on the 2-core machine of BENCHMARKS.md
- * "Workers"): on small clusters a cycle costs about as much as the commit the main thread does
- * anyway, so workers only add their hand-over; a short queue does not amortise a batch's start.
+ * Below these sizes the pool is bypassed: the break-even measured on the 2-core machine of
+ * BENCHMARKS.md "Workers". A batch saves the main thread the cycle (a worker scores a chunk's pods
+ * against one snapshot) but not the commit, and every thread warms up its own copy of the
+ * cycle's code; that pays once a cycle costs well more than a commit (large clusters) and the
+ * queue is long enough to amortize the warm-up. Below, the main thread alone is faster.
  */
-export const BATCH_MIN_NODES = 500;
-export const BATCH_MIN_PODS = 1000;
+export const BATCH_MIN_NODES = 15000;
+export const BATCH_MIN_PODS = 10000;
 
 /** Whether a run of this size goes to the workers. */
 export function batchPays(nodes: number, pods: number): boolean {

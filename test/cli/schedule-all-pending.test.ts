@@ -89,6 +89,12 @@ describe('podfit schedule --all-pending', () => {
     const b = await runCli('schedule', '--cluster', file, '--all-pending', '-o', 'json', '--workers', '2');
     expect(b.code).toBe(0);
     expect(JSON.parse(b.stdout)).toEqual(JSON.parse(a.stdout));
+    // Forced onto the workers: the same placements (the report names the workers used).
+    const c = await runCli('schedule', '--cluster', file, '--all-pending', '-o', 'json', '--workers', '2', '--workers-always');
+    expect(c.code).toBe(0);
+    const forced = JSON.parse(c.stdout) as PendingReport;
+    expect(forced.workers).toBeGreaterThan(0);
+    expect({ ...forced, workers: 0 }).toEqual(JSON.parse(a.stdout));
   });
 
   it('rejects --pod with --all-pending, neither of them, and a bad --workers (exit 2)', async () => {

@@ -52,6 +52,17 @@ describe('podfit bench --workers', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ workers: 0, scheduled: 200 });
   });
 
+  it('--workers-always uses the workers below the break-even, with the same checksum', async () => {
+    const args = ['bench', 'SchedulingBasic', '--nodes', '200', '--pods', '600', '-o', 'json'];
+    const seq = JSON.parse((await runCli(...args, '--workers', '0')).stdout) as BenchResult;
+    const r = await runCli(...args, '--workers', '2', '--workers-always');
+    expect(r.code).toBe(0);
+    const par = JSON.parse(r.stdout) as BenchResult;
+    expect(par.workers).toBeGreaterThan(0);
+    expect(par.batch).toMatchObject({ pods: 600 });
+    expect(par.placementChecksum).toBe(seq.placementChecksum);
+  });
+
   it('runs --repeat repetitions one per worker thread, with identical checksums', async () => {
     const r = await runCli('bench', 'SchedulingBasic', '--nodes', '40', '--pods', '150', '--repeat', '3', '--workers', '2', '-o', 'json');
     expect(r.stderr).toBe('');

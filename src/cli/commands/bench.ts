@@ -27,6 +27,7 @@ interface BenchFlags {
   config?: string;
   output?: string;
   workers?: string;
+  workersAlways?: boolean;
   repeat?: string;
 }
 
@@ -43,6 +44,7 @@ export function registerBench(program: Command, io: CliIO): void {
     .option('--seed <n>', 'tie-breaking seed', String(DEFAULT_SEED))
     .option('--config <file>', 'KubeSchedulerConfiguration (default: kube-scheduler defaults)')
     .option('--workers <n>', 'worker threads (0 = main thread only; runs below the measured break-even stay on the main thread)', String(defaultWorkerCount()))
+    .option('--workers-always', 'use the workers even below the measured break-even (to measure it)')
     .option('--repeat <n>', 'independent repetitions, run one per worker thread', '1')
     .option('-o, --output <format>', 'table or json', 'table')
     .action(async (workload: string, flags: BenchFlags) => {
@@ -71,9 +73,9 @@ export function registerBench(program: Command, io: CliIO): void {
           const median = [...runs].sort((a, b) => a.throughput.average - b.throughput.average)[repeat >> 1]!;
           r = { ...median, workers: pool ? pool.threads : 0, repetitions: runs };
         } else {
-          const usePool = workers > 0 && engine === 'wasm' && batchPays(nodes, pods);
+          const usePool = workers > 0 && engine === 'wasm' && (flags.workersAlways === true || batchPays(nodes, pods));
           const pool = usePool ? await workerPool(workers, log) : null;
-          r = await runBench({ ...spec, kernels, workers: usePool ? workers : 0, pool });
+          r = await runBench({ ...spec, kernels, workers: usePool ? workers : 0, pool, forceBatch: flags.workersAlways === true });
         }
       } finally {
         await closeWorkerPool();

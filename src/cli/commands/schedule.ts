@@ -24,6 +24,7 @@ interface ScheduleFlags {
   pod?: string;
   allPending?: boolean;
   workers?: string;
+  workersAlways?: boolean;
   config?: string;
   seed?: string;
   output?: string;
@@ -38,7 +39,8 @@ export function registerSchedule(program: Command, io: CliIO): void {
     .requiredOption('--cluster <file>', 'cluster snapshot: kubectl get nodes,pods -A -o json|yaml')
     .option('--pod <file>', 'the pod to schedule (JSON or YAML)')
     .option('--all-pending', "schedule every pending pod of the snapshot in kube's queue order (priority, then creation time) and report each pod's node")
-    .option('--workers <n>', 'with --all-pending: worker threads (0 = main thread only; small snapshots stay on the main thread)', String(defaultWorkerCount()))
+    .option('--workers <n>', 'with --all-pending: worker threads (0 = main thread only; snapshots below the measured break-even stay on the main thread)', String(defaultWorkerCount()))
+    .option('--workers-always', 'with --all-pending: use the workers even below the measured break-even')
     .option('--config <file>', 'KubeSchedulerConfiguration (kubescheduler.config.k8s.io/v1); default: kube-scheduler defaults')
     .option('--seed <n>', 'seed for tie-breaking among equal top scores', String(DEFAULT_SEED))
     .option('--engine <name>', 'numeric engine: js or wasm')
@@ -57,11 +59,12 @@ export function registerSchedule(program: Command, io: CliIO): void {
       if (flags.allPending) {
         const scheduler = new Scheduler({ state: loaded.state, config, kernels, seed, objects: loaded.objects });
         for (const w of [...loaded.warnings, ...scheduler.warnings]) io.stderr(`warning: ${w}\n`);
-        const usePool = workers > 0 && engine === 'wasm' && batchPays(loaded.state.nodes.length, loaded.pending.length);
+        const force = flags.workersAlways === true;
+        const usePool = workers > 0 && engine === 'wasm' && (force || batchPays(loaded.state.nodes.length, loaded.pending.length));
         try {
           const pool = usePool ? await workerPool(workers, (line) => io.stderr(`${line}\n`)) : null;
           const { report } = await scheduleAllPending({
-            scheduler, snapshot, fileName: flags.cluster, pending: loaded.pending, objects: loaded.objects, pool, workers, seed,
+            scheduler, snapshot, fileName: flags.cluster, pending: loaded.pending, objects: loaded.objects, pool, workers, seed, forceBatch: force,
           });
           io.stdout(output === 'json' ? JSON.stringify(report, null, 2) + '\n' : pendingToTable(report));
         } finally {
