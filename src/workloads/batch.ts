@@ -17,7 +17,7 @@ import type { PlacementChecksum } from './checksum.js';
  * cycle's code; that pays once a cycle costs well more than a commit (large clusters) and the
  * queue is long enough to amortize the warm-up. Below, the main thread alone is faster.
  */
-export const BATCH_MIN_NODES = 15000;
+export const BATCH_MIN_NODES = 20000;
 export const BATCH_MIN_PODS = 10000;
 
 /** Whether a run of this size goes to the workers. */
