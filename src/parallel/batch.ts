@@ -50,6 +50,14 @@ export const BATCH_DEFAULTS = {
   waitSliceMs: 20,
   /** Slices to wait for a session that was handed a chunk but has not claimed it yet (it does at once unless it died). */
   handedWaitSlices: 10,
+  /** How long a waiting session sleeps between checks of the stop flag (ms). */
+  sessionWaitSliceMs: 50,
+  /**
+   * How far (pods) a session may speculate ahead of the main thread: the rows committed in between
+   * are re-checked per summary, and must stay within the table's dirty log
+   * (NODE_TABLE_DIRTY_LOG_ROWS).
+   */
+  leadMaxPods: 1024,
 } as const;
 
 /** How a batch is run. */

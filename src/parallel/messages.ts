@@ -131,9 +131,11 @@ export const CTRL_CONSUMED = 1;
 export const CTRL_STOP = 2;
 /** The main table's epoch minus the batch's base epoch, stored after every commit. */
 export const CTRL_EPOCH = 3;
-/** The main table's region: byte offset, rows per column, resource slots. */
+/** The main table's region: byte offset. */
 export const CTRL_TABLE_BASE = 4;
+/** The main table's rows per column. */
 export const CTRL_TABLE_CAPACITY = 5;
+/** The main table's resource slots. */
 export const CTRL_TABLE_SLOTS = 6;
 /** Sessions whose replica is built (Atomics.add + notify). */
 export const CTRL_READY = 7;
@@ -188,12 +190,19 @@ export const SUMMARY_SINGLE = 2;
  * shapeScore[Q]. Then the list: each level's node indices (i32) in node order, level after level.
  */
 export const SUM_KIND = 0;
+/** Summary header word: feasible nodes when scored. */
 export const SUM_COUNT = 1;
+/** Summary header word: levels in the list. */
 export const SUM_LEVELS = 2;
+/** Summary header word: list length (SCAN) or the one node's index (SINGLE). */
 export const SUM_LIST = 3;
+/** Summary header word: class slots K. */
 export const SUM_CLASSES = 4;
+/** Summary header word: fit request entries. */
 export const SUM_FIT_COUNT = 5;
+/** Summary header word: resource scorers. */
 export const SUM_SCORER_COUNT = 6;
+/** Summary header word: f64 words before the i32 list. */
 export const SUM_F64_WORDS = 7;
 /** Header words of a summary. */
 export const SUM_HEADER_WORDS = 8;

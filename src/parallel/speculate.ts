@@ -27,16 +27,13 @@ import {
   CTRL_STOP, CTRL_TABLE_BASE, CTRL_TABLE_CAPACITY, CTRL_TABLE_SLOTS, SUM_LEVELS_MAX, SUMMARY_SCAN, SUMMARY_SINGLE,
   type BatchSetup, type SessionResult, type SessionTask,
 } from './messages.js';
+import { BATCH_DEFAULTS } from './batch.js';
 import { SlotWriter } from './summary.js';
 
 /** Thrown by the speculation hooks to abandon a cycle that left the fast path. */
 const DECLINED = Symbol('declined');
 
-/** How long a waiting session sleeps between checks of the stop flag (ms). */
-const WAIT_SLICE_MS = 50;
 
-/** How far (pods) a session may speculate ahead of the main thread's position. */
-const LEAD_MAX_PODS = 1024;
 
 /** The main thread's table, read in place: the region published in the control block. */
 class SharedTableView implements FusedTable {
@@ -203,7 +200,7 @@ export async function runSession(task: SessionTask): Promise<SessionResult> {
     const c = Atomics.load(ctrl, CTRL_NEXT_CHUNK);
     if (c >= setup.chunkCount) break;
     if (!hasRoom(ctrl, status, setup, c)) {
-      Atomics.wait(ctrl, CTRL_CONSUMED, Atomics.load(ctrl, CTRL_CONSUMED), WAIT_SLICE_MS);
+      Atomics.wait(ctrl, CTRL_CONSUMED, Atomics.load(ctrl, CTRL_CONSUMED), BATCH_DEFAULTS.sessionWaitSliceMs);
       continue;
     }
     if (Atomics.compareExchange(ctrl, CTRL_NEXT_CHUNK, c, c + 1) !== c) continue;
@@ -233,11 +230,11 @@ export async function runSession(task: SessionTask): Promise<SessionResult> {
 
 /**
  * Whether chunk c may be speculated now: its result slot (c % window) holds no earlier chunk the
- * main thread has yet to commit, and c is at most LEAD_MAX_PODS pods ahead of the main thread
- * (the rows committed in between are re-checked per summary, and the dirty log is bounded).
+ * main thread has yet to commit, and c is at most BATCH_DEFAULTS.leadMaxPods pods ahead of the
+ * main thread.
  */
 function hasRoom(ctrl: Int32Array, status: Int32Array, setup: BatchSetup, c: number): boolean {
-  if (c * setup.chunkPods - Atomics.load(ctrl, CTRL_MAIN_POS) > LEAD_MAX_PODS) return false;
+  if (c * setup.chunkPods - Atomics.load(ctrl, CTRL_MAIN_POS) > BATCH_DEFAULTS.leadMaxPods) return false;
   const consumed = Atomics.load(ctrl, CTRL_CONSUMED);
   for (let k = c - setup.windowChunks; k >= consumed; k -= setup.windowChunks) if (Atomics.load(status, k) !== CHUNK_MAIN) return false;
   return true;

@@ -18,6 +18,7 @@ import type { PlacementChecksum } from './checksum.js';
  * queue is long enough to amortize the warm-up. Below, the main thread alone is faster.
  */
 export const BATCH_MIN_NODES = 20000;
+/** Queue length below which the pool is bypassed (see BATCH_MIN_NODES). */
 export const BATCH_MIN_PODS = 10000;
 
 /** Whether a run of this size goes to the workers. */
