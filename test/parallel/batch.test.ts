@@ -267,6 +267,19 @@ describe('batch scheduling on worker threads', () => {
     }
   });
 
+  it('decides pods with a single feasible node from summaries, until that node is full', async () => {
+    // One node in zone z: pods selecting z have one feasible node (no scoring in the cycle), and
+    // once it is full they fit nowhere (the main thread's cycle reports it).
+    const nodes = Array.from({ length: 20 }, (_, i) => makeNode(`n${i}`).capacity({ cpu: '4', memory: '32Gi', pods: 110 }).label('zone', i === 7 ? 'z' : 'y').build());
+    const pods = Array.from({ length: 60 }, (_, i) => makePod(`p${i}`).req({ cpu: '200m' }).nodeSelector({ zone: 'z' }).build());
+    const ref = await sequential(configs.default!, nodes, pods, 2);
+    const got = await batched(configs.default!, nodes, pods, 2, { chunkPods: 8, windowChunks: 2, prepare: true });
+    expect({ nodes: got.nodes, checksum: got.checksum, draws: got.draws }).toEqual(ref);
+    expect(ref.nodes.filter((n) => n === 'n7')).toHaveLength(20);
+    expect(ref.nodes.slice(20)).toEqual(new Array(40).fill(null));
+    expect(got.stats.speculated).toBeGreaterThanOrEqual(10);
+  });
+
   it('stops speculating while a placed pod has inter-pod affinity terms (and stays exact)', async () => {
     const nodes = Array.from({ length: 10 }, (_, i) => makeNode(`n${i}`).capacity({ cpu: '4', memory: '32Gi', pods: 110 }).build());
     const pods = Array.from({ length: 40 }, (_, i) => makePod(`p${i}`).req({ cpu: '100m' }).label('app', 'web').build());
