@@ -12,11 +12,13 @@
  * decide, runs the exact cycle itself. Either way it assumes and binds the pod, then publishes the
  * table's new epoch. The main thread is the only writer of the table; workers only read it.
  *
- * Nothing depends on the workers for correctness: a chunk nobody claimed yet is scheduled by the
- * main thread (it never waits for idle workers, e.g. while they start), and the chunk of a session
- * that throws or dies is too (the session is then replaced). Speculation stops for the rest of the
- * batch when the main state changes in a way summaries do not track (a re-laid-out table, changed
- * nodes, a placed pod with inter-pod affinity terms: certify.ts).
+ * Nothing depends on the workers for correctness: a chunk no session was handed yet is scheduled
+ * by the main thread (it never waits for idle or starting workers), so is a chunk a session left
+ * to it (sessions do when the main thread would otherwise sit idle waiting for them, which splits
+ * the queue while every thread is still cold), and so is the chunk of a session that throws or
+ * dies (the session is then replaced). Speculation stops for the rest of the batch when the main
+ * state changes in a way summaries do not track (a re-laid-out table, changed nodes, a placed pod
+ * with inter-pod affinity terms: certify.ts).
  */
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -100,6 +102,8 @@ export interface BatchStats {
   workers: number;
   /** Why no worker took part although some were asked for. */
   reason?: string;
+  /** Why speculation stopped during the batch, if it did (the rest ran in this thread). */
+  stopped?: string;
   pods: number;
   /** Pods placed from a summary. */
   speculated: number;
@@ -168,7 +172,6 @@ export class BatchScheduler {
   private epochBase = 0;
   /** Speculation stopped for the rest of the batch (the reason, for the stats). */
   private stopped: string | null = null;
-  private affinityPlaced = false;
   private readonly intn: (n: number) => number;
 
   constructor(private readonly scheduler: Scheduler, private readonly queue: readonly PodInfo[], private readonly opts: BatchOptions) {
@@ -328,7 +331,7 @@ export class BatchScheduler {
       for (let j = 0; j < count; j++) {
         const pod = this.queue[first + j]!;
         let outcome: PodOutcome | null = null;
-        const s = done && this.stopped === null && !this.affinityPlaced && !pod.pod.status?.nominatedNodeName ? reader.podSummary(j) : -1;
+        const s = done && this.stopped === null && !pod.pod.status?.nominatedNodeName ? reader.podSummary(j) : -1;
         if (s >= 0) {
           const summary = reader.summary(s);
           if (!cursor.follows(summary)) cursor.reset(summary, epoch);
@@ -347,7 +350,7 @@ export class BatchScheduler {
           const c0 = performance.now();
           outcome = await this.cycle(pod);
           this.stats.cycleMs += performance.now() - c0;
-          if (!this.affinityPlaced && outcome.node !== null && hasPodAffinityTerms(pod)) this.affinityPlaced = true;
+          if (outcome.node !== null && hasPodAffinityTerms(pod)) this.stop(`placed pod ${pod.key} has inter-pod affinity terms`);
           if (table.layoutVersion !== watch.layout || table.capacity !== watch.capacity || table.viewEpoch !== watch.view || state.nodeGeneration !== watch.nodes) {
             this.stop('the cluster state changed shape during the batch');
           }
@@ -406,6 +409,7 @@ export class BatchScheduler {
   private stop(reason: string): void {
     if (this.stopped !== null) return;
     this.stopped = reason;
+    this.stats.stopped = reason;
     Atomics.store(this.ctrl, CTRL_STOP, 1);
     Atomics.notify(this.ctrl, CTRL_CONSUMED);
   }
