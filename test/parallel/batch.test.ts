@@ -249,7 +249,7 @@ describe('batch scheduling on worker threads', () => {
       ),
       { numRuns: Number(process.env.BATCH_RUNS ?? 25) },
     );
-    expect(speculated).toBeGreaterThan(500);
+    expect(speculated).toBeGreaterThan(100);
   });
 
   it('decides most pods of a homogeneous workload from worker summaries, across tie levels', async () => {
