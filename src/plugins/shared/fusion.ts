@@ -19,6 +19,7 @@ import type { NodeSelector, PreferredSchedulingTerm } from '../../api/k8s.js';
 import type { ClusterState } from '../../model/cluster-state.js';
 import { PER_NODE_LABELS } from '../../model/cluster-state.js';
 import type { PodInfo } from '../../model/pod-info.js';
+import type { ScorerArgs } from '../../kernel/kernels.js';
 import { normalizedImageName } from './images.js';
 
 /** The fit kernel's request: slot and amount per resource (kube's check order). */
@@ -34,18 +35,8 @@ export interface FusedFitFilter {
   fusedFitRequest(cs: CycleState): FusedFitRequest | undefined;
 }
 
-/** The arguments of one resource-score kernel call (Kernels.scoreAdd). */
-export interface FusedResourceScore {
-  readonly strategy: number;
-  readonly slots: Int32Array;
-  readonly weights: Float64Array;
-  readonly podRequests: Float64Array;
-  readonly resourceCount: number;
-  readonly useNonZero: number;
-  readonly shapeUtilization: Float64Array;
-  readonly shapeScore: Float64Array;
-  readonly shapeCount: number;
-}
+/** The arguments of one resource-score kernel call (Kernels.scoreAdd): the kernel's ScorerArgs without the plugin weight. */
+export type FusedResourceScore = Omit<ScorerArgs, 'pluginWeight'>;
 
 /** A Score that is one resource-score kernel call with no NormalizeScore (Fit, BalancedAllocation). */
 export interface FusedResourceScorer {
