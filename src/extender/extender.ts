@@ -206,6 +206,8 @@ export class Extender {
     return this.withNodes(args, items, (s, infos) => {
       const fail = (error: string): FilterOutcome => ({ passed: [], failedNodes: new Map(), failedAndUnresolvableNodes: new Map(), error });
       // Rejections by node name; the answer lists them in request order (Go's maps have none).
+      // A fresh map per request: a long-lived map that is cleared gets its new tables in V8's old
+      // generation, where they stay as garbage until a full collection.
       const rejected = new Map<string, Status>();
       const fw = this.frameworkFor(s, pod);
       const cs = new CycleState();
@@ -233,14 +235,13 @@ export class Extender {
       // Statuses are shared between nodes (and withPlugin keeps their reasons array), so each
       // distinct message is joined once per request, not once per node.
       const messages = new Map<readonly string[], string>();
-      const passed: number[] = [];
+      const passed: number[] = new Array(feasible.length);
       // `feasible` is a subsequence of `infos` in the same order: walk both together.
       let j = 0;
       for (let i = 0; i < infos.length; i++) {
         const n = infos[i]!;
         if (feasible[j] === n) {
-          passed.push(i);
-          j++;
+          passed[j++] = i;
           continue;
         }
         const st = rejected.get(n.name);
@@ -260,7 +261,8 @@ export class Extender {
   prioritize(args: ExtenderArgs, items: NodeItems | null): PrioritizeOutcome {
     const pod = this.decodePod(args.pod);
     return this.withNodes(args, items, (s, infos) => {
-      const hosts = infos.map((n) => n.name);
+      // The hosts are the requested names (each resolved to the node of that name).
+      const hosts = args.nodeNames ?? args.nodes ?? [];
       const scores = new Int32Array(infos.length);
       const fw = this.frameworkFor(s, pod);
       const cs = new CycleState();

@@ -377,7 +377,8 @@ export class ExtenderServer {
         }
         return encodeFilterResult({
           nodeItems: args.nodes !== null && items ? items.answer(out.passed) : null,
-          nodeNames: args.nodeNames !== null ? out.passed.map((i) => names[i]!) : null,
+          nodeNames: args.nodeNames,
+          nodeNameIndices: out.passed,
           failedNodes: out.failedNodes,
           failedAndUnresolvableNodes: out.failedAndUnresolvableNodes,
           error: out.error,

@@ -68,6 +68,8 @@ export class Framework implements FrameworkRunner {
 
   // Grow-only scratch, reused across cycles (no allocation per node).
   private scratchOut: Array<Status | null> = [];
+  /** runFilters' working list of surviving nodes. */
+  private readonly scratchNodes: NodeInfo[] = [];
   /** The profile's fused cycle (fused-cycle.ts): the scheduler's fast path over all nodes. */
   readonly fused: FusedCycle;
 
@@ -201,7 +203,12 @@ export class Framework implements FrameworkRunner {
     failed: Map<string, Status>,
     trace?: Map<string, FilterTrace>,
   ): Status | null {
-    let current: NodeInfo[] = nodes.slice();
+    // The surviving nodes, compacted in place plugin after plugin, in a reused array (filters run
+    // synchronously and never re-enter runFilters). Lengths are set, never emptied: V8 gives an
+    // array emptied by `length = 0` a fresh backing store, which pushes then regrow piece by piece.
+    const current = this.scratchNodes;
+    current.length = nodes.length;
+    for (let i = 0; i < nodes.length; i++) current[i] = nodes[i]!;
     if (trace) for (const n of nodes) trace.set(n.name, []);
     for (const p of this.filter) {
       if (cs.skipFilterPlugins.has(p.name)) continue;
@@ -227,7 +234,10 @@ export class Framework implements FrameworkRunner {
       }
       current.length = w;
     }
-    for (const n of current) feasible.push(n);
+    // Appended with one exact-size growth instead of a push per node.
+    const base = feasible.length;
+    feasible.length = base + current.length;
+    for (let i = 0; i < current.length; i++) feasible[base + i] = current[i]!;
     return null;
   }
 

@@ -53,9 +53,15 @@ export class Status {
     return this.code === Code.Skip;
   }
 
+  /** The last status derived by withPlugin (plugins share one status between nodes, so it is reused). */
+  private attributed: Status | undefined;
+
   /** Same status attributed to a plugin. */
   withPlugin(plugin: string): Status {
-    return this.plugin === plugin ? this : new Status(this.code, this.reasons, plugin, this.error);
+    if (this.plugin === plugin) return this;
+    const a = this.attributed;
+    if (a !== undefined && a.plugin === plugin) return a;
+    return (this.attributed = new Status(this.code, this.reasons, plugin, this.error));
   }
 
   static unschedulable(...reasons: string[]): Status {

@@ -119,7 +119,7 @@ describe('decodeNodeItem', () => {
 });
 
 describe('encoders (PascalCase, every key present, null for unset)', () => {
-  const text = (b: string | Uint8Array[]) => (typeof b === 'string' ? b : Buffer.concat(b).toString('utf8'));
+  const text = (b: string | Uint8Array | Uint8Array[]) => (typeof b === 'string' ? b : Buffer.concat(Array.isArray(b) ? b : [b]).toString('utf8'));
   it('ExtenderFilterResult in both modes', () => {
     expect(text(encodeFilterResult({ nodeItems: null, nodeNames: ['a'], failedNodes: new Map([['b', 'Insufficient cpu']]), failedAndUnresolvableNodes: new Map(), error: '' })))
       .toBe('{"Nodes":null,"NodeNames":["a"],"FailedNodes":{"b":"Insufficient cpu"},"FailedAndUnresolvableNodes":{},"Error":""}');
@@ -128,13 +128,26 @@ describe('encoders (PascalCase, every key present, null for unset)', () => {
       .toBe('{"Nodes":{"metadata":{},"items":[{"metadata":{"name":"a"}},{"metadata":{"name":"a"}}]},"NodeNames":null,"FailedNodes":{},"FailedAndUnresolvableNodes":{"c":"x \\"y\\""},"Error":""}');
     expect(text(encodeFilterResult({ nodeItems: [], nodeNames: null, failedNodes: new Map(), failedAndUnresolvableNodes: new Map(), error: '' })))
       .toContain('"Nodes":{"metadata":{},"items":[]}');
+    expect(text(encodeFilterResult({ nodeItems: null, nodeNames: ['a', 'b', 'c'], nodeNameIndices: [0, 2], failedNodes: new Map(), failedAndUnresolvableNodes: new Map(), error: '' })))
+      .toBe('{"Nodes":null,"NodeNames":["a","c"],"FailedNodes":{},"FailedAndUnresolvableNodes":{},"Error":""}');
     expect(encodeFilterError('bad')).toBe('{"Nodes":null,"NodeNames":null,"FailedNodes":null,"FailedAndUnresolvableNodes":null,"Error":"bad"}');
   });
 
+  it('byte-encoded answers equal JSON.stringify of the same value, also past the writer\'s first buffer', () => {
+    // 20,000 names of 20-90 bytes (some escaped, some multi-byte): the answer outgrows 64 KiB.
+    const hosts = Array.from({ length: 20_000 }, (_, i) => `n-${i}-${'x'.repeat(i % 70)}${i % 7 === 0 ? '"é\\' : ''}`);
+    const scores = hosts.map((_, i) => i % 11);
+    expect(JSON.parse(text(encodeHostPriorityList(hosts, scores)))).toEqual(hosts.map((h, i) => ({ Host: h, Score: scores[i] })));
+    expect(text(encodeHostPriorityList(hosts, scores))).toBe(JSON.stringify(hosts.map((h, i) => ({ Host: h, Score: scores[i] }))));
+    const failed = new Map(hosts.slice(0, 300).map((h) => [h, `Insufficient cpu, ${h}`]));
+    const out = { nodeItems: null, nodeNames: hosts, failedNodes: failed, failedAndUnresolvableNodes: new Map([['z', 'q']]), error: 'e"1' };
+    expect(text(encodeFilterResult(out))).toBe(JSON.stringify({ Nodes: null, NodeNames: hosts, FailedNodes: Object.fromEntries(failed), FailedAndUnresolvableNodes: { z: 'q' }, Error: 'e"1' }));
+  });
+
   it('HostPriorityList, ExtenderPreemptionResult, ExtenderBindingResult', () => {
-    expect(encodeHostPriorityList(['a', 'b'], [10, 0])).toBe('[{"Host":"a","Score":10},{"Host":"b","Score":0}]');
-    expect(encodeHostPriorityList([], [])).toBe('[]');
-    expect(encodeHostPriorityList(['n"ö'], [7])).toBe('[{"Host":"n\\"ö","Score":7}]');
+    expect(text(encodeHostPriorityList(['a', 'b'], [10, 0]))).toBe('[{"Host":"a","Score":10},{"Host":"b","Score":0}]');
+    expect(text(encodeHostPriorityList([], []))).toBe('[]');
+    expect(text(encodeHostPriorityList(['n"ö'], [7]))).toBe('[{"Host":"n\\"ö","Score":7}]');
     expect(encodePreemptionResult(new Map([['n', { uids: ['u'], numPDBViolations: 1 }]]))).toBe('{"NodeNameToMetaVictims":{"n":{"Pods":[{"UID":"u"}],"NumPDBViolations":1}}}');
     expect(encodePreemptionResult(new Map())).toBe('{"NodeNameToMetaVictims":{}}');
     expect(encodeBindingResult('')).toBe('{"Error":""}');
