@@ -99,6 +99,8 @@ export class Scheduler {
   nextStartNodeIndex = 0;
   /** Whether cycles may take the fused path. */
   readonly useFusedCycle: boolean;
+  /** Profiles whose binding cycle is the in-memory one (commitSync applies). */
+  private readonly inMemoryBinding = new Set<Framework>();
 
   constructor(opts: SchedulerOptions) {
     this.state = opts.state;
@@ -112,6 +114,9 @@ export class Scheduler {
       const fw = new Framework(profile, opts.state, opts.kernels, binder, opts.plugins, opts.objects);
       fw.fused.cacheEnabled = opts.scoreCache ?? true;
       this.frameworks.set(profile.schedulerName, fw);
+      if (binder.constructor === StateBinder && fw.preBind.length === 0 && fw.postBind.length === 0 && fw.pluginsAt('bind').join() === 'DefaultBinder') {
+        this.inMemoryBinding.add(fw);
+      }
       for (const w of fw.warnings) if (!this.warnings.includes(w)) this.warnings.push(w);
     }
   }
@@ -389,6 +394,22 @@ export class Scheduler {
       this.state.removePod(pod.key);
       return status;
     }
+    return null;
+  }
+
+  /**
+   * Assume + binding cycle in one synchronous step, when the profile's binding cycle is only
+   * DefaultBinder over the in-memory StateBinder (no PreBind/PostBind): that cycle confirms the
+   * placement assume just made and cannot fail, so the state ends exactly as after
+   * `assume` + `await bind`, without a promise per pod. Returns the failing status or null, or
+   * undefined (nothing done) when the binding cycle must run through `bind`.
+   */
+  commitSync(fw: Framework, cs: CycleState, pod: PodInfo, nodeName: string): Status | null | undefined {
+    if (!this.inMemoryBinding.has(fw)) return undefined;
+    const st = this.assume(fw, cs, pod, nodeName);
+    if (st) return st;
+    // StateBinder.bind then Scheduler.bind: the pod is placed on nodeName, both only confirm it.
+    this.state.confirm(pod.key);
     return null;
   }
 

@@ -23,6 +23,7 @@
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { CycleState } from '../framework/cycle-state.js';
+import type { Framework } from '../framework/runtime.js';
 import type { Scheduler, ScheduleResult } from '../framework/scheduler.js';
 import { WasmKernels, wasmKernelHandle } from '../kernel/wasm-kernels.js';
 import { EXTRA_COLUMNS } from '../model/node-table.js';
@@ -31,7 +32,7 @@ import { FUSED_SCORE_CACHES_MAX } from '../model/limits.js';
 import { hasPodAffinityTerms, profileObstacle } from './certify.js';
 import {
   CHUNK_CLAIMED, CHUNK_DONE, CHUNK_FAILED, CHUNK_MAIN, CHUNK_PENDING, CTRL_CONSUMED, CTRL_EPOCH, CTRL_MAIN_COMMIT_NS,
-  CTRL_MAIN_POS, CTRL_NEXT_CHUNK, CTRL_READY, CTRL_STOP,
+  CTRL_MAIN_POS, CTRL_NEXT_CHUNK, CTRL_READY, CTRL_SESSION_POD_NS, CTRL_STOP,
   CTRL_TABLE_BASE, CTRL_TABLE_CAPACITY, CTRL_TABLE_SLOTS, CTRL_WORDS, slotBytesFor,
   type BatchSetup, type ClusterSource, type PodSource, type SessionFaults, type SessionResult, type SessionTask,
 } from './messages.js';
@@ -43,7 +44,7 @@ export const BATCH_DEFAULTS = {
   /** Pods per chunk: a chunk is one claim, one table epoch and one result slot. */
   chunkPods: 128,
   /** Chunks a worker may run ahead of the commits, per worker (bounds the rows re-checked per pod). */
-  windowChunksPerWorker: 2,
+  windowChunksPerWorker: 3,
   /** Summaries with a full tie list that fit one result slot. */
   slotSummaries: 4,
   /** Replacement sessions per worker after failures, before the batch goes on without them. */
@@ -299,7 +300,10 @@ export class BatchScheduler {
     await this.prepare();
     try {
       if (!this.setup) {
-        for (let i = 0; i < this.queue.length; i++) onPod?.(i, await this.cycle(this.queue[i]!));
+        for (let i = 0; i < this.queue.length; i++) {
+          const r = this.cycle(this.queue[i]!);
+          onPod?.(i, r instanceof Promise ? await r : r);
+        }
         this.stats.chunksByMain = this.stats.chunks;
         return this.stats;
       }
@@ -340,7 +344,8 @@ export class BatchScheduler {
           const d1 = performance.now();
           this.stats.decideMs += d1 - d0;
           if (i !== UNDECIDED) {
-            outcome = await this.commit(pod, state.nodes[i]!.name);
+            const r = this.commit(pod, state.nodes[i]!.name);
+            outcome = r instanceof Promise ? await r : r;
             this.stats.commitMs += performance.now() - d1;
             this.stats.speculated++;
             decided++;
@@ -348,7 +353,8 @@ export class BatchScheduler {
         }
         if (outcome === null) {
           const c0 = performance.now();
-          outcome = await this.cycle(pod);
+          const r = this.cycle(pod);
+          outcome = r instanceof Promise ? await r : r;
           this.stats.cycleMs += performance.now() - c0;
           if (outcome.node !== null && hasPodAffinityTerms(pod)) this.stop(`placed pod ${pod.key} has inter-pod affinity terms`);
           if (table.layoutVersion !== watch.layout || table.capacity !== watch.capacity || table.viewEpoch !== watch.view || state.nodeGeneration !== watch.nodes) {
@@ -389,7 +395,9 @@ export class BatchScheduler {
         // once), or, not adaptive, unless a live session will take it.
         const handed = Atomics.load(this.ctrl, CTRL_NEXT_CHUNK) > c;
         const alive = session ? session.alive : this.anyAlive();
-        const waitFor = alive && (handed ? slices < BATCH_DEFAULTS.handedWaitSlices : !this.setup!.adaptive);
+        // Not handed yet: wait (when adaptive) only for a session that speculates faster than this
+        // thread commits; running the chunk's cycles here would then cost more than the wait.
+        const waitFor = alive && (handed || this.sessionsAhead() ? slices < BATCH_DEFAULTS.handedWaitSlices : !this.setup!.adaptive);
         if (!waitFor && Atomics.compareExchange(this.status, c, CHUNK_PENDING, CHUNK_MAIN) === CHUNK_PENDING) return CHUNK_MAIN;
         if (!waitFor) continue;
       }
@@ -398,6 +406,13 @@ export class BatchScheduler {
       this.stats.waitMs += performance.now() - w0;
       slices++;
     }
+  }
+
+  /** Whether the sessions speculate a pod faster than this thread commits one (both measured). */
+  private sessionsAhead(): boolean {
+    const sessionNs = Atomics.load(this.ctrl, CTRL_SESSION_POD_NS);
+    const commitNs = Atomics.load(this.ctrl, CTRL_MAIN_COMMIT_NS);
+    return sessionNs > 0 && commitNs > 0 && sessionNs < commitNs;
   }
 
   private anyAlive(): boolean {
@@ -443,25 +458,42 @@ export class BatchScheduler {
     return { nodeOfRow, classOf };
   }
 
-  /** Assume + bind of a decided pod (the cycle's commit, as scheduleAndBind does it). */
-  private async commit(pod: PodInfo, nodeName: string): Promise<PodOutcome> {
+  /**
+   * Assume + bind of a decided pod (the cycle's commit, as scheduleAndBind does it): synchronous
+   * for the in-memory binding cycle (Scheduler.commitSync), a promise otherwise.
+   */
+  private commit(pod: PodInfo, nodeName: string): PodOutcome | Promise<PodOutcome> {
     const s = this.scheduler;
     const fw = s.frameworkFor(pod)!;
     s.objects?.admitPod(pod);
     const cs = fw.newCycleState();
+    const sync = s.commitSync(fw, cs, pod, nodeName);
+    if (sync !== undefined) return sync ? { node: null, commitError: sync.message(), speculated: true } : { node: nodeName, speculated: true };
+    return this.commitAsync(fw, cs, pod, nodeName);
+  }
+
+  private async commitAsync(fw: Framework, cs: CycleState, pod: PodInfo, nodeName: string): Promise<PodOutcome> {
+    const s = this.scheduler;
     const st = s.assume(fw, cs, pod, nodeName) ?? (await s.bind(fw, cs, pod, nodeName));
     if (st) return { node: null, commitError: st.message(), speculated: true };
     return { node: nodeName, speculated: true };
   }
 
-  /** The exact cycle in this thread, then assume + bind. */
-  private async cycle(pod: PodInfo): Promise<PodOutcome> {
+  /** The exact cycle in this thread, then assume + bind (synchronous as in `commit` when it can be). */
+  private cycle(pod: PodInfo): PodOutcome | Promise<PodOutcome> {
     const s = this.scheduler;
     const fw = s.frameworkFor(pod);
     const cs = fw ? fw.newCycleState() : new CycleState();
     const result = s.schedulePod(pod, {}, fw, cs);
     const node = result.selectedNode;
     if (!node || !fw) return { node: null, result, speculated: false };
+    const sync = s.commitSync(fw, cs, pod, node);
+    if (sync !== undefined) return sync ? { node: null, result, commitError: sync.message(), speculated: false } : { node, result, speculated: false };
+    return this.cycleCommitAsync(fw, cs, pod, node, result);
+  }
+
+  private async cycleCommitAsync(fw: Framework, cs: CycleState, pod: PodInfo, node: string, result: ScheduleResult): Promise<PodOutcome> {
+    const s = this.scheduler;
     const st = s.assume(fw, cs, pod, node) ?? (await s.bind(fw, cs, pod, node));
     if (st) return { node: null, result, commitError: st.message(), speculated: false };
     return { node, result, speculated: false };

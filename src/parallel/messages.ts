@@ -147,8 +147,15 @@ export const CTRL_MAIN_POS = 8;
  * would otherwise wait for them (speculate.ts leaveToMain).
  */
 export const CTRL_MAIN_COMMIT_NS = 9;
+/**
+ * The sessions' recent time per pod speculating (ns, moving average, the last session to finish a
+ * chunk; 0 = not measured yet). The main thread waits for a chunk no session has taken yet,
+ * instead of scheduling it itself, while sessions speculate faster than it commits (batch.ts
+ * acquire).
+ */
+export const CTRL_SESSION_POD_NS = 10;
 /** Int32 words of the control block. */
-export const CTRL_WORDS = 10;
+export const CTRL_WORDS = 11;
 
 // --- Chunk state: Int32Array(chunkCount) over `chunkStatus`, one word per chunk. ------------
 

@@ -23,11 +23,12 @@ import { Scheduler } from '../framework/scheduler.js';
 import { defaultPerfNode, defaultPerfPod } from '../workloads/scheduling-basic.js';
 import {
   CHUNK_CLAIMED, CHUNK_DONE, CHUNK_FAILED, CHUNK_MAIN, CHUNK_PENDING, CTRL_CONSUMED, CTRL_EPOCH, CTRL_MAIN_COMMIT_NS,
-  CTRL_MAIN_POS, CTRL_NEXT_CHUNK, CTRL_READY,
+  CTRL_MAIN_POS, CTRL_NEXT_CHUNK, CTRL_READY, CTRL_SESSION_POD_NS,
   CTRL_STOP, CTRL_TABLE_BASE, CTRL_TABLE_CAPACITY, CTRL_TABLE_SLOTS, SUM_LEVELS_MAX, SUMMARY_SCAN, SUMMARY_SINGLE,
   type BatchSetup, type SessionResult, type SessionTask,
 } from './messages.js';
 import { BATCH_DEFAULTS } from './batch.js';
+import { speculationKey } from './certify.js';
 import { SlotWriter } from './summary.js';
 
 /** Thrown by the speculation hooks to abandon a cycle that left the fast path. */
@@ -117,6 +118,11 @@ interface Replica {
   readonly classFeasibleCount: Int32Array;
   readonly levelTotals: Float64Array;
   readonly levelCounts: Int32Array;
+  /** Per pod of the queue: its speculation key (certify.ts speculationKey) as a small integer. */
+  readonly podKeyIds: Int32Array;
+  /** Per key id: the chunk (+1) whose result `keyResult` holds, and that result (a summary index or -1). */
+  readonly keyChunk: Int32Array;
+  readonly keyResult: Int32Array;
 }
 
 let current: Replica | undefined;
@@ -156,6 +162,15 @@ async function replicaFor(task: SessionTask): Promise<{ replica: Replica; setupM
     for (const p of src.pods) pods.push(makePodInfo(p));
   }
   if (objects) for (const p of pods) objects.admitPod(p);
+  // Pods with equal keys share a summary within a chunk: one cycle per key and chunk.
+  const keyIds = new Map<string, number>();
+  const podKeyIds = new Int32Array(pods.length);
+  for (let i = 0; i < pods.length; i++) {
+    const key = speculationKey(pods[i]!.pod);
+    let id = keyIds.get(key);
+    if (id === undefined) keyIds.set(key, (id = keyIds.size));
+    podKeyIds[i] = id;
+  }
   const n = state.nodes.length;
   const classCount = state.classes.length;
   current = {
@@ -164,6 +179,7 @@ async function replicaFor(task: SessionTask): Promise<{ replica: Replica; setupM
     list: new Int32Array(Math.max(1, n)), second: new Int32Array(Math.max(1, n)),
     classFeasibleCount: new Int32Array(Math.max(1, classCount)),
     levelTotals: new Float64Array(SUM_LEVELS_MAX), levelCounts: new Int32Array(SUM_LEVELS_MAX),
+    podKeyIds, keyChunk: new Int32Array(keyIds.size), keyResult: new Int32Array(keyIds.size),
   };
   return { replica: current, setupMs: performance.now() - t0 };
 }
@@ -206,6 +222,7 @@ export async function runSession(task: SessionTask): Promise<SessionResult> {
     if (Atomics.compareExchange(ctrl, CTRL_NEXT_CHUNK, c, c + 1) !== c) continue;
     if (setup.adaptive && leaveToMain(ctrl, status, setup.chunkPods, c, podNs)) {
       Atomics.compareExchange(status, c, CHUNK_PENDING, CHUNK_MAIN);
+      Atomics.notify(status, c);
       continue;
     }
     owner[c] = task.sessionId;
@@ -217,6 +234,7 @@ export async function runSession(task: SessionTask): Promise<SessionResult> {
       const ms = performance.now() - b0;
       stats.busyMs += ms;
       if (pods > 0) podNs = podNs === 0 ? (ms * 1e6) / pods : 0.5 * podNs + (0.5 * ms * 1e6) / pods;
+      Atomics.store(ctrl, CTRL_SESSION_POD_NS, Math.max(1, Math.min(2 ** 31 - 1, Math.round(podNs))));
     } catch (e) {
       Atomics.store(status, c, CHUNK_FAILED);
       Atomics.notify(status, c);
@@ -278,9 +296,19 @@ function speculateChunk(
   const count = Math.min(setup.chunkPods, r.pods.length - first);
   const faultAt = stats.chunks === setup.faults?.exitOnChunk || stats.chunks === setup.faults?.throwOnChunk ? count >> 1 : -1;
   const last = new LastSummary();
+  const stamp = c + 1;
   for (let j = 0; j < count; j++) {
     if (j === faultAt) injectFault(setup, stats.chunks, task.sessionId);
-    const s = speculatePod(r, r.pods[first + j]!, writer, last);
+    // A pod equal to an earlier one of this chunk (the same key) gets its result: the same
+    // replica, the same epoch (certify.ts speculationKey).
+    const id = r.podKeyIds[first + j]!;
+    let s: number;
+    if (r.keyChunk[id] === stamp) s = r.keyResult[id]!;
+    else {
+      s = speculatePod(r, r.pods[first + j]!, writer, last);
+      r.keyChunk[id] = stamp;
+      r.keyResult[id] = s;
+    }
     writer.pod(j, s);
     stats.pods++;
     if (s >= 0) stats.speculated++;

@@ -109,6 +109,9 @@ export async function scheduleAndBind(scheduler: Scheduler, pod: PodInfo): Promi
   const cs = fw.newCycleState();
   const r = scheduler.schedulePod(pod, {}, fw, cs);
   if (!r.selectedNode) return null;
+  // The in-memory binding cycle commits synchronously (Scheduler.commitSync); others are awaited.
+  const sync = scheduler.commitSync(fw, cs, pod, r.selectedNode);
+  if (sync !== undefined) return sync ? null : r.selectedNode;
   if (scheduler.assume(fw, cs, pod, r.selectedNode)) return null;
   if (await scheduler.bind(fw, cs, pod, r.selectedNode)) return null;
   return r.selectedNode;
