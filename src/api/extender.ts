@@ -379,7 +379,9 @@ export interface FilterResultOut {
    */
   readonly nodeItems: readonly Uint8Array[] | null;
   readonly nodeNames: readonly string[] | null;
-  /** When set, the answer's NodeNames are nodeNames[i] for i in this list (the passing indices). */
+  /** The NodeNames form from nodes instead of names: NodeNames are their `name`s. */
+  readonly nodeInfos?: readonly { readonly name: string }[];
+  /** When set, the answer's NodeNames are nodeNames[i] (or nodeInfos[i]) for i in this list. */
   readonly nodeNameIndices?: readonly number[];
   readonly failedNodes: ReadonlyMap<string, string>;
   readonly failedAndUnresolvableNodes: ReadonlyMap<string, string>;
@@ -392,15 +394,17 @@ const NODES_HEAD = Buffer.from('{"Nodes":{"metadata":{},"items":[');
 /** Writes `"NodeNames":…,"FailedNodes":…,"FailedAndUnresolvableNodes":…,"Error":…}`. */
 function writeFilterTail(w: ByteWriter, r: FilterResultOut): void {
   w.ascii('"NodeNames":');
-  if (r.nodeNames === null) w.ascii('null');
+  const names = r.nodeNames;
+  const infos = r.nodeInfos;
+  if (names === null && infos === undefined) w.ascii('null');
   else {
     w.byte(0x5b);
-    const names = r.nodeNames;
     const pick = r.nodeNameIndices;
-    const count = pick ? pick.length : names.length;
+    const count = pick ? pick.length : names ? names.length : infos!.length;
     for (let i = 0; i < count; i++) {
       if (i > 0) w.byte(COMMA_CODE);
-      w.quoted(names[pick ? pick[i]! : i]!);
+      const k = pick ? pick[i]! : i;
+      w.quoted(names ? names[k]! : infos![k]!.name);
     }
     w.byte(0x5d);
   }
@@ -434,12 +438,13 @@ export function encodeFilterResult(r: FilterResultOut): Uint8Array | Uint8Array[
 }
 
 /** HostPriorityList. */
-export function encodeHostPriorityList(hosts: readonly string[], scores: ArrayLike<number>): Uint8Array {
+export function encodeHostPriorityList(hosts: readonly (string | { readonly name: string })[], scores: ArrayLike<number>): Uint8Array {
   OUT.byte(0x5b);
   for (let i = 0; i < hosts.length; i++) {
     if (i > 0) OUT.byte(COMMA_CODE);
     const score = scores[i]!;
-    OUT.bytes(HOST_PREFIX.get(hosts[i]!));
+    const h = hosts[i]!;
+    OUT.bytes(HOST_PREFIX.get(typeof h === 'string' ? h : h.name));
     if (Number.isInteger(score) && score >= 0) OUT.uint(score);
     else OUT.ascii(JSON.stringify(score));
     OUT.byte(0x7d);

@@ -36,7 +36,8 @@ import { Code, Status } from '../framework/status.js';
 import type { Kernels } from '../kernel/kernels.js';
 import type { ClusterState, NodeInfo } from '../model/cluster-state.js';
 import { makePodInfo, type PodInfo } from '../model/pod-info.js';
-import { EXTENDER_RECENT_PODS_MAX, EXTENDER_UNKNOWN_NODES_LISTED_MAX } from '../model/limits.js';
+import { EXTENDER_POD_BYTES_CACHE_MAX, EXTENDER_RECENT_PODS_MAX, EXTENDER_UNKNOWN_NODES_LISTED_MAX } from '../model/limits.js';
+import { ArgsScanner, BytesCache, NodeNameTable } from './fast-args.js';
 import { ExtenderInternalError } from './errors.js';
 import { selectVictims, type PreemptionOutcome } from './preempt.js';
 import { extenderPriority } from './score.js';
@@ -100,6 +101,10 @@ export class Extender {
   private scheduler: Scheduler | undefined;
   private schedulerState: ClusterState | undefined;
   private readonly recent = new RecentPods(EXTENDER_RECENT_PODS_MAX);
+  /** The byte-level fast path's parts (fast-args.ts). */
+  private readonly scanner = new ArgsScanner();
+  private readonly names = new NodeNameTable();
+  private readonly podBytes = new BytesCache<PodInfo>(EXTENDER_POD_BYTES_CACHE_MAX);
   /** Warnings from building the profiles (plugins not implemented), reported once. */
   readonly warnings: string[] = [];
 
@@ -203,86 +208,134 @@ export class Extender {
   /** The filter verb. */
   filter(args: ExtenderArgs, items: NodeItems | null): FilterOutcome {
     const pod = this.decodePod(args.pod);
-    return this.withNodes(args, items, (s, infos) => {
-      const fail = (error: string): FilterOutcome => ({ passed: [], failedNodes: new Map(), failedAndUnresolvableNodes: new Map(), error });
-      // Rejections by node name; the answer lists them in request order (Go's maps have none).
-      // A fresh map per request: a long-lived map that is cleared gets its new tables in V8's old
-      // generation, where they stay as garbage until a full collection.
-      const rejected = new Map<string, Status>();
-      const fw = this.frameworkFor(s, pod);
-      const cs = new CycleState();
-      const pre = fw.runPreFilter(cs, pod, s.state.nodes);
-      const feasible: NodeInfo[] = [];
-      if (pre.status && pre.status.code !== Code.Success) {
-        if (!pre.status.isRejected()) return fail(pre.status.message());
-        for (const n of infos) rejected.set(n.name, pre.status);
-      } else {
-        let candidates = infos;
-        if (pre.nodeNames) {
-          const allowed = pre.nodeNames;
-          const outside = new Status(Code.UnschedulableAndUnresolvable, [`node(s) didn't satisfy plugin(s) [${pre.pluginsWithNodes.join(' ')}]`]);
-          candidates = infos.filter((n) => {
-            if (allowed.has(n.name)) return true;
-            rejected.set(n.name, outside);
-            return false;
-          });
-        }
-        const st = fw.runFilters(cs, pod, candidates, feasible, rejected);
-        if (st) return fail(st.message());
+    return this.withNodes(args, items, (s, infos) => this.filterNodes(s, pod, infos));
+  }
+
+  /** filter on resolved nodes (the request's order). */
+  private filterNodes(s: Scheduler, pod: PodInfo, infos: readonly NodeInfo[]): FilterOutcome {
+    const fail = (error: string): FilterOutcome => ({ passed: [], failedNodes: new Map(), failedAndUnresolvableNodes: new Map(), error });
+    // Rejections by node name; the answer lists them in request order (Go's maps have none).
+    // A fresh map per request: a long-lived map that is cleared gets its new tables in V8's old
+    // generation, where they stay as garbage until a full collection.
+    const rejected = new Map<string, Status>();
+    const fw = this.frameworkFor(s, pod);
+    const cs = new CycleState();
+    const pre = fw.runPreFilter(cs, pod, s.state.nodes);
+    const feasible: NodeInfo[] = [];
+    if (pre.status && pre.status.code !== Code.Success) {
+      if (!pre.status.isRejected()) return fail(pre.status.message());
+      for (const n of infos) rejected.set(n.name, pre.status);
+    } else {
+      let candidates = infos;
+      if (pre.nodeNames) {
+        const allowed = pre.nodeNames;
+        const outside = new Status(Code.UnschedulableAndUnresolvable, [`node(s) didn't satisfy plugin(s) [${pre.pluginsWithNodes.join(' ')}]`]);
+        candidates = infos.filter((n) => {
+          if (allowed.has(n.name)) return true;
+          rejected.set(n.name, outside);
+          return false;
+        });
       }
-      const failedNodes = new Map<string, string>();
-      const failedAndUnresolvableNodes = new Map<string, string>();
-      // Statuses are shared between nodes (and withPlugin keeps their reasons array), so each
-      // distinct message is joined once per request, not once per node.
-      const messages = new Map<readonly string[], string>();
-      const passed: number[] = new Array(feasible.length);
-      // `feasible` is a subsequence of `infos` in the same order: walk both together.
-      let j = 0;
-      for (let i = 0; i < infos.length; i++) {
-        const n = infos[i]!;
-        if (feasible[j] === n) {
-          passed[j++] = i;
-          continue;
-        }
-        const st = rejected.get(n.name);
-        if (!st || failedNodes.has(n.name) || failedAndUnresolvableNodes.has(n.name)) continue;
-        let msg = st.error ? undefined : messages.get(st.reasons);
-        if (msg === undefined) {
-          msg = st.message();
-          if (!st.error) messages.set(st.reasons, msg);
-        }
-        (st.code === Code.UnschedulableAndUnresolvable ? failedAndUnresolvableNodes : failedNodes).set(n.name, msg);
+      const st = fw.runFilters(cs, pod, candidates, feasible, rejected);
+      if (st) return fail(st.message());
+    }
+    const failedNodes = new Map<string, string>();
+    const failedAndUnresolvableNodes = new Map<string, string>();
+    // Statuses are shared between nodes (and withPlugin keeps their reasons array), so each
+    // distinct message is joined once per request, not once per node.
+    const messages = new Map<readonly string[], string>();
+    const passed: number[] = new Array(feasible.length);
+    // `feasible` is a subsequence of `infos` in the same order: walk both together.
+    let j = 0;
+    for (let i = 0; i < infos.length; i++) {
+      const n = infos[i]!;
+      if (feasible[j] === n) {
+        passed[j++] = i;
+        continue;
       }
-      return { passed, failedNodes, failedAndUnresolvableNodes, error: '' };
-    });
+      const st = rejected.get(n.name);
+      if (!st || failedNodes.has(n.name) || failedAndUnresolvableNodes.has(n.name)) continue;
+      let msg = st.error ? undefined : messages.get(st.reasons);
+      if (msg === undefined) {
+        msg = st.message();
+        if (!st.error) messages.set(st.reasons, msg);
+      }
+      (st.code === Code.UnschedulableAndUnresolvable ? failedAndUnresolvableNodes : failedNodes).set(n.name, msg);
+    }
+    return { passed, failedNodes, failedAndUnresolvableNodes, error: '' };
   }
 
   /** The prioritize verb. Throws ExtenderInternalError when a plugin fails. */
   prioritize(args: ExtenderArgs, items: NodeItems | null): PrioritizeOutcome {
     const pod = this.decodePod(args.pod);
-    return this.withNodes(args, items, (s, infos) => {
-      // The hosts are the requested names (each resolved to the node of that name).
-      const hosts = args.nodeNames ?? args.nodes ?? [];
-      const scores = new Int32Array(infos.length);
-      const fw = this.frameworkFor(s, pod);
-      const cs = new CycleState();
-      const pre = fw.runPreFilter(cs, pod, s.state.nodes);
-      if (pre.status && pre.status.code !== Code.Success) {
-        // A pod podfit finds unschedulable everywhere gets no preference from podfit.
-        if (pre.status.isRejected()) return { hosts, scores };
-        throw new ExtenderInternalError(pre.status.message());
+    // The hosts are the requested names (each resolved to the node of that name).
+    const hosts = args.nodeNames ?? args.nodes ?? [];
+    return this.withNodes(args, items, (s, infos) => ({ hosts, scores: this.prioritizeNodes(s, pod, infos) }));
+  }
+
+  /** prioritize on resolved nodes: the scores, 0-10, in the nodes' order. */
+  private prioritizeNodes(s: Scheduler, pod: PodInfo, infos: readonly NodeInfo[]): Int32Array {
+    const scores = new Int32Array(infos.length);
+    const fw = this.frameworkFor(s, pod);
+    const cs = new CycleState();
+    const pre = fw.runPreFilter(cs, pod, s.state.nodes);
+    if (pre.status && pre.status.code !== Code.Success) {
+      // A pod podfit finds unschedulable everywhere gets no preference from podfit.
+      if (pre.status.isRejected()) return scores;
+      throw new ExtenderInternalError(pre.status.message());
+    }
+    if (infos.length === 0) return scores;
+    const ps = fw.runPreScore(cs, pod, infos);
+    if (ps) throw new ExtenderInternalError(ps.message());
+    const totals = new Float64Array(infos.length);
+    const ss = fw.runScore(cs, pod, infos, totals);
+    if (ss) throw new ExtenderInternalError(ss.message());
+    let weightSum = 0;
+    for (const { plugin, weight } of fw.score) if (!cs.skipScorePlugins.has(plugin.name)) weightSum += weight;
+    for (let i = 0; i < infos.length; i++) scores[i] = extenderPriority(totals[i]!, weightSum);
+    return scores;
+  }
+
+  /**
+   * The fast path for a filter or prioritize body (fast-args.ts): the pod and the nodes, or null
+   * when the body is not the plain NodeNames form with known names (the caller then parses it).
+   */
+  private fastResolve(body: Uint8Array): { s: Scheduler; pod: PodInfo; infos: NodeInfo[] } | null {
+    const a = this.scanner.scan(body);
+    if (!a) return null;
+    const s = this.currentScheduler();
+    this.names.sync(s.state);
+    const infos: NodeInfo[] = new Array(a.count);
+    for (let i = 0; i < a.count; i++) {
+      const info = this.names.find(body, a.names[2 * i]!, a.names[2 * i + 1]!);
+      if (!info) return null;
+      infos[i] = info;
+    }
+    let pod = this.podBytes.get(body, a.podStart, a.podEnd);
+    if (pod === undefined) {
+      let raw: unknown;
+      try {
+        raw = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8', a.podStart, a.podEnd));
+      } catch {
+        return null;
       }
-      if (infos.length === 0) return { hosts, scores };
-      const ps = fw.runPreScore(cs, pod, infos);
-      if (ps) throw new ExtenderInternalError(ps.message());
-      const totals = new Float64Array(infos.length);
-      const ss = fw.runScore(cs, pod, infos, totals);
-      if (ss) throw new ExtenderInternalError(ss.message());
-      let weightSum = 0;
-      for (const { plugin, weight } of fw.score) if (!cs.skipScorePlugins.has(plugin.name)) weightSum += weight;
-      for (let i = 0; i < infos.length; i++) scores[i] = extenderPriority(totals[i]!, weightSum);
-      return { hosts, scores };
-    });
+      if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return null;
+      pod = this.decodePod(raw as Record<string, unknown>);
+      this.podBytes.set(body, a.podStart, a.podEnd, pod);
+    }
+    return { s, pod, infos };
+  }
+
+  /** filter of a raw body through the fast path, or null (see fastResolve). */
+  filterBytes(body: Uint8Array): { outcome: FilterOutcome; nodes: readonly NodeInfo[]; pod: PodInfo } | null {
+    const r = this.fastResolve(body);
+    return r && { outcome: this.filterNodes(r.s, r.pod, r.infos), nodes: r.infos, pod: r.pod };
+  }
+
+  /** prioritize of a raw body through the fast path, or null (see fastResolve). */
+  prioritizeBytes(body: Uint8Array): { scores: Int32Array; nodes: readonly NodeInfo[]; pod: PodInfo } | null {
+    const r = this.fastResolve(body);
+    return r && { scores: this.prioritizeNodes(r.s, r.pod, r.infos), nodes: r.infos, pod: r.pod };
   }
 
   /** The preempt verb. Throws InputError for unknown nodes, ExtenderInternalError when a plugin fails. */

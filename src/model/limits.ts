@@ -49,6 +49,8 @@ export const EXTENDER_QUEUED_MAX = 1024;
 export const EXTENDER_DRAIN_TIMEOUT_MS = 25_000;
 /** Pods remembered from filter/prioritize requests so bind can place them (by UID and name). */
 export const EXTENDER_RECENT_PODS_MAX = 4096;
+/** Pods the extender recognises by their exact bytes (a pod is sent to filter, prioritize and retries). */
+export const EXTENDER_POD_BYTES_CACHE_MAX = 256;
 /** Unknown node names spelled out in one error message. */
 export const EXTENDER_UNKNOWN_NODES_LISTED_MAX = 10;
 
