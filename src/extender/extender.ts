@@ -307,7 +307,7 @@ export class Extender {
     this.names.sync(s.state);
     const infos: NodeInfo[] = new Array(a.count);
     for (let i = 0; i < a.count; i++) {
-      const info = this.names.find(body, a.names[2 * i]!, a.names[2 * i + 1]!);
+      const info = this.names.findHashed(body, a.names[3 * i]!, a.names[3 * i + 1]!, a.names[3 * i + 2]!);
       if (!info) return null;
       infos[i] = info;
     }

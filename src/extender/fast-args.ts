@@ -31,15 +31,14 @@ const KEY_NODES = Buffer.from('Nodes');
 const KEY_NODE_NAMES = Buffer.from('NodeNames');
 const NULL = Buffer.from('null');
 
-/** 32-bit FNV-1a of bytes [start, end). */
+/**
+ * FNV-1a of bytes [start, end), to 30 bits: a small integer (Smi) in V8, so a call that is not
+ * inlined returns it without allocating a heap number.
+ */
 function hashBytes(b: Uint8Array, start: number, end: number): number {
   let h = 0x811c9dc5;
   for (let i = start; i < end; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
-  return h >>> 0;
-}
-
-function isSpace(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+  return h & 0x3fffffff;
 }
 
 /** Node names of one ClusterState by their UTF-8 bytes (open addressing, rebuilt on node-set changes). */
@@ -85,8 +84,13 @@ export class NodeNameTable {
 
   /** The node whose name is the bytes [start, end) of `b`, if any. */
   find(b: Uint8Array, start: number, end: number): NodeInfo | undefined {
+    return this.findHashed(b, start, end, hashBytes(b, start, end));
+  }
+
+  /** find() with the bytes' hashBytes() already known. */
+  findHashed(b: Uint8Array, start: number, end: number, hash: number): NodeInfo | undefined {
     const len = end - start;
-    let s = hashBytes(b, start, end) & this.mask;
+    let s = hash & this.mask;
     for (;;) {
       const i = this.slots[s]!;
       if (i === -1) return undefined;
@@ -105,32 +109,34 @@ export class NodeNameTable {
 export interface ScannedArgs {
   readonly podStart: number;
   readonly podEnd: number;
-  /** Number of names; name i is the bytes [names[2i], names[2i+1]) (without the quotes). */
+  /** Number of names; name i is the bytes [names[3i], names[3i+1]) (without the quotes), names[3i+2] their hash. */
   readonly count: number;
   readonly names: Int32Array;
+}
+
+/** Index of the first non-whitespace byte at or after i. */
+function skipSpace(b: Uint8Array, i: number): number {
+  const n = b.length;
+  while (i < n) {
+    const c = b[i]!;
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
+    i++;
+  }
+  return i;
 }
 
 /**
  * Scans `{"Pod":{…},"Nodes":null,"NodeNames":[…]}` (keys in any order, each at most once,
  * JSON whitespace anywhere between tokens; "Nodes" may be absent). Returns null for anything
- * else. `names` is reused between calls (grown as needed).
+ * else. `names` is reused between calls (grown as needed); each name's hash is computed on the
+ * way (NodeNameTable.findHashed).
  */
 export class ArgsScanner {
-  private names = new Int32Array(2 * 1024);
+  private names = new Int32Array(3 * 1024);
 
   scan(b: Uint8Array): ScannedArgs | null {
     const n = b.length;
-    let i = 0;
-    const ws = () => {
-      while (i < n && isSpace(b[i]!)) i++;
-    };
-    const literal = (lit: Uint8Array): boolean => {
-      if (i + lit.length > n) return false;
-      for (let k = 0; k < lit.length; k++) if (b[i + k] !== lit[k]) return false;
-      i += lit.length;
-      return true;
-    };
-    ws();
+    let i = skipSpace(b, 0);
     if (b[i] !== LBRACE) return null;
     i++;
     let podStart = -1;
@@ -138,16 +144,15 @@ export class ArgsScanner {
     let count = -1;
     let sawNodes = false;
     for (;;) {
-      ws();
+      i = skipSpace(b, i);
       if (b[i] !== QUOTE) return null;
       const keyStart = ++i;
       while (i < n && b[i] !== QUOTE && b[i] !== BACKSLASH) i++;
       if (b[i] !== QUOTE) return null;
       const keyEnd = i++;
-      ws();
+      i = skipSpace(b, i);
       if (b[i] !== COLON) return null;
-      i++;
-      ws();
+      i = skipSpace(b, i + 1);
       const key = keyEnd - keyStart;
       if (key === 3 && same(b, keyStart, KEY_POD)) {
         if (podStart >= 0 || b[i] !== LBRACE) return null;
@@ -156,34 +161,41 @@ export class ArgsScanner {
         if (i < 0) return null;
         podEnd = i;
       } else if (key === 5 && same(b, keyStart, KEY_NODES)) {
-        if (sawNodes || !literal(NULL)) return null;
+        if (sawNodes || i + 4 > n || !same(b, i, NULL)) return null;
+        i += 4;
         sawNodes = true;
       } else if (key === 9 && same(b, keyStart, KEY_NODE_NAMES)) {
         if (count >= 0 || b[i] !== LBRACKET) return null;
-        i++;
+        i = skipSpace(b, i + 1);
         count = 0;
-        ws();
         if (b[i] === RBRACKET) i++;
         else {
+          let names = this.names;
           for (;;) {
             if (b[i] !== QUOTE) return null;
             const s = ++i;
-            // Names as Kubernetes writes them: no escapes, no control characters.
-            while (i < n && b[i] !== QUOTE && b[i] !== BACKSLASH && b[i]! >= 0x20) i++;
-            if (b[i] !== QUOTE) return null;
-            if (2 * count + 2 > this.names.length) {
-              const grown = new Int32Array(2 * this.names.length);
-              grown.set(this.names);
-              this.names = grown;
-            }
-            this.names[2 * count] = s;
-            this.names[2 * count + 1] = i;
-            count++;
-            i++;
-            ws();
-            if (b[i] === COMMA) {
+            // Names as Kubernetes writes them: no escapes, no control characters. FNV-1a on the way.
+            let h = 0x811c9dc5;
+            let c = 0;
+            while (i < n) {
+              c = b[i]!;
+              if (c === QUOTE || c === BACKSLASH || c < 0x20) break;
+              h = Math.imul(h ^ c, 0x01000193);
               i++;
-              ws();
+            }
+            if (c !== QUOTE || i >= n) return null;
+            if (3 * count + 3 > names.length) {
+              const grown = new Int32Array(2 * names.length);
+              grown.set(names);
+              this.names = names = grown;
+            }
+            names[3 * count] = s;
+            names[3 * count + 1] = i;
+            names[3 * count + 2] = h & 0x3fffffff;
+            count++;
+            i = skipSpace(b, i + 1);
+            if (b[i] === COMMA) {
+              i = skipSpace(b, i + 1);
               continue;
             }
             if (b[i] !== RBRACKET) return null;
@@ -192,7 +204,7 @@ export class ArgsScanner {
           }
         }
       } else return null;
-      ws();
+      i = skipSpace(b, i);
       if (b[i] === COMMA) {
         i++;
         continue;
@@ -201,7 +213,7 @@ export class ArgsScanner {
       i++;
       break;
     }
-    ws();
+    i = skipSpace(b, i);
     if (i !== n || podStart < 0 || count < 0) return null;
     return { podStart, podEnd, count, names: this.names };
   }

@@ -21,7 +21,7 @@ const scan = (s: string) => new ArgsScanner().scan(Buffer.from(s));
 const namesOf = (s: string) => {
   const b = Buffer.from(s);
   const a = new ArgsScanner().scan(b)!;
-  return Array.from({ length: a.count }, (_, i) => b.toString('utf8', a.names[2 * i]!, a.names[2 * i + 1]!));
+  return Array.from({ length: a.count }, (_, i) => b.toString('utf8', a.names[3 * i]!, a.names[3 * i + 1]!));
 };
 
 describe('ArgsScanner', () => {
