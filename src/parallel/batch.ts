@@ -125,6 +125,8 @@ export interface BatchStats {
   cycleMs: number;
   /** Milliseconds the sessions spent speculating, summed over sessions. */
   workerBusyMs: number;
+  /** Scheduling cycles the sessions ran (pods of a chunk with equal speculation keys share one). */
+  workerCycles: number;
 }
 
 /**
@@ -179,7 +181,7 @@ export class BatchScheduler {
     const k = scheduler.defaultFramework.kernels;
     this.kernels = k instanceof WasmKernels ? k : null;
     this.chunkPods = Math.max(1, opts.chunkPods ?? BATCH_DEFAULTS.chunkPods);
-    this.stats = { workers: 0, pods: queue.length, speculated: 0, undecided: 0, chunks: Math.ceil(queue.length / this.chunkPods), chunksByMain: 0, sessionFailures: 0, waitMs: 0, decideMs: 0, commitMs: 0, cycleMs: 0, workerBusyMs: 0 };
+    this.stats = { workers: 0, pods: queue.length, speculated: 0, undecided: 0, chunks: Math.ceil(queue.length / this.chunkPods), chunksByMain: 0, sessionFailures: 0, waitMs: 0, decideMs: 0, commitMs: 0, cycleMs: 0, workerBusyMs: 0, workerCycles: 0 };
     this.intn = (n) => scheduler.prng.intn(n);
   }
 
@@ -281,6 +283,7 @@ export class BatchScheduler {
       (res) => {
         s.alive = false;
         this.stats.workerBusyMs += res.busyMs;
+        this.stats.workerCycles += res.cycles;
       },
       (e: unknown) => {
         s.alive = false;

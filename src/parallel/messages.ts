@@ -93,6 +93,8 @@ export interface SessionResult {
   /** Pods given a summary (the rest are left to the main thread's exact cycle). */
   readonly speculated: number;
   readonly summaries: number;
+  /** Scheduling cycles run (one per speculation key and chunk; the other pods reused a result). */
+  readonly cycles: number;
   /** Milliseconds spent building the replica (0 when reused), and speculating chunks. */
   readonly setupMs: number;
   readonly busyMs: number;

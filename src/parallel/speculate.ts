@@ -123,6 +123,8 @@ interface Replica {
   /** Per key id: the chunk (+1) whose result `keyResult` holds, and that result (a summary index or -1). */
   readonly keyChunk: Int32Array;
   readonly keyResult: Int32Array;
+  /** Per key id: scratch of chunkCycles. */
+  readonly keySeen: Int32Array;
 }
 
 let current: Replica | undefined;
@@ -179,7 +181,7 @@ async function replicaFor(task: SessionTask): Promise<{ replica: Replica; setupM
     list: new Int32Array(Math.max(1, n)), second: new Int32Array(Math.max(1, n)),
     classFeasibleCount: new Int32Array(Math.max(1, classCount)),
     levelTotals: new Float64Array(SUM_LEVELS_MAX), levelCounts: new Int32Array(SUM_LEVELS_MAX),
-    podKeyIds, keyChunk: new Int32Array(keyIds.size), keyResult: new Int32Array(keyIds.size),
+    podKeyIds, keyChunk: new Int32Array(keyIds.size), keyResult: new Int32Array(keyIds.size), keySeen: new Int32Array(keyIds.size),
   };
   return { replica: current, setupMs: performance.now() - t0 };
 }
@@ -206,9 +208,10 @@ export async function runSession(task: SessionTask): Promise<SessionResult> {
   const writer = new SlotWriter(setup.slots, setup.slotBytes, setup.chunkPods);
   Atomics.add(ctrl, CTRL_READY, 1);
   Atomics.notify(ctrl, CTRL_READY);
-  const stats = { sessionId: task.sessionId, chunks: 0, pods: 0, speculated: 0, summaries: 0, setupMs, busyMs: 0 };
-  /** This session's recent time per pod (ns, moving average; 0 before its first chunk). */
+  const stats = { sessionId: task.sessionId, chunks: 0, pods: 0, speculated: 0, summaries: 0, cycles: 0, setupMs, busyMs: 0 };
+  /** This session's recent time per pod, and per cycle it ran (ns, moving averages; 0 before its first chunk). */
   let podNs = 0;
+  let cycleNs = 0;
   for (;;) {
     if (Atomics.load(ctrl, CTRL_STOP) !== 0) break;
     // The next chunk is taken from the counter only once there is room for it, so a chunk handed
@@ -220,7 +223,7 @@ export async function runSession(task: SessionTask): Promise<SessionResult> {
       continue;
     }
     if (Atomics.compareExchange(ctrl, CTRL_NEXT_CHUNK, c, c + 1) !== c) continue;
-    if (setup.adaptive && leaveToMain(ctrl, status, setup.chunkPods, c, podNs)) {
+    if (setup.adaptive && leaveToMain(ctrl, status, setup.chunkPods, c, cycleNs, chunkCycles(replica, setup, c))) {
       Atomics.compareExchange(status, c, CHUNK_PENDING, CHUNK_MAIN);
       Atomics.notify(status, c);
       continue;
@@ -230,10 +233,13 @@ export async function runSession(task: SessionTask): Promise<SessionResult> {
     stats.chunks++;
     const b0 = performance.now();
     try {
+      const cycles0 = stats.cycles;
       const pods = speculateChunk(replica, setup, writer, ctrl, c, stats, task);
       const ms = performance.now() - b0;
       stats.busyMs += ms;
+      const cycles = stats.cycles - cycles0;
       if (pods > 0) podNs = podNs === 0 ? (ms * 1e6) / pods : 0.5 * podNs + (0.5 * ms * 1e6) / pods;
+      if (cycles > 0) cycleNs = cycleNs === 0 ? (ms * 1e6) / cycles : 0.5 * cycleNs + (0.5 * ms * 1e6) / cycles;
       Atomics.store(ctrl, CTRL_SESSION_POD_NS, Math.max(1, Math.min(2 ** 31 - 1, Math.round(podNs))));
     } catch (e) {
       Atomics.store(status, c, CHUNK_FAILED);
@@ -258,6 +264,22 @@ function hasRoom(ctrl: Int32Array, status: Int32Array, setup: BatchSetup, c: num
   return true;
 }
 
+/** Cycles chunk c takes a session: its distinct speculation keys. */
+function chunkCycles(r: Replica, setup: BatchSetup, c: number): number {
+  const first = c * setup.chunkPods;
+  const end = Math.min(first + setup.chunkPods, r.pods.length);
+  const stamp = c + 1;
+  let cycles = 0;
+  for (let i = first; i < end; i++) {
+    const id = r.podKeyIds[i]!;
+    if (r.keySeen[id] !== stamp) {
+      r.keySeen[id] = stamp;
+      cycles++;
+    }
+  }
+  return cycles;
+}
+
 /**
  * Whether chunk c is better scheduled by the main thread itself. The main thread reaches c after
  * the pods before it (chunks with a summary at its commit pace, chunks it schedules itself at its
@@ -266,28 +288,30 @@ function hasRoom(ctrl: Int32Array, status: Int32Array, setup: BatchSetup, c: num
  * the chunk is left to it and the session moves on to the next one: both threads then run cycles
  * (while the code is still cold and a session is no faster than the main thread's own cycles,
  * that nearly doubles the rate), and once a session outpaces the commits it takes every chunk.
- * The main thread's cycle is this session's work plus a commit; before this session has measured
- * itself, the chunk the main thread is about to reach is left to it.
+ * The session runs `cycles` cycles for c (one per speculation key), the main thread one per pod,
+ * each this session's cycle plus a commit. Before this session has measured itself, the chunk
+ * the main thread is about to reach is left to it only when most of its pods need a cycle of
+ * their own (otherwise the session has it ready after a few cycles).
  */
-function leaveToMain(ctrl: Int32Array, status: Int32Array, chunkPods: number, c: number, podNs: number): boolean {
+function leaveToMain(ctrl: Int32Array, status: Int32Array, chunkPods: number, c: number, cycleNs: number, cycles: number): boolean {
   const pos = Atomics.load(ctrl, CTRL_MAIN_POS);
-  const commitNs = Atomics.load(ctrl, CTRL_MAIN_COMMIT_NS) || podNs / 4;
-  const cycleNs = podNs + commitNs;
+  const cur = Math.floor(pos / chunkPods);
+  if (cycleNs === 0) return c <= cur && 4 * cycles > chunkPods;
+  const commitNs = Atomics.load(ctrl, CTRL_MAIN_COMMIT_NS) || cycleNs / 4;
+  const mainCycleNs = cycleNs + commitNs;
   // When the main thread will reach chunk c.
   let arrival = 0;
-  const cur = Math.floor(pos / chunkPods);
   for (let k = cur; k < c; k++) {
     const pods = k === cur ? (k + 1) * chunkPods - pos : chunkPods;
-    arrival += pods * (Atomics.load(status, k) === CHUNK_MAIN ? cycleNs : commitNs);
+    arrival += pods * (Atomics.load(status, k) === CHUNK_MAIN ? mainCycleNs : commitNs);
   }
-  if (podNs === 0) return c <= cur;
-  return podNs * chunkPods - arrival > 0.5 * cycleNs * chunkPods;
+  return cycles * cycleNs - arrival > 0.5 * mainCycleNs * chunkPods;
 }
 
 /** Speculates every pod of chunk c into its slot; returns the pod count. */
 function speculateChunk(
   r: Replica, setup: BatchSetup, writer: SlotWriter, ctrl: Int32Array, c: number,
-  stats: { chunks: number; pods: number; speculated: number; summaries: number }, task: SessionTask,
+  stats: { chunks: number; pods: number; speculated: number; summaries: number; cycles: number }, task: SessionTask,
 ): number {
   const epoch = Atomics.load(ctrl, CTRL_EPOCH);
   r.view.sync(epoch);
@@ -305,6 +329,7 @@ function speculateChunk(
     let s: number;
     if (r.keyChunk[id] === stamp) s = r.keyResult[id]!;
     else {
+      stats.cycles++;
       s = speculatePod(r, r.pods[first + j]!, writer, last);
       r.keyChunk[id] = stamp;
       r.keyResult[id] = s;

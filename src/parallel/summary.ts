@@ -256,6 +256,18 @@ function lowerBound(a: Int32Array, x: number, lo: number, hi: number): number {
   return lo;
 }
 
+/** First index i with a[i] >= x in an ascending array (a.length when none). */
+function sortedIndex(a: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Decision of a cursor: a node index, or UNDECIDED (the main thread runs the exact cycle). */
 export const UNDECIDED = -1;
 
@@ -362,7 +374,13 @@ export class SummaryCursor {
   private shapeId = 0;
   private shapeKey = new Float64Array(0);
   private readonly rowKernels: Kernels = createJsKernels();
-  private readonly tiedScratch: number[] = [];
+  /**
+   * The D nodes whose total is `tiedFor`, in node order (NaN: not built). Kept up to date as
+   * commits change D nodes, so a run of decisions at the top over D (a level used up by recent
+   * commits) costs a binary search per commit instead of a pass over D and a sort.
+   */
+  private readonly tied: number[] = [];
+  private tiedFor = NaN;
 
   constructor(private readonly table: NodeTable, private readonly index: NodeIndex) {
     const n = index.classOf.length;
@@ -410,7 +428,19 @@ export class SummaryCursor {
       this.classDFeasible[c] = 0;
     }
     this.touchedClasses.length = 0;
+    this.tied.length = 0;
+    this.tiedFor = NaN;
     this.useShape(summary);
+  }
+
+  /** Keeps `tied` in step with D node i's total changing from `old` to `now`. */
+  private retie(i: number, old: number, now: number): void {
+    const t = this.tied;
+    if (old === this.tiedFor && old !== now) {
+      const at = sortedIndex(t, i);
+      if (t[at] === i) t.splice(at, 1);
+    }
+    if (now === this.tiedFor && old !== now) t.splice(sortedIndex(t, i), 0, i);
   }
 
   /** Whether the cursor follows `summary`. */
@@ -478,6 +508,7 @@ export class SummaryCursor {
       const ok = total >= 0 && c < s.classCount && s.classPass[c] !== 0;
       const now = ok ? total + s.classScore[c]! : -Infinity;
       this.final[i] = now;
+      if (this.tiedFor === this.tiedFor) this.retie(i, old, now);
       if (ok !== (old !== -Infinity)) this.classDFeasible[c]! += ok ? 1 : -1;
       if (old !== -Infinity && old === this.dMax) this.dMaxCount--;
       if (now === -Infinity) {
@@ -543,10 +574,13 @@ export class SummaryCursor {
     const keptBefore = lo - this.removed.before(lo);
     const dMax = this.topOfD();
     if (dMax < max) return s.list[this.removed.keptAt(keptBefore + intn(kept))]!;
-    const tied = this.tiedScratch;
-    tied.length = 0;
-    for (const i of this.touched) if (this.final[i] === dMax) tied.push(i);
-    if (tied.length > 1) tied.sort((a, b) => a - b);
+    const tied = this.tied;
+    if (this.tiedFor !== dMax) {
+      tied.length = 0;
+      for (const i of this.touched) if (this.final[i] === dMax) tied.push(i);
+      if (tied.length > 1) tied.sort((a, b) => a - b);
+      this.tiedFor = dMax;
+    }
     if (dMax > max) return tied[intn(tied.length)]!;
     // Equal tops: the level's untouched nodes and D's, merged in node order.
     const k = intn(kept + tied.length);

@@ -12,6 +12,7 @@ import type { WasmKernels } from '../../src/kernel/wasm-kernels.js';
 import { ClusterState } from '../../src/model/cluster-state.js';
 import { makePodInfo } from '../../src/model/pod-info.js';
 import { BatchScheduler, type BatchStats } from '../../src/parallel/batch.js';
+import { speculationKey } from '../../src/parallel/certify.js';
 import type { SessionFaults } from '../../src/parallel/messages.js';
 import { WorkerPool } from '../../src/parallel/pool.js';
 import { PlacementChecksum } from '../../src/workloads/checksum.js';
@@ -264,6 +265,24 @@ describe('batch scheduling on worker threads', () => {
       expect(got.stats.workers).toBeGreaterThan(0);
       expect(got.stats.speculated + got.stats.undecided + 8 * got.stats.chunksByMain).toBeGreaterThanOrEqual(200);
       expect(got.stats.speculated).toBeGreaterThan(150);
+      // Equal pods share one cycle per chunk (speculation keys).
+      expect(got.stats.workerCycles).toBeGreaterThan(0);
+      expect(got.stats.workerCycles).toBeLessThanOrEqual(got.stats.chunks);
+    }
+  });
+
+  it('reuses a speculation only between pods with equal keys (interleaved workloads stay exact)', async () => {
+    // Two workloads interleaved pod by pod, differing only in the zone they select: each chunk
+    // needs one cycle per workload, and a pod never takes the other workload's summary.
+    const nodes = Array.from({ length: 24 }, (_, i) => makeNode(`n${i}`).capacity({ cpu: '4', memory: '32Gi', pods: 110 }).label('zone', i % 3 ? 'a' : 'b').build());
+    const pods = Array.from({ length: 240 }, (_, i) => makePod(`p${i}`).req({ cpu: '100m', memory: '500Mi' }).nodeSelector({ zone: i % 2 ? 'a' : 'b' }).build());
+    for (const seed of [3, 8]) {
+      const ref = await sequential(configs.default!, nodes, pods, seed);
+      const got = await batched(configs.default!, nodes, pods, seed, { chunkPods: 12, windowChunks: 2, workers: 1, prepare: true });
+      expect({ nodes: got.nodes, checksum: got.checksum, draws: got.draws }).toEqual(ref);
+      expect(got.stats.speculated).toBeGreaterThan(120);
+      expect(got.stats.workerCycles).toBeLessThanOrEqual(2 * got.stats.chunks);
+      expect(got.stats.workerCycles).toBeGreaterThan(got.stats.chunks - got.stats.chunksByMain);
     }
   });
 
@@ -303,6 +322,32 @@ describe('batch scheduling on worker threads', () => {
     const got = await batched(configs.sampled!, nodes, pods, 5, { chunkPods: 8 });
     expect({ nodes: got.nodes, checksum: got.checksum, draws: got.draws }).toEqual(ref);
     expect(got.stats.reason).toMatch(/percentageOfNodesToScore/);
+  });
+});
+
+describe('speculationKey', () => {
+  const base = () => makePod('a').req({ cpu: '100m' }).label('app', 'web').build();
+  it('ignores what no certified plugin reads: name, uid, timestamps', () => {
+    const a = base();
+    const b = base();
+    b.metadata.name = 'b';
+    b.metadata.uid = 'uid-b';
+    b.metadata.creationTimestamp = '2026-01-01T00:00:00Z';
+    b.metadata.resourceVersion = '7';
+    expect(speculationKey(b)).toBe(speculationKey(a));
+  });
+  it.each([
+    ['a label', (p: Pod) => { p.metadata.labels = { app: 'api' }; }],
+    ['the namespace', (p: Pod) => { p.metadata.namespace = 'other'; }],
+    ['an annotation', (p: Pod) => { p.metadata.annotations = { x: 'y' }; }],
+    ['an owner', (p: Pod) => { p.metadata.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'u' }]; }],
+    ['a request', (p: Pod) => { p.spec.containers![0]!.resources = { requests: { cpu: '200m' } }; }],
+    ['the priority', (p: Pod) => { p.spec.priority = 5; }],
+    ['a nominated node', (p: Pod) => { p.status = { nominatedNodeName: 'n1' }; }],
+  ])('tells pods apart by %s', (_what, change) => {
+    const b = base();
+    change(b);
+    expect(speculationKey(b)).not.toBe(speculationKey(base()));
   });
 });
 
