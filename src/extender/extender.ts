@@ -96,11 +96,56 @@ class RecentPods {
   }
 }
 
+/**
+ * filter's record of rejected nodes: statuses in an array indexed by NodeTable row instead of a
+ * Map by name per request (the Map's growth was a tenth of a request's garbage).
+ */
+class RejectedByRow {
+  private readonly byRow: Array<Status | undefined> = [];
+  /** Rows set since the last reset (grow-only; `count` used). */
+  private readonly rows: number[] = [];
+  private count = 0;
+  private state: ClusterState | undefined;
+
+  /** Starts a request (clearing whatever an interrupted one left). */
+  open(state: ClusterState): this {
+    this.reset();
+    this.state = state;
+    return this;
+  }
+
+  /** FailedSink: records a node's status by name. */
+  set(nodeName: string, status: Status): void {
+    const info = this.state!.getNode(nodeName);
+    if (info) this.put(info, status);
+  }
+
+  put(info: NodeInfo, status: Status): void {
+    if (this.byRow[info.row] === undefined) this.rows[this.count++] = info.row;
+    this.byRow[info.row] = status;
+  }
+
+  /** The node's status, cleared (so a node listed twice is reported once). */
+  take(info: NodeInfo): Status | undefined {
+    const st = this.byRow[info.row];
+    this.byRow[info.row] = undefined;
+    return st;
+  }
+
+  reset(): void {
+    for (let i = 0; i < this.count; i++) this.byRow[this.rows[i]!] = undefined;
+    this.count = 0;
+    this.state = undefined;
+  }
+}
+
 /** The extender's scheduling core: verbs in, outcomes out; HTTP lives in server.ts. */
 export class Extender {
   private scheduler: Scheduler | undefined;
   private schedulerState: ClusterState | undefined;
   private readonly recent = new RecentPods(EXTENDER_RECENT_PODS_MAX);
+  /** filter's rejections by node row (reused: filter is synchronous). */
+  private readonly rejected = new RejectedByRow();
   /** The byte-level fast path's parts (fast-args.ts). */
   private readonly scanner = new ArgsScanner();
   private readonly names = new NodeNameTable();
@@ -213,18 +258,19 @@ export class Extender {
 
   /** filter on resolved nodes (the request's order). */
   private filterNodes(s: Scheduler, pod: PodInfo, infos: readonly NodeInfo[]): FilterOutcome {
-    const fail = (error: string): FilterOutcome => ({ passed: [], failedNodes: new Map(), failedAndUnresolvableNodes: new Map(), error });
-    // Rejections by node name; the answer lists them in request order (Go's maps have none).
-    // A fresh map per request: a long-lived map that is cleared gets its new tables in V8's old
-    // generation, where they stay as garbage until a full collection.
-    const rejected = new Map<string, Status>();
+    const fail = (error: string): FilterOutcome => {
+      this.rejected.reset();
+      return { passed: [], failedNodes: new Map(), failedAndUnresolvableNodes: new Map(), error };
+    };
+    // Rejections by node row; the answer lists them in request order (Go's maps have none).
+    const rejected = this.rejected.open(s.state);
     const fw = this.frameworkFor(s, pod);
     const cs = new CycleState();
     const pre = fw.runPreFilter(cs, pod, s.state.nodes);
     const feasible: NodeInfo[] = [];
     if (pre.status && pre.status.code !== Code.Success) {
       if (!pre.status.isRejected()) return fail(pre.status.message());
-      for (const n of infos) rejected.set(n.name, pre.status);
+      for (const n of infos) rejected.put(n, pre.status);
     } else {
       let candidates = infos;
       if (pre.nodeNames) {
@@ -232,7 +278,7 @@ export class Extender {
         const outside = new Status(Code.UnschedulableAndUnresolvable, [`node(s) didn't satisfy plugin(s) [${pre.pluginsWithNodes.join(' ')}]`]);
         candidates = infos.filter((n) => {
           if (allowed.has(n.name)) return true;
-          rejected.set(n.name, outside);
+          rejected.put(n, outside);
           return false;
         });
       }
@@ -253,8 +299,9 @@ export class Extender {
         passed[j++] = i;
         continue;
       }
-      const st = rejected.get(n.name);
-      if (!st || failedNodes.has(n.name) || failedAndUnresolvableNodes.has(n.name)) continue;
+      // Taken once: a name listed twice is answered once, as before.
+      const st = rejected.take(n);
+      if (!st) continue;
       let msg = st.error ? undefined : messages.get(st.reasons);
       if (msg === undefined) {
         msg = st.message();
@@ -262,6 +309,7 @@ export class Extender {
       }
       (st.code === Code.UnschedulableAndUnresolvable ? failedAndUnresolvableNodes : failedNodes).set(n.name, msg);
     }
+    rejected.reset();
     return { passed, failedNodes, failedAndUnresolvableNodes, error: '' };
   }
 

@@ -44,6 +44,11 @@ export interface PreFilterOutcome {
 /** Per-cycle filter output for one node, recorded only when explaining. */
 export type FilterTrace = Array<[plugin: string, status: Status | null]>;
 
+/** Where runFilters records each rejected node's status (a Map by node name is one). */
+export interface FailedSink {
+  set(nodeName: string, status: Status): unknown;
+}
+
 /** The runtime of one scheduling profile. */
 export class Framework implements FrameworkRunner {
   readonly profileName: string;
@@ -200,7 +205,7 @@ export class Framework implements FrameworkRunner {
     pod: PodInfo,
     nodes: readonly NodeInfo[],
     feasible: NodeInfo[],
-    failed: Map<string, Status>,
+    failed: FailedSink,
     trace?: Map<string, FilterTrace>,
   ): Status | null {
     // The surviving nodes, compacted in place plugin after plugin, in a reused array (filters run
