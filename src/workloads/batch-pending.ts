@@ -12,7 +12,7 @@ import { less as prioritySortLess } from '../plugins/priority-sort/index.js';
 import type { ClusterSnapshot } from '../cluster/snapshot.js';
 import { BatchScheduler, type BatchOptions, type BatchStats } from '../parallel/batch.js';
 import type { WorkerPool } from '../parallel/pool.js';
-import { batchPays } from './batch.js';
+import { batchPays, chunkCyclesPerPod } from './batch.js';
 import { PlacementChecksum } from './checksum.js';
 
 /** One pending pod's outcome. */
@@ -82,7 +82,8 @@ export async function scheduleAllPending(opts: AllPendingOptions): Promise<{ rep
     else queued.push(pod);
   }
   const queue = queueOrder(queued, s.defaultFramework.queueSort);
-  const usePool = opts.workers > 0 && opts.pool !== null && (opts.forceBatch || batchPays(s.state.nodes.length, queue.length));
+  const nodes = s.state.nodes.length;
+  const usePool = opts.workers > 0 && opts.pool !== null && (opts.forceBatch || (batchPays(nodes, queue.length) && batchPays(nodes, queue.length, chunkCyclesPerPod(queue, nodes))));
   const batch = new BatchScheduler(s, queue, {
     pool: usePool ? opts.pool : null,
     workers: usePool ? opts.workers : 0,

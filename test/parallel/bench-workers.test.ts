@@ -6,7 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSchedulerConfig } from '../../src/api/config.js';
 import type { WasmKernels } from '../../src/kernel/wasm-kernels.js';
 import { WorkerPool } from '../../src/parallel/pool.js';
-import { BATCH_MIN_NODES, BATCH_MIN_PODS, batchPays } from '../../src/workloads/batch.js';
+import { makePodInfo } from '../../src/model/pod-info.js';
+import { defaultChunkPods } from '../../src/parallel/batch.js';
+import { BATCH_MIN_NODES, BATCH_MIN_NODES_DISTINCT, BATCH_MIN_PODS, BATCH_MIN_PODS_DISTINCT, batchPays, chunkCyclesPerPod } from '../../src/workloads/batch.js';
+import { defaultPerfPod } from '../../src/workloads/scheduling-basic.js';
+import { makePod } from '../helpers/builders.js';
 import { runBench, type BenchResult } from '../../src/workloads/runner.js';
 import { runCli } from '../helpers/cli.js';
 import { loadWasmKernels } from '../kernel/wasm-helper.js';
@@ -50,6 +54,18 @@ describe('podfit bench --workers', () => {
     const r = await runCli('bench', 'SchedulingBasic', '--nodes', '50', '--pods', '200', '--workers', '2', '-o', 'json');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ workers: 0, scheduled: 200 });
+  });
+
+  it('keeps queues of mostly distinct pods to the large-cluster break-even', () => {
+    const replicas = Array.from({ length: 600 }, (_, i) => makePodInfo(defaultPerfPod(i)));
+    const distinct = Array.from({ length: 600 }, (_, i) => makePodInfo(makePod(`d${i}`).req({ cpu: `${100 + i}m` }).build()));
+    // One key per chunk of replicas; one per pod when every pod differs.
+    expect(chunkCyclesPerPod(replicas, 5000)).toBeCloseTo(Math.ceil(600 / defaultChunkPods(5000)) / 600);
+    expect(chunkCyclesPerPod(distinct, 5000)).toBe(1);
+    expect(batchPays(5000, 10000, chunkCyclesPerPod(replicas, 5000))).toBe(true);
+    expect(batchPays(5000, 10000, chunkCyclesPerPod(distinct, 5000))).toBe(false);
+    expect(batchPays(BATCH_MIN_NODES_DISTINCT, BATCH_MIN_PODS_DISTINCT, 1)).toBe(true);
+    expect(batchPays(BATCH_MIN_NODES_DISTINCT - 1, BATCH_MIN_PODS_DISTINCT, 1)).toBe(false);
   });
 
   it('--workers-always uses the workers below the break-even, with the same checksum', async () => {
