@@ -190,6 +190,8 @@ export class BatchScheduler {
   /** Speculation stopped for the rest of the batch (the reason, for the stats). */
   private stopped: string | null = null;
   private readonly intn: (n: number) => number;
+  /** The CycleState of synchronous commits without Reserve/Permit plugins (see commit). */
+  private readonly spareState = new CycleState();
 
   constructor(private readonly scheduler: Scheduler, private readonly queue: readonly PodInfo[], private readonly opts: BatchOptions) {
     const k = scheduler.defaultFramework.kernels;
@@ -483,10 +485,12 @@ export class BatchScheduler {
     const s = this.scheduler;
     const fw = s.frameworkFor(pod)!;
     s.objects?.admitPod(pod);
-    const cs = fw.newCycleState();
-    const sync = s.commitSync(fw, cs, pod, nodeName);
+    // No cycle ran here, so nothing was written to a CycleState: without Reserve or Permit plugins
+    // the synchronous commit reads none, and one spare state serves every such commit.
+    const spare = fw.reserve.length === 0 && fw.permit.length === 0;
+    const sync = s.commitSync(fw, spare ? this.spareState : fw.newCycleState(), pod, nodeName);
     if (sync !== undefined) return sync ? { node: null, commitError: sync.message(), speculated: true } : { node: nodeName, speculated: true };
-    return this.commitAsync(fw, cs, pod, nodeName);
+    return this.commitAsync(fw, fw.newCycleState(), pod, nodeName);
   }
 
   private async commitAsync(fw: Framework, cs: CycleState, pod: PodInfo, nodeName: string): Promise<PodOutcome> {
