@@ -45,7 +45,7 @@ for (const [nodes, pods] of sizes) {
       (w === 0 ? seq : par).push(j);
       const b = j.batch;
       process.stdout.write(`${nodes}x${pods} workers=${w} run ${r + 1}: ${j.throughput.average} pods/s, ${j.durationMs} ms, checksum ${j.placementChecksum}` +
-        (b ? `, sessions ${b.workers}, speculated ${b.speculated}, main: wait ${round(b.waitMs)} decide ${round(b.decideMs)} commit ${round(b.commitMs)} cycles ${round(b.cycleMs)} ms, worker busy ${round(b.workerBusyMs)} ms` : '') + '\n');
+        (b ? `, sessions ${b.workers}, speculated ${b.speculated}, main: wait ${round(b.waitMs)} decide ${round(b.decideMs)} commit ${round(b.commitMs)} cycles ${round(b.cycleMs)} ms, worker busy ${round(b.workerBusyMs)} ms, worker cycles ${b.workerCycles ?? '?'}` : '') + '\n');
     }
   }
   const tp = (rs) => Math.round(median(rs.map((j) => j.throughput.average)));
@@ -56,7 +56,7 @@ for (const [nodes, pods] of sizes) {
     batch: {
       workers, sessions: par[0]?.batch?.workers ?? 0, throughput: tp(par), runs: par.map((j) => j.throughput.average),
       speculated: mb('speculated'), chunksByMain: mb('chunksByMain'),
-      mainMs: { wait: mb('waitMs'), decide: mb('decideMs'), commit: mb('commitMs'), cycles: mb('cycleMs') }, workerBusyMs: mb('workerBusyMs'),
+      mainMs: { wait: mb('waitMs'), decide: mb('decideMs'), commit: mb('commitMs'), cycles: mb('cycleMs') }, workerBusyMs: mb('workerBusyMs'), workerCycles: mb('workerCycles'),
       durationMs: median(par.map((j) => j.durationMs)),
     },
     speedup: Math.round((tp(par) / tp(seq)) * 100) / 100,
