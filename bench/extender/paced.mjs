@@ -130,8 +130,13 @@ export async function pacedRaw({ url, rate, durationS, requests, connections = 1
     });
   })));
   idle.push(...conns);
+  // How late the generator itself sends (its own stalls: timers, GC, CPU): reported, because
+  // an open-loop generator charges them to the server.
+  const lateness = [];
   const send = (conn, i, intended) => {
-    conn.cur = { i, t0: performance.now(), intended };
+    const t0 = performance.now();
+    lateness.push(t0 - intended);
+    conn.cur = { i, t0, intended };
     conn.sock.write(wire[i % wire.length]);
   };
   const start = performance.now() + 20;
@@ -154,7 +159,7 @@ export async function pacedRaw({ url, rate, durationS, requests, connections = 1
   const svc = [...service].filter((x) => x > 0).sort((a, b) => a - b);
   const r3 = (x) => Math.round(x * 1000) / 1000;
   return {
-    generator: 'raw', requests: total, errors, codes: Object.fromEntries(codes), achievedRate: Math.round(total / ((performance.now() - start) / 1000)),
+    generator: 'raw', sendLateMs: (() => { lateness.sort((a, b) => a - b); return { p50: r3(pct(lateness, 50)), p99: r3(pct(lateness, 99)), max: r3(lateness[lateness.length - 1]) }; })(), requests: total, errors, codes: Object.fromEntries(codes), achievedRate: Math.round(total / ((performance.now() - start) / 1000)),
     latencyMs: { p50: r3(pct(ok, 50)), p90: r3(pct(ok, 90)), p99: r3(pct(ok, 99)), p999: r3(pct(ok, 99.9)), max: r3(ok[ok.length - 1]) },
     serviceMs: { p50: r3(pct(svc, 50)), p99: r3(pct(svc, 99)) },
   };

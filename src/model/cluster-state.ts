@@ -48,6 +48,18 @@ export interface NodeClass {
 }
 
 /** Allocatable as integers (cpu milli), by resource name. */
+/**
+ * The Node as kept in NodeInfo: what the scheduler reads after writeNode (name, labels, spec,
+ * allocatable/capacity). The rest of a real Node (status.images, already copied into
+ * NodeInfo.images; conditions, addresses, nodeInfo, annotations, managedFields) is most of its
+ * size, ~10 KB a node, and nothing reads it.
+ */
+export function storedNode(node: Node): Node {
+  const { annotations: _a, managedFields: _m, ...metadata } = node.metadata as Node['metadata'] & { annotations?: unknown; managedFields?: unknown };
+  const st = node.status;
+  return { ...node, metadata, status: st ? { allocatable: st.allocatable, capacity: st.capacity } : st } as Node;
+}
+
 export function nodeAllocatable(node: Node): Map<string, number> {
   const name = node.metadata.name ?? '';
   const src = node.status?.allocatable ?? node.status?.capacity ?? {};
@@ -154,7 +166,7 @@ export class ClusterState {
     t.ensure(info.row + 1);
     for (let s = 0; s < t.slotCount; s++) t.setAllocatable(s, info.row, 0);
     for (const [name, v] of alloc) t.setAllocatable(t.slots.slotOf(name), info.row, v);
-    info.node = node;
+    info.node = storedNode(node);
     info.labels = node.metadata.labels ?? {};
     info.taints = node.spec?.taints ?? [];
     info.unschedulable = node.spec?.unschedulable ?? false;

@@ -8,6 +8,7 @@ import type { ClusterSource } from '../../cluster/source.js';
 import { defaultExtenderConfig, DEFAULT_EXTENDER_CONFIG_FILE } from '../../extender/default-config.js';
 import { Extender } from '../../extender/extender.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from '../../extender/logger.js';
+import { collectGarbage } from '../../extender/heap.js';
 import { ExtenderMetrics } from '../../extender/metrics.js';
 import { ExtenderServer, type ServerOptions } from '../../extender/server.js';
 import { createKernels } from '../../kernel/engine.js';
@@ -205,11 +206,15 @@ async function runServe(flags: ServeFlags, io: CliIO): Promise<void> {
         onReload: ({ error, warnings, nodes }) => {
           metrics?.snapshotReloads.inc({ result: error ? 'error' : 'ok' });
           if (error) logger.error({ file: path, err: error.message }, 'cluster snapshot reload failed; keeping the previous state');
-          else logger.info({ file: path, nodes, warnings }, 'cluster snapshot reloaded');
+          else {
+            logger.info({ file: path, nodes, warnings }, 'cluster snapshot reloaded');
+            collectGarbage(); // the previous state and the load's garbage (src/extender/heap.ts)
+          }
         },
       });
       for (const w of snap.warnings) logger.warn({ file: path }, w);
       source = snap;
+      collectGarbage(); // what loading the snapshot left behind (src/extender/heap.ts)
     } else {
       // Loaded only for live clusters: the client library is large.
       const { KubeConfig } = await import('@kubernetes/client-node');
@@ -253,7 +258,10 @@ async function runServe(flags: ServeFlags, io: CliIO): Promise<void> {
     if (liveStart) {
       const t0 = Date.now();
       liveStart().then(
-        () => logger.info({ nodes: source.state.nodeCount, ms: Date.now() - t0 }, 'cluster state synced; ready'),
+        () => {
+          collectGarbage(); // the list responses (src/extender/heap.ts)
+          logger.info({ nodes: source.state.nodeCount, ms: Date.now() - t0 }, 'cluster state synced; ready');
+        },
         (e: Error) => logger.error({ err: e.message }, 'cluster sync stopped'),
       );
     }
