@@ -13,12 +13,17 @@ import { runInNewContext } from 'node:vm';
 
 let gc: (() => void) | undefined;
 
-/** Runs a full, compacting collection now (synchronously). */
+/**
+ * Runs full, compacting collections now (synchronously). Two: the second one releases the pages
+ * the first one emptied (measured on the 5,000-node snapshot: resident 447 MB after loading,
+ * 348 MB after one collection, 315 MB after two; a third changes nothing).
+ */
 export function collectGarbage(): void {
   if (!gc) {
     // --expose-gc set at run time makes `gc` available to contexts created afterwards.
     setFlagsFromString('--expose-gc');
     gc = runInNewContext('gc') as () => void;
   }
+  gc();
   gc();
 }
