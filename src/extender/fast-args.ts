@@ -36,10 +36,15 @@ const NULL = Buffer.from('null');
  * inlined returns it without allocating a heap number.
  */
 function hashBytes(b: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
-  return h & 0x3fffffff;
+  let h = FNV_OFFSET;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ b[i]!, FNV_PRIME);
+  return h & HASH_MASK;
 }
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+/** 30 bits: a Smi (see hashBytes). */
+const HASH_MASK = 0x3fffffff;
 
 /** Node names of one ClusterState by their UTF-8 bytes (open addressing, rebuilt on node-set changes). */
 export class NodeNameTable {
@@ -175,12 +180,12 @@ export class ArgsScanner {
             if (b[i] !== QUOTE) return null;
             const s = ++i;
             // Names as Kubernetes writes them: no escapes, no control characters. FNV-1a on the way.
-            let h = 0x811c9dc5;
+            let h = FNV_OFFSET;
             let c = 0;
             while (i < n) {
               c = b[i]!;
               if (c === QUOTE || c === BACKSLASH || c < 0x20) break;
-              h = Math.imul(h ^ c, 0x01000193);
+              h = Math.imul(h ^ c, FNV_PRIME);
               i++;
             }
             if (c !== QUOTE || i >= n) return null;
@@ -191,7 +196,7 @@ export class ArgsScanner {
             }
             names[3 * count] = s;
             names[3 * count + 1] = i;
-            names[3 * count + 2] = h & 0x3fffffff;
+            names[3 * count + 2] = h & HASH_MASK;
             count++;
             i = skipSpace(b, i + 1);
             if (b[i] === COMMA) {

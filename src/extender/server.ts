@@ -38,11 +38,12 @@ import {
   encodePreemptionResult,
   rawPodKey,
   type ExtenderArgs,
+  type FilterResultOut,
 } from '../api/extender.js';
 import { JsonBodyError, JsonParsePool, type JsonParsePoolOptions, type ProjectedJson } from '../parallel/json-parse-pool.js';
 import { makeAuthenticator } from './auth.js';
 import { ExtenderHttpError, ExtenderInternalError, type ExtenderErrorCode } from './errors.js';
-import type { Extender, NodeItems } from './extender.js';
+import type { Extender, FilterOutcome, NodeItems } from './extender.js';
 import type { ExtenderMetrics } from './metrics.js';
 
 /** The four extender verbs. */
@@ -385,29 +386,36 @@ export class ExtenderServer {
     if (verb === 'filter') {
       const r = ext.filterBytes(body);
       if (!r) return null;
-      const out = r.outcome;
       info.pod = r.pod.key;
       info.nodes = r.nodes.length;
-      info.passed = out.passed.length;
-      if (out.error) {
-        this.metrics.errors.inc({ verb, code: 'PODFIT_ERR_EXTENDER_FILTER_FAILED' });
-        log.warn({ err: out.error }, 'filter failed');
-      }
-      return encodeFilterResult({
-        nodeItems: null,
-        nodeNames: null,
-        nodeInfos: r.nodes,
-        nodeNameIndices: out.passed,
-        failedNodes: out.failedNodes,
-        failedAndUnresolvableNodes: out.failedAndUnresolvableNodes,
-        error: out.error,
-      }) as Uint8Array;
+      return this.filterAnswer(r.outcome, { nodeItems: null, nodeNames: null, nodeInfos: r.nodes }, log, info) as Uint8Array;
     }
     const r = ext.prioritizeBytes(body);
     if (!r) return null;
     info.pod = r.pod.key;
     info.nodes = r.nodes.length;
     return encodeHostPriorityList(r.nodes, r.scores);
+  }
+
+  /** A filter outcome's answer (either path): counts and logs a plugin error, encodes the result. */
+  private filterAnswer(
+    out: FilterOutcome,
+    nodes: Pick<FilterResultOut, 'nodeItems' | 'nodeNames' | 'nodeInfos'>,
+    log: RequestLog,
+    info: Record<string, unknown>,
+  ): Uint8Array | Uint8Array[] {
+    info.passed = out.passed.length;
+    if (out.error) {
+      this.metrics.errors.inc({ verb: 'filter', code: 'PODFIT_ERR_EXTENDER_FILTER_FAILED' });
+      log.warn({ err: out.error }, 'filter failed');
+    }
+    return encodeFilterResult({
+      ...nodes,
+      nodeNameIndices: out.passed,
+      failedNodes: out.failedNodes,
+      failedAndUnresolvableNodes: out.failedAndUnresolvableNodes,
+      error: out.error,
+    });
   }
 
   /** Runs one verb on a parsed body; resolves with the answer's body (always HTTP 200). */
@@ -418,22 +426,9 @@ export class ExtenderServer {
         const args = decodeExtenderArgs(parsed.value);
         const items = this.nodeItems(args, body, parsed);
         const out = ext.filter(args, items?.access ?? null);
-        const names = args.nodeNames ?? args.nodes ?? [];
         info.pod = rawPodKey(args.pod);
-        info.nodes = names.length;
-        info.passed = out.passed.length;
-        if (out.error) {
-          this.metrics.errors.inc({ verb, code: 'PODFIT_ERR_EXTENDER_FILTER_FAILED' });
-          log.warn({ err: out.error }, 'filter failed');
-        }
-        return encodeFilterResult({
-          nodeItems: args.nodes !== null && items ? items.answer(out.passed) : null,
-          nodeNames: args.nodeNames,
-          nodeNameIndices: out.passed,
-          failedNodes: out.failedNodes,
-          failedAndUnresolvableNodes: out.failedAndUnresolvableNodes,
-          error: out.error,
-        });
+        info.nodes = (args.nodeNames ?? args.nodes ?? []).length;
+        return this.filterAnswer(out, { nodeItems: args.nodes !== null && items ? items.answer(out.passed) : null, nodeNames: args.nodeNames }, log, info);
       }
       case 'prioritize': {
         const args = decodeExtenderArgs(parsed.value);

@@ -47,7 +47,6 @@ export interface NodeClass {
   members: number;
 }
 
-/** Allocatable as integers (cpu milli), by resource name. */
 /**
  * The Node as kept in NodeInfo: what the scheduler reads after writeNode (name, labels, spec,
  * allocatable/capacity). The rest of a real Node (status.images, already copied into
@@ -60,6 +59,7 @@ export function storedNode(node: Node): Node {
   return { ...node, metadata, status: st ? { allocatable: st.allocatable, capacity: st.capacity } : st } as Node;
 }
 
+/** Allocatable as integers (cpu milli), by resource name. */
 export function nodeAllocatable(node: Node): Map<string, number> {
   const name = node.metadata.name ?? '';
   const src = node.status?.allocatable ?? node.status?.capacity ?? {};
