@@ -488,9 +488,11 @@ export class BatchScheduler {
     // No cycle ran here, so nothing was written to a CycleState: without Reserve or Permit plugins
     // the synchronous commit reads none, and one spare state serves every such commit.
     const spare = fw.reserve.length === 0 && fw.permit.length === 0;
-    const sync = s.commitSync(fw, spare ? this.spareState : fw.newCycleState(), pod, nodeName);
+    const cs = spare ? this.spareState : fw.newCycleState();
+    const sync = s.commitSync(fw, cs, pod, nodeName);
     if (sync !== undefined) return sync ? { node: null, commitError: sync.message(), speculated: true } : { node: nodeName, speculated: true };
-    return this.commitAsync(fw, fw.newCycleState(), pod, nodeName);
+    // The binding cycle may outlive this call: a state of its own then, never the shared spare.
+    return this.commitAsync(fw, spare ? fw.newCycleState() : cs, pod, nodeName);
   }
 
   private async commitAsync(fw: Framework, cs: CycleState, pod: PodInfo, nodeName: string): Promise<PodOutcome> {
