@@ -5,7 +5,7 @@
 //   node bench/extender/ab.mjs --a /path/to/other/checkout [--rounds 3] [--duration 15] [--rate 500]
 // Each checkout needs its own `npm run build`. B is this checkout.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { nodeNames, RESULTS, typicalPod, writeCluster } from './common.mjs';
@@ -33,6 +33,13 @@ async function serve(root, port) {
   throw new Error(`${root}: podfit serve did not get ready`);
 }
 
+/** CPU time (user + system, all threads) a process has used, in ms (Linux /proc, 100 Hz ticks). */
+function cpuMs(pid) {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 const requests = [];
 for (let r = 0; r < 10; r++) {
   const body = JSON.stringify({ Pod: typicalPod(), Nodes: null, NodeNames: nodeNames(names, 5000, r * names) });
@@ -43,14 +50,19 @@ for (let round = 0; round < Number(values.rounds); round++) {
   for (const which of round % 2 ? ['B', 'A'] : ['A', 'B']) {
     const s = await serve(builds[which], 18890);
     await pacedRaw({ url: s.url, rate, durationS: 4, requests }); // JIT warm-up
+    const cpu0 = cpuMs(s.child.pid);
     const res = await pacedRaw({ url: s.url, rate, durationS: duration, requests });
+    const cpuPerRequestMs = Math.round(((cpuMs(s.child.pid) - cpu0) / res.requests) * 1000) / 1000;
     s.child.kill('SIGTERM');
     await new Promise((r) => s.child.once('exit', r));
-    runs.push({ build: which, round, codes: res.codes, latencyMs: res.latencyMs });
-    console.log(which, round, JSON.stringify(res.latencyMs), JSON.stringify(res.codes));
+    runs.push({ build: which, round, codes: res.codes, latencyMs: res.latencyMs, cpuPerRequestMs });
+    console.log(which, round, JSON.stringify(res.latencyMs), JSON.stringify(res.codes), `server CPU ${cpuPerRequestMs} ms/request`);
   }
 }
 const med = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const summary = Object.fromEntries(['A', 'B'].map((w) => [w, Object.fromEntries(['p50', 'p90', 'p99', 'p999'].map((q) => [q, med(runs.filter((r) => r.build === w).map((r) => r.latencyMs[q]))]))]));
+const summary = Object.fromEntries(['A', 'B'].map((w) => {
+  const mine = runs.filter((r) => r.build === w);
+  return [w, { ...Object.fromEntries(['p50', 'p90', 'p99', 'p999'].map((q) => [q, med(mine.map((r) => r.latencyMs[q]))])), cpuPerRequestMs: med(mine.map((r) => r.cpuPerRequestMs)) }];
+}));
 console.log('median over rounds', JSON.stringify(summary));
 writeFileSync(join(RESULTS, 'extender-ab.json'), JSON.stringify({ date: new Date().toISOString(), builds, rate, duration, names, runs, summary }, null, 2));

@@ -7,10 +7,10 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { decodeExtenderArgs, encodeFilterResult, encodeHostPriorityList } from '../../dist/api/extender.js';
+import { decodeExtenderArgs, encodeFilterResult, encodeHostPriorityList, encodeHostPriorityListById } from '../../dist/api/extender.js';
 import { SnapshotSource } from '../../dist/cluster/snapshot-source.js';
 import { defaultExtenderConfig } from '../../dist/extender/default-config.js';
-import { Extender } from '../../dist/extender/extender.js';
+import { Extender, filterResultOut } from '../../dist/extender/extender.js';
 import { createKernels } from '../../dist/kernel/engine.js';
 import { parseJsonProjected } from '../../dist/parallel/json-parse-pool.js';
 import { nodeNames, pct, RESULTS, typicalPod, writeCluster } from './common.mjs';
@@ -49,11 +49,11 @@ for (const names of [500, 5000]) {
     // the answer encoded as bytes.
     fastFilter: time(() => {
       const r = ext.filterBytes(body);
-      return encodeFilterResult({ nodeItems: null, nodeNames: null, nodeInfos: r.nodes, nodeNameIndices: r.outcome.passed, failedNodes: r.outcome.failedNodes, failedAndUnresolvableNodes: r.outcome.failedAndUnresolvableNodes, error: r.outcome.error });
+      return encodeFilterResult(filterResultOut(r.outcome, { nodeItems: null, nodeNames: null, namesById: r.names }));
     }, n),
     fastPrioritize: time(() => {
       const r = ext.prioritizeBytes(body);
-      return encodeHostPriorityList(r.nodes, r.scores);
+      return encodeHostPriorityListById(r.names, r.scores);
     }, n),
     passed: ext.filter(args, null).passed.length,
   };

@@ -9,10 +9,10 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { decodeExtenderArgs, encodeFilterResult, encodeHostPriorityList } from '../../dist/api/extender.js';
+import { decodeExtenderArgs, encodeFilterResult, encodeHostPriorityList, encodeHostPriorityListById } from '../../dist/api/extender.js';
 import { SnapshotSource } from '../../dist/cluster/snapshot-source.js';
 import { defaultExtenderConfig } from '../../dist/extender/default-config.js';
-import { Extender } from '../../dist/extender/extender.js';
+import { Extender, filterResultOut } from '../../dist/extender/extender.js';
 import { createKernels } from '../../dist/kernel/engine.js';
 import { parseJsonProjected } from '../../dist/parallel/json-parse-pool.js';
 import { nodeNames, RESULTS, typicalPod, writeCluster } from './common.mjs';
@@ -30,7 +30,7 @@ const cases = {
   'general filter': () => {
     const args = decodeExtenderArgs(parseJsonProjected(body).value);
     const o = ext.filter(args, null);
-    return encodeFilterResult({ nodeItems: null, nodeNames: args.nodeNames, nodeNameIndices: o.passed, failedNodes: o.failedNodes, failedAndUnresolvableNodes: o.failedAndUnresolvableNodes, error: o.error });
+    return encodeFilterResult(filterResultOut(o, { nodeItems: null, nodeNames: args.nodeNames }));
   },
   'general prioritize': () => {
     const args = decodeExtenderArgs(parseJsonProjected(body).value);
@@ -39,11 +39,11 @@ const cases = {
   },
   'fast filter': () => {
     const r = ext.filterBytes(body);
-    return encodeFilterResult({ nodeItems: null, nodeNames: null, nodeInfos: r.nodes, nodeNameIndices: r.outcome.passed, failedNodes: r.outcome.failedNodes, failedAndUnresolvableNodes: r.outcome.failedAndUnresolvableNodes, error: r.outcome.error });
+    return encodeFilterResult(filterResultOut(r.outcome, { nodeItems: null, nodeNames: null, namesById: r.names }));
   },
   'fast prioritize': () => {
     const r = ext.prioritizeBytes(body);
-    return encodeHostPriorityList(r.nodes, r.scores);
+    return encodeHostPriorityListById(r.names, r.scores);
   },
 };
 

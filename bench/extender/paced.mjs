@@ -66,6 +66,14 @@ export async function paced({ url, rate, durationS, requests, connections = 16, 
   };
 }
 
+function samplesOf(lat, service, start, interval) {
+  const mono = Number(process.hrtime.bigint()) / 1e6 - performance.now();
+  return Array.from(lat, (l, i) => {
+    const due = start + i * interval;
+    return { due: due + mono, sent: due + l - service[i] + mono, done: due + l + mono };
+  });
+}
+
 /**
  * The same open-loop schedule and measurement on raw keep-alive TCP connections: each request is
  * encoded to bytes once, responses are read by their Content-Length. Far lighter than
@@ -73,7 +81,7 @@ export async function paced({ url, rate, durationS, requests, connections = 16, 
  * pauses, which land in the measured latencies, shrink; `paced()` stays for comparison.
  * Requests: {path, body, method?, headers?}; plain HTTP/1.1 servers that send Content-Length.
  */
-export async function pacedRaw({ url, rate, durationS, requests, connections = 16, headers = {} }) {
+export async function pacedRaw({ url, rate, durationS, requests, connections = 16, headers = {}, keepSamples = false }) {
   const { hostname, port } = new URL(url);
   const interval = 1000 / rate;
   const total = Math.round(rate * durationS);
@@ -162,5 +170,8 @@ export async function pacedRaw({ url, rate, durationS, requests, connections = 1
     generator: 'raw', sendLateMs: (() => { lateness.sort((a, b) => a - b); return { p50: r3(pct(lateness, 50)), p99: r3(pct(lateness, 99)), max: r3(lateness[lateness.length - 1]) }; })(), requests: total, errors, codes: Object.fromEntries(codes), achievedRate: Math.round(total / ((performance.now() - start) / 1000)),
     latencyMs: { p50: r3(pct(ok, 50)), p90: r3(pct(ok, 90)), p99: r3(pct(ok, 99)), p999: r3(pct(ok, 99.9)), max: r3(ok[ok.length - 1]) },
     serviceMs: { p50: r3(pct(svc, 50)), p99: r3(pct(svc, 99)) },
+    // keepSamples: per request, when it was due, sent and answered, on CLOCK_MONOTONIC in ms
+    // (to line requests up with kernel traces).
+    ...(keepSamples ? { samples: samplesOf(lat, service, start, interval) } : {}),
   };
 }

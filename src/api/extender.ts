@@ -346,6 +346,26 @@ class ByteWriter {
     return this.bytes(QUOTED_BYTES.get(s));
   }
 
+  /** The bytes [start, end) of `b`. */
+  range(b: Uint8Array, start: number, end: number): this {
+    const len = end - start;
+    this.reserve(len);
+    const buf = this.buf;
+    let n = this.n;
+    if (len < SMALL_COPY_BYTES) for (let i = start; i < end; i++) buf[n++] = b[i]!;
+    else {
+      buf.set(b.subarray(start, end), n);
+      n += len;
+    }
+    this.n = n;
+    return this;
+  }
+
+  /** Name `id` of `names` as a JSON string. */
+  namedBy(names: NameArena, id: number): this {
+    return this.byte(QUOTE_CODE).range(names.arena, names.starts[id]!, names.ends[id]!).byte(QUOTE_CODE);
+  }
+
   /** The answer so far as its own Buffer; the writer starts over. */
   take(): Buffer {
     const out = Buffer.allocUnsafe(this.n);
@@ -357,6 +377,24 @@ class ByteWriter {
 
 const OUT = new ByteWriter();
 const COMMA_CODE = 0x2c;
+const QUOTE_CODE = 0x22;
+
+/**
+ * Node names in one UTF-8 arena, name i being the bytes [starts[i], ends[i]): the JSON string
+ * bodies, so names that JSON.stringify would escape must not be in one. The fast path's name
+ * table is one; answers copy names from it by index instead of looking up a per-name cache.
+ */
+export interface NameArena {
+  readonly arena: Uint8Array;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+}
+
+/** A list of names by their index in a NameArena (the request's names, in its order). */
+export interface NamesById {
+  readonly names: NameArena;
+  readonly ids: Int32Array;
+}
 
 /** FailedNodesMap as JSON (`{}` when empty: the answer always sets it). */
 function writeFailedMap(w: ByteWriter, m: ReadonlyMap<string, string>): void {
@@ -379,9 +417,9 @@ export interface FilterResultOut {
    */
   readonly nodeItems: readonly Uint8Array[] | null;
   readonly nodeNames: readonly string[] | null;
-  /** The NodeNames form from nodes instead of names: NodeNames are their `name`s. */
-  readonly nodeInfos?: readonly { readonly name: string }[];
-  /** When set, the answer's NodeNames are nodeNames[i] (or nodeInfos[i]) for i in this list. */
+  /** The NodeNames form from names by index instead of strings (the fast path's). */
+  readonly namesById?: NamesById;
+  /** When set, the answer's NodeNames are nodeNames[i] (or namesById's i-th) for i in this list. */
   readonly nodeNameIndices?: readonly number[];
   readonly failedNodes: ReadonlyMap<string, string>;
   readonly failedAndUnresolvableNodes: ReadonlyMap<string, string>;
@@ -395,16 +433,17 @@ const NODES_HEAD = Buffer.from('{"Nodes":{"metadata":{},"items":[');
 function writeFilterTail(w: ByteWriter, r: FilterResultOut): void {
   w.ascii('"NodeNames":');
   const names = r.nodeNames;
-  const infos = r.nodeInfos;
-  if (names === null && infos === undefined) w.ascii('null');
+  const byId = r.namesById;
+  if (names === null && byId === undefined) w.ascii('null');
   else {
     w.byte(0x5b);
     const pick = r.nodeNameIndices;
-    const count = pick ? pick.length : names ? names.length : infos!.length;
+    const count = pick ? pick.length : names ? names.length : byId!.ids.length;
     for (let i = 0; i < count; i++) {
       if (i > 0) w.byte(COMMA_CODE);
       const k = pick ? pick[i]! : i;
-      w.quoted(names ? names[k]! : infos![k]!.name);
+      if (names) w.quoted(names[k]!);
+      else w.namedBy(byId!.names, byId!.ids[k]!);
     }
     w.byte(0x5d);
   }
@@ -445,12 +484,33 @@ export function encodeHostPriorityList(hosts: readonly (string | { readonly name
     const score = scores[i]!;
     const h = hosts[i]!;
     OUT.bytes(HOST_PREFIX.get(typeof h === 'string' ? h : h.name));
-    if (Number.isInteger(score) && score >= 0) OUT.uint(score);
-    else OUT.ascii(JSON.stringify(score));
+    writeScore(OUT, score);
     OUT.byte(0x7d);
   }
   OUT.byte(0x5d);
   return OUT.take();
+}
+
+const HOST_OPEN = Buffer.from('{"Host":');
+const SCORE_KEY = Buffer.from(',"Score":');
+
+/** HostPriorityList of names by index (the fast path's): `hosts.ids[i]` scored `scores[i]`. */
+export function encodeHostPriorityListById(hosts: NamesById, scores: ArrayLike<number>): Uint8Array {
+  OUT.byte(0x5b);
+  const ids = hosts.ids;
+  for (let i = 0; i < ids.length; i++) {
+    if (i > 0) OUT.byte(COMMA_CODE);
+    OUT.bytes(HOST_OPEN).namedBy(hosts.names, ids[i]!).bytes(SCORE_KEY);
+    writeScore(OUT, scores[i]!);
+    OUT.byte(0x7d);
+  }
+  OUT.byte(0x5d);
+  return OUT.take();
+}
+
+function writeScore(w: ByteWriter, score: number): void {
+  if (Number.isInteger(score) && score >= 0) w.uint(score);
+  else w.ascii(JSON.stringify(score));
 }
 
 /** An ExtenderFilterResult carrying only an error (request-level failure). */

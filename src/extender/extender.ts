@@ -25,7 +25,7 @@
  */
 import type { SchedulerConfig } from '../api/config.js';
 import { InputError } from '../api/errors.js';
-import { decodeArgsPod, rawPodVersion, type ExtenderArgs, type ExtenderBindingArgs, type ExtenderPreemptionArgs } from '../api/extender.js';
+import { decodeArgsPod, rawPodVersion, type ExtenderArgs, type ExtenderBindingArgs, type ExtenderPreemptionArgs, type FilterResultOut, type NamesById } from '../api/extender.js';
 import type { Node } from '../api/k8s.js';
 import { BindError, type ClusterSource } from '../cluster/source.js';
 import { CycleState } from '../framework/cycle-state.js';
@@ -114,9 +114,9 @@ class RejectedByRow {
     return this;
   }
 
-  /** FailedSink: records a node's status by name. */
-  set(nodeName: string, status: Status): void {
-    const info = this.state!.getNode(nodeName);
+  /** FailedSink: records a node's status (by the node itself when given, else by name). */
+  set(nodeName: string, status: Status, node?: NodeInfo): void {
+    const info = node ?? this.state!.getNode(nodeName);
     if (info) this.put(info, status);
   }
 
@@ -139,6 +139,11 @@ class RejectedByRow {
   }
 }
 
+/** A filter outcome as the answer to encode (encodeFilterResult), its nodes given as `nodes`. */
+export function filterResultOut(out: FilterOutcome, nodes: Pick<FilterResultOut, 'nodeItems' | 'nodeNames' | 'namesById'>): FilterResultOut {
+  return { ...nodes, nodeNameIndices: out.passed, failedNodes: out.failedNodes, failedAndUnresolvableNodes: out.failedAndUnresolvableNodes, error: out.error };
+}
+
 /** The extender's scheduling core: verbs in, outcomes out; HTTP lives in server.ts. */
 export class Extender {
   private scheduler: Scheduler | undefined;
@@ -149,6 +154,8 @@ export class Extender {
   /** The byte-level fast path's parts (fast-args.ts). */
   private readonly scanner = new ArgsScanner();
   private readonly names = new NodeNameTable();
+  /** The fast path's name indices (reused: see filterBytes). */
+  private nameIds = new Int32Array(1024);
   private readonly podBytes = new BytesCache<PodInfo>(EXTENDER_POD_BYTES_CACHE_MAX);
   /** Warnings from building the profiles (plugins not implemented), reported once. */
   readonly warnings: string[] = [];
@@ -348,16 +355,20 @@ export class Extender {
    * The fast path for a filter or prioritize body (fast-args.ts): the pod and the nodes, or null
    * when the body is not the plain NodeNames form with known names (the caller then parses it).
    */
-  private fastResolve(body: Uint8Array): { s: Scheduler; pod: PodInfo; infos: NodeInfo[] } | null {
+  private fastResolve(body: Uint8Array): { s: Scheduler; pod: PodInfo; infos: NodeInfo[]; names: NamesById } | null {
     const a = this.scanner.scan(body);
     if (!a) return null;
     const s = this.currentScheduler();
-    this.names.sync(s.state);
+    const table = this.names;
+    table.sync(s.state);
     const infos: NodeInfo[] = new Array(a.count);
+    if (this.nameIds.length < a.count) this.nameIds = new Int32Array(Math.max(a.count, 2 * this.nameIds.length));
+    const ids = this.nameIds.subarray(0, a.count);
     for (let i = 0; i < a.count; i++) {
-      const info = this.names.findHashed(body, a.names[3 * i]!, a.names[3 * i + 1]!, a.names[3 * i + 2]!);
-      if (!info) return null;
-      infos[i] = info;
+      const id = table.indexOf(body, a.names[3 * i]!, a.names[3 * i + 1]!, a.names[3 * i + 2]!);
+      if (id < 0) return null;
+      ids[i] = id;
+      infos[i] = table.info(id);
     }
     let pod = this.podBytes.get(body, a.podStart, a.podEnd);
     if (pod === undefined) {
@@ -371,19 +382,22 @@ export class Extender {
       pod = this.decodePod(raw as Record<string, unknown>);
       this.podBytes.set(body, a.podStart, a.podEnd, pod);
     }
-    return { s, pod, infos };
+    return { s, pod, infos, names: { names: table, ids } };
   }
 
-  /** filter of a raw body through the fast path, or null (see fastResolve). */
-  filterBytes(body: Uint8Array): { outcome: FilterOutcome; nodes: readonly NodeInfo[]; pod: PodInfo } | null {
+  /**
+   * filter of a raw body through the fast path, or null (see fastResolve). `names` (the request's
+   * names by index, for the answer) is valid until the next fast-path call.
+   */
+  filterBytes(body: Uint8Array): { outcome: FilterOutcome; nodes: readonly NodeInfo[]; names: NamesById; pod: PodInfo } | null {
     const r = this.fastResolve(body);
-    return r && { outcome: this.filterNodes(r.s, r.pod, r.infos), nodes: r.infos, pod: r.pod };
+    return r && { outcome: this.filterNodes(r.s, r.pod, r.infos), nodes: r.infos, names: r.names, pod: r.pod };
   }
 
-  /** prioritize of a raw body through the fast path, or null (see fastResolve). */
-  prioritizeBytes(body: Uint8Array): { scores: Int32Array; nodes: readonly NodeInfo[]; pod: PodInfo } | null {
+  /** prioritize of a raw body through the fast path, or null (see fastResolve; `names` as in filterBytes). */
+  prioritizeBytes(body: Uint8Array): { scores: Int32Array; nodes: readonly NodeInfo[]; names: NamesById; pod: PodInfo } | null {
     const r = this.fastResolve(body);
-    return r && { scores: this.prioritizeNodes(r.s, r.pod, r.infos), nodes: r.infos, pod: r.pod };
+    return r && { scores: this.prioritizeNodes(r.s, r.pod, r.infos), nodes: r.infos, names: r.names, pod: r.pod };
   }
 
   /** The preempt verb. Throws InputError for unknown nodes, ExtenderInternalError when a plugin fails. */

@@ -15,6 +15,7 @@
  * gives the same answers and every error message. The top level is checked byte by byte here;
  * the pod's bytes are valid JSON because JSON.parse accepted them (or equal bytes) before.
  */
+import type { NameArena } from '../api/extender.js';
 import type { ClusterState, NodeInfo } from '../model/cluster-state.js';
 
 const QUOTE = 0x22;
@@ -46,21 +47,26 @@ const FNV_PRIME = 0x01000193;
 /** 30 bits: a Smi (see hashBytes). */
 const HASH_MASK = 0x3fffffff;
 
-/** Node names of one ClusterState by their UTF-8 bytes (open addressing, rebuilt on node-set changes). */
-export class NodeNameTable {
+/**
+ * Node names of one ClusterState by their UTF-8 bytes (open addressing, rebuilt on node-set
+ * changes). Only names that JSON writes without escapes are in it (all valid Kubernetes node names
+ * are), so it is also the NameArena answers copy names from.
+ */
+export class NodeNameTable implements NameArena {
   private slots = new Int32Array(0);
   private mask = 0;
   private infos: NodeInfo[] = [];
-  private arena = new Uint8Array(0);
-  private starts = new Int32Array(0);
-  private ends = new Int32Array(0);
+  arena = new Uint8Array(0);
+  starts = new Int32Array(0);
+  ends = new Int32Array(0);
   private state: ClusterState | undefined;
   private nodeGeneration = -1;
 
   /** Makes the table describe `state` (no work when its node set has not changed). */
   sync(state: ClusterState): void {
     if (this.state === state && this.nodeGeneration === state.nodeGeneration) return;
-    const nodes = state.nodes;
+    // A name JSON would escape is left out: the fast path then declines its requests.
+    const nodes = state.nodes.filter((n) => JSON.stringify(n.name).length === n.name.length + 2);
     const encoded = nodes.map((n) => Buffer.from(n.name, 'utf8'));
     let total = 0;
     for (const e of encoded) total += e.length;
@@ -89,21 +95,27 @@ export class NodeNameTable {
 
   /** The node whose name is the bytes [start, end) of `b`, if any. */
   find(b: Uint8Array, start: number, end: number): NodeInfo | undefined {
-    return this.findHashed(b, start, end, hashBytes(b, start, end));
+    const i = this.indexOf(b, start, end, hashBytes(b, start, end));
+    return i < 0 ? undefined : this.infos[i];
   }
 
-  /** find() with the bytes' hashBytes() already known. */
-  findHashed(b: Uint8Array, start: number, end: number, hash: number): NodeInfo | undefined {
+  /** The node of index `i` (from indexOf). */
+  info(i: number): NodeInfo {
+    return this.infos[i]!;
+  }
+
+  /** The index of the name that is the bytes [start, end) of `b`, whose hashBytes() is `hash`; -1 if none. */
+  indexOf(b: Uint8Array, start: number, end: number, hash: number): number {
     const len = end - start;
     let s = hash & this.mask;
     for (;;) {
       const i = this.slots[s]!;
-      if (i === -1) return undefined;
+      if (i === -1) return -1;
       const a = this.starts[i]!;
       if (this.ends[i]! - a === len) {
         let k = 0;
         while (k < len && this.arena[a + k] === b[start + k]) k++;
-        if (k === len) return this.infos[i];
+        if (k === len) return i;
       }
       s = (s + 1) & this.mask;
     }
@@ -134,7 +146,7 @@ function skipSpace(b: Uint8Array, i: number): number {
  * Scans `{"Pod":{…},"Nodes":null,"NodeNames":[…]}` (keys in any order, each at most once,
  * JSON whitespace anywhere between tokens; "Nodes" may be absent). Returns null for anything
  * else. `names` is reused between calls (grown as needed); each name's hash is computed on the
- * way (NodeNameTable.findHashed).
+ * way (NodeNameTable.indexOf).
  */
 export class ArgsScanner {
   private names = new Int32Array(3 * 1024);

@@ -35,6 +35,7 @@ import {
   encodeFilterError,
   encodeFilterResult,
   encodeHostPriorityList,
+  encodeHostPriorityListById,
   encodePreemptionResult,
   rawPodKey,
   type ExtenderArgs,
@@ -43,7 +44,7 @@ import {
 import { JsonBodyError, JsonParsePool, type JsonParsePoolOptions, type ProjectedJson } from '../parallel/json-parse-pool.js';
 import { makeAuthenticator } from './auth.js';
 import { ExtenderHttpError, ExtenderInternalError, type ExtenderErrorCode } from './errors.js';
-import type { Extender, FilterOutcome, NodeItems } from './extender.js';
+import { filterResultOut, type Extender, type FilterOutcome, type NodeItems } from './extender.js';
 import type { ExtenderMetrics } from './metrics.js';
 
 /** The four extender verbs. */
@@ -388,19 +389,19 @@ export class ExtenderServer {
       if (!r) return null;
       info.pod = r.pod.key;
       info.nodes = r.nodes.length;
-      return this.filterAnswer(r.outcome, { nodeItems: null, nodeNames: null, nodeInfos: r.nodes }, log, info) as Uint8Array;
+      return this.filterAnswer(r.outcome, { nodeItems: null, nodeNames: null, namesById: r.names }, log, info) as Uint8Array;
     }
     const r = ext.prioritizeBytes(body);
     if (!r) return null;
     info.pod = r.pod.key;
     info.nodes = r.nodes.length;
-    return encodeHostPriorityList(r.nodes, r.scores);
+    return encodeHostPriorityListById(r.names, r.scores);
   }
 
   /** A filter outcome's answer (either path): counts and logs a plugin error, encodes the result. */
   private filterAnswer(
     out: FilterOutcome,
-    nodes: Pick<FilterResultOut, 'nodeItems' | 'nodeNames' | 'nodeInfos'>,
+    nodes: Pick<FilterResultOut, 'nodeItems' | 'nodeNames' | 'namesById'>,
     log: RequestLog,
     info: Record<string, unknown>,
   ): Uint8Array | Uint8Array[] {
@@ -409,13 +410,7 @@ export class ExtenderServer {
       this.metrics.errors.inc({ verb: 'filter', code: 'PODFIT_ERR_EXTENDER_FILTER_FAILED' });
       log.warn({ err: out.error }, 'filter failed');
     }
-    return encodeFilterResult({
-      ...nodes,
-      nodeNameIndices: out.passed,
-      failedNodes: out.failedNodes,
-      failedAndUnresolvableNodes: out.failedAndUnresolvableNodes,
-      error: out.error,
-    });
+    return encodeFilterResult(filterResultOut(out, nodes));
   }
 
   /** Runs one verb on a parsed body; resolves with the answer's body (always HTTP 200). */

@@ -44,9 +44,12 @@ export interface PreFilterOutcome {
 /** Per-cycle filter output for one node, recorded only when explaining. */
 export type FilterTrace = Array<[plugin: string, status: Status | null]>;
 
-/** Where runFilters records each rejected node's status (a Map by node name is one). */
+/**
+ * Where runFilters records each rejected node's status (a Map by node name is one: it ignores the
+ * node, which a sink keyed by node row uses to skip a lookup by name).
+ */
 export interface FailedSink {
-  set(nodeName: string, status: Status): unknown;
+  set(nodeName: string, status: Status, node: NodeInfo): unknown;
 }
 
 /** The runtime of one scheduling profile. */
@@ -234,7 +237,7 @@ export class Framework implements FrameworkRunner {
         } else if (s.code === Code.Error) {
           return new Status(Code.Error, s.reasons, p.name, s.error ?? new Error(`running "${p.name}" filter plugin: ${s.message()}`));
         } else {
-          failed.set(n.name, s.withPlugin(p.name));
+          failed.set(n.name, s.withPlugin(p.name), n);
         }
       }
       current.length = w;

@@ -5,9 +5,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeExtenderArgs, encodeFilterResult, encodeHostPriorityList } from '../../src/api/extender.js';
+import { decodeExtenderArgs, encodeFilterResult, encodeHostPriorityList, encodeHostPriorityListById } from '../../src/api/extender.js';
 import { defaultExtenderConfig } from '../../src/extender/default-config.js';
-import { Extender } from '../../src/extender/extender.js';
+import { Extender, filterResultOut } from '../../src/extender/extender.js';
 import { ArgsScanner, BytesCache, NodeNameTable } from '../../src/extender/fast-args.js';
 import { createKernels } from '../../src/kernel/engine.js';
 import { ClusterState } from '../../src/model/cluster-state.js';
@@ -77,7 +77,27 @@ describe('NodeNameTable', () => {
     expect(t.find(b, 11, 12)).toBeUndefined();
     expect(t.find(Buffer.from('d'), 0, 1)?.name).toBe('d');
   });
+
+  it('is the arena answers copy names from, and leaves out names JSON would escape', () => {
+    const state = new ClusterState();
+    for (const n of ['a', 'tab\there', 'node-é']) state.addNode(makeNode(n).build());
+    const t = new NodeNameTable();
+    t.sync(state);
+    const i = t.indexOf(Buffer.from('node-é'), 0, Buffer.byteLength('node-é'), hashOf('node-é'));
+    expect(t.info(i).name).toBe('node-é');
+    expect(Buffer.from(t.arena.subarray(t.starts[i], t.ends[i])).toString()).toBe('node-é');
+    expect(t.find(Buffer.from('tab\there'), 0, 8)).toBeUndefined();
+    const answer = encodeHostPriorityListById({ names: t, ids: Int32Array.of(i, t.indexOf(Buffer.from('a'), 0, 1, hashOf('a'))) }, [3, 10]);
+    expect(JSON.parse(Buffer.from(answer).toString())).toEqual([{ Host: 'node-é', Score: 3 }, { Host: 'a', Score: 10 }]);
+  });
 });
+
+/** The scanner's hash of a name (what ArgsScanner records next to each name). */
+function hashOf(name: string): number {
+  const b = Buffer.from(JSON.stringify({ Pod: {}, NodeNames: [name] }));
+  const a = new ArgsScanner().scan(b)!;
+  return a.names[2]!;
+}
 
 describe('BytesCache', () => {
   it('returns a value only for equal bytes', () => {
@@ -123,17 +143,17 @@ describe('Extender fast path = general path', async () => {
       return Buffer.from(encodeHostPriorityList(out.hosts, out.scores)).toString();
     }
     const out = ext.filter(args, null);
-    return Buffer.from(encodeFilterResult({ nodeItems: null, nodeNames: args.nodeNames, nodeNameIndices: out.passed, failedNodes: out.failedNodes, failedAndUnresolvableNodes: out.failedAndUnresolvableNodes, error: out.error }) as Uint8Array).toString();
+    return Buffer.from(encodeFilterResult(filterResultOut(out, { nodeItems: null, nodeNames: args.nodeNames })) as Uint8Array).toString();
   };
   const fast = (verb: 'filter' | 'prioritize', body: string) => {
     if (verb === 'prioritize') {
       const r = ext.prioritizeBytes(Buffer.from(body));
-      return r && Buffer.from(encodeHostPriorityList(r.nodes, r.scores)).toString();
+      return r && Buffer.from(encodeHostPriorityListById(r.names, r.scores)).toString();
     }
     const r = ext.filterBytes(Buffer.from(body));
     if (!r) return null;
     const out = r.outcome;
-    return Buffer.from(encodeFilterResult({ nodeItems: null, nodeNames: null, nodeInfos: r.nodes, nodeNameIndices: out.passed, failedNodes: out.failedNodes, failedAndUnresolvableNodes: out.failedAndUnresolvableNodes, error: out.error }) as Uint8Array).toString();
+    return Buffer.from(encodeFilterResult(filterResultOut(out, { nodeItems: null, nodeNames: null, namesById: r.names })) as Uint8Array).toString();
   };
 
   it('gives the same answers on random requests (names, order, duplicates, whitespace, pods)', () => {
