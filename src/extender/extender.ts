@@ -154,8 +154,11 @@ export class Extender {
   /** The byte-level fast path's parts (fast-args.ts). */
   private readonly scanner = new ArgsScanner();
   private readonly names = new NodeNameTable();
-  /** The fast path's name indices (reused: see filterBytes). */
+  /** The fast path's name indices and nodes (reused: see filterBytes). */
   private nameIds = new Int32Array(1024);
+  private readonly fastInfos: NodeInfo[] = [];
+  /** prioritize's weighted score sums (reused). */
+  private totals = new Float64Array(1024);
   private readonly podBytes = new BytesCache<PodInfo>(EXTENDER_POD_BYTES_CACHE_MAX);
   /** Warnings from building the profiles (plugins not implemented), reported once. */
   readonly warnings: string[] = [];
@@ -342,7 +345,9 @@ export class Extender {
     if (infos.length === 0) return scores;
     const ps = fw.runPreScore(cs, pod, infos);
     if (ps) throw new ExtenderInternalError(ps.message());
-    const totals = new Float64Array(infos.length);
+    // Reused (prioritize is synchronous): a fresh one is a malloc'd backing store per request.
+    if (this.totals.length < infos.length) this.totals = new Float64Array(Math.max(infos.length, 2 * this.totals.length));
+    const totals = this.totals.subarray(0, infos.length).fill(0);
     const ss = fw.runScore(cs, pod, infos, totals);
     if (ss) throw new ExtenderInternalError(ss.message());
     let weightSum = 0;
@@ -361,7 +366,9 @@ export class Extender {
     const s = this.currentScheduler();
     const table = this.names;
     table.sync(s.state);
-    const infos: NodeInfo[] = new Array(a.count);
+    // Lengths set, never emptied (see Framework.runFilters): the same count keeps the backing store.
+    const infos = this.fastInfos;
+    infos.length = a.count;
     if (this.nameIds.length < a.count) this.nameIds = new Int32Array(Math.max(a.count, 2 * this.nameIds.length));
     const ids = this.nameIds.subarray(0, a.count);
     for (let i = 0; i < a.count; i++) {
