@@ -113,6 +113,8 @@ export class ClusterState {
   private readonly classByKey = new Map<string, NodeClass>();
   /** image name -> number of nodes having it (ImageLocality's spread factor). */
   readonly imageNodeCount = new Map<string, number>();
+  /** Each image name of imageNodeCount, as the one string the node image maps share. */
+  private readonly imageNames = new Map<string, string>();
   /** Bumped on every mutation. */
   generation = 0;
   /** Bumped when the node set, node order or any node's class changes (not on pod changes). */
@@ -176,7 +178,7 @@ export class ClusterState {
     for (const img of info.images.keys()) this.bumpImage(img, -1);
     info.images = new Map();
     for (const im of node.status?.images ?? []) {
-      for (const n of im.names ?? []) info.images.set(n, im.sizeBytes ?? 0);
+      for (const n of im.names ?? []) info.images.set(this.imageName(n), im.sizeBytes ?? 0);
     }
     for (const img of info.images.keys()) this.bumpImage(img, 1);
     info.generation++;
@@ -187,8 +189,22 @@ export class ClusterState {
 
   private bumpImage(img: string, d: number): void {
     const n = (this.imageNodeCount.get(img) ?? 0) + d;
-    if (n <= 0) this.imageNodeCount.delete(img);
-    else this.imageNodeCount.set(img, n);
+    if (n <= 0) {
+      this.imageNodeCount.delete(img);
+      this.imageNames.delete(img);
+    } else this.imageNodeCount.set(img, n);
+  }
+
+  /**
+   * One string per distinct image name, shared by every node's image map: a parsed Node list has
+   * its own copy of each name per node (50 names of ~100 bytes on a typical node, most of them on
+   * many nodes), ~5 KB a node otherwise.
+   */
+  private imageName(name: string): string {
+    const known = this.imageNames.get(name);
+    if (known !== undefined) return known;
+    this.imageNames.set(name, name);
+    return name;
   }
 
   /** Adds a node at the end of the node order. Throws InputError on a duplicate or bad quantity. */

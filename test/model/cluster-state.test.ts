@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { ClusterState } from '../../src/model/cluster-state.js';
+import { makeNode } from '../helpers/builders.js';
+
+describe('ClusterState node images', () => {
+  const img = (tag: string) => ({ names: [`registry.example.com/app@sha256:${'ab'.repeat(32)}`, `registry.example.com/app:${tag}`], sizeBytes: 1000 });
+  // Names from separate parses, as a Node list gives them: equal strings, distinct objects.
+  const parsed = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+
+  it('counts nodes per image name through adds, updates and removals, and forgets names no node has', () => {
+    const state = new ClusterState();
+    state.addNode(parsed(makeNode('a').images([img('v1')]).build()));
+    state.addNode(parsed(makeNode('b').images([img('v1'), img('v2')]).build()));
+    const sha = `registry.example.com/app@sha256:${'ab'.repeat(32)}`;
+    expect(state.imageNodeCount.get(sha)).toBe(2); // a node counts once per name
+    expect(state.imageNodeCount.get('registry.example.com/app:v1')).toBe(2);
+    expect(state.getNode('b')!.images.get('registry.example.com/app:v2')).toBe(1000);
+    state.updateNode(parsed(makeNode('a').images([img('v3')]).build()));
+    expect(state.imageNodeCount.get('registry.example.com/app:v1')).toBe(1);
+    expect(state.imageNodeCount.get('registry.example.com/app:v3')).toBe(1);
+    state.removeNode('a');
+    state.removeNode('b');
+    expect(state.imageNodeCount.size).toBe(0);
+    // The table of shared names empties with the counts (no names kept for nodes gone).
+    expect((state as unknown as { imageNames: Map<string, string> }).imageNames.size).toBe(0);
+  });
+});
