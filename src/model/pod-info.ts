@@ -202,8 +202,28 @@ function hostPortsOf(pod: Pod): HostPort[] {
   return out;
 }
 
+/**
+ * The Pod as kept in PodInfo: without metadata.managedFields and the container statuses, which
+ * nothing in podfit reads and which are most of a pod's size as the API server lists it
+ * (managedFields alone is often 1-3 KB a pod). The pod is returned as is when it has neither.
+ */
+export function storedPod(pod: Pod): Pod {
+  const meta = pod.metadata as Pod['metadata'] & { managedFields?: unknown };
+  const st = pod.status as (Pod['status'] & Record<string, unknown>) | undefined;
+  const statuses = st !== undefined && st !== null && (st.containerStatuses !== undefined || st.initContainerStatuses !== undefined || st.ephemeralContainerStatuses !== undefined);
+  if (meta.managedFields === undefined && !statuses) return pod;
+  const { managedFields: _m, ...metadata } = meta;
+  const out = { ...pod, metadata } as Pod;
+  if (statuses) {
+    const { containerStatuses: _c, initContainerStatuses: _i, ephemeralContainerStatuses: _e, ...rest } = st!;
+    out.status = rest as Pod['status'];
+  }
+  return out;
+}
+
 /** Decodes a (validated) Pod into a PodInfo. Throws InputError naming the field on bad quantities. */
 export function makePodInfo(pod: Pod): PodInfo {
+  pod = storedPod(pod);
   const key = podKey(pod);
   const where = `pod ${key}`;
   const nz = computeNonZeroRequests(pod, where);

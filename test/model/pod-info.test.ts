@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeNonZeroRequests, computePodRequests, makePodInfo } from '../../src/model/pod-info.js';
+import { computeNonZeroRequests, computePodRequests, makePodInfo, storedPod } from '../../src/model/pod-info.js';
 import { makePod } from '../helpers/builders.js';
 
 const obj = (m: Map<string, number>) => Object.fromEntries(m);
@@ -51,5 +51,25 @@ describe('pod request aggregation (K8S-FACTS §6.1)', () => {
   it('names the field on a bad quantity', () => {
     const p = makePod('bad').req({ cpu: '1x' }).build();
     expect(() => makePodInfo(p)).toThrow(/pod default\/bad: invalid quantity "1x" at spec.containers\[0\].resources.requests.cpu/);
+  });
+});
+
+describe('storedPod', () => {
+  it('drops managedFields and container statuses, keeps everything the scheduler reads', () => {
+    const pod = makePod('p').req({ cpu: '100m' }).build();
+    const listed = {
+      ...pod,
+      metadata: { ...pod.metadata, managedFields: [{ manager: 'kubectl', operation: 'Update', fieldsV1: { 'f:spec': {} } }], ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'u', controller: true }] },
+      status: { phase: 'Running', startTime: '2026-01-01T00:00:00Z', nominatedNodeName: 'n1', containerStatuses: [{ name: 'c', ready: true, restartCount: 0, image: 'x', imageID: 'y' }] },
+    } as typeof pod;
+    const info = makePodInfo(listed);
+    expect(info.pod.metadata).not.toHaveProperty('managedFields');
+    expect(info.pod.status).toEqual({ phase: 'Running', startTime: '2026-01-01T00:00:00Z', nominatedNodeName: 'n1' });
+    expect(info.pod.metadata.ownerReferences).toEqual(listed.metadata.ownerReferences);
+    expect(info.pod.spec).toBe(listed.spec);
+    expect(info.requests).toEqual(makePodInfo(pod).requests);
+    // The input is not modified, and a pod with neither is kept as it is.
+    expect(listed.metadata).toHaveProperty('managedFields');
+    expect(storedPod(pod)).toBe(pod);
   });
 });
