@@ -393,15 +393,15 @@ export class Extender {
   }
 
   /**
-   * filter of a raw body through the fast path, or null (see fastResolve). `names` (the request's
-   * names by index, for the answer) is valid until the next fast-path call.
+   * filter of a raw body through the fast path, or null (see fastResolve). `nodes` and `names`
+   * (the request's names by index, for the answer) are reused: valid until the next fast-path call.
    */
   filterBytes(body: Uint8Array): { outcome: FilterOutcome; nodes: readonly NodeInfo[]; names: NamesById; pod: PodInfo } | null {
     const r = this.fastResolve(body);
     return r && { outcome: this.filterNodes(r.s, r.pod, r.infos), nodes: r.infos, names: r.names, pod: r.pod };
   }
 
-  /** prioritize of a raw body through the fast path, or null (see fastResolve; `names` as in filterBytes). */
+  /** prioritize of a raw body through the fast path, or null (see fastResolve; `nodes` and `names` as in filterBytes). */
   prioritizeBytes(body: Uint8Array): { scores: Int32Array; nodes: readonly NodeInfo[]; names: NamesById; pod: PodInfo } | null {
     const r = this.fastResolve(body);
     return r && { scores: this.prioritizeNodes(r.s, r.pod, r.infos), nodes: r.infos, names: r.names, pod: r.pod };
