@@ -8,62 +8,89 @@ import http from 'node:http';
 import net from 'node:net';
 import { pct } from './common.mjs';
 
+/**
+ * What one run records: per request i, its latency from when it was due (NaN if it failed) and
+ * from when it was sent, and the status codes. Shared by paced() and pacedRaw().
+ */
+class Recorder {
+  constructor(total) {
+    this.total = total;
+    this.lat = new Float64Array(total);
+    this.service = new Float64Array(total);
+    this.codes = new Map();
+    this.errors = 0;
+    this.done = 0;
+    this.finished = new Promise((r) => (this.finish = r));
+  }
+
+  answered(i, status, intended, t0, t1) {
+    this.lat[i] = t1 - intended;
+    this.service[i] = t1 - t0;
+    this.codes.set(status, (this.codes.get(status) ?? 0) + 1);
+    this.count();
+  }
+
+  failed(i) {
+    this.errors++;
+    this.lat[i] = NaN;
+    this.count();
+  }
+
+  count() {
+    if (++this.done === this.total) this.finish();
+  }
+
+  /** The run's figures; with keepSamples, each request's due/sent/done times on CLOCK_MONOTONIC. */
+  summary(start, interval, keepSamples) {
+    const ok = [...this.lat].filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+    const svc = [...this.service].filter((x) => x > 0).sort((a, b) => a - b);
+    return {
+      requests: this.total, errors: this.errors, codes: Object.fromEntries(this.codes), achievedRate: Math.round(this.total / ((performance.now() - start) / 1000)),
+      latencyMs: { p50: r3(pct(ok, 50)), p90: r3(pct(ok, 90)), p99: r3(pct(ok, 99)), p999: r3(pct(ok, 99.9)), max: r3(ok[ok.length - 1]) },
+      serviceMs: { p50: r3(pct(svc, 50)), p99: r3(pct(svc, 99)) },
+      // To line requests up with kernel traces.
+      ...(keepSamples ? { samples: samplesOf(this.lat, this.service, start, interval) } : {}),
+    };
+  }
+}
+
+const r3 = (x) => Math.round(x * 1000) / 1000;
+
+/** Calls fire(i, intended) for request i at start + i * interval (open loop), from 20 ms on. */
+function schedule(total, interval, fire) {
+  const start = performance.now() + 20;
+  let sent = 0;
+  const tick = () => {
+    const now = performance.now();
+    while (sent < total && start + sent * interval <= now) {
+      fire(sent, start + sent * interval);
+      sent++;
+    }
+    if (sent < total) setTimeout(tick, Math.max(0, Math.min(1, start + sent * interval - now)));
+  };
+  setTimeout(tick, 20);
+  return start;
+}
+
 /** Runs `rate` requests/s for `durationS` seconds, cycling through `requests` ({path, body, method?, headers?}). */
 export async function paced({ url, rate, durationS, requests, connections = 16, headers = {} }) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const interval = 1000 / rate;
-  const total = Math.round(rate * durationS);
-  const lat = new Float64Array(total);
-  const service = new Float64Array(total);
-  const codes = new Map();
-  let errors = 0;
-  let done = 0;
-  const start = performance.now() + 20;
+  const rec = new Recorder(Math.round(rate * durationS));
   const bodies = requests.map((r) => ({ path: r.path, method: r.method ?? 'POST', body: Buffer.from(r.body ?? ''), headers: r.headers ?? {} }));
-  await new Promise((resolve) => {
-    const finish = () => {
-      if (++done === total) resolve();
-    };
-    const fire = (i, intended) => {
-      const r = bodies[i % bodies.length];
-      const t0 = performance.now();
-      const req = http.request(`${url}${r.path}`, { method: r.method, agent, headers: { 'content-type': 'application/json', 'content-length': r.body.length, ...headers, ...r.headers } }, (res) => {
-        res.resume();
-        res.on('end', () => {
-          const t1 = performance.now();
-          lat[i] = t1 - intended;
-          service[i] = t1 - t0;
-          codes.set(res.statusCode, (codes.get(res.statusCode) ?? 0) + 1);
-          finish();
-        });
-      });
-      req.on('error', () => {
-        errors++;
-        lat[i] = NaN;
-        finish();
-      });
-      req.end(r.body);
-    };
-    let sent = 0;
-    const tick = () => {
-      const now = performance.now();
-      while (sent < total && start + sent * interval <= now) {
-        fire(sent, start + sent * interval);
-        sent++;
-      }
-      if (sent < total) setTimeout(tick, Math.max(0, Math.min(1, start + sent * interval - now)));
-    };
-    setTimeout(tick, 20);
+  const start = schedule(rec.total, interval, (i, intended) => {
+    const r = bodies[i % bodies.length];
+    const t0 = performance.now();
+    const req = http.request(`${url}${r.path}`, { method: r.method, agent, headers: { 'content-type': 'application/json', 'content-length': r.body.length, ...headers, ...r.headers } }, (res) => {
+      res.resume();
+      res.on('end', () => rec.answered(i, res.statusCode, intended, t0, performance.now()));
+    });
+    req.on('error', () => rec.failed(i));
+    req.end(r.body);
   });
+  await rec.finished;
   agent.destroy();
-  const ok = [...lat].filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
-  const svc = [...service].filter((x) => x > 0).sort((a, b) => a - b);
-  const r3 = (x) => Math.round(x * 1000) / 1000;
-  return {
-    requests: total, errors, codes: Object.fromEntries(codes), achievedRate: Math.round(total / ((performance.now() - start) / 1000)),
-    latencyMs: { p50: r3(pct(ok, 50)), p90: r3(pct(ok, 90)), p99: r3(pct(ok, 99)), p999: r3(pct(ok, 99.9)), max: r3(ok[ok.length - 1]) },
-    serviceMs: { p50: r3(pct(svc, 50)), p99: r3(pct(svc, 99)) },
-  };
+  return rec.summary(start, interval, false);
 }
 
 function samplesOf(lat, service, start, interval) {
@@ -84,12 +111,7 @@ function samplesOf(lat, service, start, interval) {
 export async function pacedRaw({ url, rate, durationS, requests, connections = 16, headers = {}, keepSamples = false }) {
   const { hostname, port } = new URL(url);
   const interval = 1000 / rate;
-  const total = Math.round(rate * durationS);
-  const lat = new Float64Array(total);
-  const service = new Float64Array(total);
-  const codes = new Map();
-  let errors = 0;
-  let done = 0;
+  const rec = new Recorder(Math.round(rate * durationS));
   const wire = requests.map((r) => {
     const body = Buffer.from(r.body ?? '');
     const h = { host: `${hostname}:${port}`, 'content-type': 'application/json', 'content-length': body.length, ...headers, ...r.headers };
@@ -98,24 +120,14 @@ export async function pacedRaw({ url, rate, durationS, requests, connections = 1
   });
   const idle = [];
   const waiting = []; // [index, intended] sent as soon as a connection is free
-  let finishAll;
-  const finished = new Promise((r) => (finishAll = r));
-  const complete = (i, status, t1, t0, intended) => {
-    lat[i] = t1 - intended;
-    service[i] = t1 - t0;
-    codes.set(status, (codes.get(status) ?? 0) + 1);
-    if (++done === total) finishAll();
-  };
   const conns = await Promise.all(Array.from({ length: connections }, () => new Promise((resolve, reject) => {
     const sock = net.connect({ host: hostname, port: Number(port) }, () => resolve(conn));
     sock.setNoDelay(true);
     const conn = { sock, cur: null, buf: Buffer.alloc(0) };
     sock.on('error', (e) => {
       if (!conn.cur) return reject(e);
-      errors++;
-      lat[conn.cur.i] = NaN;
+      rec.failed(conn.cur.i);
       conn.cur = null;
-      if (++done === total) finishAll();
     });
     sock.on('data', (chunk) => {
       conn.buf = conn.buf.length ? Buffer.concat([conn.buf, chunk]) : chunk;
@@ -130,7 +142,7 @@ export async function pacedRaw({ url, rate, durationS, requests, connections = 1
         conn.buf = conn.buf.subarray(need);
         const { i, t0, intended } = conn.cur;
         conn.cur = null;
-        complete(i, status, performance.now(), t0, intended);
+        rec.answered(i, status, intended, t0, performance.now());
         const next = waiting.shift();
         if (next) send(conn, next[0], next[1]);
         else idle.push(conn);
@@ -147,31 +159,17 @@ export async function pacedRaw({ url, rate, durationS, requests, connections = 1
     conn.cur = { i, t0, intended };
     conn.sock.write(wire[i % wire.length]);
   };
-  const start = performance.now() + 20;
-  let sent = 0;
-  const tick = () => {
-    const now = performance.now();
-    while (sent < total && start + sent * interval <= now) {
-      const intended = start + sent * interval;
-      const c = idle.shift();
-      if (c) send(c, sent, intended);
-      else waiting.push([sent, intended]);
-      sent++;
-    }
-    if (sent < total) setTimeout(tick, Math.max(0, Math.min(1, start + sent * interval - now)));
-  };
-  setTimeout(tick, 20);
-  await finished;
+  const start = schedule(rec.total, interval, (i, intended) => {
+    const c = idle.shift();
+    if (c) send(c, i, intended);
+    else waiting.push([i, intended]);
+  });
+  await rec.finished;
   for (const c of conns) c.sock.destroy();
-  const ok = [...lat].filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
-  const svc = [...service].filter((x) => x > 0).sort((a, b) => a - b);
-  const r3 = (x) => Math.round(x * 1000) / 1000;
+  lateness.sort((a, b) => a - b);
   return {
-    generator: 'raw', sendLateMs: (() => { lateness.sort((a, b) => a - b); return { p50: r3(pct(lateness, 50)), p99: r3(pct(lateness, 99)), max: r3(lateness[lateness.length - 1]) }; })(), requests: total, errors, codes: Object.fromEntries(codes), achievedRate: Math.round(total / ((performance.now() - start) / 1000)),
-    latencyMs: { p50: r3(pct(ok, 50)), p90: r3(pct(ok, 90)), p99: r3(pct(ok, 99)), p999: r3(pct(ok, 99.9)), max: r3(ok[ok.length - 1]) },
-    serviceMs: { p50: r3(pct(svc, 50)), p99: r3(pct(svc, 99)) },
-    // keepSamples: per request, when it was due, sent and answered, on CLOCK_MONOTONIC in ms
-    // (to line requests up with kernel traces).
-    ...(keepSamples ? { samples: samplesOf(lat, service, start, interval) } : {}),
+    generator: 'raw',
+    sendLateMs: { p50: r3(pct(lateness, 50)), p99: r3(pct(lateness, 99)), max: r3(lateness[lateness.length - 1]) },
+    ...rec.summary(start, interval, keepSamples),
   };
 }

@@ -307,17 +307,7 @@ class ByteWriter {
   }
 
   bytes(b: Uint8Array): this {
-    const len = b.length;
-    this.reserve(len);
-    const buf = this.buf;
-    let n = this.n;
-    if (len < SMALL_COPY_BYTES) for (let i = 0; i < len; i++) buf[n++] = b[i]!;
-    else {
-      buf.set(b, n);
-      n += len;
-    }
-    this.n = n;
-    return this;
+    return this.range(b, 0, b.length);
   }
 
   /** An ASCII-only string (JSON punctuation, keys, numbers). */
@@ -477,14 +467,12 @@ export function encodeFilterResult(r: FilterResultOut): Uint8Array | Uint8Array[
 }
 
 /** HostPriorityList. */
-export function encodeHostPriorityList(hosts: readonly (string | { readonly name: string })[], scores: ArrayLike<number>): Uint8Array {
+export function encodeHostPriorityList(hosts: readonly string[], scores: ArrayLike<number>): Uint8Array {
   OUT.byte(0x5b);
   for (let i = 0; i < hosts.length; i++) {
     if (i > 0) OUT.byte(COMMA_CODE);
-    const score = scores[i]!;
-    const h = hosts[i]!;
-    OUT.bytes(HOST_PREFIX.get(typeof h === 'string' ? h : h.name));
-    writeScore(OUT, score);
+    OUT.bytes(HOST_PREFIX.get(hosts[i]!));
+    writeScore(OUT, scores[i]!);
     OUT.byte(0x7d);
   }
   OUT.byte(0x5d);

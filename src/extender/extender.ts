@@ -105,19 +105,16 @@ class RejectedByRow {
   /** Rows set since the last reset (grow-only; `count` used). */
   private readonly rows: number[] = [];
   private count = 0;
-  private state: ClusterState | undefined;
 
   /** Starts a request (clearing whatever an interrupted one left). */
-  open(state: ClusterState): this {
+  open(): this {
     this.reset();
-    this.state = state;
     return this;
   }
 
-  /** FailedSink: records a node's status (by the node itself when given, else by name). */
-  set(nodeName: string, status: Status, node?: NodeInfo): void {
-    const info = node ?? this.state!.getNode(nodeName);
-    if (info) this.put(info, status);
+  /** FailedSink: records a node's status (runFilters passes the node itself). */
+  set(_nodeName: string, status: Status, node: NodeInfo): void {
+    this.put(node, status);
   }
 
   put(info: NodeInfo, status: Status): void {
@@ -135,7 +132,6 @@ class RejectedByRow {
   reset(): void {
     for (let i = 0; i < this.count; i++) this.byRow[this.rows[i]!] = undefined;
     this.count = 0;
-    this.state = undefined;
   }
 }
 
@@ -273,7 +269,7 @@ export class Extender {
       return { passed: [], failedNodes: new Map(), failedAndUnresolvableNodes: new Map(), error };
     };
     // Rejections by node row; the answer lists them in request order (Go's maps have none).
-    const rejected = this.rejected.open(s.state);
+    const rejected = this.rejected.open();
     const fw = this.frameworkFor(s, pod);
     const cs = new CycleState();
     const pre = fw.runPreFilter(cs, pod, s.state.nodes);
