@@ -1016,3 +1016,5 @@ export function select_kth(totals: usize, count: i32, max: f64, k: i32): i32 {
 export function zero_f64(ptr: usize, n: i32): void {
   memory.fill(ptr, 0, <usize>n << 3);
 }
+
+export * from './tree';

@@ -13,6 +13,7 @@ import { defaultExtenderConfig } from '../../dist/extender/default-config.js';
 import { Extender, filterResultOut } from '../../dist/extender/extender.js';
 import { createKernels } from '../../dist/kernel/engine.js';
 import { parseJsonProjected } from '../../dist/parallel/json-parse-pool.js';
+import { REGISTRY } from '../../dist/plugins/registry.js';
 import { nodeNames, pct, RESULTS, typicalPod, writeCluster } from './common.mjs';
 
 const { values } = parseArgs({ options: { engine: { type: 'string', default: 'wasm' } } });
@@ -20,7 +21,7 @@ const clusterPath = join(RESULTS, 'cluster-5000x10.json');
 if (!existsSync(clusterPath)) writeCluster(5000, 10);
 const kernels = await createKernels(values.engine);
 const source = new SnapshotSource(clusterPath, { pollIntervalMs: 0, tableMemory: () => kernels.createTableMemory() });
-const ext = new Extender(source, defaultExtenderConfig(), kernels);
+const ext = new Extender(source, defaultExtenderConfig(), kernels, REGISTRY);
 
 function time(fn, n) {
   for (let i = 0; i < Math.min(200, n); i++) fn();

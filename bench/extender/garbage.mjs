@@ -15,6 +15,7 @@ import { defaultExtenderConfig } from '../../dist/extender/default-config.js';
 import { Extender, filterResultOut } from '../../dist/extender/extender.js';
 import { createKernels } from '../../dist/kernel/engine.js';
 import { parseJsonProjected } from '../../dist/parallel/json-parse-pool.js';
+import { REGISTRY } from '../../dist/plugins/registry.js';
 import { nodeNames, RESULTS, typicalPod, writeCluster } from './common.mjs';
 
 const { values } = parseArgs({ options: { calls: { type: 'string', default: '2000' }, top: { type: 'string', default: '8' } } });
@@ -23,7 +24,7 @@ const clusterPath = join(RESULTS, 'cluster-5000x10.json');
 if (!existsSync(clusterPath)) writeCluster(5000, 10);
 const kernels = await createKernels('wasm');
 const source = new SnapshotSource(clusterPath, { pollIntervalMs: 0, tableMemory: () => kernels.createTableMemory() });
-const ext = new Extender(source, defaultExtenderConfig(), kernels);
+const ext = new Extender(source, defaultExtenderConfig(), kernels, REGISTRY);
 const body = Buffer.from(JSON.stringify({ Pod: typicalPod(), Nodes: null, NodeNames: nodeNames(500, 5000) }));
 
 const cases = {

@@ -10,6 +10,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { dist, resultsDir } from '../common.js';
 
+const { REGISTRY } = await dist('plugins/registry.js');
 const { createKernels } = await dist('kernel/engine.js');
 const { buildWorkload, scheduleAndBind, settleHeap } = await dist('workloads/runner.js');
 const { Scheduler } = await dist('framework/scheduler.js');
@@ -42,7 +43,7 @@ function best(f, reps = 2000) {
 async function phases(engine, variant, nodes) {
   const k = await createKernels(engine, { wasmVariant: variant });
   const { state, measured } = buildWorkload({ workload: 'SchedulingBasic', nodes, initPods: 0, pods: 4000, memory: k.createTableMemory() });
-  const s = new Scheduler({ state, config: defaultSchedulerConfig(), kernels: k, seed: 1 });
+  const s = new Scheduler({ registry: REGISTRY, state, config: defaultSchedulerConfig(), kernels: k, seed: 1 });
   for (const p of measured.slice(0, nodes > 2000 ? 2000 : nodes)) await scheduleAndBind(s, p);
   const fw = s.defaultFramework;
   const pods = measured.slice(2000);
@@ -82,7 +83,7 @@ async function phases(engine, variant, nodes) {
 async function profileAreas(engine, nodes, podCount) {
   const k = await createKernels(engine);
   const { state, measured } = buildWorkload({ workload: 'SchedulingBasic', nodes, initPods: 0, pods: podCount, memory: k.createTableMemory() });
-  const s = new Scheduler({ state, config: defaultSchedulerConfig(), kernels: k, seed: 1 });
+  const s = new Scheduler({ registry: REGISTRY, state, config: defaultSchedulerConfig(), kernels: k, seed: 1 });
   for (const p of measured.slice(0, 500)) await scheduleAndBind(s, p);
   settleHeap();
   const session = new Session();

@@ -9,6 +9,7 @@
 import b from 'benny';
 import { dist, engines, resultsDir, usPerOp } from '../common.js';
 
+const { REGISTRY } = await dist('plugins/registry.js');
 const { defaultSchedulerConfig } = await dist('api/config.js');
 const { Scheduler } = await dist('framework/scheduler.js');
 const { CycleState } = await dist('framework/cycle-state.js');
@@ -64,7 +65,7 @@ export async function runCycleSuite(nodes, { maxTime = 2 } = {}) {
 
   // The js state decides the init placement; every other state replays it.
   const jsState = cluster(kernelsByName.get('js'), nodes);
-  const placed = placeInit(new Scheduler({ state: jsState, config, kernels: kernelsByName.get('js'), seed: 1 }), nodes);
+  const placed = placeInit(new Scheduler({ registry: REGISTRY, state: jsState, config, kernels: kernelsByName.get('js'), seed: 1 }), nodes);
   const states = new Map([['js', jsState]]);
   for (const name of ['wasm-scalar', 'wasm-simd']) {
     const s = cluster(kernelsByName.get(name), nodes);
@@ -88,13 +89,13 @@ export async function runCycleSuite(nodes, { maxTime = 2 } = {}) {
         }
       };
     }, opts),
-    b.add('general/js', () => podfitCycle(new Scheduler({ state: states.get('js'), config, kernels: kernelsByName.get('js'), seed: 1, fusedCycle: false }), pods), opts),
+    b.add('general/js', () => podfitCycle(new Scheduler({ registry: REGISTRY, state: states.get('js'), config, kernels: kernelsByName.get('js'), seed: 1, fusedCycle: false }), pods), opts),
   ];
   for (const name of ['js', 'wasm-scalar', 'wasm-simd']) {
     const kernels = kernelsByName.get(name);
     const state = states.get(name);
-    cases.push(b.add(`${name} scan`, () => podfitCycle(new Scheduler({ state, config, kernels, seed: 1, scoreCache: false }), pods), opts));
-    cases.push(b.add(name, () => podfitCycle(new Scheduler({ state, config, kernels, seed: 1 }), pods), opts));
+    cases.push(b.add(`${name} scan`, () => podfitCycle(new Scheduler({ registry: REGISTRY, state, config, kernels, seed: 1, scoreCache: false }), pods), opts));
+    cases.push(b.add(name, () => podfitCycle(new Scheduler({ registry: REGISTRY, state, config, kernels, seed: 1 }), pods), opts));
   }
   const summary = await b.suite(
     `cycle-${nodes}-nodes`,

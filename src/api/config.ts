@@ -10,13 +10,7 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import type { ExtensionPoint } from '../framework/interfaces.js';
 import { PLUGINS, getPluginDefinition } from '../plugins/registry.js';
-import { argsSchema as defaultPreemptionArgs } from '../plugins/default-preemption/args.js';
-import { argsSchema as interPodAffinityArgs } from '../plugins/inter-pod-affinity/args.js';
-import { argsSchema as nodeAffinityArgs } from '../plugins/node-affinity/args.js';
-import { argsSchema as balancedAllocationArgs } from '../plugins/node-resources-balanced-allocation/args.js';
-import { argsSchema as nodeResourcesFitArgs, type NodeResourcesFitArgs } from '../plugins/node-resources-fit/args.js';
-import { argsSchema as podTopologySpreadArgs } from '../plugins/pod-topology-spread/args.js';
-import { argsSchema as volumeBindingArgs } from '../plugins/volume-binding/args.js';
+import type { NodeResourcesFitArgs } from '../plugins/node-resources-fit/args.js';
 import { InputError } from './errors.js';
 import {
   duplicateValue,
@@ -85,30 +79,9 @@ export const DEFAULT_POD_INITIAL_BACKOFF_SECONDS = 1;
 /** kube's default podMaxBackoffSeconds. */
 export const DEFAULT_POD_MAX_BACKOFF_SECONDS = 10;
 
-/**
- * The volume plugins of kube's default profile. The runtime handles them when they come from the
- * defaults, so they are not warned about then; only when the user enables them explicitly.
- */
-const DEFAULT_VOLUME_PLUGINS: ReadonlySet<string> = new Set(['VolumeRestrictions', 'NodeVolumeLimits', 'VolumeBinding', 'VolumeZone']);
-
-/**
- * The args schemas this module owns (src/plugins/<folder>/args.ts). A plugin definition's own
- * `argsSchema` wins; these are used while a definition does not declare one yet, so args are
- * validated whatever the state of the plugin's implementation.
- */
-const OWNED_ARGS_SCHEMAS: ReadonlyMap<string, z.ZodType> = new Map<string, z.ZodType>([
-  ['NodeResourcesFit', nodeResourcesFitArgs],
-  ['NodeResourcesBalancedAllocation', balancedAllocationArgs],
-  ['NodeAffinity', nodeAffinityArgs],
-  ['InterPodAffinity', interPodAffinityArgs],
-  ['PodTopologySpread', podTopologySpreadArgs],
-  ['DefaultPreemption', defaultPreemptionArgs],
-  ['VolumeBinding', volumeBindingArgs],
-]);
-
-/** The args schema of a plugin, if it takes args. */
+/** The args schema of a plugin (its definition's), if it takes args. */
 function argsSchemaOf(name: string): z.ZodType | undefined {
-  return (getPluginDefinition(name)?.argsSchema as z.ZodType | undefined) ?? OWNED_ARGS_SCHEMAS.get(name);
+  return getPluginDefinition(name)?.argsSchema as z.ZodType | undefined;
 }
 
 /** Validation failed: the errors, in file order where possible. */
@@ -329,7 +302,8 @@ function finishProfile(d: ProfileDraft, ignoredResources: readonly string[], war
   for (const list of Object.values(d.sets.plugins)) for (const p of list) active.add(p.name);
   for (const def of PLUGINS) {
     if (!active.has(def.name) || def.implemented) continue;
-    if (DEFAULT_VOLUME_PLUGINS.has(def.name) && !d.sets.userEnabled.has(def.name)) continue;
+    // Plugins left out on purpose (notModeled) are warned about only when enabled by name.
+    if (def.notModeled !== undefined && !d.sets.userEnabled.has(def.name)) continue;
     warnings.add(`${def.name}: not implemented yet; skipped`);
   }
   return {

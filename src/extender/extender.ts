@@ -29,7 +29,7 @@ import { decodeArgsPod, rawPodVersion, type ExtenderArgs, type ExtenderBindingAr
 import type { Node } from '../api/k8s.js';
 import { BindError, type ClusterSource } from '../cluster/source.js';
 import { CycleState } from '../framework/cycle-state.js';
-import type { PluginDefinition } from '../framework/interfaces.js';
+import type { PluginDefinition, PluginRegistry } from '../framework/interfaces.js';
 import type { Framework } from '../framework/runtime.js';
 import { Scheduler } from '../framework/scheduler.js';
 import { Code, Status } from '../framework/status.js';
@@ -163,6 +163,8 @@ export class Extender {
     readonly source: ClusterSource,
     readonly config: SchedulerConfig,
     readonly kernels: Kernels,
+    /** The plugins profiles are built from (handed in by the CLI). */
+    private readonly registry: PluginRegistry,
     readonly options: ExtenderOptions = {},
   ) {
     const s = this.currentScheduler();
@@ -173,7 +175,7 @@ export class Extender {
   currentScheduler(): Scheduler {
     const state = this.source.state;
     if (!this.scheduler || this.schedulerState !== state) {
-      this.scheduler = new Scheduler({ state, config: this.config, kernels: this.kernels, seed: this.options.seed, plugins: this.options.plugins, objects: this.source.objects });
+      this.scheduler = new Scheduler({ state, config: this.config, kernels: this.kernels, registry: this.registry, seed: this.options.seed, plugins: this.options.plugins, objects: this.source.objects });
       this.schedulerState = state;
     }
     return this.scheduler;
@@ -278,16 +280,10 @@ export class Extender {
       if (!pre.status.isRejected()) return fail(pre.status.message());
       for (const n of infos) rejected.put(n, pre.status);
     } else {
-      let candidates = infos;
-      if (pre.nodeNames) {
-        const allowed = pre.nodeNames;
-        const outside = new Status(Code.UnschedulableAndUnresolvable, [`node(s) didn't satisfy plugin(s) [${pre.pluginsWithNodes.join(' ')}]`]);
-        candidates = infos.filter((n) => {
-          if (allowed.has(n.name)) return true;
-          rejected.put(n, outside);
-          return false;
-        });
-      }
+      // The requested nodes the PreFilter result leaves (the framework's one candidate step).
+      const cand = fw.candidateNodes(pre, infos);
+      const candidates = cand.nodes;
+      if (cand.absentStatus) for (const n of infos) if (cand.excludedBy(n) !== undefined) rejected.put(n, cand.absentStatus);
       const st = fw.runFilters(cs, pod, candidates, feasible, rejected);
       if (st) return fail(st.message());
     }

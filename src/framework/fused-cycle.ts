@@ -35,19 +35,16 @@ import type { NodeTable } from '../model/node-table.js';
 import type { PodInfo } from '../model/pod-info.js';
 import type { Kernels, ScorerArgs } from '../kernel/kernels.js';
 import { FUSED_SCORE_CACHES_MAX, MAX_NODE_SCORE, NODE_TABLE_DIRTY_LOG_ROWS } from '../model/limits.js';
-import {
-  CLASS_SCOPED_FILTERS,
-  CLASS_SCOPED_SCORES,
-  isFusedFitFilter,
-  isFusedResourceScorer,
-  SCORES_CONSTANT_FOR_POD,
-  type FusedFitRequest,
-} from '../plugins/shared/fusion.js';
+import type { PodPlan } from './plan.js';
+import { readsRank, type FitKernelArgs as FusedFitRequest } from './traits.js';
 import type { CycleState } from './cycle-state.js';
 import type { FilterPlugin, ScorePlugin } from './interfaces.js';
 import type { Prng } from './prng.js';
 import type { Framework } from './runtime.js';
 import { Code, type Status } from './status.js';
+
+const RANK_NOTHING = readsRank('nothing');
+const RANK_CLASS = readsRank('class');
 
 const EMPTY_I32: Int32Array = new Int32Array(0);
 const EMPTY_F64: Float64Array = new Float64Array(0);
@@ -231,8 +228,8 @@ export class FusedCycle {
    * when no node is feasible, or -1 when this pod or profile cannot be fused; in both latter
    * cases the caller runs the general path (which also builds the statuses a FitError needs).
    */
-  filter(cs: CycleState, pod: PodInfo): number {
-    const count = this.filterScan(cs, pod);
+  filter(cs: CycleState, pod: PodInfo, podPlan: PodPlan): number {
+    const count = this.filterScan(cs, pod, podPlan);
     const spec = this.speculation;
     if (spec !== null) {
       if (count > 0) spec.filtered(this, count);
@@ -241,23 +238,26 @@ export class FusedCycle {
     return count;
   }
 
-  private filterScan(cs: CycleState, pod: PodInfo): number {
+  private filterScan(cs: CycleState, pod: PodInfo, podPlan: PodPlan): number {
     const fw = this.fw;
+    const plan = fw.plan;
     let fit: FusedFitRequest | undefined;
     // Lists below are refilled by index and cut with `length = n` (n > 0 keeps their storage;
     // `length = 0` would drop it and every cycle would reallocate them).
     const classFilters = this.classFilters;
     let nf = 0;
-    for (const p of fw.filter) {
+    for (let f = 0; f < plan.filters.length; f++) {
+      const pf = plan.filters[f]!;
+      const p = pf.plugin;
       if (cs.skipFilterPlugins.has(p.name)) continue;
-      if (isFusedFitFilter(p)) {
+      if (pf.fitKernel !== null) {
         if (fit) return -1;
-        fit = p.fusedFitRequest(cs);
+        fit = pf.fitKernel.fusedFitRequest(cs);
         if (!fit) return -1;
         continue;
       }
-      const scoped = CLASS_SCOPED_FILTERS[p.name];
-      if (!scoped || !scoped(pod, fw.profile.pluginArgs.get(p.name), fw.state)) return -1;
+      // A verdict that reads more than the node's class cannot be taken per class.
+      if (podPlan.filterReads[f]! > RANK_CLASS) return -1;
       classFilters[nf++] = p;
     }
     // The kernel always checks the pod count, which is NodeResourcesFit's check.
@@ -301,9 +301,9 @@ export class FusedCycle {
     const scorers = this.scanScorers;
     const scorerPlugins = this.scanScorerPlugins;
     let ns = 0;
-    for (const { plugin, weight } of fw.score) {
-      if (!isFusedResourceScorer(plugin)) continue;
-      const a = plugin.fusedResourceScore(cs, pod);
+    for (const { plugin, weight, resourceKernel } of plan.scores) {
+      if (resourceKernel === null) continue;
+      const a = resourceKernel.fusedResourceScore(cs, pod);
       if (!a) continue;
       const prev = scorers[ns];
       scorers[ns] = prev && prev.pluginWeight === weight && sameScorer(prev, a, weight) ? prev : withWeight(a, weight);
@@ -489,13 +489,13 @@ export class FusedCycle {
    * selectHost: one PRNG draw among the top totals. Returns the node, or null when a Score plugin
    * reports an error (the caller then runs the general scoring, which reports it).
    */
-  scoreAndSelect(cs: CycleState, pod: PodInfo, feasibleNodes: readonly NodeInfo[], prng: Prng): NodeInfo | null {
-    const chosen = this.scoreAndSelectScan(cs, pod, feasibleNodes, prng);
+  scoreAndSelect(cs: CycleState, pod: PodInfo, podPlan: PodPlan, feasibleNodes: readonly NodeInfo[], prng: Prng): NodeInfo | null {
+    const chosen = this.scoreAndSelectScan(cs, pod, podPlan, feasibleNodes, prng);
     if (chosen === null) this.speculation?.decline();
     return chosen;
   }
 
-  private scoreAndSelectScan(cs: CycleState, pod: PodInfo, feasibleNodes: readonly NodeInfo[], prng: Prng): NodeInfo | null {
+  private scoreAndSelectScan(cs: CycleState, pod: PodInfo, podPlan: PodPlan, feasibleNodes: readonly NodeInfo[], prng: Prng): NodeInfo | null {
     const fw = this.fw;
     const count = this.count;
     if (fw.score.length === 0) return null;
@@ -511,24 +511,28 @@ export class FusedCycle {
     let scanIndex = 0;
     const rescore = this.rescoreScratch;
     let nr = 0;
-    for (const { plugin, weight } of fw.score) {
+    const planned = fw.plan.scores;
+    for (let q = 0; q < planned.length; q++) {
+      const { plugin, weight, resourceKernel, normalize } = planned[q]!;
       if (cs.skipScorePlugins.has(plugin.name)) {
-        if (isFusedResourceScorer(plugin)) scanValid = false;
+        if (resourceKernel !== null) scanValid = false;
         continue;
       }
-      const args = fw.profile.pluginArgs.get(plugin.name);
-      if (isFusedResourceScorer(plugin)) {
-        const a = plugin.fusedResourceScore(cs, pod);
+      const reads = podPlan.scoreReads[q]!;
+      if (resourceKernel !== null) {
+        const a = resourceKernel.fusedResourceScore(cs, pod);
         if (!a) return null;
         const used = this.scanScorers[scanIndex];
         if (this.scanScorerPlugins[scanIndex] !== plugin || !used || !sameScorer(used, a, weight)) scanValid = false;
         scanIndex++;
         if (!scanValid) rescore[nr++] = withWeight(a, weight);
         else rescore[nr++] = used!;
-      } else if (CLASS_SCOPED_SCORES[plugin.name]?.(pod, args, fw.state)) {
-        classScorers.push(plugin, weight);
-      } else if (!plugin.normalizeScore && SCORES_CONSTANT_FOR_POD[plugin.name]?.(pod, args, fw.state)) {
+      } else if (reads === RANK_NOTHING) {
+        // The same on every node: scored once.
         constantScorers.push(plugin, weight);
+      } else if (reads === RANK_CLASS && normalize !== 'other') {
+        // Per class, normalized over the classes with a feasible node (by their maximum).
+        classScorers.push(plugin, weight);
       } else {
         nodeScorers.push(plugin, weight);
       }

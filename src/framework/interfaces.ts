@@ -10,6 +10,7 @@ import type { CycleState } from './cycle-state.js';
 import type { Status } from './status.js';
 import type { Kernels } from '../kernel/kernels.js';
 import type { ClusterObjects } from '../model/cluster-objects.js';
+import type { PluginTraits } from './traits.js';
 
 /** Extension points, in kube's config spelling. */
 export const EXTENSION_POINTS = [
@@ -147,8 +148,23 @@ export interface PluginDefinition<Args = unknown> {
   readonly argsSchema?: z.ZodType<Args>;
   /** False for plugins accepted in config but not yet implemented (warned, absent from results). */
   readonly implemented: boolean;
+  /**
+   * Why podfit leaves an unimplemented plugin out on purpose (nothing in its inputs for it to
+   * read, e.g. volumes): it is then skipped without a warning unless a config enables it by name.
+   */
+  readonly notModeled?: string;
+  /** What its parts read (traits.ts); the plan (plan.ts) picks executions from them. */
+  readonly traits?: PluginTraits<Args>;
   /** Builds the plugin. */
   readonly factory: (args: Args, handle: FrameworkHandle) => Plugin;
+}
+
+/** The plugins a framework can build, by kube name (the registry is handed in, never imported). */
+export interface PluginRegistry {
+  /** Every definition, in registration order. */
+  readonly all: readonly PluginDefinition<any>[];
+  /** A definition by kube name. */
+  get(name: string): PluginDefinition<any> | undefined;
 }
 
 /** Type guards. */

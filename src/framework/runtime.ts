@@ -9,21 +9,17 @@ import type { ClusterState, NodeInfo } from '../model/cluster-state.js';
 import type { PodInfo } from '../model/pod-info.js';
 import type { Kernels } from '../kernel/kernels.js';
 import type { ClusterObjects } from '../model/cluster-objects.js';
-import { getPluginDefinition } from '../plugins/registry.js';
 import { CycleState } from './cycle-state.js';
 import { Code, Status } from './status.js';
 import { MAX_NODE_SCORE } from '../model/limits.js';
 import { FusedCycle } from './fused-cycle.js';
+import { ClassBatches } from './class-batch.js';
+import { ProfilePlan } from './plan.js';
 import type {
   Binder, BindPlugin, ExtensionPoint, FilterPlugin, FrameworkHandle, FrameworkRunner, PermitPlugin,
   Plugin, PostBindPlugin, PostFilterPlugin, PostFilterResult, PreBindPlugin, PreEnqueuePlugin,
-  PluginDefinition, PreFilterPlugin, PreScorePlugin, QueueSortPlugin, ReservePlugin, ScorePlugin,
+  PluginDefinition, PluginRegistry, PreFilterPlugin, PreScorePlugin, QueueSortPlugin, ReservePlugin, ScorePlugin,
 } from './interfaces.js';
-
-/** Volume plugins podfit does not model (no PV/PVC/CSI objects in its inputs). */
-export const UNMODELED_VOLUME_PLUGINS: ReadonlySet<string> = new Set([
-  'VolumeRestrictions', 'NodeVolumeLimits', 'VolumeBinding', 'VolumeZone',
-]);
 
 /** A score plugin with its weight. */
 export interface WeightedScorePlugin {
@@ -37,8 +33,38 @@ export interface PreFilterOutcome {
   readonly status: Status | null;
   /** Node restriction (intersection of PreFilterResults), undefined = all nodes. */
   readonly nodeNames?: ReadonlySet<string>;
-  /** Plugins that returned a node restriction. */
+  /** Plugins that returned a node restriction, in PreFilter order, with their node names. */
   readonly pluginsWithNodes: readonly string[];
+  readonly results?: ReadonlyArray<readonly [plugin: string, nodeNames: ReadonlySet<string>]>;
+}
+
+/**
+ * The nodes a PreFilter result leaves to the Filter plugins (kube's findNodesThatFitPod), and
+ * what the others get: kube's status for nodes absent from the result, and per left-out node the
+ * plugin whose result left it out (the first, in PreFilter order).
+ */
+export interface CandidateNodes {
+  /** Candidates in node order: every node, or those in the PreFilter result. */
+  readonly nodes: readonly NodeInfo[];
+  /** The status of the nodes left out (undefined when none is). */
+  readonly absentStatus: Status | undefined;
+  /** The plugin whose PreFilter result left a node out; undefined for a candidate. */
+  excludedBy(node: NodeInfo): string | undefined;
+}
+
+const NONE_EXCLUDED = (): undefined => undefined;
+
+/**
+ * kube's messages for nodes that PreFilter results leave out, the one place they are built: the
+ * status of nodes outside the result (`node(s) didn't satisfy plugin(s) [A B]`) and, when the
+ * results leave no node at all, PreFilter's own rejection (`... [A B] simultaneously`, or
+ * `node(s) didn't satisfy plugin A` for one plugin). Plugins are listed as Go's sets.List does
+ * (sorted, once each).
+ */
+export function unsatisfiedPlugins(plugins: readonly string[], noNodeLeft: boolean): string {
+  const list = [...new Set(plugins)].sort();
+  if (!noNodeLeft) return `node(s) didn't satisfy plugin(s) [${list.join(' ')}]`;
+  return list.length === 1 ? `node(s) didn't satisfy plugin ${list[0]}` : `node(s) didn't satisfy plugin(s) [${list.join(' ')}] simultaneously`;
 }
 
 /** Per-cycle filter output for one node, recorded only when explaining. */
@@ -78,15 +104,21 @@ export class Framework implements FrameworkRunner {
   private scratchOut: Array<Status | null> = [];
   /** runFilters' working list of surviving nodes. */
   private readonly scratchNodes: NodeInfo[] = [];
-  /** The profile's fused cycle (fused-cycle.ts): the scheduler's fast path over all nodes. */
+  /** The profile's fused cycle (fused-cycle.ts): the kernel-scan execution over all nodes. */
   readonly fused: FusedCycle;
+  /** The profile's plan (plan.ts): which execution each pod may take, from the plugins' traits. */
+  readonly plan: ProfilePlan;
+  /** The profile's class batches (class-batch.ts). */
+  readonly classBatches: ClassBatches;
 
   constructor(
     readonly profile: ResolvedProfile,
     readonly state: ClusterState,
     readonly kernels: Kernels,
     binder: Binder,
-    /** Out-of-tree plugins (kube's WithFrameworkOutOfTreeRegistry); looked up before the built-ins. */
+    /** The plugins this framework can build (the built-ins are handed in by whoever wires podfit). */
+    registry: PluginRegistry,
+    /** Out-of-tree plugins (kube's WithFrameworkOutOfTreeRegistry); looked up before the registry. */
     outOfTree: readonly PluginDefinition<any>[] = [],
     /** Extra cluster objects (Namespaces, Services, PDBs, PriorityClasses...), passed to plugins. */
     objects?: ClusterObjects,
@@ -95,20 +127,23 @@ export class Framework implements FrameworkRunner {
     this.percentageOfNodesToScore = profile.percentageOfNodesToScore;
     const handle: FrameworkHandle = { state, kernels, profileName: this.profileName, binder, framework: this, objects };
     const instances = new Map<string, Plugin | null>();
+    const definitionOf = (name: string) => outOfTree.find((d) => d.name === name) ?? registry.get(name);
+    const argsOf = new Map<string, unknown>();
     const instance = (name: string): Plugin | null => {
       if (instances.has(name)) return instances.get(name)!;
-      const def = outOfTree.find((d) => d.name === name) ?? getPluginDefinition(name);
+      const def = definitionOf(name);
       let p: Plugin | null = null;
       if (!def) throw new Error(`PODFIT_ERR_FRAMEWORK_UNKNOWN_PLUGIN: ${name}`);
       if (!def.implemented) {
         this.skippedPlugins.push(name);
-        if (!UNMODELED_VOLUME_PLUGINS.has(name)) this.warnings.push(`${name}: not implemented yet; skipped`);
+        if (def.notModeled === undefined) this.warnings.push(`${name}: not implemented yet; skipped`);
       } else {
         const args = profile.pluginArgs.has(name)
           ? profile.pluginArgs.get(name)
           : def.argsSchema
             ? def.argsSchema.parse({})
             : undefined;
+        argsOf.set(name, args);
         p = def.factory(args, handle);
       }
       instances.set(name, p);
@@ -139,7 +174,12 @@ export class Framework implements FrameworkRunner {
       this.pointNames.set(point, names);
     }
     this.queueSort = queueSort;
+    this.plan = new ProfilePlan(
+      this.filter, this.score, [...this.reserve, ...this.permit, ...this.preBind, ...this.bind, ...this.postBind],
+      definitionOf, (name) => argsOf.get(name), state, objects,
+    );
     this.fused = new FusedCycle(this);
+    this.classBatches = new ClassBatches(this);
   }
 
   /** Names of the plugins that run at an extension point. */
@@ -160,6 +200,7 @@ export class Framework implements FrameworkRunner {
   runPreFilter(cs: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): PreFilterOutcome {
     let result: Set<string> | undefined;
     const pluginsWithNodes: string[] = [];
+    const results: Array<readonly [string, ReadonlySet<string>]> = [];
     let returnStatus: Status | null = null;
     for (const p of this.preFilter) {
       let out: ReturnType<PreFilterPlugin['preFilter']>;
@@ -185,17 +226,36 @@ export class Framework implements FrameworkRunner {
       const names = out.result?.nodeNames;
       if (names) {
         pluginsWithNodes.push(p.name);
+        results.push([p.name, names]);
         if (!result) result = new Set(names);
         else for (const n of result) if (!names.has(n)) result.delete(n);
         if (result.size === 0) {
-          const msg = pluginsWithNodes.length === 1
-            ? `node(s) didn't satisfy plugin ${pluginsWithNodes[0]}`
-            : `node(s) didn't satisfy plugin(s) [${pluginsWithNodes.join(' ')}] simultaneously`;
-          return { status: Status.unresolvable(msg), nodeNames: result, pluginsWithNodes };
+          return { status: Status.unresolvable(unsatisfiedPlugins(pluginsWithNodes, true)), nodeNames: result, pluginsWithNodes, results };
         }
       }
     }
-    return { status: returnStatus, nodeNames: result, pluginsWithNodes };
+    return { status: returnStatus, nodeNames: result, pluginsWithNodes, results };
+  }
+
+  /**
+   * The one step from a PreFilter result to the candidate nodes (kube's findNodesThatFitPod): all
+   * nodes without a restriction; otherwise those named by every result, in node order, and the
+   * others get kube's `node(s) didn't satisfy plugin(s) [..]` (UnschedulableAndUnresolvable,
+   * naming the plugins that returned a result, sorted as Go's sets.List does).
+   */
+  candidateNodes(pre: PreFilterOutcome, allNodes: readonly NodeInfo[]): CandidateNodes {
+    const names = pre.nodeNames;
+    if (!names) return { nodes: allNodes, absentStatus: undefined, excludedBy: NONE_EXCLUDED };
+    const results = pre.results ?? [];
+    return {
+      nodes: allNodes.filter((n) => names.has(n.name)),
+      absentStatus: Status.unresolvable(unsatisfiedPlugins(pre.pluginsWithNodes, false)),
+      excludedBy: (node) => {
+        if (names.has(node.name)) return undefined;
+        for (const [plugin, set] of results) if (!set.has(node.name)) return plugin;
+        return undefined;
+      },
+    };
   }
 
   /**

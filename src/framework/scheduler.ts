@@ -11,10 +11,11 @@ import type { ClusterObjects } from '../model/cluster-objects.js';
 import { DEFAULT_SEED } from '../model/limits.js';
 import { CycleState } from './cycle-state.js';
 import { fitErrorMessage, NO_NODES_AVAILABLE_MSG, type Diagnosis } from './fit-error.js';
-import type { Binder, PluginDefinition } from './interfaces.js';
+import type { Binder, PluginDefinition, PluginRegistry } from './interfaces.js';
 import { numFeasibleNodesToFind } from './node-selection.js';
 import { Prng } from './prng.js';
 import { Framework, type FilterTrace } from './runtime.js';
+import type { PodPlan } from './plan.js';
 import { Code, Status } from './status.js';
 
 /** What podfit knows about one node after a cycle (explain mode). */
@@ -53,6 +54,8 @@ export interface SchedulerOptions {
   readonly state: ClusterState;
   readonly config: SchedulerConfig;
   readonly kernels: Kernels;
+  /** The plugins profiles are built from (plugins/registry.ts REGISTRY for the built-ins). */
+  readonly registry: PluginRegistry;
   readonly seed?: number;
   readonly binder?: Binder;
   /** Out-of-tree plugins, usable by name in the config. */
@@ -69,6 +72,11 @@ export interface SchedulerOptions {
    * shape (default true; fused-cycle.ts "Score cache"). Decisions are the same either way.
    */
   readonly scoreCache?: boolean;
+  /**
+   * Let pods of one class share per-node verdicts and scores where the plan allows it (default
+   * true; class-batch.ts). Decisions are the same either way.
+   */
+  readonly classBatching?: boolean;
 }
 
 /** Options for one cycle. */
@@ -99,6 +107,8 @@ export class Scheduler {
   nextStartNodeIndex = 0;
   /** Whether cycles may take the fused path. */
   readonly useFusedCycle: boolean;
+  /** Whether pods may be decided by class batching. */
+  readonly useClassBatching: boolean;
   /** Profiles whose binding cycle is the in-memory one (commitSync applies). */
   private readonly inMemoryBinding = new Set<Framework>();
 
@@ -108,10 +118,11 @@ export class Scheduler {
     this.prng = new Prng(opts.seed ?? DEFAULT_SEED);
     this.objects = opts.objects;
     this.useFusedCycle = opts.fusedCycle ?? true;
+    this.useClassBatching = opts.classBatching ?? true;
     const binder = opts.binder ?? new StateBinder(opts.state);
     for (const w of opts.config.warnings) this.warnings.push(w);
     for (const profile of opts.config.profiles) {
-      const fw = new Framework(profile, opts.state, opts.kernels, binder, opts.plugins, opts.objects);
+      const fw = new Framework(profile, opts.state, opts.kernels, binder, opts.registry, opts.plugins, opts.objects);
       fw.fused.cacheEnabled = opts.scoreCache ?? true;
       this.frameworks.set(profile.schedulerName, fw);
       if (binder.constructor === StateBinder && fw.preBind.length === 0 && fw.postBind.length === 0 && fw.pluginsAt('bind').join() === 'DefaultBinder') {
@@ -156,6 +167,15 @@ export class Scheduler {
     }
     const explain = opts.explain ?? false;
     const explanation = explain ? new Map<string, NodeExplanation>() : undefined;
+    const sampled = numFeasibleNodesToFind(numAll, framework.percentageOfNodesToScore ?? this.config.percentageOfNodesToScore) < numAll;
+
+    // The executions the plugins' traits allow for this pod (plan.ts); the general path below is
+    // the reference every other one reproduces.
+    const plan = !explain && !sampled && (this.useFusedCycle || this.useClassBatching) ? framework.plan.forPod(pod) : undefined;
+    if (plan !== undefined && this.useClassBatching && !pod.pod.status?.nominatedNodeName) {
+      const d = framework.classBatches.decide(pod, plan, this.prng);
+      if (d !== null) return { ...base, selectedNode: allNodes[d.node]!.name, status: null, feasibleNodes: d.feasibleNodes, evaluatedNodes: numAll };
+    }
 
     // PreFilter.
     const pre = framework.runPreFilter(cs, pod, allNodes);
@@ -183,21 +203,18 @@ export class Scheduler {
       }
     }
 
-    // Fused cycle over every node (fused-cycle.ts); it declines (null) whenever the general path
-    // below must run: explain, a PreFilter node restriction, sampling, unfusable plugins, or no
-    // feasible node (the general path builds the FitError).
-    if (!explain && !pre.nodeNames && this.useFusedCycle) {
-      const r = this.fusedCycle(framework, cs, pod, base, numAll);
+    // The fused cycle over every node (fused-cycle.ts); it declines whenever the general path
+    // below must run: a PreFilter node restriction, plugins the plan cannot fuse for this pod, or
+    // no feasible node (the general path builds the FitError).
+    if (plan !== undefined && plan.fused && !pre.nodeNames && this.useFusedCycle) {
+      const r = this.fusedCycle(framework, cs, pod, plan, base, numAll);
       if (r) return r;
     }
 
-    // Candidate nodes: all, or the PreFilterResult restriction (absent nodes get an Unresolvable status).
-    let candidates: readonly NodeInfo[] = allNodes;
-    let absentStatus: Status | undefined;
-    if (pre.nodeNames) {
-      candidates = allNodes.filter((n) => pre.nodeNames!.has(n.name));
-      absentStatus = Status.unresolvable(`node(s) didn't satisfy plugin(s) [${pre.pluginsWithNodes.join(' ')}]`);
-    }
+    // Candidate nodes: all, or those the PreFilter results leave (the others get kube's status).
+    const cand = framework.candidateNodes(pre, allNodes);
+    const candidates = cand.nodes;
+    const absentStatus = cand.absentStatus;
 
     const failed = new Map<string, Status>();
     const feasible: NodeInfo[] = [];
@@ -219,6 +236,11 @@ export class Scheduler {
       for (const n of allNodes) {
         const t = trace.get(n.name);
         if (t) explanation.set(n.name, { filter: t });
+        else {
+          // Left out by a PreFilter result: kube's diagnosis records that plugin's status for it.
+          const by = cand.excludedBy(n);
+          if (by !== undefined && absentStatus) explanation.set(n.name, { filter: [[by, absentStatus.withPlugin(by)]] });
+        }
       }
     }
 
@@ -262,12 +284,12 @@ export class Scheduler {
    * as kernel scans. Null when it does not apply (the caller then runs the general path).
    */
   private fusedCycle(
-    framework: Framework, cs: CycleState, pod: PodInfo,
+    framework: Framework, cs: CycleState, pod: PodInfo, plan: PodPlan,
     base: { pod: PodInfo; profile: string; feasibleNodes: number; evaluatedNodes: number }, numAll: number,
   ): ScheduleResult | null {
     if (numFeasibleNodesToFind(numAll, framework.percentageOfNodesToScore ?? this.config.percentageOfNodesToScore) < numAll) return null;
     const fused = framework.fused;
-    const count = fused.filter(cs, pod);
+    const count = fused.filter(cs, pod, plan);
     if (count <= 0) return null;
     const { pod: p, profile } = base;
     // One feasible node: kube picks it without scoring.
@@ -279,7 +301,7 @@ export class Scheduler {
     const result = { pod: p, profile, feasibleNodes: count, evaluatedNodes: numAll, explanation: undefined };
     const ps = framework.runPreScore(cs, pod, feasible);
     if (ps) return { ...result, selectedNode: null, status: ps, message: ps.message() };
-    const chosen = fused.scoreAndSelect(cs, pod, feasible, this.prng);
+    const chosen = fused.scoreAndSelect(cs, pod, plan, feasible, this.prng);
     if (chosen) return { pod: p, profile, feasibleNodes: count, evaluatedNodes: numAll, explanation: undefined, selectedNode: chosen.name, status: null };
     const totals = new Float64Array(feasible.length);
     const ss = framework.runScore(cs, pod, feasible, totals);

@@ -440,6 +440,52 @@ function gatherFeasible(
   return count;
 }
 
+/** Tree node j of a class-batching index from its children (tree_pull in assembly/tree.ts). */
+function treePull(max: Float64Array, count: Int32Array, j: number): void {
+  const l = 2 * j;
+  const ml = max[l]!;
+  const mr = max[l + 1]!;
+  if (ml > mr) {
+    max[j] = ml;
+    count[j] = count[l]!;
+  } else if (mr > ml) {
+    max[j] = mr;
+    count[j] = count[l + 1]!;
+  } else {
+    max[j] = ml;
+    count[j] = count[l]! + count[l + 1]!;
+  }
+}
+
+function treeBuild(max: Float64Array, count: Int32Array, size: number): void {
+  count.fill(1, size, 2 * size);
+  for (let j = size - 1; j >= 1; j--) treePull(max, count, j);
+}
+
+function treeSet(max: Float64Array, count: Int32Array, size: number, i: number, value: number): void {
+  let j = size + i;
+  max[j] = value;
+  for (j >>= 1; j >= 1; j >>= 1) treePull(max, count, j);
+}
+
+function treeKth(max: Float64Array, count: Int32Array, size: number, k: number): number {
+  const top = max[1]!;
+  let j = 1;
+  while (j < size) {
+    const l = 2 * j;
+    if (max[l] === top) {
+      const cl = count[l]!;
+      if (k < cl) {
+        j = l;
+        continue;
+      }
+      k -= cl;
+    }
+    j = l + 1;
+  }
+  return j - size;
+}
+
 /** Builds the `js` engine. */
 export function createJsKernels(): Kernels {
   let top = -Infinity;
@@ -483,5 +529,8 @@ export function createJsKernels(): Kernels {
     zeroF64: (arr, n) => {
       arr.fill(0, 0, n);
     },
+    treeBuild,
+    treeSet,
+    treeKth,
   };
 }

@@ -253,4 +253,19 @@ export interface Kernels {
   selectKth(totals: Float64Array, count: number, max: number, k: number): number;
   /** zero_f64: sets arr[0..n) to 0. */
   zeroF64(arr: Float64Array, n: number): void;
+
+  // --- Class batching (src/framework/class-batch.ts): a max segment tree over node order. `max`
+  // and `count` hold 2 * size entries (size a power of two); leaves are at [size, 2 * size), leaf i
+  // the total of node index i (-Infinity when infeasible); tree node j (children 2j, 2j + 1) holds
+  // the maximum of its leaves and how many of them hold it.
+
+  /** tree_build: sets every leaf's count to 1 and fills the inner nodes from the leaves. Once per batch build. */
+  treeBuild(max: Float64Array, count: Int32Array, size: number): void;
+  /** tree_set: sets leaf i to `value` and updates its ancestors, O(log size). Once per changed node. */
+  treeSet(max: Float64Array, count: Int32Array, size: number, i: number, value: number): void;
+  /**
+   * tree_kth: the leaf index of the k-th (0-based, leaf order) leaf whose value equals the root's
+   * maximum (k < count[1]), O(log size). Once per class-batching decision.
+   */
+  treeKth(max: Float64Array, count: Int32Array, size: number, k: number): number;
 }

@@ -49,6 +49,9 @@ interface KernelExports {
   select_top(classes: number, feasible: number, count: number, classScore: number, totals: number): number;
   select_kth(totals: number, count: number, max: number, k: number): number;
   zero_f64(ptr: number, n: number): void;
+  tree_build(max: number, count: number, size: number): void;
+  tree_set(max: number, count: number, size: number, i: number, value: number): void;
+  tree_kth(max: number, count: number, size: number, k: number): number;
 }
 
 let sharedMemory: WasmMemory | undefined;
@@ -373,5 +376,21 @@ export class WasmKernels implements Kernels {
   zeroF64(arr: Float64Array, n: number): void {
     if (this.memory.owns(arr)) this.exp.zero_f64(arr.byteOffset, n);
     else arr.fill(0, 0, n);
+  }
+
+  treeBuild(max: Float64Array, count: Int32Array, size: number): void {
+    this.exp.tree_build(this.out(max, 2 * size), this.out(count, 2 * size), size);
+    this.done();
+  }
+
+  treeSet(max: Float64Array, count: Int32Array, size: number, i: number, value: number): void {
+    this.exp.tree_set(this.out(max, 2 * size), this.out(count, 2 * size), size, i, value);
+    this.done();
+  }
+
+  treeKth(max: Float64Array, count: Int32Array, size: number, k: number): number {
+    const i = this.exp.tree_kth(this.in(max), this.in(count), size, k);
+    this.done();
+    return i;
   }
 }

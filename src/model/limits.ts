@@ -80,6 +80,16 @@ export const WASM_MEMORY_PAGES_INITIAL = 16;
  */
 export const FUSED_SCORE_CACHES_MAX = 4;
 /**
+ * Pod classes whose per-node verdicts, scores and index class batching keeps per profile
+ * (src/framework/class-batch.ts); each costs about 80 bytes per node, half of it in kernel memory.
+ */
+export const CLASS_BATCHES_MAX = 8;
+/**
+ * Pod classes remembered as seen once (a class's batch is built on its second pod, so one-off
+ * pods never pay for a build); a class key is the pod's JSON without its identity, ~1-3 KB.
+ */
+export const CLASS_KEYS_SEEN_MAX = 256;
+/**
  * Rows the NodeTable remembers as changed (a ring): a score cache more than this many changes
  * behind rescoring every row instead of the changed ones. 4 bytes each.
  */

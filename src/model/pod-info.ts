@@ -45,6 +45,29 @@ export interface PodInfo {
   readonly creationMs: number;
   /** Sidecars (restartPolicy Always init containers) present. */
   readonly hasRestartableInit: boolean;
+  /**
+   * The pod's class key (podClassKey), computed on first use or set by whoever clones the pod
+   * from a template (every clone of one template has the same key).
+   */
+  classKey?: string;
+}
+
+/**
+ * A pod's class: pods with equal keys differ only in identity (name, uid, generateName,
+ * timestamps, resourceVersion), as the clones of a template or the replicas of a workload do.
+ * The key is everything else of the object, so any field a plugin might read keeps two pods apart
+ * (a missed match costs a cycle, never a wrong answer). Class batching and worker speculation
+ * share one decision among the pods of a class.
+ */
+export function podClassKey(info: PodInfo): string {
+  return (info.classKey ??= classKeyOf(info.pod));
+}
+
+/** The class key of a Pod object (see podClassKey). */
+export function classKeyOf(pod: Pod): string {
+  const { name: _n, uid: _u, generateName: _g, creationTimestamp: _c, resourceVersion: _r, managedFields: _m, selfLink: _s, ...meta } =
+    pod.metadata as Pod['metadata'] & Record<string, unknown>;
+  return JSON.stringify([pod.apiVersion ?? null, pod.kind ?? null, meta, pod.spec ?? null, pod.status ?? null]);
 }
 
 /** Exact rational accumulator for request sums (denominators are powers of ten). */

@@ -16,6 +16,7 @@ import type { Framework } from '../framework/runtime.js';
 import { numFeasibleNodesToFind } from '../framework/node-selection.js';
 import type { Pod } from '../api/k8s.js';
 import type { PodInfo } from '../model/pod-info.js';
+import { classKeyOf } from '../model/pod-info.js';
 
 /**
  * Plugins whose part in a fast-path cycle does not read other pods' placements, by extension
@@ -79,18 +80,5 @@ export function hasPodAffinityTerms(pod: PodInfo): boolean {
   return false;
 }
 
-/**
- * A pod's speculation equivalence key: two pods with the same key get the same summary from the
- * same replica at the same table epoch, so a session speculates one pod per key and chunk and
- * reuses its summary (or its refusal) for the others (speculate.ts). Why dropping these fields is
- * exact: in a certified profile (SAFE_PLUGINS) a fast-path cycle reads the pod's spec, namespace,
- * labels, annotations and owners (spread defaults), and its resolved priority (from the spec), but
- * never its name, uid or timestamps (those only key the placement maps and the queue order, both
- * on the main thread). Everything else of the object is kept, so a difference the plugins might
- * read keeps two pods apart (a missed reuse costs one cycle, never a wrong answer).
- */
-export function speculationKey(pod: Pod): string {
-  const { name: _n, uid: _u, generateName: _g, creationTimestamp: _c, resourceVersion: _r, managedFields: _m, selfLink: _s, ...meta } =
-    pod.metadata as Pod['metadata'] & Record<string, unknown>;
-  return JSON.stringify([pod.apiVersion ?? null, pod.kind ?? null, meta, pod.spec ?? null, pod.status ?? null]);
-}
+/** A pod's speculation key: its class key (model/pod-info.ts classKeyOf). */
+export const speculationKey = (pod: Pod): string => classKeyOf(pod);

@@ -30,6 +30,7 @@ import {
 import { BATCH_DEFAULTS } from './batch.js';
 import { speculationKey } from './certify.js';
 import { SlotWriter } from './summary.js';
+import type { PluginRegistry } from '../framework/interfaces.js';
 
 /** Thrown by the speculation hooks to abandon a cycle that left the fast path. */
 const DECLINED = Symbol('declined');
@@ -130,7 +131,7 @@ interface Replica {
 let current: Replica | undefined;
 
 /** Builds the worker's replica of a batch (or returns the one already built). */
-async function replicaFor(task: SessionTask): Promise<{ replica: Replica; setupMs: number }> {
+async function replicaFor(task: SessionTask, registry: PluginRegistry): Promise<{ replica: Replica; setupMs: number }> {
   const setup = task.setup;
   if (current && current.batchId === setup.batchId) return { replica: current, setupMs: 0 };
   current = undefined;
@@ -148,7 +149,7 @@ async function replicaFor(task: SessionTask): Promise<{ replica: Replica; setupM
     objects = decodeClusterObjects(new Map(cluster.others.map(([k, v]) => [k, [...v]])), cluster.fileName);
   }
   checkReplica(state, setup);
-  const scheduler = new Scheduler({ state, config: setup.config, kernels, seed: 1, objects });
+  const scheduler = new Scheduler({ state, config: setup.config, kernels, registry, seed: 1, objects, classBatching: false });
   const ctrl = new Int32Array(setup.control);
   const view = new SharedTableView(kernels, ctrl);
   const sink = new ScanSink();
@@ -199,9 +200,9 @@ function checkReplica(state: ClusterState, setup: BatchSetup): void {
 }
 
 /** Claims and speculates chunks until the batch is over; the piscina task of a session. */
-export async function runSession(task: SessionTask): Promise<SessionResult> {
+export async function runSession(task: SessionTask, registry: PluginRegistry): Promise<SessionResult> {
   const setup = task.setup;
-  const { replica, setupMs } = await replicaFor(task);
+  const { replica, setupMs } = await replicaFor(task, registry);
   const ctrl = new Int32Array(setup.control);
   const status = new Int32Array(setup.chunkStatus);
   const owner = new Int32Array(setup.chunkOwner);

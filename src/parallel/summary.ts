@@ -27,7 +27,7 @@ import type { Kernels, ScorerArgs } from '../kernel/kernels.js';
 import { createJsKernels } from '../kernel/js-kernels.js';
 import type { FusedScan } from '../framework/fused-cycle.js';
 import type { NodeTable } from '../model/node-table.js';
-import type { FusedFitRequest } from '../plugins/shared/fusion.js';
+import type { FitKernelArgs as FusedFitRequest } from '../framework/traits.js';
 import { NODE_TABLE_DIRTY_LOG_ROWS } from '../model/limits.js';
 import {
   SLOT_EPOCH, SLOT_HEADER_WORDS, SLOT_POD_COUNT, SLOT_SUMMARY_COUNT, SUM_CLASSES, SUM_COUNT, SUM_F64_WORDS,

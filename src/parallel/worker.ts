@@ -9,12 +9,14 @@ import { createKernels } from '../kernel/engine.js';
 import { runBench, type BenchResult } from '../workloads/runner.js';
 import type { BenchTask, ProbeTask, SessionResult, SessionTask, WorkerTask } from './messages.js';
 import { runSession } from './speculate.js';
+// The worker is an entry point: it wires the built-in plugins as the CLI does.
+import { REGISTRY } from '../plugins/registry.js';
 
 /** Runs one task. */
 export default async function run(task: WorkerTask): Promise<SessionResult | BenchResult | number> {
   switch (task.kind) {
     case 'session':
-      return runSession(task satisfies SessionTask);
+      return runSession(task satisfies SessionTask, REGISTRY);
     case 'bench':
       return runBenchTask(task);
     case 'probe':
@@ -27,7 +29,7 @@ async function runBenchTask(task: BenchTask): Promise<BenchResult> {
   const kernels = await createKernels(task.engine);
   return runBench({
     workload: task.workload, nodes: task.nodes, initPods: task.initPods, pods: task.pods, seed: task.seed,
-    config: task.config, kernels, workers: 0,
+    config: task.config, kernels, registry: REGISTRY, workers: 0,
   });
 }
 

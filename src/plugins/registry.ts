@@ -2,7 +2,7 @@
  * The plugin registry: one line per plugin, in kube-scheduler's registration order
  * (the default profile's order, K8S-FACTS.md §4.2). Adding a plugin = its folder + one line here.
  */
-import type { PluginDefinition } from '../framework/interfaces.js';
+import type { PluginDefinition, PluginRegistry } from '../framework/interfaces.js';
 import { definition as SchedulingGates } from './scheduling-gates/index.js';
 import { definition as PrioritySort } from './priority-sort/index.js';
 import { definition as NodeUnschedulable } from './node-unschedulable/index.js';
@@ -50,3 +50,6 @@ const BY_NAME = new Map(PLUGINS.map((p) => [p.name, p]));
 export function getPluginDefinition(name: string): PluginDefinition<any> | undefined {
   return BY_NAME.get(name);
 }
+
+/** The built-in plugins, as the framework is handed them. */
+export const REGISTRY: PluginRegistry = { all: PLUGINS, get: getPluginDefinition };

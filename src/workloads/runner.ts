@@ -8,16 +8,19 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { SchedulerConfig } from '../api/config.js';
 import { Scheduler } from '../framework/scheduler.js';
+import type { Framework } from '../framework/runtime.js';
+import type { CycleState } from '../framework/cycle-state.js';
 import type { Kernels } from '../kernel/kernels.js';
 import { ClusterState } from '../model/cluster-state.js';
 import type { TableMemory } from '../model/node-table.js';
-import { makePodInfo, type PodInfo } from '../model/pod-info.js';
+import { classKeyOf, makePodInfo, type PodInfo } from '../model/pod-info.js';
 import type { BatchStats } from '../parallel/batch.js';
 import type { SessionFaults } from '../parallel/messages.js';
 import type { WorkerPool } from '../parallel/pool.js';
 import { batchPays, measureBatch } from './batch.js';
 import { PlacementChecksum } from './checksum.js';
 import { defaultPerfNode, defaultPerfPod } from './scheduling-basic.js';
+import type { PluginRegistry } from '../framework/interfaces.js';
 
 /** Workloads `podfit bench` knows. */
 export const WORKLOADS = ['SchedulingBasic'] as const;
@@ -34,6 +37,8 @@ export interface BenchSpec {
   readonly seed: number;
   readonly config: SchedulerConfig;
   readonly kernels: Kernels;
+  /** The plugins profiles are built from (handed in by whoever wires podfit). */
+  readonly registry: PluginRegistry;
   readonly memory?: TableMemory;
   /** Worker threads for the measured pods (src/parallel/batch.ts); 0 or absent: this thread only. */
   readonly workers?: number;
@@ -82,8 +87,17 @@ function percentile(sorted: Float64Array, q: number): number {
 export function buildWorkload(spec: Pick<BenchSpec, 'workload' | 'nodes' | 'initPods' | 'pods' | 'memory'>): { state: ClusterState; init: PodInfo[]; measured: PodInfo[] } {
   const state = new ClusterState(spec.memory);
   for (let i = 0; i < spec.nodes; i++) state.addNode(defaultPerfNode(i));
-  const init = Array.from({ length: spec.initPods }, (_, i) => makePodInfo(defaultPerfPod(i, 'init-pod')));
-  const measured = Array.from({ length: spec.pods }, (_, i) => makePodInfo(defaultPerfPod(i, 'pod')));
+  // Clones of one template: one class key, computed once (model/pod-info.ts podClassKey).
+  const clones = (count: number, prefix: string): PodInfo[] => {
+    const key = classKeyOf(defaultPerfPod(0, prefix));
+    return Array.from({ length: count }, (_, i) => {
+      const p = makePodInfo(defaultPerfPod(i, prefix));
+      p.classKey = key;
+      return p;
+    });
+  };
+  const init = clones(spec.initPods, 'init-pod');
+  const measured = clones(spec.pods, 'pod');
   return { state, init, measured };
 }
 
@@ -102,26 +116,33 @@ export function settleHeap(): void {
   }
 }
 
-/** Schedules one pod end to end; returns the chosen node or null. */
-export async function scheduleAndBind(scheduler: Scheduler, pod: PodInfo): Promise<string | null> {
+/**
+ * Schedules one pod end to end; returns the chosen node or null, synchronously when the binding
+ * cycle is the in-memory one (Scheduler.commitSync), else as a promise.
+ */
+export function scheduleAndBind(scheduler: Scheduler, pod: PodInfo): string | null | Promise<string | null> {
   const fw = scheduler.frameworkFor(pod);
   if (!fw) return null;
   const cs = fw.newCycleState();
   const r = scheduler.schedulePod(pod, {}, fw, cs);
-  if (!r.selectedNode) return null;
-  // The in-memory binding cycle commits synchronously (Scheduler.commitSync); others are awaited.
-  const sync = scheduler.commitSync(fw, cs, pod, r.selectedNode);
-  if (sync !== undefined) return sync ? null : r.selectedNode;
-  if (scheduler.assume(fw, cs, pod, r.selectedNode)) return null;
-  if (await scheduler.bind(fw, cs, pod, r.selectedNode)) return null;
-  return r.selectedNode;
+  const node = r.selectedNode;
+  if (!node) return null;
+  const sync = scheduler.commitSync(fw, cs, pod, node);
+  if (sync !== undefined) return sync ? null : node;
+  return bindAsync(scheduler, fw, cs, pod, node);
+}
+
+async function bindAsync(scheduler: Scheduler, fw: Framework, cs: CycleState, pod: PodInfo, node: string): Promise<string | null> {
+  if (scheduler.assume(fw, cs, pod, node)) return null;
+  if (await scheduler.bind(fw, cs, pod, node)) return null;
+  return node;
 }
 
 /** Runs a workload and measures it. */
 export async function runBench(spec: BenchSpec): Promise<BenchResult> {
   // The NodeTable lives in the engine's memory (WASM linear memory for wasm): kernels read it in place.
   const { state, init, measured } = buildWorkload({ ...spec, memory: spec.memory ?? spec.kernels.createTableMemory() });
-  const scheduler = new Scheduler({ state, config: spec.config, kernels: spec.kernels, seed: spec.seed });
+  const scheduler = new Scheduler({ state, config: spec.config, kernels: spec.kernels, registry: spec.registry, seed: spec.seed });
   const checksum = new PlacementChecksum();
   const lat = new Float64Array(measured.length);
   let scheduled = 0;
@@ -141,13 +162,17 @@ export async function runBench(spec: BenchSpec): Promise<BenchResult> {
     scheduled = m.scheduled;
     batch = m.stats;
   } else {
-    for (const p of init) checksum.add(p.key, await scheduleAndBind(scheduler, p));
+    for (const p of init) {
+      const r = scheduleAndBind(scheduler, p);
+      checksum.add(p.key, r instanceof Promise ? await r : r);
+    }
     settleHeap();
     const t0 = performance.now();
     for (let i = 0; i < measured.length; i++) {
       const p = measured[i]!;
       const s = performance.now();
-      const node = await scheduleAndBind(scheduler, p);
+      const r = scheduleAndBind(scheduler, p);
+      const node = r instanceof Promise ? await r : r;
       lat[i] = (performance.now() - s) * 1000;
       if (node) scheduled++;
       checksum.add(p.key, node);

@@ -16,6 +16,7 @@ import { scheduleAllPending, type PendingReport } from '../../src/workloads/batc
 import { makeNode, makePod } from '../helpers/builders.js';
 import { runCli } from '../helpers/cli.js';
 import { loadWasmKernels } from '../kernel/wasm-helper.js';
+import { REGISTRY } from '../../src/plugins/registry.js';
 
 let dir: string;
 beforeAll(() => {
@@ -135,7 +136,7 @@ describe('podfit schedule --all-pending', () => {
     const run = async (pool: WorkerPool | null) => {
       const snapshot = loadClusterSnapshot(file);
       const loaded = buildClusterState(snapshot, file, kernels.createTableMemory());
-      const scheduler = new Scheduler({ state: loaded.state, config: defaultSchedulerConfig(), kernels, seed: 4, objects: loaded.objects });
+      const scheduler = new Scheduler({ registry: REGISTRY, state: loaded.state, config: defaultSchedulerConfig(), kernels, seed: 4, objects: loaded.objects });
       return scheduleAllPending({
         scheduler, snapshot, fileName: file, pending: loaded.pending, objects: loaded.objects, pool, workers: pool ? 2 : 0, seed: 4, forceBatch: true,
         batch: { adaptive: false },

@@ -12,6 +12,7 @@ import { createKernels } from '../../src/kernel/engine.js';
 import { ClusterState } from '../../src/model/cluster-state.js';
 import { makeNode, makePod } from '../helpers/builders.js';
 import { MemorySource } from './helpers.js';
+import { REGISTRY } from '../../src/plugins/registry.js';
 
 describe('extenderPriority: round(10 x total / (100 x W)), clamped to 0..10', () => {
   it.each([
@@ -75,7 +76,7 @@ async function setup(names: string[], withPlugins = true) {
   const state = new ClusterState();
   for (const n of names) state.addNode(makeNode(n).capacity({ cpu: '4', memory: '8Gi', pods: 110 }).build());
   const config = withPlugins ? stubConfig() : defaultExtenderConfig();
-  const ext = new Extender(new MemorySource(state), config, await createKernels('js'), { plugins: [judge, picker, ranker, flat] });
+  const ext = new Extender(new MemorySource(state), config, await createKernels('js'), REGISTRY, { plugins: [judge, picker, ranker, flat] });
   return { state, ext };
 }
 const pod = (labels: Record<string, string> = {}, scheduler = 'custom') => makePod('p', 'ns').labels(labels).schedulerName(scheduler).req({ cpu: '100m' }).build();
@@ -146,7 +147,7 @@ describe('prioritize', () => {
     for (const n of ['empty', 'half']) state.addNode(makeNode(n).capacity({ cpu: '4', memory: '8Gi', pods: 110 }).build());
     const { makePodInfo } = await import('../../src/model/pod-info.js');
     state.addPod(makePodInfo(makePod('used', 'ns').req({ cpu: '2', memory: '4Gi' }).build()), 'half');
-    const ext = new Extender(new MemorySource(state), defaultExtenderConfig(), await createKernels('js'));
+    const ext = new Extender(new MemorySource(state), defaultExtenderConfig(), await createKernels('js'), REGISTRY);
     const out = ext.prioritize({ pod: makePod('p', 'ns').req({ cpu: '1', memory: '1Gi' }).build(), nodeNames: ['empty', 'half'], nodes: null }, null);
     // empty: cpu 25, mem 12 -> 18 -> 2; half: cpu 75, mem 62 -> 68 -> 7.
     expect([...out.scores]).toEqual([2, 7]);

@@ -14,6 +14,7 @@ import { ClusterState } from '../../src/model/cluster-state.js';
 import { makePodInfo } from '../../src/model/pod-info.js';
 import { makeNode, makePod } from '../helpers/builders.js';
 import { MemorySource } from './helpers.js';
+import { REGISTRY } from '../../src/plugins/registry.js';
 
 /** A pod builder's pod with metadata.resourceVersion set (what the API server stamps). */
 const withVersion = (p: ReturnType<ReturnType<typeof makePod>['build']>, rv: string) => ({ ...p, metadata: { ...p.metadata, resourceVersion: rv } });
@@ -128,7 +129,7 @@ describe('Extender fast path = general path', async () => {
   for (let i = 0; i < 20; i++) {
     state.addPod(makePodInfo(makePod(`run-${i}`).req({ cpu: '300m', memory: '500Mi' }).label('app', `a${i % 3}`).build()), nodeNames[i % 12]!);
   }
-  const ext = new Extender(new MemorySource(state), defaultExtenderConfig(), kernels, { seed: 1 });
+  const ext = new Extender(new MemorySource(state), defaultExtenderConfig(), kernels, REGISTRY, { seed: 1 });
 
   const pods = [
     withVersion(makePod('web').uid('u1').req({ cpu: '500m', memory: '512Mi' }).build(), '1'),

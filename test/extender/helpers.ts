@@ -25,6 +25,7 @@ import {
   EXTENDER_BODY_BYTES_MAX, EXTENDER_DRAIN_TIMEOUT_MS, EXTENDER_HEADER_BYTES_MAX, EXTENDER_HEADERS_TIMEOUT_MS, EXTENDER_IN_FLIGHT_MAX,
   EXTENDER_KEEPALIVE_TIMEOUT_MS, EXTENDER_QUEUED_MAX, EXTENDER_REQUEST_TIMEOUT_MS,
 } from '../../src/model/limits.js';
+import { REGISTRY } from '../../src/plugins/registry.js';
 
 export const FIXTURES = new URL('../fixtures/extender/', import.meta.url).pathname;
 export const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
@@ -82,7 +83,7 @@ export interface TestServer {
 export async function startServer(opts: { options?: Partial<ServerOptions>; source?: ClusterSource; config?: SchedulerConfig; engine?: EngineName } = {}): Promise<TestServer> {
   const kernels = await createKernels(opts.engine ?? 'js');
   const source = opts.source ?? new SnapshotSource(tempCluster(), { pollIntervalMs: 0, tableMemory: () => kernels.createTableMemory() });
-  const extender = new Extender(source, opts.config ?? defaultExtenderConfig(), kernels, { seed: 1 });
+  const extender = new Extender(source, opts.config ?? defaultExtenderConfig(), kernels, REGISTRY, { seed: 1 });
   const metrics = new ExtenderMetrics(() => source, { defaultMetrics: false });
   const logs = new LogCapture();
   const logger = createLogger('info', logs);

@@ -12,6 +12,7 @@ import { ClusterState } from '../../src/model/cluster-state.js';
 import { makePodInfo } from '../../src/model/pod-info.js';
 import { makeNode, makePod, type PodBuilder } from '../helpers/builders.js';
 import { MemorySource } from './helpers.js';
+import { REGISTRY } from '../../src/plugins/registry.js';
 
 interface Placed {
   readonly node: string;
@@ -23,7 +24,7 @@ async function setup(nodes: Array<ReturnType<typeof makeNode>>, placed: Placed[]
   const state = new ClusterState();
   for (const n of nodes) state.addNode(n.build());
   for (const p of placed) state.addPod(makePodInfo(p.pod.build()), p.node, p.assumed ?? false);
-  const ext = new Extender(new MemorySource(state), defaultExtenderConfig(), await createKernels('js'));
+  const ext = new Extender(new MemorySource(state), defaultExtenderConfig(), await createKernels('js'), REGISTRY);
   return { state, ext };
 }
 

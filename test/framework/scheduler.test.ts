@@ -7,6 +7,7 @@ import { ClusterState } from '../../src/model/cluster-state.js';
 import { makePodInfo } from '../../src/model/pod-info.js';
 import { makeNode, makePod } from '../helpers/builders.js';
 import { createJsKernels } from '../../src/kernel/js-kernels.js';
+import { REGISTRY } from '../../src/plugins/registry.js';
 
 function profile(points: Partial<Record<ExtensionPoint, Array<[string, number?]>>>, pct?: number): ResolvedProfile {
   const plugins = Object.fromEntries(EXTENSION_POINTS.map((p) => [p, (points[p] ?? []).map(([name, weight]) => ({ name, weight: weight ?? 0 }))])) as ResolvedProfile['plugins'];
@@ -75,7 +76,7 @@ const pod = () => makePodInfo(makePod('p').req({ cpu: '1' }).build());
 
 describe('Scheduler cycle semantics', () => {
   it('stops a node at its first failing filter and records only that plugin', () => {
-    const s = new Scheduler({ state: cluster(6), config: config(profile({ filter: [['RejectOdd'], ['RejectThree']], score: [['ScoreIdx', 1]] })), kernels, plugins: PLUGINS });
+    const s = new Scheduler({ registry: REGISTRY, state: cluster(6), config: config(profile({ filter: [['RejectOdd'], ['RejectThree']], score: [['ScoreIdx', 1]] })), kernels, plugins: PLUGINS });
     const r = s.schedulePod(pod(), { explain: true });
     expect(r.selectedNode).toBe('n4');
     expect(r.explanation!.get('n3')!.filter.map(([p, st]) => [p, st?.reasons ?? 'passed'])).toEqual([['RejectOdd', ['node is odd']]]);
@@ -86,7 +87,7 @@ describe('Scheduler cycle semantics', () => {
 
   it('builds kube FitError text when nothing fits', () => {
     const state = cluster(4);
-    const s = new Scheduler({ state, config: config(profile({ filter: [['RejectOdd'], ['RejectThree']] })), kernels, plugins: PLUGINS });
+    const s = new Scheduler({ registry: REGISTRY, state, config: config(profile({ filter: [['RejectOdd'], ['RejectThree']] })), kernels, plugins: PLUGINS });
     const r = s.schedulePod(pod());
     // n0: three (2 reasons); n1, n3: odd; n2: passes -> so use a cluster where n2 fails too
     expect(r.selectedNode).toBe('n2');
@@ -98,32 +99,36 @@ describe('Scheduler cycle semantics', () => {
   });
 
   it('applies weights and rejects out-of-range normalized scores', () => {
-    const s = new Scheduler({ state: cluster(3), config: config(profile({ score: [['ScoreIdx', 2], ['ScoreFlat', 3]] })), kernels, plugins: PLUGINS });
+    const s = new Scheduler({ registry: REGISTRY, state: cluster(3), config: config(profile({ score: [['ScoreIdx', 2], ['ScoreFlat', 3]] })), kernels, plugins: PLUGINS });
     const r = s.schedulePod(pod(), { explain: true });
     expect(r.explanation!.get('n2')!.finalScore).toBe(100 * 2 + 7 * 3);
-    const bad = new Scheduler({ state: cluster(3), config: config(profile({ score: [['ScoreBad', 1]] })), kernels, plugins: PLUGINS });
+    const bad = new Scheduler({ registry: REGISTRY, state: cluster(3), config: config(profile({ score: [['ScoreBad', 1]] })), kernels, plugins: PLUGINS });
     const rb = bad.schedulePod(pod());
     expect(rb.status!.code).toBe(Code.Error);
     expect(rb.message).toContain('returns an invalid score 101');
   });
 
   it('restricts to the PreFilterResult and reports absent nodes', () => {
-    const s = new Scheduler({ state: cluster(4), config: config(profile({ preFilter: [['OnlyFirstTwo']], filter: [['RejectOdd'], ['RejectThree'], ['OnlyFirstTwo']] })), kernels, plugins: PLUGINS });
+    const s = new Scheduler({ registry: REGISTRY, state: cluster(4), config: config(profile({ preFilter: [['OnlyFirstTwo']], filter: [['RejectOdd'], ['RejectThree'], ['OnlyFirstTwo']] })), kernels, plugins: PLUGINS });
     const r = s.schedulePod(pod(), { explain: true });
     expect(r.selectedNode).toBeNull();
     expect(r.message).toBe("0/4 nodes are available: 1 divisible by three, 1 node is odd, 1 second reason, 2 node(s) didn't satisfy plugin(s) [OnlyFirstTwo].");
-    expect([...r.explanation!.keys()]).toEqual(['n0', 'n1']);
+    // Nodes the PreFilter result left out are listed under the plugin whose result did it (kube's
+    // diagnosis records the same status for them).
+    expect([...r.explanation!.keys()]).toEqual(['n0', 'n1', 'n2', 'n3']);
+    const left = r.explanation!.get('n2')!.filter;
+    expect(left.map(([plugin, st]) => [plugin, st?.reasons])).toEqual([['OnlyFirstTwo', ["node(s) didn't satisfy plugin(s) [OnlyFirstTwo]"]]]);
   });
 
   it('fails with UnschedulableAndUnresolvable when PreFilterResults do not intersect', () => {
-    const s = new Scheduler({ state: cluster(6), config: config(profile({ preFilter: [['OnlyFirstTwo'], ['OnlyN5']] })), kernels, plugins: PLUGINS });
+    const s = new Scheduler({ registry: REGISTRY, state: cluster(6), config: config(profile({ preFilter: [['OnlyFirstTwo'], ['OnlyN5']] })), kernels, plugins: PLUGINS });
     const r = s.schedulePod(pod());
     expect(r.status!.code).toBe(Code.UnschedulableAndUnresolvable);
     expect(r.message).toBe("0/6 nodes are available: node(s) didn't satisfy plugin(s) [OnlyFirstTwo OnlyN5] simultaneously.");
   });
 
   it('skips a Filter whose PreFilter returned Skip', () => {
-    const s = new Scheduler({ state: cluster(2), config: config(profile({ preFilter: [['SkipMe']], filter: [['SkipMe']] })), kernels, plugins: PLUGINS });
+    const s = new Scheduler({ registry: REGISTRY, state: cluster(2), config: config(profile({ preFilter: [['SkipMe']], filter: [['SkipMe']] })), kernels, plugins: PLUGINS });
     const r = s.schedulePod(pod(), { explain: true });
     expect(r.selectedNode).not.toBeNull();
     expect(r.explanation!.get('n0')!.filter).toEqual([]);
@@ -131,7 +136,7 @@ describe('Scheduler cycle semantics', () => {
 
   it('breaks ties uniformly and reproducibly with one draw per decision', () => {
     const counts = new Map<string, number>();
-    const s = new Scheduler({ state: cluster(4), config: config(profile({ score: [['ScoreFlat', 1]] })), kernels, plugins: PLUGINS, seed: 99 });
+    const s = new Scheduler({ registry: REGISTRY, state: cluster(4), config: config(profile({ score: [['ScoreFlat', 1]] })), kernels, plugins: PLUGINS, seed: 99 });
     const picks: string[] = [];
     for (let i = 0; i < 4000; i++) {
       const r = s.schedulePod(pod());
@@ -140,12 +145,12 @@ describe('Scheduler cycle semantics', () => {
     }
     expect(s.prng.draws).toBe(4000);
     for (const c of counts.values()) expect(Math.abs(c - 1000)).toBeLessThan(150);
-    const again = new Scheduler({ state: cluster(4), config: config(profile({ score: [['ScoreFlat', 1]] })), kernels, plugins: PLUGINS, seed: 99 });
+    const again = new Scheduler({ registry: REGISTRY, state: cluster(4), config: config(profile({ score: [['ScoreFlat', 1]] })), kernels, plugins: PLUGINS, seed: 99 });
     expect(Array.from({ length: 50 }, () => again.schedulePod(pod()).selectedNode)).toEqual(picks.slice(0, 50));
   });
 
   it('samples with percentageOfNodesToScore and rotates the start index', () => {
-    const s = new Scheduler({ state: cluster(1000), config: config(profile({ filter: [['RejectOdd']] }, 10)), kernels, plugins: PLUGINS });
+    const s = new Scheduler({ registry: REGISTRY, state: cluster(1000), config: config(profile({ filter: [['RejectOdd']] }, 10)), kernels, plugins: PLUGINS });
     const r = s.schedulePod(pod());
     // 10% of 1000 = 100 feasible; evens only -> 199 nodes visited (n0..n198)
     expect(r.feasibleNodes).toBe(100);
@@ -158,19 +163,19 @@ describe('Scheduler cycle semantics', () => {
   });
 
   it('scores all feasible nodes by default (podfit deviation: 100%)', () => {
-    const s = new Scheduler({ state: cluster(1000), config: config(profile({ filter: [['RejectOdd']] })), kernels, plugins: PLUGINS });
+    const s = new Scheduler({ registry: REGISTRY, state: cluster(1000), config: config(profile({ filter: [['RejectOdd']] })), kernels, plugins: PLUGINS });
     expect(s.schedulePod(pod()).feasibleNodes).toBe(500);
   });
 
   it('reports no nodes available on an empty cluster', () => {
-    const s = new Scheduler({ state: new ClusterState(), config: config(profile({})), kernels, plugins: PLUGINS });
+    const s = new Scheduler({ registry: REGISTRY, state: new ClusterState(), config: config(profile({})), kernels, plugins: PLUGINS });
     const r = s.schedulePod(pod());
     expect(r.message).toBe('no nodes available to schedule pods');
   });
 
   it('assume commits the pod to the state and bind confirms it', async () => {
     const state = cluster(2);
-    const s = new Scheduler({ state, config: config(profile({ bind: [] })), kernels, plugins: PLUGINS });
+    const s = new Scheduler({ registry: REGISTRY, state, config: config(profile({ bind: [] })), kernels, plugins: PLUGINS });
     const p = pod();
     const r = s.schedulePod(p);
     const fw = s.defaultFramework;

@@ -5,6 +5,7 @@ import { TopologyIndex, type PodQuery } from '../../src/model/topology-index.js'
 import { selectorFromSet } from '../../src/plugins/shared/label-selector.js';
 import { podQuery } from '../../src/plugins/shared/pod-query.js';
 import { makeNode, makePod } from '../helpers/builders.js';
+import { REGISTRY } from '../../src/plugins/registry.js';
 
 function cluster(nodes: number): ClusterState {
   const s = new ClusterState();
@@ -118,7 +119,7 @@ describe('scheduling cycle cost (issue: cost must not grow with unrelated pods)'
       }
       s.addPod(makePodInfo(b.build()), `n${i % 30}`);
     }
-    const scheduler = new Scheduler({ state: s, config: defaultSchedulerConfig(), kernels: createJsKernels() });
+    const scheduler = new Scheduler({ registry: REGISTRY, state: s, config: defaultSchedulerConfig(), kernels: createJsKernels() });
     const incoming = makePodInfo(web('web-new')
       .spreadConstraint({ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 'web' } } })
       .spreadConstraint({ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { app: 'web' } } })

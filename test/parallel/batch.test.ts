@@ -19,6 +19,7 @@ import { PlacementChecksum } from '../../src/workloads/checksum.js';
 import { scheduleAndBind } from '../../src/workloads/runner.js';
 import { makeNode, makePod } from '../helpers/builders.js';
 import { loadWasmKernels } from '../kernel/wasm-helper.js';
+import { REGISTRY } from '../../src/plugins/registry.js';
 
 let kernels: WasmKernels;
 let pool: WorkerPool;
@@ -156,7 +157,7 @@ function newScheduler(config: SchedulerConfig, nodes: readonly Node[], seed: num
   const state = new ClusterState(kernels.createTableMemory());
   for (const n of nodes) state.addNode(n);
   for (const p of placed) state.addPod(makePodInfo(p), p.spec.nodeName!);
-  return new Scheduler({ state, config, kernels, seed });
+  return new Scheduler({ registry: REGISTRY, state, config, kernels, seed });
 }
 
 async function sequential(config: SchedulerConfig, nodes: readonly Node[], pods: readonly Pod[], seed: number, placed: readonly Pod[] = []): Promise<Run> {

@@ -14,6 +14,7 @@ import { makePod } from '../helpers/builders.js';
 import { runBench, type BenchResult } from '../../src/workloads/runner.js';
 import { runCli } from '../helpers/cli.js';
 import { loadWasmKernels } from '../kernel/wasm-helper.js';
+import { REGISTRY } from '../../src/plugins/registry.js';
 
 let kernels: WasmKernels;
 let pool: WorkerPool;
@@ -29,8 +30,8 @@ const spec = { workload: 'SchedulingBasic' as const, nodes: 300, initPods: 50, p
 
 describe('podfit bench --workers', () => {
   it('reports the sequential placement checksum with workers (and says how many took part)', async () => {
-    const seq = await runBench({ ...spec, kernels });
-    const par = await runBench({ ...spec, kernels, workers: 2, pool, forceBatch: true, batch: { chunkPods: 64, adaptive: false, maxSessions: 2 } });
+    const seq = await runBench({ ...spec, registry: REGISTRY, kernels });
+    const par = await runBench({ ...spec, registry: REGISTRY, kernels, workers: 2, pool, forceBatch: true, batch: { chunkPods: 64, adaptive: false, maxSessions: 2 } });
     expect(seq.workers).toBe(0);
     expect(par.placementChecksum).toBe(seq.placementChecksum);
     expect(par.scheduled).toBe(seq.scheduled);
@@ -39,8 +40,8 @@ describe('podfit bench --workers', () => {
   });
 
   it('loses no pod when a worker is killed mid-run', async () => {
-    const seq = await runBench({ ...spec, kernels });
-    const par = await runBench({ ...spec, kernels, workers: 2, pool, forceBatch: true, batch: { chunkPods: 64, faults: { exitOnChunk: 3 }, maxSessions: 2 } });
+    const seq = await runBench({ ...spec, registry: REGISTRY, kernels });
+    const par = await runBench({ ...spec, registry: REGISTRY, kernels, workers: 2, pool, forceBatch: true, batch: { chunkPods: 64, faults: { exitOnChunk: 3 }, maxSessions: 2 } });
     expect(par.placementChecksum).toBe(seq.placementChecksum);
     expect(par.pods).toBe(spec.pods);
     expect(par.scheduled + par.unschedulable).toBe(spec.pods);

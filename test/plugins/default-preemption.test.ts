@@ -17,6 +17,7 @@ import {
   calculateNumCandidates, compilePdbs, filterPodsWithPDBViolation, pickOneNodeForPreemption, type Candidate,
 } from '../../src/plugins/default-preemption/index.js';
 import { makeNode, makePod } from '../helpers/builders.js';
+import { REGISTRY } from '../../src/plugins/registry.js';
 
 const kernels = createJsKernels();
 const LOW = 0;
@@ -54,7 +55,7 @@ function schedule(nodes: Node[], existing: Pod[], incoming: Pod, extra: Extra = 
     objects.admitPod(info);
     state.addPod(info, p.spec.nodeName!);
   }
-  const scheduler = new Scheduler({ state, config: defaultSchedulerConfig(), kernels, objects });
+  const scheduler = new Scheduler({ registry: REGISTRY, state, config: defaultSchedulerConfig(), kernels, objects });
   const before = snapshotOf(state);
   const result = scheduler.schedulePod(makePodInfo(incoming));
   // Dry runs must leave the cluster exactly as it was.

@@ -11,11 +11,12 @@ import { scheduleAndBind } from '../../src/workloads/runner.js';
 import { defaultPerfNode, defaultPerfPod } from '../../src/workloads/scheduling-basic.js';
 import { makeNode, makePod } from '../helpers/builders.js';
 import type { Node, Pod } from '../../src/api/k8s.js';
+import { REGISTRY } from '../../src/plugins/registry.js';
 
 async function both(nodes: Node[], pods: Pod[], seed: number) {
   const state = new ClusterState();
   for (const n of nodes) state.addNode(n);
-  const scheduler = new Scheduler({ state, config: defaultSchedulerConfig(), kernels: createJsKernels(), seed });
+  const scheduler = new Scheduler({ registry: REGISTRY, state, config: defaultSchedulerConfig(), kernels: createJsKernels(), seed });
   const baseline = new ObjectBaselineScheduler(seed);
   for (const n of nodes) baseline.addNode(n);
   const real = new PlacementChecksum();

@@ -15,6 +15,7 @@ import { PlacementChecksum } from '../../src/workloads/checksum.js';
 import { scheduleAndBind } from '../../src/workloads/runner.js';
 import { makeNode, makePod } from '../helpers/builders.js';
 import type { Node, Pod } from '../../src/api/k8s.js';
+import { REGISTRY } from '../../src/plugins/registry.js';
 
 /** A binder that binds like StateBinder but is not one: the scheduler must await it. */
 class CountingBinder extends StateBinder {
@@ -28,7 +29,7 @@ class CountingBinder extends StateBinder {
 function scheduler(nodes: readonly Node[], seed: number, binder?: (s: ClusterState) => Binder): Scheduler {
   const state = new ClusterState();
   for (const n of nodes) state.addNode(n);
-  return new Scheduler({ state, config: defaultSchedulerConfig(), kernels: createJsKernels(), seed, binder: binder?.(state) });
+  return new Scheduler({ registry: REGISTRY, state, config: defaultSchedulerConfig(), kernels: createJsKernels(), seed, binder: binder?.(state) });
 }
 
 /** What a run leaves behind: placements, their confirmation, and every node's requested numbers. */
@@ -96,7 +97,7 @@ describe('Scheduler.commitSync', () => {
     const config: SchedulerConfig = { ...base, profiles: [{ ...p0, plugins: { ...p0.plugins, postBind: [{ name: 'Audit', weight: 0 }] } }] };
     const state = new ClusterState();
     state.addNode(node);
-    const noBinder = new Scheduler({ state, config, kernels: createJsKernels(), seed: 1, plugins: [audit] });
+    const noBinder = new Scheduler({ registry: REGISTRY, state, config, kernels: createJsKernels(), seed: 1, plugins: [audit] });
     const fw2 = noBinder.frameworkFor(pod)!;
     expect(fw2.pluginsAt('postBind')).toEqual(['Audit']);
     expect(noBinder.commitSync(fw2, fw2.newCycleState(), pod, 'n0')).toBeUndefined();

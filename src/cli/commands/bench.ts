@@ -14,6 +14,7 @@ import { runBench, WORKLOADS, type BenchResult, type WorkloadName } from '../../
 import { UsageError } from '../errors.js';
 import { parseEngine, parseOutput, parsePositiveInt, parseSeed, parseWorkers } from '../options.js';
 import type { CliIO } from '../main.js';
+import { REGISTRY } from '../../plugins/registry.js';
 
 /** `-o json` with --repeat: the median run's fields, every repetition, and the threads used. */
 type RepeatedResult = BenchResult & { repetitions: BenchResult[] };
@@ -59,14 +60,15 @@ export function registerBench(program: Command, io: CliIO): void {
       const repeat = parsePositiveInt('--repeat', flags.repeat, 1);
       const config = flags.config ? loadSchedulerConfig(flags.config) : defaultSchedulerConfig();
       const kernels = await createKernels(engine);
-      const spec = { workload: workload as WorkloadName, nodes, pods, initPods, seed, config };
+      const spec = { workload: workload as WorkloadName, nodes, pods, initPods, seed, config, registry: REGISTRY };
       const log = (line: string) => io.stderr(`${line}\n`);
       let r: BenchResult | RepeatedResult;
       try {
         if (repeat > 1) {
           // Independent runs: one per worker thread (each schedules in its own thread).
           const pool = workers > 0 ? await workerPool(Math.min(workers, repeat), log) : null;
-          const task: BenchTask = { kind: 'bench', ...spec, engine };
+          const { registry: _r, ...plain } = spec;
+          const task: BenchTask = { kind: 'bench', ...plain, engine };
           const inThread = async (_t: WorkerTask) => runBench({ ...spec, kernels: await createKernels(engine) });
           const runs = pool ? await pool.runEach(Array.from({ length: repeat }, () => task), inThread) : [];
           for (let i = runs.length; i < repeat; i++) runs.push(await runBench({ ...spec, kernels }));

@@ -18,6 +18,7 @@ import { pendingToTable, scheduleAllPending } from '../../workloads/batch-pendin
 import { UsageError } from '../errors.js';
 import { parseEngine, parseOutput, parseSeed, parseWorkers } from '../options.js';
 import type { CliIO } from '../main.js';
+import { REGISTRY } from '../../plugins/registry.js';
 
 interface ScheduleFlags {
   cluster: string;
@@ -57,7 +58,7 @@ export function registerSchedule(program: Command, io: CliIO): void {
       const kernels = await createKernels(engine);
       const loaded = buildClusterState(snapshot, flags.cluster, kernels.createTableMemory());
       if (flags.allPending) {
-        const scheduler = new Scheduler({ state: loaded.state, config, kernels, seed, objects: loaded.objects });
+        const scheduler = new Scheduler({ state: loaded.state, config, kernels, registry: REGISTRY, seed, objects: loaded.objects });
         for (const w of [...loaded.warnings, ...scheduler.warnings]) io.stderr(`warning: ${w}\n`);
         const force = flags.workersAlways === true;
         const usePool = workers > 0 && engine === 'wasm' && (force || batchPays(loaded.state.nodes.length, loaded.pending.length));
@@ -81,7 +82,7 @@ export function registerSchedule(program: Command, io: CliIO): void {
         if (e instanceof InputError) throw new InputError(`${podFile}: ${e.message}`, e.field);
         throw e;
       }
-      const scheduler = new Scheduler({ state: loaded.state, config, kernels, seed, objects: loaded.objects });
+      const scheduler = new Scheduler({ state: loaded.state, config, kernels, registry: REGISTRY, seed, objects: loaded.objects });
       for (const w of [...loaded.warnings, ...scheduler.warnings]) io.stderr(`warning: ${w}\n`);
       const framework = scheduler.frameworkFor(pod);
       if (!framework) {

@@ -21,6 +21,7 @@ import { UsageError } from '../errors.js';
 import type { CliIO } from '../main.js';
 import { version } from '../main.js';
 import { parseEngine, parseSeed } from '../options.js';
+import { REGISTRY } from '../../plugins/registry.js';
 
 /** Default port (all addresses). */
 export const DEFAULT_PORT = 8888;
@@ -238,7 +239,7 @@ async function runServe(flags: ServeFlags, io: CliIO): Promise<void> {
       liveStart = () => live.start();
     }
     metrics = new ExtenderMetrics(() => source);
-    const extender = new Extender(source, config, kernels, { seed });
+    const extender = new Extender(source, config, kernels, REGISTRY, { seed });
     for (const w of [...config.warnings, ...extender.warnings]) logger.warn({}, w);
     const server = new ExtenderServer(extender, options, logger, metrics, {
       version: version(),

@@ -14,6 +14,8 @@ export const definition: PluginDefinition = {
   name: NAME,
   points: ['bind'],
   implemented: true,
+  // Binds through the Binder; reads nothing of the CycleState.
+  traits: { bindingStateless: true },
   factory: (_args: unknown, handle: FrameworkHandle): BindPlugin => ({
     name: NAME,
     async bind(_cs, pod, nodeName) {

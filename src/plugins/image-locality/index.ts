@@ -8,6 +8,8 @@ import type { FrameworkHandle, PluginDefinition, ScorePlugin } from '../../frame
 import type { PodInfo } from '../../model/pod-info.js';
 import { MAX_NODE_SCORE } from '../../model/limits.js';
 import { normalizedImageName } from '../shared/images.js';
+import type { ClusterState } from '../../model/cluster-state.js';
+import type { Reads } from '../../framework/traits.js';
 
 /** kube's plugin name. */
 export const NAME = 'ImageLocality';
@@ -48,11 +50,23 @@ export function calculatePriority(sumScores: number, numContainers: number): num
   return Math.trunc((MAX_NODE_SCORE * (s - MIN_THRESHOLD_BYTES)) / (maxThreshold - MIN_THRESHOLD_BYTES)) + 0;
 }
 
+/**
+ * Score trait: every node scores `calculatePriority(0, containers)` when none of the pod's images
+ * (as the plugin looks them up) is on any node; otherwise the score reads the node's images.
+ */
+function scoreReads(pod: PodInfo, state: ClusterState): Reads {
+  if (state.imageNodeCount.size === 0) return 'nothing';
+  for (const c of pod.pod.spec.initContainers ?? []) if (state.imageNodeCount.has(normalizedImageName(c.image ?? ''))) return 'node';
+  for (const c of pod.pod.spec.containers ?? []) if (state.imageNodeCount.has(normalizedImageName(c.image ?? ''))) return 'node';
+  return 'nothing';
+}
+
 /** Registry entry for ImageLocality. */
 export const definition: PluginDefinition = {
   name: NAME,
   points: ['score'],
   implemented: true,
+  traits: { score: (pod, { state }) => scoreReads(pod, state) },
   factory: (_args: unknown, handle: FrameworkHandle): ScorePlugin => {
     const { state } = handle;
     return {

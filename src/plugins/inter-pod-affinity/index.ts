@@ -21,6 +21,8 @@ import { MAX_NODE_SCORE } from '../../model/limits.js';
 import { labelSelectorMatches, requirementsMatch, type Labels, type Requirement } from '../shared/label-selector.js';
 import { podQuery } from '../shared/pod-query.js';
 import { argsSchema, type InterPodAffinityArgs } from './args.js';
+import type { ClusterState } from '../../model/cluster-state.js';
+import type { Reads } from '../../framework/traits.js';
 import {
   podTermsOf, TERM_INDEX_NAME, TermIndex, TermKind, termMatches,
   type AffinityTerm, type WeightedAffinityTerm,
@@ -368,11 +370,42 @@ function satisfyPodAntiAffinity(s: PreFilterState, labels: Labels): boolean {
   return true;
 }
 
+/** Whether a pod has terms of a kind (required or preferred) in its pod affinity or anti-affinity. */
+function hasTerms(pod: PodInfo, kind: 'requiredDuringSchedulingIgnoredDuringExecution' | 'preferredDuringSchedulingIgnoredDuringExecution'): boolean {
+  const a = pod.affinity;
+  return (a?.podAffinity?.[kind]?.length ?? 0) > 0 || (a?.podAntiAffinity?.[kind]?.length ?? 0) > 0;
+}
+
+/**
+ * Filter trait: PreFilter skips when the pod has no required terms and no placed pod's required
+ * anti-affinity matches it (claimed here only when no placed pod has required anti-affinity at
+ * all); otherwise the verdict reads other pods' terms and placements.
+ */
+function filterReads(pod: PodInfo, state: ClusterState): Reads {
+  if (hasTerms(pod, 'requiredDuringSchedulingIgnoredDuringExecution')) return 'pods';
+  return TopologyIndex.of(state).podsWithRequiredAntiAffinity.size === 0 ? 'nothing' : 'pods';
+}
+
+/**
+ * Score trait: PreScore skips when it finds nothing to score: claimed when the pod has no
+ * preferred terms and either existing pods' terms are ignored or no placed pod has any.
+ */
+function scoreReads(pod: PodInfo, args: InterPodAffinityArgs | undefined, state: ClusterState): Reads {
+  if (hasTerms(pod, 'preferredDuringSchedulingIgnoredDuringExecution')) return 'pods';
+  if (args?.ignorePreferredTermsOfExistingPods === true) return 'nothing';
+  return TopologyIndex.of(state).podsWithAffinity.size === 0 ? 'nothing' : 'pods';
+}
+
 /** Registry entry for InterPodAffinity. */
 export const definition: PluginDefinition<InterPodAffinityArgs> = {
   name: NAME,
   points: ['preFilter', 'filter', 'preScore', 'score'],
   argsSchema,
   implemented: true,
+  traits: {
+    filter: (pod, { state }) => filterReads(pod, state),
+    score: (pod, { args, state }) => scoreReads(pod, args, state),
+    normalize: 'other',
+  },
   factory: (args, handle) => newInterPodAffinity(args, handle),
 };

@@ -44,6 +44,7 @@ import {
   type WeightedTerm,
 } from '../shared/label-selector.js';
 import { argsSchema, type NodeAffinityArgs } from './args.js';
+import type { Reads } from '../../framework/traits.js';
 
 /** kube's plugin name. */
 export const NAME = 'NodeAffinity';
@@ -206,6 +207,50 @@ export function newNodeAffinity(args: NodeAffinityArgs | undefined, handle: Fram
   };
 }
 
+const NONE: readonly never[] = [];
+
+/** Whether a raw node selector names `metadata.name` or a per-node label (it then reads the node, not its class). */
+function selectorIsNodeSpecific(ns: NodeSelector | null | undefined): boolean {
+  if (!ns) return false;
+  for (const term of ns.nodeSelectorTerms ?? NONE) {
+    if ((term.matchFields ?? NONE).length > 0) return true;
+    for (const r of term.matchExpressions ?? NONE) if (PER_NODE_LABELS.has(r.key)) return true;
+  }
+  return false;
+}
+
+/** The same for raw preferred terms. */
+function preferredIsNodeSpecific(terms: readonly PreferredSchedulingTerm[] | null | undefined): boolean {
+  if (!terms) return false;
+  for (const t of terms) {
+    const pref = t.preference;
+    if ((pref?.matchFields ?? NONE).length > 0) return true;
+    for (const r of pref?.matchExpressions ?? NONE) if (PER_NODE_LABELS.has(r.key)) return true;
+  }
+  return false;
+}
+
+/**
+ * Filter trait: PreFilter skips without a nodeSelector, required affinity or enforced affinity;
+ * otherwise the verdict reads the node's class labels, or the node itself when a selector names
+ * a per-node label or `metadata.name`.
+ */
+function filterReads(pod: PodInfo, args: NodeAffinityArgs | undefined): Reads {
+  const required = requiredOf(pod);
+  const added = args?.addedAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  if (!required && !added && pod.nodeSelector == null) return 'nothing';
+  if (pod.nodeSelector) for (const k in pod.nodeSelector) if (PER_NODE_LABELS.has(k)) return 'node';
+  return selectorIsNodeSpecific(required) || selectorIsNodeSpecific(added) ? 'node' : 'class';
+}
+
+/** Score trait: PreScore skips without preferred terms (the pod's or enforced ones); else as the Filter. */
+function scoreReads(pod: PodInfo, args: NodeAffinityArgs | undefined): Reads {
+  const preferred = preferredOf(pod);
+  const added = args?.addedAffinity?.preferredDuringSchedulingIgnoredDuringExecution;
+  if (preferred == null && (!added || added.length === 0)) return 'nothing';
+  return preferredIsNodeSpecific(preferred) || preferredIsNodeSpecific(added) ? 'node' : 'class';
+}
+
 /** Compiles the pod's preferred terms; a parse error is an Error status (kube's PreScore). */
 function preScoreStateOf(pod: PodInfo): PreScoreState | Status {
   const pref = preferredOf(pod);
@@ -221,5 +266,10 @@ export const definition: PluginDefinition<NodeAffinityArgs> = {
   points: ['preFilter', 'filter', 'preScore', 'score'],
   argsSchema,
   implemented: true,
+  traits: {
+    filter: (pod, { args }) => filterReads(pod, args),
+    score: (pod, { args }) => scoreReads(pod, args),
+    normalize: 'max',
+  },
   factory: (args, handle) => newNodeAffinity(args, handle),
 };

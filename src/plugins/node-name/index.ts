@@ -18,6 +18,8 @@ export const definition: PluginDefinition = {
   name: NAME,
   points: ['filter'],
   implemented: true,
+  // Without spec.nodeName every node passes; with it, the verdict reads the node's name.
+  traits: { filter: (pod) => (pod.nodeName === undefined ? 'nothing' : 'node') },
   factory: (): FilterPlugin => ({
     name: NAME,
     filter(_cs, pod, nodes, out) {

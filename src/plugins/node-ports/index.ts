@@ -49,6 +49,8 @@ export const definition: PluginDefinition = {
   name: NAME,
   points: ['preFilter', 'filter'],
   implemented: true,
+  // No host ports: PreFilter skips. Otherwise the verdict reads the ports the node's pods use.
+  traits: { filter: (pod) => (pod.hostPorts.length === 0 ? 'nothing' : 'node-pods') },
   factory: (): PreFilterPlugin & FilterPlugin => ({
     name: NAME,
     preFilter(cs: CycleState, pod) {

@@ -12,7 +12,7 @@ import type { FrameworkHandle, PluginDefinition, PreScorePlugin, ScorePlugin } f
 import type { CycleState } from '../../framework/cycle-state.js';
 import { STRATEGY_BALANCED_ALLOCATION } from '../../kernel/kernels.js';
 import { ResourceAllocationScorer, type ResourceScoreState } from '../shared/resource-allocation.js';
-import type { FusedResourceScorer } from '../shared/fusion.js';
+import type { ResourceKernelScore } from '../../framework/traits.js';
 import { argsSchema, type NodeResourcesBalancedAllocationArgs } from './args.js';
 
 /** kube's plugin name. */
@@ -22,7 +22,7 @@ export const NAME = 'NodeResourcesBalancedAllocation';
 export const PRE_SCORE_STATE_KEY = `PreScore${NAME}`;
 
 /** The plugin instance's extension points (and its kernel arguments for the fused cycle). */
-export type NodeResourcesBalancedAllocationPlugin = PreScorePlugin & ScorePlugin & FusedResourceScorer;
+export type NodeResourcesBalancedAllocationPlugin = PreScorePlugin & ScorePlugin & ResourceKernelScore;
 
 /** Builds the plugin from already-defaulted args (argsSchema output). */
 export function newNodeResourcesBalancedAllocation(
@@ -59,5 +59,6 @@ export const definition: PluginDefinition<NodeResourcesBalancedAllocationArgs> =
   points: ['preScore', 'score'],
   argsSchema,
   implemented: true,
+  traits: { score: () => 'row', scoreKernel: 'resource' },
   factory: newNodeResourcesBalancedAllocation,
 };

@@ -27,7 +27,7 @@ import {
 } from '../../kernel/kernels.js';
 import { MaskScratch, RowScratch } from '../shared/resource-rows.js';
 import { ResourceAllocationScorer, sameRequests, type ResourceScoreState } from '../shared/resource-allocation.js';
-import type { FusedFitFilter, FusedResourceScorer } from '../shared/fusion.js';
+import type { FitKernelFilter, ResourceKernelScore } from '../../framework/traits.js';
 import { argsSchema, type NodeResourcesFitArgs, type ScoringStrategyType } from './args.js';
 import { buildFitRequest, type FitRequest, type IgnoredResources } from './fit-request.js';
 
@@ -48,7 +48,7 @@ const STRATEGY_OF: Record<ScoringStrategyType, number> = {
 };
 
 /** The plugin instance's extension points (and its kernel arguments for the fused cycle). */
-export type NodeResourcesFitPlugin = PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin & FusedFitFilter & FusedResourceScorer;
+export type NodeResourcesFitPlugin = PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin & FitKernelFilter & ResourceKernelScore;
 
 /** kube's Filter error when PreFilter did not run (framework.ErrNotFound's text). */
 const MISSING_PRE_FILTER = `error reading "${PRE_FILTER_STATE_KEY}" from cycleState: not found`;
@@ -127,5 +127,7 @@ export const definition: PluginDefinition<NodeResourcesFitArgs> = {
   points: ['preFilter', 'filter', 'preScore', 'score'],
   argsSchema,
   implemented: true,
+  // Both parts are kernels over the node's NodeTable row; scores need no NormalizeScore.
+  traits: { filter: () => 'row', score: () => 'row', filterKernel: 'fit', scoreKernel: 'resource' },
   factory: newNodeResourcesFit,
 };

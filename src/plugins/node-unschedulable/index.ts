@@ -23,6 +23,8 @@ export const definition: PluginDefinition = {
   name: NAME,
   points: ['filter'],
   implemented: true,
+  // `unschedulable` is part of the node's class.
+  traits: { filter: () => 'class' },
   factory: (): FilterPlugin => ({
     name: NAME,
     filter(_cs, pod, nodes, out) {

@@ -29,6 +29,7 @@ import {
 import { podQuery, selectorRequirements } from '../shared/pod-query.js';
 import { findUntoleratedTaint, isDoNotScheduleTaint } from '../shared/taints.js';
 import { argsSchema, SYSTEM_DEFAULT_CONSTRAINTS, type PodTopologySpreadArgs } from './args.js';
+import type { Reads } from '../../framework/traits.js';
 
 /** kube's plugin name. */
 export const NAME = 'PodTopologySpread';
@@ -263,6 +264,18 @@ export function topologyNormalizingWeight(size: number): number {
   return Math.log(size + 2);
 }
 
+/**
+ * What the Filter (DoNotSchedule) or Score (ScheduleAnyway) reads for a pod: nothing when it has
+ * no constraint of that kind (its own, else the profile's defaults, which apply only with a
+ * selector deduced from its Services and controller), otherwise pods counted per domain.
+ */
+function spreadReads(pod: PodInfo, args: PodTopologySpreadArgs | undefined, objects: ClusterObjects | undefined, action: 'DoNotSchedule' | 'ScheduleAnyway'): Reads {
+  if (pod.topologySpreadConstraints.length > 0) return pod.topologySpreadConstraints.some((c) => c.whenUnsatisfiable === action) ? 'topology' : 'nothing';
+  const defaults = (args?.defaultingType ?? 'System') === 'System' ? SYSTEM_DEFAULT_CONSTRAINTS : (args?.defaultConstraints ?? []);
+  if (!defaults.some((c) => c.whenUnsatisfiable === action)) return 'nothing';
+  return defaultSelector(pod, objects).length === 0 ? 'nothing' : 'topology';
+}
+
 /** Builds the plugin. */
 export function newPodTopologySpread(args: PodTopologySpreadArgs | undefined, handle: FrameworkHandle): PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin {
   const { state } = handle;
@@ -495,6 +508,11 @@ export const definition: PluginDefinition<PodTopologySpreadArgs> = {
   points: ['preFilter', 'filter', 'preScore', 'score'],
   argsSchema,
   implemented: true,
+  traits: {
+    filter: (pod, { args, objects }) => spreadReads(pod, args, objects, 'DoNotSchedule'),
+    score: (pod, { args, objects }) => spreadReads(pod, args, objects, 'ScheduleAnyway'),
+    normalize: 'other',
+  },
   factory: (args, handle) => newPodTopologySpread(args, handle),
 };
 

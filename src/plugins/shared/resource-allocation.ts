@@ -19,7 +19,7 @@ import { CPU, isScalarResourceName, MEMORY, PODS } from '../../model/resources.j
 import { MAX_CUSTOM_PRIORITY_SCORE, MAX_NODE_SCORE } from '../../model/limits.js';
 import { Status } from '../../framework/status.js';
 import { RowScratch } from './resource-rows.js';
-import type { FusedResourceScore } from './fusion.js';
+import type { ResourceKernelScoreArgs as FusedResourceScore } from '../../framework/traits.js';
 
 /** A configured resource and its weight (kube ResourceSpec). */
 export interface ScoredResource {

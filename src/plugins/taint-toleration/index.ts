@@ -40,6 +40,8 @@ export const definition: PluginDefinition = {
   name: NAME,
   points: ['filter', 'preScore', 'score'],
   implemented: true,
+  // Taints are part of the node's class; NormalizeScore is DefaultNormalizeScore (reversed).
+  traits: { filter: () => 'class', score: () => 'class', normalize: 'max' },
   factory: (_args: unknown, handle: FrameworkHandle): FilterPlugin & PreScorePlugin & ScorePlugin => {
     const { state } = handle;
     const verdicts = new ClassMemo<Status | null>();

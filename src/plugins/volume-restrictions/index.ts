@@ -9,6 +9,7 @@ export const definition: PluginDefinition = {
   name: 'VolumeRestrictions',
   points: ['preFilter', 'filter'],
   implemented: false,
+  notModeled: "podfit's inputs carry no PersistentVolumes, claims or CSI objects for it to read",
   factory: () => {
     throw new Error('PODFIT_ERR_PLUGIN_NOT_IMPLEMENTED: VolumeRestrictions');
   },

@@ -1,0 +1,114 @@
+/**
+ * Plugin traits: what a plugin's Filter verdict and raw Score on a node read besides the pod,
+ * declared by the plugin in its definition beside its args schema (PluginDefinition.traits).
+ * The framework compiles a profile's traits into a plan (plan.ts) and picks each pod's execution
+ * from it (the general path, the fused kernels, class batching, speculation on workers); it never
+ * names a plugin. A trait is an optimisation claim: it may claim more than the plugin reads
+ * (the pod then takes a more general execution), never less. test/framework/plan.test.ts checks
+ * every execution against the general path on random clusters, pods and profiles.
+ */
+import type { ClusterObjects } from '../model/cluster-objects.js';
+import type { ClusterState } from '../model/cluster-state.js';
+import type { PodInfo } from '../model/pod-info.js';
+import type { ScorerArgs } from '../kernel/kernels.js';
+import type { CycleState } from './cycle-state.js';
+
+/**
+ * What a verdict or raw score on one node reads besides the pod, narrowest first (a trait names
+ * the widest thing it reads):
+ * - `nothing`: the same on every node (the plugin skips for this pod, gives every node the same
+ *   verdict, or the same score after NormalizeScore);
+ * - `class`: the node's class (labels but the per-node ones, taints, unschedulable: NodeClass);
+ * - `node`: the node object (name, labels, images); placing pods never changes it;
+ * - `row`: the node's NodeTable row (resources its pods request); changes on the node a pod lands on;
+ * - `node-pods`: the node's pods themselves (host ports...); changes on the node a pod lands on;
+ * - `topology`: pods counted per topology domain; a placement changes every node of its domains;
+ * - `pods`: other pods' terms anywhere in the cluster.
+ * Everything up to `node-pods` is node-local: placing a pod changes only the node it lands on.
+ */
+export type Reads = 'nothing' | 'class' | 'node' | 'row' | 'node-pods' | 'topology' | 'pods';
+
+/** Reads, narrowest first (the rank is the index). */
+export const READS: readonly Reads[] = ['nothing', 'class', 'node', 'row', 'node-pods', 'topology', 'pods'];
+
+/** Rank of a Reads value (higher reads more). */
+export function readsRank(r: Reads): number {
+  return READS.indexOf(r);
+}
+
+/** Whether placing a pod can change the value on nodes other than the one it lands on. */
+export function isNodeLocal(r: Reads): boolean {
+  return readsRank(r) <= readsRank('node-pods');
+}
+
+/** Whether placing a pod leaves the value unchanged on every node. */
+export function isPlacementInvariant(r: Reads): boolean {
+  return readsRank(r) <= readsRank('node');
+}
+
+/** What a trait function gets besides the pod: the plugin's args in the profile and the state it reads. */
+export interface TraitContext<Args = unknown> {
+  readonly args: Args;
+  readonly state: ClusterState;
+  readonly objects: ClusterObjects | undefined;
+}
+
+/** A trait of one extension point for one pod (evaluated before the cycle, from the pod and the state). */
+export type TraitFn<Args = unknown> = (pod: PodInfo, ctx: TraitContext<Args>) => Reads;
+
+/**
+ * A plugin's traits. Every function is evaluated per pod before anything of the cycle runs, so it
+ * decides from the pod, the args and the state alone (a PreFilter or PreScore that will return
+ * Skip for the pod makes that part read `nothing`). A part without a trait reads `pods`, the
+ * widest claim: a plugin without traits always takes the general path, which is exact for any
+ * plugin.
+ *
+ * The contract of a node-local claim (`isNodeLocal`) goes further than the node's value: the
+ * plugin's PreFilter and PreScore state for the pod then depends on the pod alone (and the table's
+ * resource slots), not on other pods or on the list of nodes it is handed, so one PreFilter and
+ * PreScore serve every pod of a class (class-batch.ts).
+ */
+export interface PluginTraits<Args = unknown> {
+  /** What the Filter verdict on a node reads for this pod. */
+  readonly filter?: TraitFn<Args>;
+  /** What the raw Score on a node reads for this pod. */
+  readonly score?: TraitFn<Args>;
+  /**
+   * NormalizeScore: `max` when each node's normalized score depends only on its raw score and the
+   * maximum raw score over the scored nodes (kube's DefaultNormalizeScore); `other` for any other
+   * normalization. Absent: the plugin has no NormalizeScore.
+   */
+  readonly normalize?: 'max' | 'other';
+  /** The Filter verdict is the fit kernel's (the instance implements FitKernelFilter). */
+  readonly filterKernel?: 'fit';
+  /** The raw score is one resource-score kernel call (the instance implements ResourceKernelScore). */
+  readonly scoreKernel?: 'resource';
+  /**
+   * Its Reserve, Permit, PreBind, Bind and PostBind parts read nothing PreFilter or PreScore wrote
+   * into the CycleState (a pod decided without a cycle of its own can then be committed with an
+   * empty one). Absent: they may.
+   */
+  readonly bindingStateless?: boolean;
+}
+
+/** The fit kernel's request for one pod: slot and amount per resource, in kube's check order. */
+export interface FitKernelArgs {
+  readonly slots: Int32Array;
+  readonly amounts: Float64Array;
+  readonly count: number;
+}
+
+/** A Filter whose whole verdict is the fit kernel (traits.filterKernel `fit`). */
+export interface FitKernelFilter {
+  /** The PreFilter's request, or undefined when PreFilter did not run (the general path reports that). */
+  fusedFitRequest(cs: CycleState): FitKernelArgs | undefined;
+}
+
+/** A resource-score kernel call's arguments without the plugin weight. */
+export type ResourceKernelScoreArgs = Omit<ScorerArgs, 'pluginWeight'>;
+
+/** A Score that is one resource-score kernel call with no NormalizeScore (traits.scoreKernel `resource`). */
+export interface ResourceKernelScore {
+  /** The kernel arguments for this cycle, or undefined when the general path must run (errors). */
+  fusedResourceScore(cs: CycleState, pod: PodInfo): ResourceKernelScoreArgs | undefined;
+}
