@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { InputError } from '../api/errors.js';
 import type { Node, Pod } from '../api/k8s.js';
-import { decodeNode, decodePod, flattenObjects, parseDocuments, type RawObject } from '../api/objects.js';
+import { decodeClusterObjects, decodeNode, decodePod, flattenObjects, parseDocuments, type RawObject } from '../api/objects.js';
 import { ClusterState } from '../model/cluster-state.js';
-import { decodeClusterObjects, type ClusterObjects } from '../model/cluster-objects.js';
+import type { ClusterObjects } from '../model/cluster-objects.js';
 import type { TableMemory } from '../model/node-table.js';
 import { makePodInfo, type PodInfo } from '../model/pod-info.js';
 
