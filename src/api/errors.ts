@@ -1,6 +1,9 @@
 /**
  * The one error type for bad input at podfit's edges (files, flags, HTTP bodies, config).
  * Its message names where the problem is (file, object, field path) so a user can fix it.
+ * The model has its own error for bad input it finds in decoded objects (model/errors.ts's
+ * ModelInputError); the edge that called the model rethrows that as an InputError with the file
+ * or request part prefixed.
  */
 import type { z } from 'zod';
 

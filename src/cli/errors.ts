@@ -1,5 +1,6 @@
 /** CLI exit codes and the one place that turns errors into them. */
 import { InputError } from '../api/errors.js';
+import { ModelInputError } from '../model/errors.js';
 
 /** Exit codes: 0 ok (whether or not a pod fits), 1 internal failure, 2 bad input. */
 export const EXIT_OK = 0;
@@ -13,7 +14,8 @@ export class UsageError extends Error {
 
 /** Prints an error to stderr and returns its exit code. */
 export function reportError(e: unknown, stderr: (s: string) => void): number {
-  if (e instanceof InputError || e instanceof UsageError) {
+  // A ModelInputError reaching here had no edge to add its file to; it is still bad input.
+  if (e instanceof InputError || e instanceof ModelInputError || e instanceof UsageError) {
     stderr(`error: ${e.message}\n`);
     return EXIT_BAD_INPUT;
   }

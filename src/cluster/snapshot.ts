@@ -6,9 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { InputError } from '../api/errors.js';
 import type { Node, Pod } from '../api/k8s.js';
-import { decodeNode, decodePod, flattenObjects, parseDocuments, type RawObject } from '../api/objects.js';
+import { decodeClusterObjects, decodeNode, decodePod, flattenObjects, parseDocuments, type RawObject } from '../api/objects.js';
 import { ClusterState } from '../model/cluster-state.js';
-import { decodeClusterObjects, type ClusterObjects } from '../model/cluster-objects.js';
+import { ModelInputError } from '../model/errors.js';
+import type { ClusterObjects } from '../model/cluster-objects.js';
 import type { TableMemory } from '../model/node-table.js';
 import { makePodInfo, type PodInfo } from '../model/pod-info.js';
 
@@ -88,7 +89,7 @@ export function buildClusterState(snap: ClusterSnapshot, fileName: string, memor
     try {
       return fn();
     } catch (e) {
-      if (e instanceof InputError) throw new InputError(`${fileName}: ${e.message.startsWith(what) ? '' : `${what}: `}${e.message}`, e.field);
+      if (e instanceof ModelInputError) throw new InputError(`${fileName}: ${e.message.startsWith(what) ? '' : `${what}: `}${e.message}`, e.field);
       throw e;
     }
   };

@@ -35,6 +35,7 @@ import { Scheduler } from '../framework/scheduler.js';
 import { Code, Status } from '../framework/status.js';
 import type { Kernels } from '../kernel/kernels.js';
 import type { ClusterState, NodeInfo } from '../model/cluster-state.js';
+import { ModelInputError } from '../model/errors.js';
 import { makePodInfo, type PodInfo } from '../model/pod-info.js';
 import { EXTENDER_POD_BYTES_CACHE_MAX, EXTENDER_RECENT_PODS_MAX, EXTENDER_UNKNOWN_NODES_LISTED_MAX } from '../model/limits.js';
 import { ArgsScanner, BytesCache, NodeNameTable } from './fast-args.js';
@@ -195,7 +196,7 @@ export class Extender {
     try {
       info = makePodInfo(pod);
     } catch (e) {
-      if (e instanceof InputError) throw new InputError(`Pod: ${e.message}`, e.field ? `Pod.${e.field}` : 'Pod');
+      if (e instanceof ModelInputError) throw new InputError(`Pod: ${e.message}`, `Pod.${e.field}`);
       throw e;
     }
     // Admission as the API server does it (PriorityClass -> priority) when the source has the classes.
@@ -227,7 +228,7 @@ export class Extender {
           try {
             info = state.addNode(node);
           } catch (e) {
-            if (e instanceof InputError) throw new InputError(`Nodes.items[${i}]: ${e.message}`, `Nodes.items[${i}]`);
+            if (e instanceof ModelInputError) throw new InputError(`Nodes.items[${i}]: ${e.message}`, `Nodes.items[${i}]`);
             throw e;
           }
           temporary.push(name);

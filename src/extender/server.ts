@@ -24,6 +24,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { InputError } from '../api/errors.js';
+import { ModelInputError } from '../model/errors.js';
 import {
   canonicalizeGoKeys,
   decodeExtenderArgs,
@@ -563,7 +564,8 @@ export class ExtenderServer {
     if (e instanceof ExtenderHttpError) {
       code = e.code;
       message = e.message;
-    } else if (e instanceof InputError) {
+    } else if (e instanceof InputError || e instanceof ModelInputError) {
+      // A ModelInputError here had no verb to prefix it (decodePod and resolveNodes do); still a 400.
       code = 'PODFIT_ERR_EXTENDER_BAD_REQUEST';
       message = e.message;
     } else if (e instanceof ExtenderInternalError) {

@@ -1,20 +1,19 @@
 /**
- * The cluster objects besides Nodes and Pods that scheduling reads, decoded once from a snapshot:
+ * The cluster objects besides Nodes and Pods that scheduling reads, decoded once from a snapshot
+ * (at the edge, by api/objects.ts's decodeClusterObjects):
  * Namespaces (InterPodAffinity namespaceSelector), Services / ReplicaSets / StatefulSets /
  * ReplicationControllers (PodTopologySpread's system default selector), PodDisruptionBudgets
  * (preemption) and PriorityClasses (pod priority, applied as the Priority admission plugin does).
  */
 import type { Pod } from '../api/k8s.js';
-import { decodeObject } from '../api/objects.js';
-import {
-  EXTRA_KIND_SCHEMAS,
-  type Namespace,
-  type PodDisruptionBudget,
-  type PriorityClass,
-  type ReplicaSet,
-  type ReplicationController,
-  type Service,
-  type StatefulSet,
+import type {
+  Namespace,
+  PodDisruptionBudget,
+  PriorityClass,
+  ReplicaSet,
+  ReplicationController,
+  Service,
+  StatefulSet,
 } from '../api/k8s-extra.js';
 import type { PodInfo } from './pod-info.js';
 
@@ -165,28 +164,4 @@ export class ClusterObjects {
     const pc = pod.spec.priorityClassName ? this.priorityClasses.get(pod.spec.priorityClassName) : this.defaultPriorityClass();
     return pc?.preemptionPolicy ?? 'PreemptLowerPriority';
   }
-}
-
-/**
- * Decodes the extra objects of a snapshot (`ClusterSnapshot.others`, by kind) with their zod
- * schemas; an invalid object is an InputError naming the file, the object and the field.
- */
-export function decodeClusterObjects(others: ReadonlyMap<string, readonly Record<string, unknown>[]>, fileName: string): ClusterObjects {
-  const out = new ClusterObjects();
-  const each = <T>(kind: keyof typeof EXTRA_KIND_SCHEMAS, add: (o: T) => void) => {
-    for (const obj of others.get(kind) ?? []) add(decodeObject(EXTRA_KIND_SCHEMAS[kind] as never, { obj, where: '' }, fileName) as T);
-  };
-  each<Namespace>('Namespace', (o) => out.addNamespace(o));
-  each<Service>('Service', (o) => out.addService(o));
-  each<ReplicaSet>('ReplicaSet', (o) => out.addReplicaSet(o));
-  each<StatefulSet>('StatefulSet', (o) => out.addStatefulSet(o));
-  each<ReplicationController>('ReplicationController', (o) => out.addReplicationController(o));
-  each<PodDisruptionBudget>('PodDisruptionBudget', (o) => {
-    if (o.apiVersion && o.apiVersion !== 'policy/v1') {
-      out.warnings.push(`${fileName}: PodDisruptionBudget ${key(o.metadata.namespace, o.metadata.name)}: apiVersion ${o.apiVersion} read as policy/v1`);
-    }
-    out.addPodDisruptionBudget(o);
-  });
-  each<PriorityClass>('PriorityClass', (o) => out.addPriorityClass(o));
-  return out;
 }

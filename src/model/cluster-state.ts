@@ -4,8 +4,8 @@
  * labels/taints/ports/images and the table for numbers.
  */
 import type { Node, Taint } from '../api/k8s.js';
-import { InputError } from '../api/errors.js';
 import { parseQuantityExact, quantityMilliValue, quantityValue, QuantityError } from './quantity.js';
+import { ModelInputError } from './errors.js';
 import { CPU, isTrackedResource, PODS } from './resources.js';
 import { CPU_SLOT, MEMORY_SLOT, NodeTable, PODS_SLOT, type TableMemory } from './node-table.js';
 import type { HostPort, PodInfo } from './pod-info.js';
@@ -72,7 +72,7 @@ export function nodeAllocatable(node: Node): Map<string, number> {
       out.set(k, k === CPU ? quantityMilliValue(q) : quantityValue(q));
     } catch (e) {
       if (e instanceof QuantityError) {
-        throw new InputError(`node ${name}: invalid quantity ${JSON.stringify(raw)} at ${field}.${k}: ${e.message}`, `${field}.${k}`);
+        throw new ModelInputError(`node ${name}: invalid quantity ${JSON.stringify(raw)} at ${field}.${k}: ${e.message}`, `${field}.${k}`);
       }
       throw e;
     }
@@ -207,11 +207,11 @@ export class ClusterState {
     return name;
   }
 
-  /** Adds a node at the end of the node order. Throws InputError on a duplicate or bad quantity. */
+  /** Adds a node at the end of the node order. Throws ModelInputError on a duplicate or bad quantity. */
   addNode(node: Node): NodeInfo {
     const name = node.metadata.name;
-    if (!name) throw new InputError('node without metadata.name', 'metadata.name');
-    if (this.byName.has(name)) throw new InputError(`duplicate node ${name}`, 'metadata.name');
+    if (!name) throw new ModelInputError('node without metadata.name', 'metadata.name');
+    if (this.byName.has(name)) throw new ModelInputError(`duplicate node ${name}`, 'metadata.name');
     nodeAllocatable(node); // validate before touching anything
     const row = this.freeRows.pop() ?? this.nextRow++;
     this.table.ensure(row + 1);
@@ -274,7 +274,7 @@ export class ClusterState {
   /** Places a pod on a node (bound, or assumed when `assumed`). Replaces an earlier placement. */
   addPod(pod: PodInfo, nodeName: string, assumed = false): void {
     const info = this.byName.get(nodeName);
-    if (!info) throw new InputError(`pod ${pod.key}: node ${nodeName} not found`, 'spec.nodeName');
+    if (!info) throw new ModelInputError(`pod ${pod.key}: node ${nodeName} not found`, 'spec.nodeName');
     if (this.placed.has(pod.key)) this.removePod(pod.key);
     info.pods.push(pod);
     for (const hp of pod.hostPorts) info.usedPorts.push(hp);

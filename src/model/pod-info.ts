@@ -3,8 +3,8 @@
  * tolerations, affinity), so no plugin re-parses quantities or walks containers per node.
  */
 import type { Affinity, Container, Pod, Toleration, TopologySpreadConstraint } from '../api/k8s.js';
-import { InputError } from '../api/errors.js';
 import { parseQuantityExact, QuantityError, type ExactQuantity } from './quantity.js';
+import { ModelInputError } from './errors.js';
 import { CPU, MEMORY, isTrackedResource, type ResourceList } from './resources.js';
 import { DEFAULT_MEMORY_REQUEST_BYTES, DEFAULT_MILLI_CPU_REQUEST } from './limits.js';
 
@@ -125,7 +125,7 @@ function parseList(
       out.set(name, Amount.of(parseQuantityExact(raw)));
     } catch (e) {
       if (e instanceof QuantityError) {
-        throw new InputError(`${where}: invalid quantity ${JSON.stringify(raw)} at ${field}.${name}: ${e.message}`, `${field}.${name}`);
+        throw new ModelInputError(`${where}: invalid quantity ${JSON.stringify(raw)} at ${field}.${name}: ${e.message}`, `${field}.${name}`);
       }
       throw e;
     }
@@ -244,7 +244,7 @@ export function storedPod(pod: Pod): Pod {
   return out;
 }
 
-/** Decodes a (validated) Pod into a PodInfo. Throws InputError naming the field on bad quantities. */
+/** Decodes a (validated) Pod into a PodInfo. Throws ModelInputError naming the field on bad quantities. */
 export function makePodInfo(pod: Pod): PodInfo {
   pod = storedPod(pod);
   const key = podKey(pod);

@@ -13,8 +13,9 @@
  * cycle that leaves the fast path, so a worker spends no time on pods the main thread will
  * schedule itself.
  */
+import { decodeClusterObjects } from '../api/objects.js';
 import { ClusterState } from '../model/cluster-state.js';
-import { decodeClusterObjects, type ClusterObjects } from '../model/cluster-objects.js';
+import type { ClusterObjects } from '../model/cluster-objects.js';
 import { makePodInfo, type PodInfo } from '../model/pod-info.js';
 import { EXTRA_COLUMNS } from '../model/node-table.js';
 import { attachWasmKernels, type WasmKernels } from '../kernel/wasm-kernels.js';

@@ -40,6 +40,15 @@ describe('cluster snapshots', () => {
     const snap = parseClusterSnapshot(list([bad]), 'c.json');
     expect(() => buildClusterState(snap, 'c.json')).toThrow(InputError);
     expect(() => buildClusterState(snap, 'c.json')).toThrow(/c\.json: node bad: invalid quantity "lots" at status\.allocatable\.cpu/);
+    expect(() => buildClusterState(snap, 'c.json')).toThrow(expect.objectContaining({ field: 'status.allocatable.cpu' }));
+  });
+
+  it('turns the model\'s error on a pod into an InputError naming the file, pod and field', () => {
+    const bad = makePod('x').req({ cpu: '1x' }).build();
+    const snap = parseClusterSnapshot(list([n1, bad]), 'c.json');
+    expect(() => buildClusterState(snap, 'c.json')).toThrow(InputError);
+    expect(() => buildClusterState(snap, 'c.json')).toThrow(/^c\.json: pod default\/x: invalid quantity "1x" at spec\.containers\[0\]\.resources\.requests\.cpu: /);
+    expect(() => buildClusterState(snap, 'c.json')).toThrow(expect.objectContaining({ field: 'spec.containers[0].resources.requests.cpu' }));
   });
 
   it('names the item and field of a shape error', () => {

@@ -45,6 +45,18 @@ describe('request errors: 4xx with a clear Error, never a crash', () => {
     if (verb === 'filter') expect(Object.keys(e)).toEqual(['Nodes', 'NodeNames', 'FailedNodes', 'FailedAndUnresolvableNodes', 'Error']);
   });
 
+  it('names the item, node and field of a bad quantity in a Nodes-mode node (the model\'s error, answered as 400)', async () => {
+    t = await startServer();
+    const req = JSON.parse(fixture('filter-nodes.request.json')) as { Nodes: { items: Array<{ metadata: { name: string }; status: { allocatable: Record<string, string> } }> } };
+    const n = req.Nodes.items[5]!; // n-new: unknown to the state, so the model reads its allocatable
+    expect(n.metadata.name).toBe('n-new');
+    n.status.allocatable.cpu = 'lots';
+    const res = await post(t.url, 'filter', JSON.stringify(req));
+    expect(res.status).toBe(400);
+    expect(res.json<{ Error: string }>().Error).toBe('Nodes.items[5]: node n-new: invalid quantity "lots" at status.allocatable.cpu: quantities must match the regular expression \'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$\'');
+    expect(t.source.state.getNode('n-new')).toBeUndefined();
+  });
+
   it('names the unknown nodes of a NodeNames request (at most 10, then a count)', async () => {
     t = await startServer();
     const body = filterBody();

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ClusterState } from '../../src/model/cluster-state.js';
-import { makeNode } from '../helpers/builders.js';
+import { ModelInputError } from '../../src/model/errors.js';
+import { makePodInfo } from '../../src/model/pod-info.js';
+import { makeNode, makePod } from '../helpers/builders.js';
 
 describe('ClusterState node images', () => {
   const img = (tag: string) => ({ names: [`registry.example.com/app@sha256:${'ab'.repeat(32)}`, `registry.example.com/app:${tag}`], sizeBytes: 1000 });
@@ -23,5 +25,23 @@ describe('ClusterState node images', () => {
     expect(state.imageNodeCount.size).toBe(0);
     // The table of shared names empties with the counts (no names kept for nodes gone).
     expect((state as unknown as { imageNames: Map<string, string> }).imageNames.size).toBe(0);
+  });
+});
+
+describe('ClusterState bad input', () => {
+  // The model's own error, with the path inside the object; the edges add the file or request.
+  it.each([
+    ['a bad allocatable quantity', (s: ClusterState) => s.addNode(makeNode('n').capacity({ cpu: 'lots' }).build()), /^node n: invalid quantity "lots" at status\.allocatable\.cpu: quantities must match/, 'status.allocatable.cpu'],
+    ['a duplicate node', (s: ClusterState) => s.addNode(makeNode('a').build()), /^duplicate node a$/, 'metadata.name'],
+    ['a node without a name', (s: ClusterState) => s.addNode({ ...makeNode('x').build(), metadata: {} }), /^node without metadata\.name$/, 'metadata.name'],
+    ['a pod on an unknown node', (s: ClusterState) => s.addPod(makePodInfo(makePod('p').build()), 'nope'), /^pod default\/p: node nope not found$/, 'spec.nodeName'],
+  ])('throws ModelInputError on %s, leaving the state as it was', (_, act, message, field) => {
+    const state = new ClusterState();
+    state.addNode(makeNode('a').capacity({ cpu: '1' }).build());
+    expect(() => act(state)).toThrow(ModelInputError);
+    expect(() => act(state)).toThrow(message);
+    expect(() => act(state)).toThrow(expect.objectContaining({ field }));
+    expect(state.nodes.map((n) => n.name)).toEqual(['a']);
+    expect(state.placementOf('default/p')).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeNonZeroRequests, computePodRequests, makePodInfo, storedPod } from '../../src/model/pod-info.js';
+import { ModelInputError } from '../../src/model/errors.js';
 import { makePod } from '../helpers/builders.js';
 
 const obj = (m: Map<string, number>) => Object.fromEntries(m);
@@ -51,6 +52,11 @@ describe('pod request aggregation (K8S-FACTS §6.1)', () => {
   it('names the field on a bad quantity', () => {
     const p = makePod('bad').req({ cpu: '1x' }).build();
     expect(() => makePodInfo(p)).toThrow(/pod default\/bad: invalid quantity "1x" at spec.containers\[0\].resources.requests.cpu/);
+  });
+  it('throws the model\'s own error, with the field path inside the pod', () => {
+    const p = makePod('bad').req({ cpu: '1' }).initReq({ memory: 'much' }).build();
+    expect(() => makePodInfo(p)).toThrow(ModelInputError);
+    expect(() => makePodInfo(p)).toThrow(expect.objectContaining({ field: 'spec.initContainers[0].resources.requests.memory' }));
   });
 });
 

@@ -10,6 +10,7 @@ import { Scheduler } from '../../framework/scheduler.js';
 import { createKernels } from '../../kernel/engine.js';
 import { DEFAULT_SEED } from '../../model/limits.js';
 import { makePodInfo } from '../../model/pod-info.js';
+import { ModelInputError } from '../../model/errors.js';
 import { explainToJson, explainToTable } from '../../report/explain.js';
 import { InputError } from '../../api/errors.js';
 import { closeWorkerPool, defaultWorkerCount, workerPool } from '../../parallel/pool.js';
@@ -79,7 +80,7 @@ export function registerSchedule(program: Command, io: CliIO): void {
       try {
         pod = makePodInfo(podObj);
       } catch (e) {
-        if (e instanceof InputError) throw new InputError(`${podFile}: ${e.message}`, e.field);
+        if (e instanceof ModelInputError) throw new InputError(`${podFile}: ${e.message}`, e.field);
         throw e;
       }
       const scheduler = new Scheduler({ state: loaded.state, config, kernels, registry: REGISTRY, seed, objects: loaded.objects });
