@@ -34,7 +34,7 @@ import {
   CHUNK_CLAIMED, CHUNK_DONE, CHUNK_FAILED, CHUNK_MAIN, CHUNK_PENDING, CTRL_CONSUMED, CTRL_EPOCH, CTRL_MAIN_COMMIT_NS,
   CTRL_MAIN_POS, CTRL_NEXT_CHUNK, CTRL_READY, CTRL_SESSION_POD_NS, CTRL_STOP,
   CTRL_TABLE_BASE, CTRL_TABLE_CAPACITY, CTRL_TABLE_SLOTS, CTRL_WORDS, slotBytesFor,
-  type BatchSetup, type ClusterSource, type PodSource, type SessionFaults, type SessionResult, type SessionTask,
+  type BatchSetup, type ReplicaCluster, type ReplicaPods, type SessionFaults, type SessionResult, type SessionTask,
 } from './messages.js';
 import type { WorkerPool } from './pool.js';
 import { SlotReader, SummaryCursor, UNDECIDED, type NodeIndex } from './summary.js';
@@ -78,8 +78,8 @@ export interface BatchOptions {
   /** Sessions to run (at most the pool's threads). */
   readonly workers: number;
   /** How workers rebuild the cluster and the queue (the same inputs the main state came from). */
-  readonly cluster: ClusterSource;
-  readonly pods: PodSource;
+  readonly cluster: ReplicaCluster;
+  readonly pods: ReplicaPods;
   readonly chunkPods?: number;
   readonly windowChunks?: number;
   /** Test hooks: make sessions fail (messages.ts SessionFaults). */

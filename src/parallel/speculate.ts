@@ -17,10 +17,10 @@ import { ClusterState } from '../model/cluster-state.js';
 import { decodeClusterObjects, type ClusterObjects } from '../model/cluster-objects.js';
 import { makePodInfo, type PodInfo } from '../model/pod-info.js';
 import { EXTRA_COLUMNS } from '../model/node-table.js';
+import { nodeFromTemplate, podFromTemplate } from '../model/templates.js';
 import { attachWasmKernels, type WasmKernels } from '../kernel/wasm-kernels.js';
 import type { FusedCycle, FusedScan, FusedSpeculation, FusedTable } from '../framework/fused-cycle.js';
 import { Scheduler } from '../framework/scheduler.js';
-import { defaultPerfNode, defaultPerfPod } from '../workloads/scheduling-basic.js';
 import {
   CHUNK_CLAIMED, CHUNK_DONE, CHUNK_FAILED, CHUNK_MAIN, CHUNK_PENDING, CTRL_CONSUMED, CTRL_EPOCH, CTRL_MAIN_COMMIT_NS,
   CTRL_MAIN_POS, CTRL_NEXT_CHUNK, CTRL_READY, CTRL_SESSION_POD_NS,
@@ -141,8 +141,8 @@ async function replicaFor(task: SessionTask): Promise<{ replica: Replica; setupM
   for (const name of setup.slotNames) state.table.slotFor(name);
   let objects: ClusterObjects | undefined;
   const cluster = setup.cluster;
-  if (cluster.kind === 'generated') {
-    for (let i = 0; i < cluster.nodes; i++) state.addNode(defaultPerfNode(i));
+  if (cluster.kind === 'template') {
+    for (let i = 0; i < cluster.count; i++) state.addNode(nodeFromTemplate(cluster.template, cluster.namePrefix, i));
   } else {
     for (const n of cluster.nodes) state.addNode(n);
     objects = decodeClusterObjects(new Map(cluster.others.map(([k, v]) => [k, [...v]])), cluster.fileName);
@@ -158,8 +158,8 @@ async function replicaFor(task: SessionTask): Promise<{ replica: Replica; setupM
   }
   const src = setup.pods;
   const pods: PodInfo[] = [];
-  if (src.kind === 'generated') {
-    for (const part of src.parts) for (let i = 0; i < part.count; i++) pods.push(makePodInfo(defaultPerfPod(i, part.prefix)));
+  if (src.kind === 'template') {
+    for (const run of src.runs) for (let i = 0; i < run.count; i++) pods.push(makePodInfo(podFromTemplate(src.template, run.namePrefix, i)));
   } else {
     for (const p of src.pods) pods.push(makePodInfo(p));
   }

@@ -8,16 +8,18 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { SchedulerConfig } from '../api/config.js';
 import { Scheduler } from '../framework/scheduler.js';
-import type { Kernels } from '../kernel/kernels.js';
+import { createKernels } from '../kernel/engine.js';
+import type { EngineName, Kernels } from '../kernel/kernels.js';
 import { ClusterState } from '../model/cluster-state.js';
 import type { TableMemory } from '../model/node-table.js';
 import { makePodInfo, type PodInfo } from '../model/pod-info.js';
+import { nodeFromTemplate, podFromTemplate } from '../model/templates.js';
 import type { BatchStats } from '../parallel/batch.js';
-import type { SessionFaults } from '../parallel/messages.js';
+import type { Job, ReplicaCluster, ReplicaPods, SessionFaults } from '../parallel/messages.js';
 import type { WorkerPool } from '../parallel/pool.js';
 import { batchPays, measureBatch } from './batch.js';
 import { PlacementChecksum } from './checksum.js';
-import { defaultPerfNode, defaultPerfPod } from './scheduling-basic.js';
+import { PERF_NODE_PREFIX, PERF_NODE_TEMPLATE, PERF_POD_TEMPLATE } from './scheduling-basic.js';
 
 /** Workloads `podfit bench` knows. */
 export const WORKLOADS = ['SchedulingBasic'] as const;
@@ -78,12 +80,26 @@ function percentile(sorted: Float64Array, q: number): number {
   return sorted[Math.max(0, i)]!;
 }
 
+/**
+ * A workload's nodes and queue as templates (init pods first, then the measured ones): what
+ * buildWorkload builds, and what a batch's workers rebuild their replica from.
+ */
+export function workloadTemplates(spec: Pick<BenchSpec, 'workload' | 'nodes' | 'initPods' | 'pods'>): {
+  cluster: ReplicaCluster & { kind: 'template' };
+  pods: ReplicaPods & { kind: 'template' };
+} {
+  return {
+    cluster: { kind: 'template', template: PERF_NODE_TEMPLATE, namePrefix: PERF_NODE_PREFIX, count: spec.nodes },
+    pods: { kind: 'template', template: PERF_POD_TEMPLATE, runs: [{ namePrefix: 'init-pod-', count: spec.initPods }, { namePrefix: 'pod-', count: spec.pods }] },
+  };
+}
+
 /** Builds the cluster and pods of a workload. */
 export function buildWorkload(spec: Pick<BenchSpec, 'workload' | 'nodes' | 'initPods' | 'pods' | 'memory'>): { state: ClusterState; init: PodInfo[]; measured: PodInfo[] } {
+  const { cluster, pods } = workloadTemplates(spec);
   const state = new ClusterState(spec.memory);
-  for (let i = 0; i < spec.nodes; i++) state.addNode(defaultPerfNode(i));
-  const init = Array.from({ length: spec.initPods }, (_, i) => makePodInfo(defaultPerfPod(i, 'init-pod')));
-  const measured = Array.from({ length: spec.pods }, (_, i) => makePodInfo(defaultPerfPod(i, 'pod')));
+  for (let i = 0; i < cluster.count; i++) state.addNode(nodeFromTemplate(cluster.template, cluster.namePrefix, i));
+  const [init = [], measured = []] = pods.runs.map((run) => Array.from({ length: run.count }, (_, i) => makePodInfo(podFromTemplate(pods.template, run.namePrefix, i))));
   return { state, init, measured };
 }
 
@@ -131,11 +147,7 @@ export async function runBench(spec: BenchSpec): Promise<BenchResult> {
   if (workers > 0 && spec.pool && (spec.forceBatch || batchPays(spec.nodes, measured.length))) {
     // Init pods go through the same path (workers warm up on them as the main thread does in
     // the sequential loop); the clock starts when the last one is committed.
-    const source = {
-      cluster: { kind: 'generated', workload: spec.workload, nodes: spec.nodes } as const,
-      pods: { kind: 'generated', workload: spec.workload, parts: [{ prefix: 'init-pod', count: init.length }, { prefix: 'pod', count: measured.length }] } as const,
-      ...spec.batch,
-    };
+    const source = { ...workloadTemplates(spec), ...spec.batch };
     const m = await measureBatch(scheduler, init, measured, spec.pool, workers, source, checksum, lat, settleHeap);
     durationMs = m.durationMs;
     scheduled = m.scheduled;
@@ -177,3 +189,21 @@ export async function runBench(spec: BenchSpec): Promise<BenchResult> {
     ...(batch ? { batch } : {}),
   };
 }
+
+/** One `podfit bench --repeat` repetition, as plain data (it runs on a worker thread). */
+export type BenchRepetition = Pick<BenchSpec, 'workload' | 'nodes' | 'initPods' | 'pods' | 'seed' | 'config'> & {
+  readonly engine: EngineName;
+};
+
+/** Runs one repetition with its own kernels and state, in the calling thread (BENCH_REPETITION_JOB). */
+export async function runBenchRepetition(rep: BenchRepetition): Promise<BenchResult> {
+  const { engine, ...spec } = rep;
+  return runBench({ ...spec, kernels: await createKernels(engine), workers: 0 });
+}
+
+/** Repetitions as pool jobs: a worker imports this module and calls runBenchRepetition. */
+export const BENCH_REPETITION_JOB: Job<BenchRepetition, BenchResult> = {
+  moduleUrl: import.meta.url,
+  exportName: 'runBenchRepetition',
+  run: runBenchRepetition,
+};
