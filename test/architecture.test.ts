@@ -68,6 +68,10 @@ describe('architecture (DESIGN.md import rules)', () => {
     expect(SOURCES.filter((s) => s.area !== 'kernel' && /\bWebAssembly\./.test(s.text)).map((s) => s.rel)).toEqual([]);
   });
 
+  it('parallel imports no workloads/ (type or value imports): workers run jobs by module URL', () => {
+    expect(violations((s, t) => s.area === 'parallel' && t.startsWith('workloads/'))).toEqual([]);
+  });
+
   it('worker_threads and piscina only in parallel/', () => {
     expect(violations((s, t) => (t === 'pkg:node:worker_threads' || t === 'pkg:worker_threads' || t === 'pkg:piscina') && s.area !== 'parallel')).toEqual([]);
   });
