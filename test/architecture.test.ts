@@ -56,18 +56,23 @@ describe('architecture (DESIGN.md import rules)', () => {
     expect(SOURCES.filter((s) => s.area === 'model' && /\bInputError\b/.test(s.text)).map((s) => s.rel)).toEqual([]);
   });
 
-  // Skipped while it fails: framework/runtime.ts imports plugins/registry.ts and
-  // framework/fused-cycle.ts imports plugins/shared/fusion.ts; that is being fixed on another branch.
-  // Turn this into `it` when the list below is empty.
-  it.skip('framework knows plugins only through the registry it is handed (it imports nothing from plugins/)', () => {
+  it('framework knows plugins only through the registry it is handed (it imports nothing from plugins/)', () => {
     expect(violations((s, t) => s.area === 'framework' && t.startsWith('plugins/'))).toEqual([]);
   });
 
-  // Skipped while it fails: parallel/worker.ts imports workloads/runner.ts and parallel/speculate.ts
-  // imports workloads/scheduling-basic.ts; that is being fixed on another branch. Turn this into
-  // `it` when the list below is empty.
-  it.skip('parallel knows no workload (it imports nothing from workloads/)', () => {
-    expect(violations((s, t) => s.area === 'parallel' && t.startsWith('workloads/'))).toEqual([]);
+  it('framework and parallel name no plugin (what they need to know is in the plugins\' traits)', () => {
+    const names = /['"`](NodeResourcesFit|NodeResourcesBalancedAllocation|TaintToleration|NodeAffinity|NodeUnschedulable|NodeName|NodePorts|ImageLocality|PodTopologySpread|InterPodAffinity|DefaultPreemption|DefaultBinder|SchedulingGates|PrioritySort|Volume\w+|NodeVolumeLimits)['"`]/;
+    const code = (text: string) => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+    expect(SOURCES.filter((s) => (s.area === 'framework' || s.area === 'parallel') && names.test(code(s.text))).map((s) => s.rel)).toEqual([]);
+  });
+
+  it('only cli/ and the worker entry wire the plugin registry; api/ reads it for config', () => {
+    const allowed = (rel: string) => rel.startsWith('cli/') || rel === 'parallel/worker.ts' || rel.startsWith('api/config') || rel.startsWith('plugins/');
+    expect(violations((s, t) => t === 'plugins/registry.js' && !allowed(s.rel))).toEqual([]);
+  });
+
+  it('extender, workloads, cluster, whatif and scheduler sit on framework: they import no plugin', () => {
+    expect(violations((s, t) => /^(extender|workloads|cluster|whatif|scheduler)$/.test(s.area) && t.startsWith('plugins/'))).toEqual([]);
   });
 
   it('api knows nothing of the framework runtime or edges (it may read the plugin registry for config)', () => {
@@ -93,6 +98,10 @@ describe('architecture (DESIGN.md import rules)', () => {
 
   it('WebAssembly only in kernel/', () => {
     expect(SOURCES.filter((s) => s.area !== 'kernel' && /\bWebAssembly\./.test(s.text)).map((s) => s.rel)).toEqual([]);
+  });
+
+  it('parallel knows no workload: it imports nothing from workloads/ (workers run jobs by module URL)', () => {
+    expect(violations((s, t) => s.area === 'parallel' && t.startsWith('workloads/'))).toEqual([]);
   });
 
   it('worker_threads and piscina only in parallel/', () => {

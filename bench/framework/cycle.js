@@ -1,6 +1,6 @@
 // One scheduling cycle (schedulePod + assume; the pod is then forgotten so the state stays the
 // same) on SchedulingBasic clusters of several sizes, for:
-//   object-per-node   a straightforward port (src/workloads/baseline-object.ts)
+//   object-per-node   a straightforward port (baseline-object.js beside this file)
 //   general/js        podfit's per-plugin framework path (fused cycle off), js kernels
 //   <engine> scan     the fused cycle rescoring every node every cycle (score cache off)
 //   <engine>          the fused cycle with its score cache (the default)
@@ -8,6 +8,7 @@
 // node on average, identical in every case) so nodes differ.
 import b from 'benny';
 import { dist, engines, resultsDir, usPerOp } from '../common.js';
+import { loadObjectBaseline } from './baseline-object.js';
 
 const { REGISTRY } = await dist('plugins/registry.js');
 const { defaultSchedulerConfig } = await dist('api/config.js');
@@ -16,7 +17,7 @@ const { CycleState } = await dist('framework/cycle-state.js');
 const { ClusterState } = await dist('model/cluster-state.js');
 const { makePodInfo } = await dist('model/pod-info.js');
 const { defaultPerfNode, defaultPerfPod } = await dist('workloads/scheduling-basic.js');
-const { ObjectBaselineScheduler } = await dist('workloads/baseline-object.js');
+const ObjectBaselineScheduler = await loadObjectBaseline();
 
 /** Distinct pods of the default shape, reused round-robin by the measured cycles. */
 const POOL = 512;

@@ -94,6 +94,11 @@ export interface PreBindPlugin extends Plugin {
 export interface BindPlugin extends Plugin {
   /** Skip passes to the next Bind plugin. */
   bind(cs: CycleState, pod: PodInfo, nodeName: string): Promise<Status | null> | Status | null;
+  /**
+   * Present when the plugin binds synchronously (through a binder that does): the same as bind,
+   * finished before it returns. A binding cycle made of such plugins alone runs without a promise.
+   */
+  bindSync?(cs: CycleState, pod: PodInfo, nodeName: string): Status | null;
 }
 
 export interface PostBindPlugin extends Plugin {
@@ -103,6 +108,11 @@ export interface PostBindPlugin extends Plugin {
 /** How a pod gets bound (snapshot: in-memory; live cluster: a Binding via the API). */
 export interface Binder {
   bind(pod: PodInfo, nodeName: string): Promise<void>;
+  /**
+   * Present when the binder binds synchronously (it only updates in-memory state): the same as
+   * bind, finished before it returns.
+   */
+  readonly bindSync?: (pod: PodInfo, nodeName: string) => void;
 }
 
 /** What a plugin factory gets: the shared state and services of its profile. */

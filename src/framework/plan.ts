@@ -140,6 +140,20 @@ export class ProfilePlan {
   }
 }
 
+/** Why a pod's plan does not allow speculation: the first plugin part that reads too much. */
+export function speculationObstacle(plan: ProfilePlan, podPlan: PodPlan): string {
+  if (!plan.bindingStateless) return 'a Reserve, Permit or binding plugin may read the CycleState';
+  for (let i = 0; i < plan.filters.length; i++) {
+    const f = plan.filters[i]!;
+    if (f.fitKernel === null && podPlan.filterReads[i]! > RANK_CLASS) return `${f.plugin.name}'s Filter reads ${READS_BY_RANK[podPlan.filterReads[i]!]}`;
+  }
+  for (let i = 0; i < plan.scores.length; i++) {
+    const s = plan.scores[i]!;
+    if (s.resourceKernel === null && podPlan.scoreReads[i]! > RANK_CLASS) return `${s.plugin.name}'s Score reads ${READS_BY_RANK[podPlan.scoreReads[i]!]}`;
+  }
+  return 'no single fit-kernel Filter';
+}
+
 const READS_BY_RANK: readonly Reads[] = ['nothing', 'class', 'node', 'row', 'node-pods', 'topology', 'pods'];
 
 /** A part without a trait reads everything: the general path. */

@@ -174,6 +174,7 @@ export class Framework implements FrameworkRunner {
       this.pointNames.set(point, names);
     }
     this.queueSort = queueSort;
+    this.bindingCycleSync = this.preBind.length === 0 && this.postBind.length === 0 && this.bind.length > 0 && this.bind.every((p) => typeof p.bindSync === 'function');
     this.plan = new ProfilePlan(
       this.filter, this.score, [...this.reserve, ...this.permit, ...this.preBind, ...this.bind, ...this.postBind],
       definitionOf, (name) => argsOf.get(name), state, objects,
@@ -467,6 +468,23 @@ export class Framework implements FrameworkRunner {
     if (!bound && this.bind.length > 0) return Status.error('no Bind plugin bound the pod');
     for (const p of this.postBind) p.postBind(cs, pod, nodeName);
     return null;
+  }
+
+  /**
+   * Whether the binding cycle runs synchronously: no PreBind or PostBind plugin, and the Bind
+   * plugins bind synchronously (their binder does). Set at construction.
+   */
+  readonly bindingCycleSync: boolean;
+
+  /** The binding cycle without a promise (bindingCycleSync): Bind plugins in order, Skip passing on. */
+  runBindingCycleSync(cs: CycleState, pod: PodInfo, nodeName: string): Status | null {
+    for (const p of this.bind) {
+      const s = p.bindSync!(cs, pod, nodeName);
+      if (s && s.code === Code.Skip) continue;
+      if (s && s.code !== Code.Success) return s.withPlugin(p.name);
+      return null;
+    }
+    return this.bind.length > 0 ? Status.error('no Bind plugin bound the pod') : null;
   }
 
   /** A fresh CycleState. */

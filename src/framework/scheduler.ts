@@ -85,15 +85,30 @@ export interface CycleOptions {
   readonly explain?: boolean;
 }
 
-/** A binder that only updates the in-memory state (snapshot mode). */
+/** A binder that only updates the in-memory state (snapshot mode): it binds synchronously. */
 export class StateBinder implements Binder {
   constructor(private readonly state: ClusterState) {}
   async bind(pod: PodInfo, nodeName: string): Promise<void> {
+    this.bindSync(pod, nodeName);
+  }
+  readonly bindSync = (pod: PodInfo, nodeName: string): void => {
     const placed = this.state.placementOf(pod.key);
     if (placed && placed.node.name === nodeName) this.state.confirm(pod.key);
     else this.state.addPod(pod, nodeName, false);
-  }
+  };
 }
+
+/**
+ * What a commit did: the pod is bound; Reserve, Permit or the binding cycle rejected it (the
+ * state is as before); or the binding cycle is still running (the pod assumed meanwhile).
+ */
+export type CommitOutcome =
+  | { readonly kind: 'bound' }
+  | { readonly kind: 'rejected'; readonly status: Status }
+  | { readonly kind: 'binding'; readonly result: Promise<CommitOutcome> };
+
+const BOUND: CommitOutcome = { kind: 'bound' };
+const outcomeOf = (st: Status | null): CommitOutcome => (st ? { kind: 'rejected', status: st } : BOUND);
 
 /** The scheduler over one ClusterState. */
 export class Scheduler {
@@ -109,8 +124,6 @@ export class Scheduler {
   readonly useFusedCycle: boolean;
   /** Whether pods may be decided by class batching. */
   readonly useClassBatching: boolean;
-  /** Profiles whose binding cycle is the in-memory one (commitSync applies). */
-  private readonly inMemoryBinding = new Set<Framework>();
 
   constructor(opts: SchedulerOptions) {
     this.state = opts.state;
@@ -125,9 +138,6 @@ export class Scheduler {
       const fw = new Framework(profile, opts.state, opts.kernels, binder, opts.registry, opts.plugins, opts.objects);
       fw.fused.cacheEnabled = opts.scoreCache ?? true;
       this.frameworks.set(profile.schedulerName, fw);
-      if (binder.constructor === StateBinder && fw.preBind.length === 0 && fw.postBind.length === 0 && fw.pluginsAt('bind').join() === 'DefaultBinder') {
-        this.inMemoryBinding.add(fw);
-      }
       for (const w of fw.warnings) if (!this.warnings.includes(w)) this.warnings.push(w);
     }
   }
@@ -420,19 +430,24 @@ export class Scheduler {
   }
 
   /**
-   * Assume + binding cycle in one synchronous step, when the profile's binding cycle is only
-   * DefaultBinder over the in-memory StateBinder (no PreBind/PostBind): that cycle confirms the
-   * placement assume just made and cannot fail, so the state ends exactly as after
-   * `assume` + `await bind`, without a promise per pod. Returns the failing status or null, or
-   * undefined (nothing done) when the binding cycle must run through `bind`.
+   * Commits a decision: assume (Reserve, the pod placed on the node, Permit), then the binding
+   * cycle. When the profile's binding cycle runs synchronously (Framework.bindingCycleSync: an
+   * in-memory binder) the whole commit is done on return, without a promise per pod; otherwise
+   * the pod stays assumed while `result` runs the binding cycle. The state ends as after `assume`
+   * then `await bind` either way.
    */
-  commitSync(fw: Framework, cs: CycleState, pod: PodInfo, nodeName: string): Status | null | undefined {
-    if (!this.inMemoryBinding.has(fw)) return undefined;
-    const st = this.assume(fw, cs, pod, nodeName);
-    if (st) return st;
-    // StateBinder.bind then Scheduler.bind: the pod is placed on nodeName, both only confirm it.
+  commit(fw: Framework, cs: CycleState, pod: PodInfo, nodeName: string): CommitOutcome {
+    const rejected = this.assume(fw, cs, pod, nodeName);
+    if (rejected) return { kind: 'rejected', status: rejected };
+    if (!fw.bindingCycleSync) return { kind: 'binding', result: this.bind(fw, cs, pod, nodeName).then(outcomeOf) };
+    const st = fw.runBindingCycleSync(cs, pod, nodeName);
+    if (st) {
+      fw.runUnreserve(cs, pod, nodeName);
+      this.state.removePod(pod.key);
+      return { kind: 'rejected', status: st };
+    }
     this.state.confirm(pod.key);
-    return null;
+    return BOUND;
   }
 
   /** Binding cycle; on failure unreserves and forgets the assumed pod. */

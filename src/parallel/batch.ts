@@ -17,24 +17,26 @@
  * to it (sessions do when the main thread would otherwise sit idle waiting for them, which splits
  * the queue while every thread is still cold), and so is the chunk of a session that throws or
  * dies (the session is then replaced). Speculation stops for the rest of the batch when the main
- * state changes in a way summaries do not track (a re-laid-out table, changed nodes, a placed pod
- * with inter-pod affinity terms: certify.ts).
+ * state changes in a way summaries do not track (a re-laid-out table, changed nodes), or when the
+ * plan (framework/plan.ts), evaluated on the main state, no longer allows it for a pod that has a
+ * summary (a trait reads what the workers' replicas lack, such as placed pods' affinity terms).
  */
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { CycleState } from '../framework/cycle-state.js';
 import type { Framework } from '../framework/runtime.js';
-import type { Scheduler, ScheduleResult } from '../framework/scheduler.js';
+import type { CommitOutcome, Scheduler, ScheduleResult } from '../framework/scheduler.js';
 import { WasmKernels, wasmKernelHandle } from '../kernel/wasm-kernels.js';
 import { EXTRA_COLUMNS } from '../model/node-table.js';
 import type { PodInfo } from '../model/pod-info.js';
 import { FUSED_SCORE_CACHES_MAX } from '../model/limits.js';
-import { hasPodAffinityTerms, profileObstacle } from './certify.js';
+import { numFeasibleNodesToFind } from '../framework/node-selection.js';
+import { speculationObstacle } from '../framework/plan.js';
 import {
   CHUNK_CLAIMED, CHUNK_DONE, CHUNK_FAILED, CHUNK_MAIN, CHUNK_PENDING, CTRL_CONSUMED, CTRL_EPOCH, CTRL_MAIN_COMMIT_NS,
   CTRL_MAIN_POS, CTRL_NEXT_CHUNK, CTRL_READY, CTRL_SESSION_POD_NS, CTRL_STOP,
   CTRL_TABLE_BASE, CTRL_TABLE_CAPACITY, CTRL_TABLE_SLOTS, CTRL_WORDS, slotBytesFor,
-  type BatchSetup, type ClusterSource, type PodSource, type SessionFaults, type SessionResult, type SessionTask,
+  type BatchSetup, type ReplicaCluster, type ReplicaPods, type SessionFaults, type SessionResult, type SessionTask,
 } from './messages.js';
 import type { WorkerPool } from './pool.js';
 import { SlotReader, SummaryCursor, UNDECIDED, type NodeIndex } from './summary.js';
@@ -78,8 +80,8 @@ export interface BatchOptions {
   /** Sessions to run (at most the pool's threads). */
   readonly workers: number;
   /** How workers rebuild the cluster and the queue (the same inputs the main state came from). */
-  readonly cluster: ClusterSource;
-  readonly pods: PodSource;
+  readonly cluster: ReplicaCluster;
+  readonly pods: ReplicaPods;
   readonly chunkPods?: number;
   readonly windowChunks?: number;
   /** Test hooks: make sessions fail (messages.ts SessionFaults). */
@@ -190,8 +192,6 @@ export class BatchScheduler {
   /** Speculation stopped for the rest of the batch (the reason, for the stats). */
   private stopped: string | null = null;
   private readonly intn: (n: number) => number;
-  /** The CycleState of synchronous commits without Reserve/Permit plugins (see commit). */
-  private readonly spareState = new CycleState();
 
   constructor(private readonly scheduler: Scheduler, private readonly queue: readonly PodInfo[], private readonly opts: BatchOptions) {
     const k = scheduler.defaultFramework.kernels;
@@ -212,11 +212,22 @@ export class BatchScheduler {
     if (!this.kernels.memory.owns(state.table.region)) return 'the NodeTable is not in the kernels\' shared memory';
     if (state.nodes.length === 0) return 'no nodes';
     for (const fw of this.scheduler.frameworks.values()) {
-      const why = profileObstacle(fw, state.nodes.length, this.scheduler.config.percentageOfNodesToScore);
-      if (why) return why;
+      // Sampled filtering never takes the fused path, so nothing could be speculated.
+      if (numFeasibleNodesToFind(state.nodes.length, fw.percentageOfNodesToScore ?? this.scheduler.config.percentageOfNodesToScore) < state.nodes.length) {
+        return `profile ${fw.profileName}: percentageOfNodesToScore samples nodes`;
+      }
+      if (!fw.plan.bindingStateless) return `profile ${fw.profileName}: ${speculationObstacle(fw.plan, fw.plan.forPod(this.queue[0]!))}`;
     }
-    for (const p of state.placedPods()) if (hasPodAffinityTerms(p.pod)) return `placed pod ${p.pod.key} has inter-pod affinity terms`;
-    return null;
+    // The plan must allow speculation for some pod of the queue on the state as it is now.
+    let first: string | null = null;
+    for (const pod of this.queue) {
+      const fw = this.scheduler.frameworkFor(pod);
+      if (!fw) continue;
+      const plan = fw.plan.forPod(pod);
+      if (plan.speculation) return null;
+      first ??= `pod ${pod.key}: ${speculationObstacle(fw.plan, plan)}`;
+    }
+    return first ?? 'no pod of the queue has a profile';
   }
 
   /** Starts the worker sessions and waits until each has built its replica (or failed). */
@@ -354,7 +365,17 @@ export class BatchScheduler {
       for (let j = 0; j < count; j++) {
         const pod = this.queue[first + j]!;
         let outcome: PodOutcome | null = null;
-        const s = done && this.stopped === null && !pod.pod.status?.nominatedNodeName ? reader.podSummary(j) : -1;
+        let s = done && this.stopped === null && !pod.pod.status?.nominatedNodeName ? reader.podSummary(j) : -1;
+        // A summary decides exactly only while the plan, on the state as it is now, allows
+        // speculation for the pod (a trait may read what the worker's replica lacks: placed pods).
+        if (s >= 0) {
+          const fw = this.scheduler.frameworkFor(pod);
+          const plan = fw?.plan.forPod(pod);
+          if (!fw || !plan!.speculation) {
+            s = -1;
+            if (fw) this.stop(`pod ${pod.key}: ${speculationObstacle(fw.plan, plan!)}`);
+          }
+        }
         if (s >= 0) {
           const summary = reader.summary(s);
           if (!cursor.follows(summary)) cursor.reset(summary, epoch);
@@ -375,7 +396,6 @@ export class BatchScheduler {
           const r = this.cycle(pod);
           outcome = r instanceof Promise ? await r : r;
           this.stats.cycleMs += performance.now() - c0;
-          if (outcome.node !== null && hasPodAffinityTerms(pod)) this.stop(`placed pod ${pod.key} has inter-pod affinity terms`);
           if (table.layoutVersion !== watch.layout || table.capacity !== watch.capacity || table.viewEpoch !== watch.view || state.nodeGeneration !== watch.nodes) {
             this.stop('the cluster state changed shape during the batch');
           }
@@ -478,31 +498,18 @@ export class BatchScheduler {
   }
 
   /**
-   * Assume + bind of a decided pod (the cycle's commit, as scheduleAndBind does it): synchronous
-   * for the in-memory binding cycle (Scheduler.commitSync), a promise otherwise.
+   * The commit of a pod decided from a summary (assume, then the binding cycle: synchronous for
+   * an in-memory binder, a promise otherwise). No cycle ran for the pod, so its CycleState is
+   * empty: the plan speculates only profiles whose binding cycle reads none (plan.ts).
    */
   private commit(pod: PodInfo, nodeName: string): PodOutcome | Promise<PodOutcome> {
     const s = this.scheduler;
     const fw = s.frameworkFor(pod)!;
     s.objects?.admitPod(pod);
-    // No cycle ran here, so nothing was written to a CycleState: without Reserve or Permit plugins
-    // the synchronous commit reads none, and one spare state serves every such commit.
-    const spare = fw.reserve.length === 0 && fw.permit.length === 0;
-    const cs = spare ? this.spareState : fw.newCycleState();
-    const sync = s.commitSync(fw, cs, pod, nodeName);
-    if (sync !== undefined) return sync ? { node: null, commitError: sync.message(), speculated: true } : { node: nodeName, speculated: true };
-    // The binding cycle may outlive this call: a state of its own then, never the shared spare.
-    return this.commitAsync(fw, spare ? fw.newCycleState() : cs, pod, nodeName);
+    return podOutcome(s.commit(fw, fw.newCycleState(), pod, nodeName), nodeName, undefined, true);
   }
 
-  private async commitAsync(fw: Framework, cs: CycleState, pod: PodInfo, nodeName: string): Promise<PodOutcome> {
-    const s = this.scheduler;
-    const st = s.assume(fw, cs, pod, nodeName) ?? (await s.bind(fw, cs, pod, nodeName));
-    if (st) return { node: null, commitError: st.message(), speculated: true };
-    return { node: nodeName, speculated: true };
-  }
-
-  /** The exact cycle in this thread, then assume + bind (synchronous as in `commit` when it can be). */
+  /** The exact cycle in this thread, then its commit (synchronous as in `commit` when it can be). */
   private cycle(pod: PodInfo): PodOutcome | Promise<PodOutcome> {
     const s = this.scheduler;
     const fw = s.frameworkFor(pod);
@@ -510,15 +517,18 @@ export class BatchScheduler {
     const result = s.schedulePod(pod, {}, fw, cs);
     const node = result.selectedNode;
     if (!node || !fw) return { node: null, result, speculated: false };
-    const sync = s.commitSync(fw, cs, pod, node);
-    if (sync !== undefined) return sync ? { node: null, result, commitError: sync.message(), speculated: false } : { node, result, speculated: false };
-    return this.cycleCommitAsync(fw, cs, pod, node, result);
+    return podOutcome(s.commit(fw, cs, pod, node), node, result, false);
   }
+}
 
-  private async cycleCommitAsync(fw: Framework, cs: CycleState, pod: PodInfo, node: string, result: ScheduleResult): Promise<PodOutcome> {
-    const s = this.scheduler;
-    const st = s.assume(fw, cs, pod, node) ?? (await s.bind(fw, cs, pod, node));
-    if (st) return { node: null, result, commitError: st.message(), speculated: false };
-    return { node, result, speculated: false };
+/** A pod's outcome from its commit's. */
+function podOutcome(c: CommitOutcome, node: string, result: ScheduleResult | undefined, speculated: boolean): PodOutcome | Promise<PodOutcome> {
+  switch (c.kind) {
+    case 'bound':
+      return result ? { node, result, speculated } : { node, speculated };
+    case 'rejected':
+      return result ? { node: null, result, commitError: c.status.message(), speculated } : { node: null, commitError: c.status.message(), speculated };
+    case 'binding':
+      return c.result.then((done) => podOutcome(done, node, result, speculated));
   }
 }

@@ -14,12 +14,13 @@ import type { SchedulerConfig } from '../api/config.js';
 import type { Node, Pod } from '../api/k8s.js';
 import type { WasmKernelHandle } from '../kernel/wasm-kernels.js';
 
-/** Workloads a worker can rebuild by itself (no objects cross threads). */
-export type GeneratedWorkload = 'SchedulingBasic';
-
-/** Where a worker's copy of the cluster's nodes and objects comes from. */
-export type ClusterSource =
-  | { readonly kind: 'generated'; readonly workload: GeneratedWorkload; readonly nodes: number }
+/**
+ * Where a worker's replica gets the cluster's nodes and objects: N clones of a node template
+ * (model/templates.ts nodeFromTemplate: `<namePrefix><i>` for i in 0..count-1, nothing but the
+ * template crosses), or the objects themselves.
+ */
+export type ReplicaCluster =
+  | { readonly kind: 'template'; readonly template: Node; readonly namePrefix: string; readonly count: number }
   | {
       readonly kind: 'objects';
       readonly nodes: readonly Node[];
@@ -29,13 +30,16 @@ export type ClusterSource =
       readonly fileName: string;
     };
 
-/** Where a worker's copy of the queue's pods comes from, in queue order. */
-export type PodSource =
+/** Where a worker's replica gets the queue's pods, in queue order. */
+export type ReplicaPods =
   | {
-      readonly kind: 'generated';
-      readonly workload: GeneratedWorkload;
-      /** Consecutive runs of generated pods: `<prefix>-0` .. `<prefix>-<count - 1>` each. */
-      readonly parts: ReadonlyArray<{ readonly prefix: string; readonly count: number }>;
+      readonly kind: 'template';
+      readonly template: Pod;
+      /**
+       * Consecutive runs of clones (model/templates.ts podFromTemplate): `<namePrefix>0` ..
+       * `<namePrefix><count - 1>` each.
+       */
+      readonly runs: ReadonlyArray<{ readonly namePrefix: string; readonly count: number }>;
     }
   | { readonly kind: 'objects'; readonly pods: readonly Pod[] };
 
@@ -53,8 +57,8 @@ export interface BatchSetup {
   readonly batchId: string;
   readonly kernels: WasmKernelHandle;
   readonly config: SchedulerConfig;
-  readonly cluster: ClusterSource;
-  readonly pods: PodSource;
+  readonly cluster: ReplicaCluster;
+  readonly pods: ReplicaPods;
   /** The main table's resource names by slot, interned by the replica first so slots agree. */
   readonly slotNames: readonly string[];
   /** Row and class of every node of the main state, in node order (the replica must match). */
@@ -100,16 +104,34 @@ export interface SessionResult {
   readonly busyMs: number;
 }
 
-/** An independent benchmark run (one `podfit bench` repetition) on one worker. */
-export interface BenchTask {
-  readonly kind: 'bench';
-  readonly workload: GeneratedWorkload;
-  readonly nodes: number;
-  readonly initPods: number;
-  readonly pods: number;
-  readonly seed: number;
-  readonly engine: 'js' | 'wasm';
-  readonly config: SchedulerConfig;
+/**
+ * A job defined outside parallel/ (the pool knows no workload): the worker imports the ES module
+ * at `moduleUrl` and calls its export `exportName` with `args`, and the task's result is what
+ * that returns. Main-thread code names its own jobs with Job (below).
+ */
+export interface JobTask {
+  readonly kind: 'job';
+  readonly moduleUrl: string;
+  readonly exportName: string;
+  /** Plain data (structured-cloned to the worker). */
+  readonly args: unknown;
+}
+
+/**
+ * A function workers can run: the module that exports it (its own `import.meta.url`, so the
+ * compiled .js under dist/ or, run from the sources under vitest, the .ts the worker's hooks
+ * transpile), the export's name, and the function itself (what runs when a task falls back to
+ * the calling thread). Arguments and result cross threads, so both are plain data.
+ */
+export interface Job<A, R> {
+  readonly moduleUrl: string;
+  readonly exportName: string;
+  readonly run: (args: A) => Promise<R>;
+}
+
+/** The task that runs `job` with `args` on a worker. */
+export function jobTask<A>(job: Job<A, unknown>, args: A): JobTask {
+  return { kind: 'job', moduleUrl: job.moduleUrl, exportName: job.exportName, args };
 }
 
 /** Pool self-test (tests only): answers the worker's thread id, or fails as asked. */
@@ -121,7 +143,7 @@ export interface ProbeTask {
 }
 
 /** Every task a pool worker runs. */
-export type WorkerTask = SessionTask | BenchTask | ProbeTask;
+export type WorkerTask = SessionTask | JobTask | ProbeTask;
 
 // --- Control block: Int32Array over `control`, named slots. -------------------------------
 

@@ -1,7 +1,9 @@
 /**
  * The batch pool: one piscina pool per process whose workers run batch sessions (speculative
- * scheduling over the shared WASM memory, batch.ts) and independent tasks (benchmark
- * repetitions now; what-if scenarios and profile comparisons later), through `run` and `runEach`.
+ * scheduling over the shared WASM memory, batch.ts) and independent tasks, through `run`,
+ * `runEach` and `runJobs`. Independent work is a Job (messages.ts) defined where it belongs
+ * (benchmark repetitions in workloads/ now; what-if scenarios and profile comparisons later):
+ * the worker imports the job's module by URL, so the pool knows no workload.
  *
  * Faults: piscina replaces a worker that exits; a task that throws or whose worker dies is
  * reported through `log` with its cause, retried once on a (fresh) worker and then run on the
@@ -11,11 +13,12 @@
  *
  * Worker code: piscina needs a JavaScript file. The compiled CLI uses dist/parallel/worker.js; run
  * from the TypeScript sources (vitest) the pool starts ts-worker.mjs, which registers a
- * transpiling loader in the worker and loads worker.ts.
+ * transpiling loader in the worker and loads worker.ts; the same loader then serves the .ts
+ * modules jobs name (a job's module URL is its own `import.meta.url`, .ts there, .js in dist/).
  */
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import type { WorkerTask } from './messages.js';
+import { jobTask, type Job, type WorkerTask } from './messages.js';
 
 /** Pool settings. */
 export interface WorkerPoolOptions {
@@ -109,6 +112,14 @@ export class WorkerPool {
     return Promise.all(tasks.map((t) => this.runOne(t, inThread)));
   }
 
+  /**
+   * Runs `job` once per element of `argsList`, spread over the workers like runEach, results in
+   * input order; a task that keeps failing on workers runs `job.run` on the calling thread.
+   */
+  runJobs<A, R>(job: Job<A, R>, argsList: readonly A[]): Promise<R[]> {
+    return Promise.all(argsList.map((args) => this.runOne(jobTask(job, args), () => job.run(args))));
+  }
+
   private async runOne<R>(task: WorkerTask, inThread: (task: WorkerTask) => Promise<R>): Promise<R> {
     for (let attempt = 1; attempt <= WORKER_ATTEMPTS && !this.closed; attempt++) {
       try {
@@ -116,7 +127,7 @@ export class WorkerPool {
       } catch (e) {
         this.failures++;
         const next = attempt < WORKER_ATTEMPTS ? 'retrying on a worker' : 'running it on the main thread';
-        this.report(`${task.kind} task failed on a worker (attempt ${attempt}), ${next}`, e);
+        this.report(`${taskName(task)} task failed on a worker (attempt ${attempt}), ${next}`, e);
       }
     }
     return inThread(task);
@@ -130,6 +141,11 @@ export class WorkerPool {
     process.off('SIGINT', this.onSignal);
     await this.piscina.destroy();
   }
+}
+
+/** How a task is named in failure reports: its kind, and a job's export. */
+function taskName(task: WorkerTask): string {
+  return task.kind === 'job' ? `job ${task.exportName}` : task.kind;
 }
 
 let shared: WorkerPool | undefined;

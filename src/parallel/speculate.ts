@@ -6,7 +6,8 @@
  * The replica holds the same nodes, node classes, cluster objects and profiles as the main
  * thread, built from the same inputs, but no pods: it only answers for pods on the fused fast
  * path, whose decision reads nothing but the pod, the node classes and the table rows
- * (certify.ts lists the plugins this is known for; the main thread checks the rest). Its fused
+ * (the plan, framework/plan.ts, allows speculation from the plugins' traits; the main thread
+ * checks it again on its own state before it uses a summary). Its fused
  * cycles scan the main thread's NodeTable in place in the shared WASM memory (a FusedTable view
  * over the published region); the replica's own table only serves the plugins' slot lookups.
  * Speculation hooks (FusedSpeculation) take the scan instead of a PRNG draw and abandon every
@@ -18,10 +19,10 @@ import { ClusterState } from '../model/cluster-state.js';
 import type { ClusterObjects } from '../model/cluster-objects.js';
 import { makePodInfo, type PodInfo } from '../model/pod-info.js';
 import { EXTRA_COLUMNS } from '../model/node-table.js';
+import { nodeFromTemplate, podFromTemplate } from '../model/templates.js';
 import { attachWasmKernels, type WasmKernels } from '../kernel/wasm-kernels.js';
 import type { FusedCycle, FusedScan, FusedSpeculation, FusedTable } from '../framework/fused-cycle.js';
 import { Scheduler } from '../framework/scheduler.js';
-import { defaultPerfNode, defaultPerfPod } from '../workloads/scheduling-basic.js';
 import {
   CHUNK_CLAIMED, CHUNK_DONE, CHUNK_FAILED, CHUNK_MAIN, CHUNK_PENDING, CTRL_CONSUMED, CTRL_EPOCH, CTRL_MAIN_COMMIT_NS,
   CTRL_MAIN_POS, CTRL_NEXT_CHUNK, CTRL_READY, CTRL_SESSION_POD_NS,
@@ -29,7 +30,7 @@ import {
   type BatchSetup, type SessionResult, type SessionTask,
 } from './messages.js';
 import { BATCH_DEFAULTS } from './batch.js';
-import { speculationKey } from './certify.js';
+import { podClassKey } from '../model/pod-info.js';
 import { SlotWriter } from './summary.js';
 import type { PluginRegistry } from '../framework/interfaces.js';
 
@@ -120,7 +121,7 @@ interface Replica {
   readonly classFeasibleCount: Int32Array;
   readonly levelTotals: Float64Array;
   readonly levelCounts: Int32Array;
-  /** Per pod of the queue: its speculation key (certify.ts speculationKey) as a small integer. */
+  /** Per pod of the queue: its class key (model/pod-info.ts podClassKey) as a small integer. */
   readonly podKeyIds: Int32Array;
   /** Per key id: the chunk (+1) whose result `keyResult` holds, and that result (a summary index or -1). */
   readonly keyChunk: Int32Array;
@@ -143,8 +144,8 @@ async function replicaFor(task: SessionTask, registry: PluginRegistry): Promise<
   for (const name of setup.slotNames) state.table.slotFor(name);
   let objects: ClusterObjects | undefined;
   const cluster = setup.cluster;
-  if (cluster.kind === 'generated') {
-    for (let i = 0; i < cluster.nodes; i++) state.addNode(defaultPerfNode(i));
+  if (cluster.kind === 'template') {
+    for (let i = 0; i < cluster.count; i++) state.addNode(nodeFromTemplate(cluster.template, cluster.namePrefix, i));
   } else {
     for (const n of cluster.nodes) state.addNode(n);
     objects = decodeClusterObjects(new Map(cluster.others.map(([k, v]) => [k, [...v]])), cluster.fileName);
@@ -160,8 +161,8 @@ async function replicaFor(task: SessionTask, registry: PluginRegistry): Promise<
   }
   const src = setup.pods;
   const pods: PodInfo[] = [];
-  if (src.kind === 'generated') {
-    for (const part of src.parts) for (let i = 0; i < part.count; i++) pods.push(makePodInfo(defaultPerfPod(i, part.prefix)));
+  if (src.kind === 'template') {
+    for (const run of src.runs) for (let i = 0; i < run.count; i++) pods.push(makePodInfo(podFromTemplate(src.template, run.namePrefix, i)));
   } else {
     for (const p of src.pods) pods.push(makePodInfo(p));
   }
@@ -170,7 +171,7 @@ async function replicaFor(task: SessionTask, registry: PluginRegistry): Promise<
   const keyIds = new Map<string, number>();
   const podKeyIds = new Int32Array(pods.length);
   for (let i = 0; i < pods.length; i++) {
-    const key = speculationKey(pods[i]!.pod);
+    const key = podClassKey(pods[i]!);
     let id = keyIds.get(key);
     if (id === undefined) keyIds.set(key, (id = keyIds.size));
     podKeyIds[i] = id;
@@ -326,7 +327,7 @@ function speculateChunk(
   for (let j = 0; j < count; j++) {
     if (j === faultAt) injectFault(setup, stats.chunks, task.sessionId);
     // A pod equal to an earlier one of this chunk (the same key) gets its result: the same
-    // replica, the same epoch (certify.ts speculationKey).
+    // replica, the same epoch (model/pod-info.ts podClassKey).
     const id = r.podKeyIds[first + j]!;
     let s: number;
     if (r.keyChunk[id] === stamp) s = r.keyResult[id]!;

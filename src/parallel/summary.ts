@@ -8,7 +8,8 @@
  *   with ties broken by one PRNG draw k, taking the k-th tied node in node order
  *   (fused-cycle.ts). rowTotal depends only on the pod's shape and the node's table row;
  *   classPass/classScore only on the pod, the node classes and which classes have a feasible node
- *   (their normalization); batch eligibility (certify.ts) rules out anything that reads other pods;
+ *   (their normalization); the plan (framework/plan.ts) allows speculation only for pods whose
+ *   plugins read nothing of other pods;
  * - the worker read the table at epoch E (it loaded the published epoch before scanning, and the
  *   main thread publishes after writing), so every row not touched since E was read exactly;
  *   rows touched since (D, from the table's dirty log) may have been read mid-write and are

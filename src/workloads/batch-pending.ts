@@ -8,7 +8,6 @@ import type { ClusterObjects } from '../model/cluster-objects.js';
 import type { PodInfo } from '../model/pod-info.js';
 import type { Scheduler } from '../framework/scheduler.js';
 import type { QueueSortPlugin } from '../framework/interfaces.js';
-import { less as prioritySortLess } from '../plugins/priority-sort/index.js';
 import type { ClusterSnapshot } from '../cluster/snapshot.js';
 import { BatchScheduler, type BatchOptions, type BatchStats } from '../parallel/batch.js';
 import type { WorkerPool } from '../parallel/pool.js';
@@ -46,11 +45,12 @@ export interface PendingReport {
 /**
  * kube's activeQ order for a set of pods: the profile's QueueSort (PrioritySort: priority, then
  * creation time; podfit breaks remaining ties by pod key, priority-sort/index.ts). kube requires
- * every profile to use the same QueueSort, so the first profile's decides.
+ * every profile to use the same QueueSort, so the first profile's decides (config validation
+ * makes sure there is one; without one the pods keep their input order).
  */
 export function queueOrder(pods: readonly PodInfo[], queueSort: QueueSortPlugin | undefined): PodInfo[] {
-  const less = queueSort ? (a: PodInfo, b: PodInfo) => queueSort.less(a, b) : prioritySortLess;
-  return [...pods].sort((a, b) => (less(a, b) ? -1 : less(b, a) ? 1 : 0));
+  if (!queueSort) return [...pods];
+  return [...pods].sort((a, b) => (queueSort.less(a, b) ? -1 : queueSort.less(b, a) ? 1 : 0));
 }
 
 /** Options of scheduleAllPending. */

@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import type { Scheduler } from '../framework/scheduler.js';
 import type { PodInfo } from '../model/pod-info.js';
 import { BatchScheduler, defaultChunkPods, type BatchOptions, type BatchStats } from '../parallel/batch.js';
-import { speculationKey } from '../parallel/certify.js';
+import { podClassKey } from '../model/pod-info.js';
 import type { WorkerPool } from '../parallel/pool.js';
 import type { PlacementChecksum } from './checksum.js';
 
@@ -44,7 +44,7 @@ export function batchPays(nodes: number, pods: number, cyclesPerPod = 0): boolea
 
 /**
  * The share of `queue`'s pods a session runs a cycle for: per chunk of the size a batch would
- * cut for `nodes` nodes, its distinct speculation keys (certify.ts), summed, over the pods.
+ * cut for `nodes` nodes, its distinct pod classes (podClassKey), summed, over the pods.
  */
 export function chunkCyclesPerPod(queue: readonly PodInfo[], nodes: number): number {
   if (queue.length === 0) return 0;
@@ -52,7 +52,7 @@ export function chunkCyclesPerPod(queue: readonly PodInfo[], nodes: number): num
   let cycles = 0;
   for (let first = 0; first < queue.length; first += chunk) {
     const keys = new Set<string>();
-    for (let i = first; i < Math.min(first + chunk, queue.length); i++) keys.add(speculationKey(queue[i]!.pod));
+    for (let i = first; i < Math.min(first + chunk, queue.length); i++) keys.add(podClassKey(queue[i]!));
     cycles += keys.size;
   }
   return cycles / queue.length;

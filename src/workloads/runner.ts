@@ -7,20 +7,20 @@ import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { SchedulerConfig } from '../api/config.js';
-import { Scheduler } from '../framework/scheduler.js';
-import type { Framework } from '../framework/runtime.js';
-import type { CycleState } from '../framework/cycle-state.js';
-import type { Kernels } from '../kernel/kernels.js';
+import { Scheduler, type CommitOutcome } from '../framework/scheduler.js';
+import type { PluginRegistry } from '../framework/interfaces.js';
+import { createKernels } from '../kernel/engine.js';
+import type { EngineName, Kernels } from '../kernel/kernels.js';
 import { ClusterState } from '../model/cluster-state.js';
 import type { TableMemory } from '../model/node-table.js';
 import { classKeyOf, makePodInfo, type PodInfo } from '../model/pod-info.js';
+import { nodeFromTemplate, podFromTemplate } from '../model/templates.js';
 import type { BatchStats } from '../parallel/batch.js';
-import type { SessionFaults } from '../parallel/messages.js';
+import type { ReplicaCluster, ReplicaPods, SessionFaults } from '../parallel/messages.js';
 import type { WorkerPool } from '../parallel/pool.js';
 import { batchPays, measureBatch } from './batch.js';
 import { PlacementChecksum } from './checksum.js';
-import { defaultPerfNode, defaultPerfPod } from './scheduling-basic.js';
-import type { PluginRegistry } from '../framework/interfaces.js';
+import { PERF_NODE_PREFIX, PERF_NODE_TEMPLATE, PERF_POD_TEMPLATE } from './scheduling-basic.js';
 
 /** Workloads `podfit bench` knows. */
 export const WORKLOADS = ['SchedulingBasic'] as const;
@@ -83,21 +83,32 @@ function percentile(sorted: Float64Array, q: number): number {
   return sorted[Math.max(0, i)]!;
 }
 
+/**
+ * A workload's nodes and queue as templates (init pods first, then the measured ones): what
+ * buildWorkload builds, and what a batch's workers rebuild their replica from.
+ */
+export function workloadTemplates(spec: Pick<BenchSpec, 'workload' | 'nodes' | 'initPods' | 'pods'>): {
+  cluster: ReplicaCluster & { kind: 'template' };
+  pods: ReplicaPods & { kind: 'template' };
+} {
+  return {
+    cluster: { kind: 'template', template: PERF_NODE_TEMPLATE, namePrefix: PERF_NODE_PREFIX, count: spec.nodes },
+    pods: { kind: 'template', template: PERF_POD_TEMPLATE, runs: [{ namePrefix: 'init-pod-', count: spec.initPods }, { namePrefix: 'pod-', count: spec.pods }] },
+  };
+}
+
 /** Builds the cluster and pods of a workload. */
 export function buildWorkload(spec: Pick<BenchSpec, 'workload' | 'nodes' | 'initPods' | 'pods' | 'memory'>): { state: ClusterState; init: PodInfo[]; measured: PodInfo[] } {
+  const { cluster, pods } = workloadTemplates(spec);
   const state = new ClusterState(spec.memory);
-  for (let i = 0; i < spec.nodes; i++) state.addNode(defaultPerfNode(i));
-  // Clones of one template: one class key, computed once (model/pod-info.ts podClassKey).
-  const clones = (count: number, prefix: string): PodInfo[] => {
-    const key = classKeyOf(defaultPerfPod(0, prefix));
-    return Array.from({ length: count }, (_, i) => {
-      const p = makePodInfo(defaultPerfPod(i, prefix));
-      p.classKey = key;
-      return p;
-    });
-  };
-  const init = clones(spec.initPods, 'init-pod');
-  const measured = clones(spec.pods, 'pod');
+  for (let i = 0; i < cluster.count; i++) state.addNode(nodeFromTemplate(cluster.template, cluster.namePrefix, i));
+  // Clones of one template are one pod class: its key is computed once (model/pod-info.ts podClassKey).
+  const key = classKeyOf(pods.template);
+  const [init = [], measured = []] = pods.runs.map((run) => Array.from({ length: run.count }, (_, i) => {
+    const p = makePodInfo(podFromTemplate(pods.template, run.namePrefix, i));
+    p.classKey = key;
+    return p;
+  }));
   return { state, init, measured };
 }
 
@@ -117,8 +128,8 @@ export function settleHeap(): void {
 }
 
 /**
- * Schedules one pod end to end; returns the chosen node or null, synchronously when the binding
- * cycle is the in-memory one (Scheduler.commitSync), else as a promise.
+ * Schedules one pod end to end (the cycle, then Scheduler.commit); returns the chosen node or
+ * null, synchronously when the binding cycle is (an in-memory binder), else as a promise.
  */
 export function scheduleAndBind(scheduler: Scheduler, pod: PodInfo): string | null | Promise<string | null> {
   const fw = scheduler.frameworkFor(pod);
@@ -127,15 +138,18 @@ export function scheduleAndBind(scheduler: Scheduler, pod: PodInfo): string | nu
   const r = scheduler.schedulePod(pod, {}, fw, cs);
   const node = r.selectedNode;
   if (!node) return null;
-  const sync = scheduler.commitSync(fw, cs, pod, node);
-  if (sync !== undefined) return sync ? null : node;
-  return bindAsync(scheduler, fw, cs, pod, node);
+  return nodeOf(scheduler.commit(fw, cs, pod, node), node);
 }
 
-async function bindAsync(scheduler: Scheduler, fw: Framework, cs: CycleState, pod: PodInfo, node: string): Promise<string | null> {
-  if (scheduler.assume(fw, cs, pod, node)) return null;
-  if (await scheduler.bind(fw, cs, pod, node)) return null;
-  return node;
+function nodeOf(c: CommitOutcome, node: string): string | null | Promise<string | null> {
+  switch (c.kind) {
+    case 'bound':
+      return node;
+    case 'rejected':
+      return null;
+    case 'binding':
+      return c.result.then((done) => nodeOf(done, node));
+  }
 }
 
 /** Runs a workload and measures it. */
@@ -152,11 +166,7 @@ export async function runBench(spec: BenchSpec): Promise<BenchResult> {
   if (workers > 0 && spec.pool && (spec.forceBatch || batchPays(spec.nodes, measured.length))) {
     // Init pods go through the same path (workers warm up on them as the main thread does in
     // the sequential loop); the clock starts when the last one is committed.
-    const source = {
-      cluster: { kind: 'generated', workload: spec.workload, nodes: spec.nodes } as const,
-      pods: { kind: 'generated', workload: spec.workload, parts: [{ prefix: 'init-pod', count: init.length }, { prefix: 'pod', count: measured.length }] } as const,
-      ...spec.batch,
-    };
+    const source = { ...workloadTemplates(spec), ...spec.batch };
     const m = await measureBatch(scheduler, init, measured, spec.pool, workers, source, checksum, lat, settleHeap);
     durationMs = m.durationMs;
     scheduled = m.scheduled;
@@ -201,4 +211,15 @@ export async function runBench(spec: BenchSpec): Promise<BenchResult> {
     workers: batch?.workers ?? 0,
     ...(batch ? { batch } : {}),
   };
+}
+
+/** One `podfit bench --repeat` repetition, as plain data (it runs on a worker thread). */
+export type BenchRepetition = Pick<BenchSpec, 'workload' | 'nodes' | 'initPods' | 'pods' | 'seed' | 'config'> & {
+  readonly engine: EngineName;
+};
+
+/** Runs one repetition with its own kernels and state, in the calling thread (cli/jobs.ts runs it on workers). */
+export async function runBenchRepetition(rep: BenchRepetition, registry: PluginRegistry): Promise<BenchResult> {
+  const { engine, ...spec } = rep;
+  return runBench({ ...spec, registry, kernels: await createKernels(engine), workers: 0 });
 }

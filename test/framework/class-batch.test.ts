@@ -52,13 +52,13 @@ function run(nodes: readonly Node[], pods: readonly Pod[], classBatching: boolea
     const cs = fw.newCycleState();
     const r = s.schedulePod(pod, {}, fw, cs);
     out.push(r.selectedNode);
-    if (r.selectedNode) expect(s.commitSync(fw, cs, pod, r.selectedNode)).toBeNull();
+    if (r.selectedNode) expect(s.commit(fw, cs, pod, r.selectedNode)).toEqual({ kind: 'bound' });
   }
   const fw = s.defaultFramework;
   return { nodes: out, draws: s.prng.draws, classDecisions: fw.classBatches.decisions, builds: fw.classBatches.builds };
 }
 
-const replicas = (n: number, make: (i: number) => Pod) => Array.from({ length: n }, (_, i) => make(i));
+const replicas = <T,>(n: number, make: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => make(i));
 const small = (i: number) => makePod(`p${i}`).req({ cpu: '100m', memory: '200Mi' }).build();
 
 describe('class batching', () => {

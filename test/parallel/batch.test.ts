@@ -12,7 +12,7 @@ import type { WasmKernels } from '../../src/kernel/wasm-kernels.js';
 import { ClusterState } from '../../src/model/cluster-state.js';
 import { makePodInfo } from '../../src/model/pod-info.js';
 import { BatchScheduler, type BatchStats } from '../../src/parallel/batch.js';
-import { speculationKey } from '../../src/parallel/certify.js';
+import { classKeyOf as speculationKey } from '../../src/model/pod-info.js';
 import type { SessionFaults } from '../../src/parallel/messages.js';
 import { WorkerPool } from '../../src/parallel/pool.js';
 import { PlacementChecksum } from '../../src/workloads/checksum.js';
@@ -313,7 +313,7 @@ describe('batch scheduling on worker threads', () => {
     expect({ nodes: got.nodes, checksum: got.checksum, draws: got.draws }).toEqual(ref);
     expect(got.nodes).not.toContain('n3');
     expect(got.stats.workers).toBe(0);
-    expect(got.stats.reason).toMatch(/inter-pod affinity/);
+    expect(got.stats.reason).toMatch(/InterPodAffinity's Filter reads pods/);
   });
 
   it('schedules in this thread with the same result when the profile samples nodes', async () => {
@@ -326,9 +326,9 @@ describe('batch scheduling on worker threads', () => {
   });
 });
 
-describe('speculationKey', () => {
+describe('pod class keys (speculation shares one cycle per class and chunk)', () => {
   const base = () => makePod('a').req({ cpu: '100m' }).label('app', 'web').build();
-  it('ignores what no certified plugin reads: name, uid, timestamps', () => {
+  it('ignore identity: name, uid, timestamps', () => {
     const a = base();
     const b = base();
     b.metadata.name = 'b';

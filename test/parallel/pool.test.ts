@@ -1,7 +1,8 @@
 /**
  * The batch pool: independent tasks one per worker, faults (a worker that dies or throws is
- * replaced, its task retried and then run on the calling thread, the cause logged), clean
- * shutdown (no handle keeps the process alive; SIGTERM closes the pool and exits).
+ * replaced, its task retried and then run on the calling thread, the cause logged), jobs defined
+ * outside parallel/ (imported by module URL), clean shutdown (no handle keeps the process alive;
+ * SIGTERM closes the pool and exits).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
@@ -9,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { WorkerTask } from '../../src/parallel/messages.js';
+import { jobTask, type Job, type WorkerTask } from '../../src/parallel/messages.js';
 import { describeError, WorkerPool } from '../../src/parallel/pool.js';
 
 let pool: WorkerPool;
@@ -69,6 +70,47 @@ describe('worker pool', () => {
     await p.close();
     await expect(p.run({ kind: 'probe' })).rejects.toThrow(/PODFIT_ERR_PARALLEL_CLOSED/);
     expect(() => new WorkerPool({ threads: 0 })).toThrow(/PODFIT_ERR_PARALLEL_THREADS/);
+  });
+});
+
+describe('worker pool jobs (functions defined outside parallel/)', () => {
+  let dir: string;
+  let moduleUrl: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'podfit-jobs-'));
+    const file = path.join(dir, 'jobs.mjs');
+    writeFileSync(file, [
+      `import { threadId } from 'node:worker_threads';`,
+      `export async function double(args) { return { threadId, doubled: args.n * 2 }; }`,
+      `export function fail(args) { throw new Error('job failed: ' + args.n, { cause: new Error('the cause') }); }`,
+      `export const notAFunction = 1;`,
+    ].join('\n'));
+    moduleUrl = pathToFileURL(file).href;
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  type Out = { threadId: number; doubled: number };
+  const job = (exportName: string, run: (a: { n: number }) => Promise<Out>): Job<{ n: number }, Out> => ({ moduleUrl, exportName, run });
+
+  it('imports the job module in the workers and calls the export with the args, results in order', async () => {
+    const out = await pool.runJobs(job('double', async () => ({ threadId: 0, doubled: -1 })), [{ n: 1 }, { n: 2 }, { n: 3 }]);
+    expect(out.map((o) => o.doubled)).toEqual([2, 4, 6]);
+    expect(out.every((o) => o.threadId > 0)).toBe(true);
+  });
+
+  it('a job that throws is logged with its cause, retried, then run on the calling thread', async () => {
+    logs.length = 0;
+    const before = pool.failures;
+    const [r] = await pool.runJobs(job('fail', async (a) => ({ threadId: 0, doubled: a.n * 2 })), [{ n: 21 }]);
+    expect(r).toEqual({ threadId: 0, doubled: 42 });
+    expect(pool.failures - before).toBe(2);
+    expect(logs[0]).toMatch(/job fail task failed on a worker \(attempt 1\), retrying on a worker: job failed: 21 \(cause: the cause\)/);
+  });
+
+  it('fails with PODFIT_ERR_PARALLEL_JOB when the module or the export is missing', async () => {
+    await expect(pool.run(jobTask(job('notAFunction', async () => ({ threadId: 0, doubled: 0 })), { n: 1 }))).rejects.toThrow(/PODFIT_ERR_PARALLEL_JOB: .*jobs\.mjs exports no function "notAFunction"/);
+    const missing = { moduleUrl: pathToFileURL(path.join(dir, 'nope.mjs')).href, exportName: 'double', run: async () => 0 };
+    await expect(pool.run(jobTask(missing, {}))).rejects.toThrow(/PODFIT_ERR_PARALLEL_JOB: cannot load the job module .*nope\.mjs/);
   });
 });
 

@@ -7,10 +7,10 @@ import type { Command } from 'commander';
 import { defaultSchedulerConfig, loadSchedulerConfig } from '../../api/config.js';
 import { createKernels } from '../../kernel/engine.js';
 import { DEFAULT_SEED } from '../../model/limits.js';
-import type { BenchTask, WorkerTask } from '../../parallel/messages.js';
 import { closeWorkerPool, defaultWorkerCount, workerPool } from '../../parallel/pool.js';
 import { batchPays } from '../../workloads/batch.js';
 import { runBench, WORKLOADS, type BenchResult, type WorkloadName } from '../../workloads/runner.js';
+import { BENCH_REPETITION_JOB } from '../jobs.js';
 import { UsageError } from '../errors.js';
 import { parseEngine, parseOutput, parsePositiveInt, parseSeed, parseWorkers } from '../options.js';
 import type { CliIO } from '../main.js';
@@ -68,9 +68,7 @@ export function registerBench(program: Command, io: CliIO): void {
           // Independent runs: one per worker thread (each schedules in its own thread).
           const pool = workers > 0 ? await workerPool(Math.min(workers, repeat), log) : null;
           const { registry: _r, ...plain } = spec;
-          const task: BenchTask = { kind: 'bench', ...plain, engine };
-          const inThread = async (_t: WorkerTask) => runBench({ ...spec, kernels: await createKernels(engine) });
-          const runs = pool ? await pool.runEach(Array.from({ length: repeat }, () => task), inThread) : [];
+          const runs = pool ? await pool.runJobs(BENCH_REPETITION_JOB, Array.from({ length: repeat }, () => ({ ...plain, engine }))) : [];
           for (let i = runs.length; i < repeat; i++) runs.push(await runBench({ ...spec, kernels }));
           const median = [...runs].sort((a, b) => a.throughput.average - b.throughput.average)[repeat >> 1]!;
           r = { ...median, workers: pool ? pool.threads : 0, repetitions: runs };

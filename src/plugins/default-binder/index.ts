@@ -9,6 +9,11 @@ import { Status } from '../../framework/status.js';
 /** kube's plugin name. */
 export const NAME = 'DefaultBinder';
 
+/** kube's framework.AsStatus(err). */
+function asStatus(e: unknown): Status {
+  return Status.error(e instanceof Error ? e : new Error(String(e)));
+}
+
 /** Registry entry for DefaultBinder. */
 export const definition: PluginDefinition = {
   name: NAME,
@@ -16,15 +21,31 @@ export const definition: PluginDefinition = {
   implemented: true,
   // Binds through the Binder; reads nothing of the CycleState.
   traits: { bindingStateless: true },
-  factory: (_args: unknown, handle: FrameworkHandle): BindPlugin => ({
-    name: NAME,
-    async bind(_cs, pod, nodeName) {
-      try {
-        await handle.binder.bind(pod, nodeName);
-        return null;
-      } catch (e) {
-        return Status.error(e instanceof Error ? e : new Error(String(e)));
-      }
-    },
-  }),
+  factory: (_args: unknown, handle: FrameworkHandle): BindPlugin => {
+    const { binder } = handle;
+    const plugin: BindPlugin = {
+      name: NAME,
+      async bind(_cs, pod, nodeName) {
+        try {
+          await binder.bind(pod, nodeName);
+          return null;
+        } catch (e) {
+          return asStatus(e);
+        }
+      },
+    };
+    // A binder that binds synchronously makes this plugin bind synchronously too.
+    const bindSync = binder.bindSync;
+    if (bindSync) {
+      plugin.bindSync = (_cs, pod, nodeName) => {
+        try {
+          bindSync.call(binder, pod, nodeName);
+          return null;
+        } catch (e) {
+          return asStatus(e);
+        }
+      };
+    }
+    return plugin;
+  },
 };

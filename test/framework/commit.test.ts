@@ -1,7 +1,7 @@
 /**
- * Scheduler.commitSync, the synchronous commit of the bench loop and the batch path: the state it
- * leaves is the one `assume` + `await bind` leaves (placements, confirmation, table numbers), and
- * it stands aside (undefined, nothing done) whenever the binding cycle is not the in-memory one.
+ * Scheduler.commit: with an in-memory binder (it binds synchronously) the whole commit is done on
+ * return and leaves the state `assume` + `await bind` leaves (placements, confirmation, table
+ * numbers); with any other binding cycle it leaves the pod assumed and finishes in `result`.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -17,12 +17,18 @@ import { makeNode, makePod } from '../helpers/builders.js';
 import type { Node, Pod } from '../../src/api/k8s.js';
 import { REGISTRY } from '../../src/plugins/registry.js';
 
-/** A binder that binds like StateBinder but is not one: the scheduler must await it. */
-class CountingBinder extends StateBinder {
+/** A binder that binds like StateBinder but only asynchronously: the scheduler must await it. */
+class CountingBinder implements Binder {
   binds = 0;
-  override async bind(pod: PodInfo, nodeName: string): Promise<void> {
+  private readonly inner: StateBinder;
+  constructor(state: ClusterState) {
+    this.inner = new StateBinder(state);
+  }
+  async bind(pod: PodInfo, nodeName: string): Promise<void> {
+    // A turn of the event loop first, as an API call takes one.
+    await Promise.resolve();
     this.binds++;
-    await super.bind(pod, nodeName);
+    await this.inner.bind(pod, nodeName);
   }
 }
 
@@ -39,7 +45,7 @@ function snapshot(s: Scheduler): unknown {
   return { placed, rows, draws: s.prng.draws };
 }
 
-describe('Scheduler.commitSync', () => {
+describe('Scheduler.commit', () => {
   it('leaves the state assume + await bind leaves (random clusters and pods)', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -74,21 +80,46 @@ describe('Scheduler.commitSync', () => {
     );
   });
 
-  it('confirms the placement (not left assumed) and returns null', () => {
+  it('binds synchronously with the in-memory binder: confirmed (not left assumed) on return', () => {
     const s = scheduler([makeNode('n0').capacity({ cpu: '4', memory: '8Gi', pods: 10 }).build()], 1);
     const pod = makePodInfo(makePod('p').req({ cpu: '1' }).build());
     const fw = s.frameworkFor(pod)!;
-    expect(s.commitSync(fw, fw.newCycleState(), pod, 'n0')).toBeNull();
+    expect(fw.bindingCycleSync).toBe(true);
+    expect(s.commit(fw, fw.newCycleState(), pod, 'n0')).toEqual({ kind: 'bound' });
     expect(s.state.placementOf(pod.key)).toMatchObject({ assumed: false, node: { name: 'n0' } });
   });
 
-  it('does nothing (undefined) for a binder other than StateBinder, or a binding cycle with other plugins', () => {
+  it('rejects (and forgets the assumed pod) when a synchronous binder fails', () => {
+    const failing: Binder = {
+      bind: async () => {
+        throw new Error('disk full');
+      },
+      bindSync: () => {
+        throw new Error('disk full');
+      },
+    };
+    const s = scheduler([makeNode('n0').capacity({ cpu: '4', memory: '8Gi', pods: 10 }).build()], 1, () => failing);
+    const pod = makePodInfo(makePod('p').req({ cpu: '1' }).build());
+    const fw = s.frameworkFor(pod)!;
+    const r = s.commit(fw, fw.newCycleState(), pod, 'n0');
+    expect(r.kind === 'rejected' && r.status.message()).toBe('disk full');
+    expect(s.state.placementOf(pod.key)).toBeUndefined();
+    expect(s.state.requestedOf(s.state.nodes[0]!, 'cpu')).toBe(0);
+  });
+
+  it('leaves the pod assumed and binds in `result` for a binder that binds only asynchronously, or a binding cycle with other plugins', async () => {
     const node = makeNode('n0').capacity({ cpu: '4', memory: '8Gi', pods: 10 }).build();
     const pod = makePodInfo(makePod('p').req({ cpu: '1' }).build());
-    const custom = scheduler([node], 1, (st) => new CountingBinder(st));
+    let counting: CountingBinder | undefined;
+    const custom = scheduler([node], 1, (st) => (counting = new CountingBinder(st)));
     const fw = custom.frameworkFor(pod)!;
-    expect(custom.commitSync(fw, fw.newCycleState(), pod, 'n0')).toBeUndefined();
-    expect(custom.state.placementOf(pod.key)).toBeUndefined();
+    expect(fw.bindingCycleSync).toBe(false);
+    const c = custom.commit(fw, fw.newCycleState(), pod, 'n0');
+    expect(c.kind).toBe('binding');
+    expect(custom.state.placementOf(pod.key)).toMatchObject({ assumed: true, node: { name: 'n0' } });
+    expect(c.kind === 'binding' && (await c.result)).toEqual({ kind: 'bound' });
+    expect(custom.state.placementOf(pod.key)).toMatchObject({ assumed: false, node: { name: 'n0' } });
+    expect(counting!.binds).toBe(1);
 
     // A binding cycle with one more plugin (an out-of-tree PostBind): not the in-memory cycle.
     const audit: PluginDefinition = { name: 'Audit', points: ['postBind'], implemented: true, factory: () => ({ name: 'Audit', postBind() {} }) };
@@ -100,7 +131,11 @@ describe('Scheduler.commitSync', () => {
     const noBinder = new Scheduler({ registry: REGISTRY, state, config, kernels: createJsKernels(), seed: 1, plugins: [audit] });
     const fw2 = noBinder.frameworkFor(pod)!;
     expect(fw2.pluginsAt('postBind')).toEqual(['Audit']);
-    expect(noBinder.commitSync(fw2, fw2.newCycleState(), pod, 'n0')).toBeUndefined();
-    expect(noBinder.state.placementOf(pod.key)).toBeUndefined();
+    expect(fw2.bindingCycleSync).toBe(false);
+    const c2 = noBinder.commit(fw2, fw2.newCycleState(), pod, 'n0');
+    expect(c2.kind).toBe('binding');
+    // StateBinder's async bind places the pod at once; the Audit PostBind still makes it a promise.
+    expect(c2.kind === 'binding' && (await c2.result)).toEqual({ kind: 'bound' });
+    expect(noBinder.state.placementOf(pod.key)).toMatchObject({ assumed: false });
   });
 });

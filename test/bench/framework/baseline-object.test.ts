@@ -1,17 +1,25 @@
+/**
+ * The object-per-node baseline of the cycle benchmark (bench/framework/baseline-object.js) makes
+ * the real scheduler's decisions: the benchmark compares implementations, not answers. The
+ * baseline runs over the helpers in src/ here (dist/ in the benchmark).
+ */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { defaultSchedulerConfig } from '../../src/api/config.js';
-import { Scheduler } from '../../src/framework/scheduler.js';
-import { createJsKernels } from '../../src/kernel/js-kernels.js';
-import { ClusterState } from '../../src/model/cluster-state.js';
-import { makePodInfo } from '../../src/model/pod-info.js';
-import { ObjectBaselineScheduler } from '../../src/workloads/baseline-object.js';
-import { PlacementChecksum } from '../../src/workloads/checksum.js';
-import { scheduleAndBind } from '../../src/workloads/runner.js';
-import { defaultPerfNode, defaultPerfPod } from '../../src/workloads/scheduling-basic.js';
-import { makeNode, makePod } from '../helpers/builders.js';
-import type { Node, Pod } from '../../src/api/k8s.js';
-import { REGISTRY } from '../../src/plugins/registry.js';
+import { defaultSchedulerConfig } from '../../../src/api/config.js';
+import { Scheduler } from '../../../src/framework/scheduler.js';
+import { createJsKernels } from '../../../src/kernel/js-kernels.js';
+import { ClusterState } from '../../../src/model/cluster-state.js';
+import { makePodInfo } from '../../../src/model/pod-info.js';
+import { PlacementChecksum } from '../../../src/workloads/checksum.js';
+import { scheduleAndBind } from '../../../src/workloads/runner.js';
+import { defaultPerfNode, defaultPerfPod } from '../../../src/workloads/scheduling-basic.js';
+import { loadObjectBaseline } from '../../../bench/framework/baseline-object.js';
+import { makeNode, makePod } from '../../helpers/builders.js';
+import type { Node, Pod } from '../../../src/api/k8s.js';
+import { REGISTRY } from '../../../src/plugins/registry.js';
+
+/** The baseline class over src/ (module paths under src/ as the compiled ones are under dist/). */
+const ObjectBaselineScheduler = await loadObjectBaseline((modulePath) => import(new URL(`../../../src/${modulePath.replace(/\.js$/, '.ts')}`, import.meta.url).href));
 
 async function both(nodes: Node[], pods: Pod[], seed: number) {
   const state = new ClusterState();
