@@ -1018,3 +1018,4 @@ export function zero_f64(ptr: usize, n: i32): void {
 }
 
 export * from './tree';
+export * from './class';

@@ -1,37 +1,45 @@
 /**
  * Class batching: pods that differ only in identity (the clones of a template, the replicas of a
- * workload: one pod class, model/pod-info.ts podClassKey) share one set of per-node filter
- * verdicts and scores, kept current node by node, and each pod's node comes from an ordered
- * index over the totals in O(log n) instead of a cycle over every node (Borg's equivalence
- * classes and score caching; DESIGN.md "One engine, many executions").
+ * workload: one pod class, model/pod-info.ts podClassKey) share one set of per-node verdicts and
+ * scores, kept current node by node, and each pod's node comes from an ordered index over the
+ * totals in O(log n) instead of a cycle over every node (Borg's equivalence classes and score
+ * caching; DESIGN.md "One engine, many executions").
  *
  * It applies when the plan allows it for the pod (plan.ts: every Filter and Score it runs is
- * node-local; normalized scores read placement-invariant state and normalize by the maximum;
+ * node-local; a normalized score reads placement-invariant state and normalizes by the maximum;
  * the binding cycle reads nothing of the CycleState) and the profile filters every node (no
  * sampling). Why it decides what one full cycle per pod decides:
  *
  * - node-local means a placement changes verdicts and raw scores on the node it lands on only,
  *   and the plugins' PreFilter/PreScore state depends on the pod alone (traits.ts), so one
  *   PreFilter and PreScore serve the class, and every change since the last pod is a row the
- *   NodeTable's dirty log names: those nodes are re-evaluated with the plugins' own Filter/Score
- *   (the kernel part, fit and resource scores, with one score_rows call over those rows, the
- *   kernels the plugins themselves call);
+ *   NodeTable's dirty log names. Those rows are re-scored by the kernels the plugins themselves
+ *   use (fit and resource scores: score_rows), and the Filters and Scores that read the node's
+ *   pods run again on those nodes;
+ * - a plugin whose verdict or score reads at most the node's class is run once per class (on a
+ *   representative node) and one that reads the node once per node, at the build only: placing
+ *   pods never changes what they read;
  * - a score normalized by the maximum (kube's DefaultNormalizeScore: TaintToleration, preferred
  *   NodeAffinity) changes on every node only when the maximum raw score over the feasible nodes
- *   moves, which happens only when a node holding it leaves the feasible set (or a node joins it):
- *   the batch counts feasible nodes per raw value and renormalizes everything, with the plugin's
- *   own NormalizeScore, exactly then;
+ *   moves: for a class-level score, when a class gains its first feasible node or loses its last;
+ *   for a node-level one, when a node joins the feasible set or the last node holding the maximum
+ *   leaves it. Exactly then the batch renormalizes with the plugin's own NormalizeScore (over the
+ *   representatives of the classes with a feasible node, or over the feasible nodes);
  * - scores the traits call `nothing` are the same on every feasible node and cannot change which
  *   node wins or how many tie: they are left out of the totals;
- * - the index is a max segment tree over node order holding each node's total (-Infinity when
- *   infeasible) and how many nodes of each subtree hold its maximum: the top total, the number of
- *   nodes tied at it, and the k-th of them in node order, in O(log n). One PRNG draw k in
- *   [0, ties) picks the node, the draw selectHost makes (also with one feasible node).
+ * - the index is a max segment tree over node order (kernel tree_*) holding each node's total
+ *   (-Infinity when infeasible) and how many nodes of each subtree hold its maximum: the top total,
+ *   the number of nodes tied at it, and the k-th of them in node order, in O(log n). One PRNG draw
+ *   k in [0, ties) picks the node, the draw selectHost makes (also with one feasible node).
  * Whatever the batch cannot decide (no feasible node: the FitError and PostFilter; a plugin
- * error; a state it does not track) it leaves to the exact cycle, which then runs as usual.
+ * error; a state it does not follow) it leaves to the exact cycle, which then runs as usual.
  *
- * Per-node arrays live in kernel memory (allocF64/allocI32: the shared WASM memory for the wasm
- * engine), so the tree kernels (tree_build, tree_set, tree_kth) work on them in place.
+ * A node's total is `kernelTotal[row] + classBase[class] + nodeBase[node]`: the kernel part (fit
+ * and resource scores by row, -1 when the fit kernel rejects), the class part (class-level scores,
+ * -Infinity when the class fails a class-level Filter) and the node part (node-level scores,
+ * -Infinity when the node fails a node-level Filter or is not a PreFilter candidate). These arrays
+ * and the tree live in kernel memory and are kept by the kernels of either engine (class_leaves,
+ * class_update, tree_kth; js is the reference twin), so worker threads could read them too.
  */
 import type { NodeInfo } from '../model/cluster-state.js';
 import type { PodInfo } from '../model/pod-info.js';
@@ -40,27 +48,23 @@ import type { ScorerArgs } from '../kernel/kernels.js';
 import { CLASS_BATCHES_MAX, CLASS_KEYS_SEEN_MAX, MAX_NODE_SCORE, NODE_TABLE_DIRTY_LOG_ROWS } from '../model/limits.js';
 import { CycleState } from './cycle-state.js';
 import type { FilterPlugin, ScorePlugin } from './interfaces.js';
-import type { PodPlan, PlannedFilter, PlannedScore } from './plan.js';
+import { grownLength, NodeView } from './node-view.js';
+import type { PodPlan } from './plan.js';
 import type { Prng } from './prng.js';
 import type { Framework } from './runtime.js';
 import { Code, type Status } from './status.js';
 import { readsRank, type FitKernelArgs } from './traits.js';
 
 const RANK_NOTHING = readsRank('nothing');
+const RANK_CLASS = readsRank('class');
 const RANK_NODE = readsRank('node');
 
 /** A decision of class batching. */
 export interface ClassDecision {
   /** Index of the chosen node in state.nodes. */
   readonly node: number;
+  /** Feasible nodes (kube's count for the result). */
   readonly feasibleNodes: number;
-}
-
-/** Capacity for n elements: doubling from 64. */
-function grown(have: number, n: number): number {
-  let cap = Math.max(64, have);
-  while (cap < n) cap *= 2;
-  return cap;
 }
 
 /** Smallest power of two >= n (>= 1). */
@@ -70,18 +74,25 @@ function pow2(n: number): number {
   return s;
 }
 
-/** A normalized Score plugin of a batch: raw scores, normalized ones, and feasible nodes per raw value. */
-interface NormalizedPart {
+/** A weighted Score plugin. */
+interface Weighted {
   readonly plugin: ScorePlugin;
   readonly weight: number;
-  /** Raw score by node index (nodes that passed the placement-invariant filters). */
-  readonly raw: Float64Array;
-  /** Normalized score by node index (feasible nodes). */
-  readonly normalized: Float64Array;
-  /** Feasible nodes per raw value. */
+}
+
+/** A normalized (by the maximum) Score plugin: raw scores by class or node, and the maximum normalized at. */
+interface Normalized extends Weighted {
+  /** Raw score by class id (class-level) or node index (node-level). */
+  raw: Float64Array;
+  /** Normalized score, same indexing. */
+  normalized: Float64Array;
+  /** Node-level only: feasible nodes per raw value. */
   readonly counts: Map<number, number>;
   max: number;
 }
+
+/** The marker runFilter returns on an Error status. */
+const FAILED: NodeInfo[] = [];
 
 /** One pod class's verdicts, scores and index (see the file comment). */
 class ClassBatch {
@@ -97,51 +108,56 @@ class ClassBatch {
   private readonly scoreReads: Uint8Array;
 
   private readonly cs = new CycleState();
+  private rep: PodInfo | null = null;
   private n = 0;
   private size = 1;
-  /** Node index of each table row (-1: none). */
-  private nodeOfRow: Int32Array = new Int32Array(0);
-  /** Row of each node index (the rows scanned by score_rows). */
-  private rows: Int32Array = new Int32Array(0);
-  /** Passed every Filter whose verdict placements cannot change. */
-  private staticPass = new Uint8Array(0);
-  /** Passed every other Filter (re-evaluated on changed nodes). */
-  private dynamicPass = new Uint8Array(0);
-  /** Feasible now. */
-  private feasible = new Uint8Array(0);
-  private feasibleCount = 0;
-  /** Sum of weight x score of the placement-invariant, unnormalized Scores. */
-  private staticScore = new Float64Array(0);
-  /** Sum of weight x score of the other unnormalized Scores outside the kernel. */
-  private dynamicScore = new Float64Array(0);
-  /** Sum of weight x normalized score. */
-  private normalizedScore = new Float64Array(0);
-  /** score_rows' output by row: -1 = the fit kernel rejects, else sum of weight x kernel score. */
+  private classCount = 0;
+
+  // Kernel memory (see the file comment).
   private kernelTotal: Float64Array = new Float64Array(0);
-  /** The segment tree: max and tie count per tree node; leaves at [size, 2 * size). */
+  private classBase: Float64Array = new Float64Array(0);
+  private nodeBase: Float64Array = new Float64Array(0);
+  private feasible: Int32Array = new Int32Array(0);
+  private classFeasible: Int32Array = new Int32Array(0);
   private treeMax: Float64Array = new Float64Array(0);
   private treeCount: Int32Array = new Int32Array(0);
+  private changed: Int32Array = new Int32Array(0);
+  private flips: Int32Array = new Int32Array(0);
+  private fitSlots: Int32Array = new Int32Array(0);
+  private fitAmounts: Float64Array = new Float64Array(0);
+  private fitCount = 0;
+  private feasibleCount = 0;
 
-  // The plugins, split by what changes them.
-  private readonly dynamicFilters: FilterPlugin[] = [];
-  private readonly staticScores: Array<{ plugin: ScorePlugin; weight: number }> = [];
-  private readonly dynamicScores: Array<{ plugin: ScorePlugin; weight: number }> = [];
-  private readonly normalized: NormalizedPart[] = [];
-  /** The fit kernel's request and the kernel scorers (the fast path of changed rows), or null. */
-  private fit: FitKernelArgs | null = null;
+  // The class and node parts, by what they read.
+  /** Class passed the class-level Filters. */
+  private classPass = new Uint8Array(0);
+  /** Sum of weight x score of class-level unnormalized Scores, by class. */
+  private classScore = new Float64Array(0);
+  /** Node passed the node-level Filters placements cannot change (and is a candidate). */
+  private nodePass = new Uint8Array(0);
+  /** Node passed the Filters that read its pods (re-run on changed nodes). */
+  private podsPass = new Uint8Array(0);
+  /** Sum of weight x score of node-level unnormalized Scores placements cannot change. */
+  private nodeScore = new Float64Array(0);
+  /** Sum of weight x score of the Scores that read the node's pods (re-run on changed nodes). */
+  private podsScore = new Float64Array(0);
+
+  // The plugins, by what they read.
+  private readonly podsFilters: FilterPlugin[] = [];
+  private readonly podsScores: Weighted[] = [];
+  private readonly classNormalized: Normalized[] = [];
+  private readonly nodeNormalized: Normalized[] = [];
+  private useKernel = 0;
   private readonly scorers: ScorerArgs[] = [];
 
   // Scratch.
-  private touchedRows = new Int32Array(NODE_TABLE_DIRTY_LOG_ROWS);
-  private mark = new Int32Array(0);
-  private round = 0;
-  private readonly touchedNodes: NodeInfo[] = [];
   private readonly statusScratch: Array<Status | null> = [];
   private scoreScratch = new Float64Array(0);
+  private readonly touched: NodeInfo[] = [];
   /** Broken: a plugin failed on a changed node; the exact cycle reports it from now on. */
   broken = false;
 
-  constructor(private readonly fw: Framework, plan: PodPlan) {
+  constructor(private readonly fw: Framework, private readonly view: NodeView, plan: PodPlan) {
     this.filterReads = Uint8Array.from(plan.filterReads);
     this.scoreReads = Uint8Array.from(plan.scoreReads);
   }
@@ -157,86 +173,48 @@ class ClassBatch {
 
   /** Whether the state changed in a way the batch does not follow (it must be rebuilt). */
   stale(): boolean {
-    const fw = this.fw;
-    const t = fw.state.table;
+    const t = this.fw.state.table;
     return t.layoutVersion !== this.layoutVersion || t.capacity !== this.capacity || t.viewEpoch !== this.viewEpoch ||
-      fw.state.nodeGeneration !== this.nodeGeneration || t.epoch - this.epoch > NODE_TABLE_DIRTY_LOG_ROWS || t.epoch < this.epoch;
+      this.fw.state.nodeGeneration !== this.nodeGeneration || t.epoch < this.epoch || t.epoch - this.epoch > NODE_TABLE_DIRTY_LOG_ROWS;
   }
 
   /**
    * Builds everything for `pod` on the current state with the general path's own steps: PreFilter,
-   * the candidate nodes, every Filter, PreScore and every Score (as the plugins compute them).
-   * False when the exact cycle must decide (a PreFilter rejection or error, a plugin error).
+   * the candidate nodes, the Filters, PreScore and the Scores (as the plugins compute them, per
+   * class or per node as their traits allow). False when the exact cycle must decide (a PreFilter
+   * rejection or error, a plugin error, no feasible node).
    */
   build(pod: PodInfo): boolean {
     const fw = this.fw;
     const state = fw.state;
     const t = state.table;
-    const k = fw.kernels;
-    const nodes = state.nodes;
-    const n = nodes.length;
+    const view = this.view;
+    view.refresh();
+    this.allocate();
     const cs = this.cs;
-    this.allocate(n, t.capacity);
+    const nodes = state.nodes;
     const pre = fw.runPreFilter(cs, pod, nodes);
     if (pre.status !== null && pre.status.code !== Code.Success) return false;
-    const candidates = fw.candidateNodes(pre, nodes).nodes;
-
-    // Filters: those placements cannot change once over every candidate, the others on survivors.
-    const plan = fw.plan;
-    this.dynamicFilters.length = 0;
-    this.fit = null;
-    let survivors: NodeInfo[] = candidates.slice();
-    const dynamic: PlannedFilter[] = [];
-    for (let f = 0; f < plan.filters.length; f++) {
-      const pf = plan.filters[f]!;
-      if (cs.skipFilterPlugins.has(pf.plugin.name)) continue;
-      if (this.filterReads[f]! > RANK_NODE) {
-        dynamic.push(pf);
-        continue;
-      }
-      survivors = this.runFilter(pf.plugin, pod, survivors);
-      if (survivors === FAILED) return false;
+    const cand = fw.candidateNodes(pre, nodes);
+    if (!this.buildFilters(pod, cand.nodes)) return false;
+    // PreScore: node-local plugins' PreScore does not read the node list (traits.ts), so the
+    // candidates stand for the feasible nodes, not known yet.
+    if (fw.runPreScore(cs, pod, cand.nodes) !== null) return false;
+    if (!this.buildScores(pod)) return false;
+    if (this.useKernel) {
+      const k = fw.kernels;
+      k.scoreRows(t.region, t.capacity, t.slotCount, view.rows, this.n, this.fitSlots, this.fitAmounts, this.fitCount, this.scorers, this.kernelTotal);
     }
-    for (const node of survivors) this.staticPass[this.indexOf(node)] = 1;
-    const staticNodes = survivors;
-    // The fit kernel's verdict comes from score_rows when the profile has the fit kernel Filter.
-    const fitFilter = dynamic.find((pf) => pf.fitKernel !== null);
-    if (fitFilter) {
-      const req = fitFilter.fitKernel!.fusedFitRequest(cs);
-      if (!req) return false;
-      this.fit = req;
+    // Feasibility first (bases without the normalized parts), then the normalizations over it.
+    this.writeBases();
+    this.leaves();
+    if (this.feasibleCount === 0) return false;
+    for (const part of this.nodeNormalized) {
+      for (let i = 0; i < this.n; i++) if (this.feasible[i]) part.counts.set(part.raw[i]!, (part.counts.get(part.raw[i]!) ?? 0) + 1);
     }
-    for (const pf of dynamic) if (pf !== fitFilter) this.dynamicFilters.push(pf.plugin);
-    let feasibleNodes = this.runDynamicFilters(pod, staticNodes, true);
-    if (feasibleNodes === FAILED) return false;
-
-    // PreScore with the nodes the Filters leave (kernel fit included), then the Scores.
-    if (this.fit) {
-      // Fit alone first (no scorers yet: PreScore has not run), to hand PreScore the feasible nodes.
-      k.scoreRows(t.region, t.capacity, t.slotCount, this.rows, n, this.fit.slots, this.fit.amounts, this.fit.count, [], this.kernelTotal);
-      feasibleNodes = feasibleNodes.filter((node) => this.kernelTotal[node.row]! >= 0);
-    }
-    if (feasibleNodes.length === 0) return false;
-    if (fw.runPreScore(cs, pod, feasibleNodes) !== null) return false;
-    if (!this.planScores(pod, plan.scores)) return false;
-    if (this.fit) {
-      k.scoreRows(t.region, t.capacity, t.slotCount, this.rows, n, this.fit.slots, this.fit.amounts, this.fit.count, this.scorers, this.kernelTotal);
-    }
-    if (!this.scoreStatic(pod, staticNodes)) return false;
-    if (!this.scoreDynamic(pod, staticNodes)) return false;
-    this.feasibleCount = 0;
-    for (const node of feasibleNodes) {
-      this.feasible[this.indexOf(node)] = 1;
-      this.feasibleCount++;
-    }
-    for (const part of this.normalized) {
-      for (const node of feasibleNodes) {
-        const v = part.raw[this.indexOf(node)]!;
-        part.counts.set(v, (part.counts.get(v) ?? 0) + 1);
-      }
-    }
-    if (!this.renormalize(pod)) return false;
-    this.rebuildTree();
+    if (!this.normalizeClasses(pod) || !this.normalizeNodes(pod)) return false;
+    this.writeBases();
+    this.leaves();
     this.layoutVersion = t.layoutVersion;
     this.capacity = t.capacity;
     this.viewEpoch = t.viewEpoch;
@@ -246,55 +224,109 @@ class ClassBatch {
     return true;
   }
 
-  /** The pod the plugins were run with (the class's representative). */
-  private rep: PodInfo | null = null;
-
-  private allocate(n: number, capacity: number): void {
+  private allocate(): void {
     const k = this.fw.kernels;
+    const view = this.view;
+    const n = view.n;
+    const classCount = view.classCount;
+    const capacity = this.fw.state.table.capacity;
     this.n = n;
-    this.size = pow2(n);
-    if (this.staticPass.length < n) {
-      const len = grown(this.staticPass.length, n);
-      this.staticPass = new Uint8Array(len);
-      this.dynamicPass = new Uint8Array(len);
-      this.feasible = new Uint8Array(len);
-      this.staticScore = new Float64Array(len);
-      this.dynamicScore = new Float64Array(len);
-      this.normalizedScore = new Float64Array(len);
-      this.mark = new Int32Array(len);
-      this.rows = k.allocI32(len);
-    } else {
-      this.staticPass.fill(0);
-      this.dynamicPass.fill(0);
-      this.feasible.fill(0);
-      this.staticScore.fill(0);
-      this.dynamicScore.fill(0);
-      this.normalizedScore.fill(0);
+    this.classCount = classCount;
+    this.size = pow2(Math.max(1, n));
+    const len = grownLength(0, n);
+    this.nodeBase = k.allocF64(len);
+    this.feasible = k.allocI32(len);
+    this.classBase = k.allocF64(Math.max(1, classCount));
+    this.classFeasible = k.allocI32(Math.max(1, classCount));
+    this.treeMax = k.allocF64(2 * this.size);
+    this.treeCount = k.allocI32(2 * this.size);
+    this.kernelTotal = k.allocF64(capacity);
+    this.changed = k.allocI32(NODE_TABLE_DIRTY_LOG_ROWS);
+    this.flips = k.allocI32(NODE_TABLE_DIRTY_LOG_ROWS);
+    this.classPass = new Uint8Array(Math.max(1, classCount));
+    this.classScore = new Float64Array(Math.max(1, classCount));
+    this.nodePass = new Uint8Array(len);
+    this.podsPass = new Uint8Array(len).fill(1);
+    this.nodeScore = new Float64Array(len);
+    this.podsScore = new Float64Array(len);
+  }
+
+  /**
+   * The Filters, in profile order over the nodes still passing: class-level ones on one node per
+   * class, node-level ones per node, the fit kernel left to score_rows, and those that read the
+   * node's pods last (they are re-run on changed nodes; feasibility is their conjunction).
+   */
+  private buildFilters(pod: PodInfo, candidates: readonly NodeInfo[]): boolean {
+    const fw = this.fw;
+    const view = this.view;
+    const plan = fw.plan;
+    const cs = this.cs;
+    for (const c of view.liveClasses) this.classPass[c] = 1;
+    let survivors: NodeInfo[] | null = null;
+    this.podsFilters.length = 0;
+    this.useKernel = 0;
+    for (let f = 0; f < plan.filters.length; f++) {
+      const pf = plan.filters[f]!;
+      if (cs.skipFilterPlugins.has(pf.plugin.name)) continue;
+      const r = this.filterReads[f]!;
+      if (pf.fitKernel !== null) {
+        const req = pf.fitKernel.fusedFitRequest(cs);
+        if (!req) return false;
+        this.useKernel = 1;
+        // Kernel-memory copies: the engine reads them in place on every decision.
+        this.fitSlots = fw.kernels.allocI32(Math.max(1, req.count));
+        this.fitAmounts = fw.kernels.allocF64(Math.max(1, req.count));
+        this.fitSlots.set(req.slots.subarray(0, req.count));
+        this.fitAmounts.set(req.amounts.subarray(0, req.count));
+        this.fitCount = req.count;
+        continue;
+      }
+      if (r <= RANK_CLASS) {
+        const reps: NodeInfo[] = [];
+        const ids: number[] = [];
+        for (const c of view.liveClasses) {
+          if (!this.classPass[c]) continue;
+          reps.push(view.reps[c]!);
+          ids.push(c);
+        }
+        const passed = this.runFilter(pf.plugin, pod, reps);
+        if (passed === FAILED) return false;
+        for (const c of ids) this.classPass[c] = 0;
+        for (const node of passed) this.classPass[node.classId] = 1;
+      } else if (r <= RANK_NODE) {
+        survivors = this.runFilter(pf.plugin, pod, (survivors ?? candidates).filter((node) => this.classPass[node.classId] === 1));
+        if (survivors === FAILED) return false;
+      } else {
+        this.podsFilters.push(pf.plugin);
+      }
     }
-    if (this.treeMax.length < 2 * this.size) {
-      this.treeMax = k.allocF64(2 * this.size);
-      this.treeCount = k.allocI32(2 * this.size);
-    }
-    if (this.kernelTotal.length < capacity) {
-      this.kernelTotal = k.allocF64(capacity);
-      this.nodeOfRow = new Int32Array(capacity);
-    }
-    this.nodeOfRow.fill(-1);
+    for (const node of survivors ?? candidates) this.nodePass[view.nodeOfRow[node.row]!] = 1;
+    if (this.podsFilters.length > 0) return this.runPodsFilters(pod, this.staticNodes());
+    return true;
+  }
+
+  /** Nodes that pass every Filter placements cannot change (class- and node-level), in node order. */
+  private staticNodes(): NodeInfo[] {
     const nodes = this.fw.state.nodes;
-    for (let i = 0; i < n; i++) {
-      const row = nodes[i]!.row;
-      this.rows[i] = row;
-      this.nodeOfRow[row] = i;
+    const out: NodeInfo[] = [];
+    for (let i = 0; i < this.n; i++) if (this.nodePass[i] && this.classPass[this.view.classes[i]!]) out.push(nodes[i]!);
+    return out;
+  }
+
+  /** The Filters that read the node's pods, over `nodes` (which pass the others): podsPass. */
+  private runPodsFilters(pod: PodInfo, nodes: readonly NodeInfo[]): boolean {
+    let survivors = nodes.slice();
+    for (const p of this.podsFilters) {
+      survivors = this.runFilter(p, pod, survivors);
+      if (survivors === FAILED) return false;
     }
-    this.kernelTotal.fill(0, 0, capacity);
+    const nodeOfRow = this.view.nodeOfRow;
+    for (const node of nodes) this.podsPass[nodeOfRow[node.row]!] = 0;
+    for (const node of survivors) this.podsPass[nodeOfRow[node.row]!] = 1;
+    return true;
   }
 
-  /** Node index of a node of the state. */
-  private indexOf(node: NodeInfo): number {
-    return this.nodeOfRow[node.row]!;
-  }
-
-  /** Runs one Filter over `nodes`; the survivors, or FAILED on an Error status. */
+  /** Runs one Filter over `nodes` (compacted in place); the survivors, or FAILED on an Error. */
   private runFilter(plugin: FilterPlugin, pod: PodInfo, nodes: NodeInfo[]): NodeInfo[] {
     if (nodes.length === 0) return nodes;
     const out = this.statuses(nodes.length);
@@ -313,213 +345,239 @@ class ClassBatch {
     return nodes;
   }
 
-  /**
-   * The Filters placements can change, over `nodes` (which passed the others): sets dynamicPass
-   * for each (1 = passed); returns the survivors (a new list), or FAILED.
-   */
-  private runDynamicFilters(pod: PodInfo, nodes: readonly NodeInfo[], fresh: boolean): NodeInfo[] {
-    let survivors = nodes.slice();
-    for (const p of this.dynamicFilters) {
-      survivors = this.runFilter(p, pod, survivors);
-      if (survivors === FAILED) return FAILED;
-    }
-    if (!fresh) for (const node of nodes) this.dynamicPass[this.indexOf(node)] = 0;
-    for (const node of survivors) this.dynamicPass[this.indexOf(node)] = 1;
-    return survivors;
-  }
-
-  /** Sorts the Score plugins that run (PreScore did not skip them) by what changes them. */
-  private planScores(pod: PodInfo, scores: readonly PlannedScore[]): boolean {
+  /** Sorts the Score plugins PreScore left by what they read, and scores them once (class- or node-level). */
+  private buildScores(pod: PodInfo): boolean {
+    const fw = this.fw;
+    const view = this.view;
     const cs = this.cs;
-    this.staticScores.length = 0;
-    this.dynamicScores.length = 0;
-    this.normalized.length = 0;
+    const plan = fw.plan.scores;
+    this.podsScores.length = 0;
+    this.classNormalized.length = 0;
+    this.nodeNormalized.length = 0;
     this.scorers.length = 0;
-    for (let s = 0; s < scores.length; s++) {
-      const ps = scores[s]!;
+    const reps = view.liveClasses.map((c) => view.reps[c]!);
+    const nodes = this.staticNodes();
+    for (let s = 0; s < plan.length; s++) {
+      const ps = plan[s]!;
       if (cs.skipScorePlugins.has(ps.plugin.name)) continue;
       const r = this.scoreReads[s]!;
       // The same on every feasible node: it cannot change which node wins or how many tie.
       if (r === RANK_NOTHING) continue;
-      if (ps.normalize === 'max') {
-        const len = this.staticPass.length;
-        this.normalized.push({ plugin: ps.plugin, weight: ps.weight, raw: new Float64Array(len), normalized: new Float64Array(len), counts: new Map(), max: NaN });
+      const w: Weighted = { plugin: ps.plugin, weight: ps.weight };
+      if (r <= RANK_CLASS) {
+        const values = this.rawScores(ps.plugin, pod, reps);
+        if (values === null) return false;
+        if (ps.normalize === 'max') {
+          const raw = new Float64Array(Math.max(1, this.classCount));
+          reps.forEach((node, j) => (raw[node.classId] = values[j]!));
+          this.classNormalized.push({ ...w, raw, normalized: new Float64Array(raw.length), counts: new Map(), max: NaN });
+        } else {
+          reps.forEach((node, j) => (this.classScore[node.classId]! += ps.weight * values[j]!));
+        }
       } else if (r <= RANK_NODE) {
-        this.staticScores.push({ plugin: ps.plugin, weight: ps.weight });
-      } else if (this.fit !== null && ps.resourceKernel !== null) {
+        const values = this.rawScores(ps.plugin, pod, nodes);
+        if (values === null) return false;
+        if (ps.normalize === 'max') {
+          const raw = new Float64Array(this.nodePass.length);
+          nodes.forEach((node, j) => (raw[view.nodeOfRow[node.row]!] = values[j]!));
+          this.nodeNormalized.push({ ...w, raw, normalized: new Float64Array(raw.length), counts: new Map(), max: NaN });
+        } else {
+          nodes.forEach((node, j) => (this.nodeScore[view.nodeOfRow[node.row]!]! += ps.weight * values[j]!));
+        }
+      } else if (this.useKernel && ps.resourceKernel !== null) {
         const a = ps.resourceKernel.fusedResourceScore(cs, pod);
         if (!a) return false;
         this.scorers.push({ ...a, pluginWeight: ps.weight });
       } else {
-        this.dynamicScores.push({ plugin: ps.plugin, weight: ps.weight });
+        this.podsScores.push(w);
       }
     }
-    return true;
+    return this.scorePods(pod, nodes);
   }
 
-  /** Scores of placement-invariant plugins over `nodes`: the static sum and the normalized parts' raw scores. */
-  private scoreStatic(pod: PodInfo, nodes: readonly NodeInfo[]): boolean {
-    const scores = this.scores(nodes.length);
-    for (const { plugin, weight } of this.staticScores) {
-      if (!this.rawScores(plugin, pod, nodes, scores)) return false;
-      for (let i = 0; i < nodes.length; i++) this.staticScore[this.indexOf(nodes[i]!)]! += weight * scores[i]!;
-    }
-    for (const part of this.normalized) {
-      if (!this.rawScores(part.plugin, pod, nodes, scores)) return false;
-      for (let i = 0; i < nodes.length; i++) part.raw[this.indexOf(nodes[i]!)] = scores[i]!;
-    }
-    return true;
-  }
-
-  /** Scores of the other plugins outside the kernel, over `nodes` (replacing theirs). */
-  private scoreDynamic(pod: PodInfo, nodes: readonly NodeInfo[]): boolean {
-    if (this.dynamicScores.length === 0) return true;
-    const scores = this.scores(nodes.length);
-    for (const node of nodes) this.dynamicScore[this.indexOf(node)] = 0;
-    for (const { plugin, weight } of this.dynamicScores) {
-      if (!this.rawScores(plugin, pod, nodes, scores)) return false;
-      for (let i = 0; i < nodes.length; i++) this.dynamicScore[this.indexOf(nodes[i]!)]! += weight * scores[i]!;
+  /** The Scores that read the node's pods, over `nodes` (replacing their sums). */
+  private scorePods(pod: PodInfo, nodes: readonly NodeInfo[]): boolean {
+    if (this.podsScores.length === 0) return true;
+    const nodeOfRow = this.view.nodeOfRow;
+    for (const node of nodes) this.podsScore[nodeOfRow[node.row]!] = 0;
+    for (const { plugin, weight } of this.podsScores) {
+      const values = this.rawScores(plugin, pod, nodes);
+      if (values === null) return false;
+      for (let j = 0; j < nodes.length; j++) this.podsScore[nodeOfRow[nodes[j]!.row]!]! += weight * values[j]!;
     }
     return true;
   }
 
-  /** One plugin's raw (unnormalized) scores; false on an error. */
-  private rawScores(plugin: ScorePlugin, pod: PodInfo, nodes: readonly NodeInfo[], out: Float64Array): boolean {
-    if (nodes.length === 0) return true;
-    out.fill(0, 0, nodes.length);
+  /** One plugin's raw (unnormalized) scores over `nodes`, or null on an error. */
+  private rawScores(plugin: ScorePlugin, pod: PodInfo, nodes: readonly NodeInfo[]): Float64Array | null {
+    const out = this.scores(nodes.length);
+    if (nodes.length === 0) return out;
     try {
-      const s = plugin.score(this.cs, pod, nodes, out.length === nodes.length ? out : out.subarray(0, nodes.length));
-      return s === null || s.code === Code.Success;
+      const s = plugin.score(this.cs, pod, nodes, out);
+      return s === null || s.code === Code.Success ? out : null;
     } catch {
-      return false;
+      return null;
     }
   }
 
-  /**
-   * Normalized scores of every feasible node, with each plugin's own NormalizeScore over the
-   * feasible nodes' raw scores (as the general path runs it), and the maximum each was taken at.
-   */
-  private renormalize(pod: PodInfo): boolean {
-    if (this.normalized.length === 0) return true;
+  /** Class-level normalized scores, over the representatives of the classes with a feasible node. */
+  private normalizeClasses(pod: PodInfo): boolean {
+    if (this.classNormalized.length === 0) return true;
+    const view = this.view;
+    const reps: NodeInfo[] = [];
+    for (const c of view.liveClasses) if (this.classFeasible[c]! > 0) reps.push(view.reps[c]!);
+    for (const part of this.classNormalized) {
+      if (!this.normalize(part, pod, reps, (node) => node.classId)) return false;
+    }
+    return true;
+  }
+
+  /** Node-level normalized scores, over the feasible nodes. */
+  private normalizeNodes(pod: PodInfo): boolean {
+    if (this.nodeNormalized.length === 0) return true;
     const nodes = this.fw.state.nodes;
     const list: NodeInfo[] = [];
     for (let i = 0; i < this.n; i++) if (this.feasible[i]) list.push(nodes[i]!);
-    const values = new Float64Array(list.length);
-    this.normalizedScore.fill(0, 0, this.n);
-    for (const part of this.normalized) {
-      let max = -Infinity;
-      for (let j = 0; j < list.length; j++) {
-        const v = part.raw[this.indexOf(list[j]!)]!;
-        values[j] = v;
-        if (v > max) max = v;
-      }
-      try {
-        const s = part.plugin.normalizeScore!(this.cs, pod, list, values);
-        if (s !== null && s.code !== Code.Success) return false;
-      } catch {
-        return false;
-      }
-      for (let j = 0; j < list.length; j++) {
-        const v = values[j]!;
-        if (v > MAX_NODE_SCORE || v < 0) return false;
-        const i = this.indexOf(list[j]!);
-        part.normalized[i] = v;
-        this.normalizedScore[i]! += part.weight * v;
-      }
-      part.max = max;
+    const nodeOfRow = this.view.nodeOfRow;
+    for (const part of this.nodeNormalized) {
+      if (!this.normalize(part, pod, list, (node) => nodeOfRow[node.row]!)) return false;
     }
     return true;
   }
 
-  /** A node's total, or -Infinity when infeasible. */
-  private total(i: number): number {
-    if (!this.feasible[i]) return -Infinity;
-    return this.kernelTotal[this.rows[i]!]! + this.staticScore[i]! + this.dynamicScore[i]! + this.normalizedScore[i]!;
+  /** One plugin's NormalizeScore over `nodes` (raw scores at index `at(node)`), with kube's range check. */
+  private normalize(part: Normalized, pod: PodInfo, nodes: readonly NodeInfo[], at: (node: NodeInfo) => number): boolean {
+    const values = this.scores(nodes.length);
+    let max = -Infinity;
+    for (let j = 0; j < nodes.length; j++) {
+      const v = part.raw[at(nodes[j]!)]!;
+      values[j] = v;
+      if (v > max) max = v;
+    }
+    try {
+      const s = part.plugin.normalizeScore!(this.cs, pod, nodes, values);
+      if (s !== null && s.code !== Code.Success) return false;
+    } catch {
+      return false;
+    }
+    for (let j = 0; j < nodes.length; j++) {
+      const v = values[j]!;
+      if (v > MAX_NODE_SCORE || v < 0) return false;
+      part.normalized[at(nodes[j]!)] = v;
+    }
+    part.max = max;
+    return true;
   }
 
-  private rebuildTree(): void {
-    const size = this.size;
-    const max = this.treeMax;
-    for (let i = 0; i < this.n; i++) max[size + i] = this.total(i);
-    max.fill(-Infinity, size + this.n, 2 * size);
-    this.fw.kernels.treeBuild(max, this.treeCount, size);
+  /** classBase and nodeBase from the parts (see the file comment). */
+  private writeBases(): void {
+    for (let c = 0; c < this.classCount; c++) {
+      let v = this.classScore[c]!;
+      for (const part of this.classNormalized) v += part.weight * part.normalized[c]!;
+      this.classBase[c] = this.classPass[c] ? v : -Infinity;
+    }
+    for (let i = 0; i < this.n; i++) this.nodeBase[i] = this.nodeBaseOf(i);
+  }
+
+  private nodeBaseOf(i: number): number {
+    if (!this.nodePass[i] || !this.podsPass[i]) return -Infinity;
+    let v = this.nodeScore[i]! + this.podsScore[i]!;
+    for (const part of this.nodeNormalized) v += part.weight * part.normalized[i]!;
+    return v;
+  }
+
+  /** Every leaf and the tree (class_leaves). */
+  private leaves(): void {
+    const view = this.view;
+    this.feasibleCount = this.fw.kernels.classLeaves(
+      view.rows, view.classes, this.n, this.kernelTotal, this.useKernel, this.classBase, this.nodeBase,
+      this.feasible, this.classFeasible, this.classCount, this.treeMax, this.treeCount, this.size,
+    );
   }
 
   /**
-   * Brings the batch up to the table's epoch: the nodes whose rows changed since are
-   * re-evaluated (kernel rows, the other dynamic Filters and Scores), their feasibility and
-   * totals updated. False when a plugin failed (the batch is then broken).
+   * Brings the batch up to the table's epoch: the rows changed since are re-scored (score_rows),
+   * the Filters and Scores that read those nodes' pods run again, their leaves are updated
+   * (class_update), and a normalization whose maximum may have moved is redone. False when a
+   * plugin failed (the batch is then broken).
    */
-  sync(pod: PodInfo): boolean {
+  sync(): boolean {
     const fw = this.fw;
     const t = fw.state.table;
     if (t.epoch === this.epoch) return true;
-    const got = t.touchedSince(this.epoch, this.touchedRows);
+    const got = t.touchedSince(this.epoch, this.changed);
+    if (got < 0) return this.fail();
     this.epoch = t.epoch;
-    const rows = this.touchedRows;
-    const round = ++this.round;
-    let m = 0;
-    for (let q = 0; q < got; q++) {
-      const row = rows[q]!;
-      const i = row < this.nodeOfRow.length ? this.nodeOfRow[row]! : -1;
-      if (i < 0 || this.mark[i] === round) continue;
-      this.mark[i] = round;
-      rows[m++] = row;
-    }
-    if (m === 0) return true;
-    const rep = this.rep ?? pod;
-    if (this.fit) {
-      fw.kernels.scoreRows(t.region, t.capacity, t.slotCount, rows, m, this.fit.slots, this.fit.amounts, this.fit.count, this.scorers, this.kernelTotal);
-    }
-    const nodes = fw.state.nodes;
-    const touched = this.touchedNodes;
-    let tn = 0;
-    for (let q = 0; q < m; q++) {
-      const i = this.nodeOfRow[rows[q]!]!;
-      if (this.staticPass[i]) touched[tn++] = nodes[i]!;
-    }
-    touched.length = tn;
-    if (tn > 0) {
-      if (this.dynamicFilters.length > 0 && this.runDynamicFilters(rep, touched, false) === FAILED) return this.fail();
-      if (!this.scoreDynamic(rep, touched)) return this.fail();
-    }
-    let renormalize = false;
-    for (let q = 0; q < m; q++) {
-      const i = this.nodeOfRow[rows[q]!]!;
-      const row = rows[q]!;
-      const now = this.staticPass[i] === 1 && (this.dynamicFilters.length === 0 || this.dynamicPass[i] === 1) && (this.fit === null || this.kernelTotal[row]! >= 0) ? 1 : 0;
-      if (now !== this.feasible[i]) {
-        this.feasible[i] = now;
-        this.feasibleCount += now ? 1 : -1;
-        if (this.moveCounts(i, now === 1)) renormalize = true;
-      }
-    }
-    if (renormalize) {
-      if (!this.renormalize(rep)) return this.fail();
-      this.rebuildTree();
-      return true;
-    }
+    if (got === 0) return true;
     const k = fw.kernels;
-    for (let q = 0; q < m; q++) {
-      const i = this.nodeOfRow[rows[q]!]!;
-      k.treeSet(this.treeMax, this.treeCount, this.size, i, this.total(i));
+    const view = this.view;
+    if (this.useKernel) {
+      k.scoreRows(t.region, t.capacity, t.slotCount, this.changed, got, this.fitSlots, this.fitAmounts, this.fitCount, this.scorers, this.kernelTotal);
+    }
+    if (this.podsFilters.length > 0 || this.podsScores.length > 0) {
+      if (!this.syncPods(got)) return this.fail();
+    }
+    const flips = k.classUpdate(
+      this.changed, got, view.nodeOfRow, view.classes, this.kernelTotal, this.useKernel, this.classBase, this.nodeBase,
+      this.feasible, this.classFeasible, this.treeMax, this.treeCount, this.size, this.flips,
+    );
+    if (flips > 0 && !this.afterFlips(flips)) return this.fail();
+    return true;
+  }
+
+  /** Re-runs the Filters and Scores that read the node's pods on the changed nodes; their node bases. */
+  private syncPods(got: number): boolean {
+    const nodes = this.fw.state.nodes;
+    const view = this.view;
+    const touched = this.touched;
+    touched.length = 0;
+    for (let q = 0; q < got; q++) {
+      const i = view.nodeOfRow[this.changed[q]!]!;
+      if (i < 0 || !this.nodePass[i] || !this.classPass[view.classes[i]!]) continue;
+      const node = nodes[i]!;
+      if (!touched.includes(node)) touched.push(node);
+    }
+    if (touched.length === 0) return true;
+    const rep = this.rep!;
+    if (this.podsFilters.length > 0 && !this.runPodsFilters(rep, touched)) return false;
+    if (!this.scorePods(rep, touched)) return false;
+    for (const node of touched) {
+      const i = view.nodeOfRow[node.row]!;
+      this.nodeBase[i] = this.nodeBaseOf(i);
     }
     return true;
   }
 
-  /** Updates the per-value counts for node i entering or leaving the feasible set; true when a maximum may move. */
-  private moveCounts(i: number, entering: boolean): boolean {
-    let moved = false;
-    for (const part of this.normalized) {
-      const v = part.raw[i]!;
-      const c = (part.counts.get(v) ?? 0) + (entering ? 1 : -1);
-      if (c <= 0) part.counts.delete(v);
-      else part.counts.set(v, c);
-      // A node joining always renormalizes (its own normalized score is needed); one leaving only
-      // when it held the last copy of the maximum.
-      if (entering || (c <= 0 && v === part.max)) moved = true;
+  /**
+   * Nodes entered or left the feasible set: counts move, and when a normalization's maximum may
+   * have moved it is redone and every leaf rewritten.
+   */
+  private afterFlips(flips: number): boolean {
+    let renormalize = false;
+    for (let q = 0; q < flips; q++) {
+      const f = this.flips[q]!;
+      const entering = f >= 0;
+      const i = entering ? f : ~f;
+      this.feasibleCount += entering ? 1 : -1;
+      const c = this.view.classes[i]!;
+      // A class that gained its first feasible node or lost its last changes the class maximum.
+      const nowInClass = this.classFeasible[c]!;
+      if (this.classNormalized.length > 0 && ((entering && nowInClass === 1) || (!entering && nowInClass === 0))) renormalize = true;
+      for (const part of this.nodeNormalized) {
+        const v = part.raw[i]!;
+        const n = (part.counts.get(v) ?? 0) + (entering ? 1 : -1);
+        if (n <= 0) part.counts.delete(v);
+        else part.counts.set(v, n);
+        // A node joining needs its own normalized score; one leaving matters when it held the last copy of the maximum.
+        if (entering || (n <= 0 && v === part.max)) renormalize = true;
+      }
     }
-    return moved;
+    if (!renormalize) return true;
+    const rep = this.rep!;
+    if (!this.normalizeClasses(rep) || !this.normalizeNodes(rep)) return false;
+    this.writeBases();
+    this.leaves();
+    return true;
   }
 
   private fail(): boolean {
@@ -530,8 +588,7 @@ class ClassBatch {
   /** The node for the next pod (one PRNG draw), or null when none is feasible. */
   select(prng: Prng): ClassDecision | null {
     if (this.feasibleCount === 0) return null;
-    const ties = this.treeCount[1]!;
-    const node = this.fw.kernels.treeKth(this.treeMax, this.treeCount, this.size, prng.intn(ties));
+    const node = this.fw.kernels.treeKth(this.treeMax, this.treeCount, this.size, prng.intn(this.treeCount[1]!));
     return { node, feasibleNodes: this.feasibleCount };
   }
 
@@ -543,13 +600,10 @@ class ClassBatch {
   }
 
   private scores(n: number): Float64Array {
-    if (this.scoreScratch.length < n) this.scoreScratch = new Float64Array(grown(this.scoreScratch.length, n));
+    if (this.scoreScratch.length < n) this.scoreScratch = new Float64Array(grownLength(this.scoreScratch.length, n));
     return this.scoreScratch.length === n ? this.scoreScratch : this.scoreScratch.subarray(0, n);
   }
 }
-
-/** The marker runFilter returns on an Error status. */
-const FAILED: NodeInfo[] = [];
 
 /** A profile's class batches, by pod class (at most CLASS_BATCHES_MAX, least recently used dropped). */
 export class ClassBatches {
@@ -559,11 +613,14 @@ export class ClassBatches {
   /** The batch used last, and its class key. */
   private lastKey: string | undefined;
   private last: ClassBatch | undefined;
+  private readonly view: NodeView;
   /** Decisions made by class batching, and batches built (for stats and tests). */
   decisions = 0;
   builds = 0;
 
-  constructor(private readonly fw: Framework) {}
+  constructor(private readonly fw: Framework) {
+    this.view = new NodeView(fw.state, fw.kernels);
+  }
 
   /**
    * The node class batching chooses for `pod` (one PRNG draw), or null when the exact cycle must
@@ -584,7 +641,7 @@ export class ClassBatches {
       if (b === undefined) return null;
     } else {
       if (key !== this.lastKey) this.use(key, b);
-      if (!b.sync(pod)) {
+      if (!b.sync()) {
         this.drop(key);
         return null;
       }
@@ -596,17 +653,17 @@ export class ClassBatches {
 
   /**
    * A new batch for the class of `pod`, or undefined: the first pod of a class takes the exact
-   * cycle (one-off pods never pay for a build), and after a declined build the state must change
-   * before the next try.
+   * cycle unless it was cloned from a template (one-off pods never pay for a build), and after a
+   * declined build the state must change before the next try.
    */
   private build(pod: PodInfo, key: string, plan: PodPlan): ClassBatch | undefined {
     const gen = this.seen.get(key);
     const generation = this.fw.state.generation;
-    if (gen === undefined || gen === generation) {
+    if ((gen === undefined && pod.cloned !== true) || gen === generation) {
       this.remember(key, gen === undefined ? -1 : gen);
       return undefined;
     }
-    const fresh = new ClassBatch(this.fw, plan);
+    const fresh = new ClassBatch(this.fw, this.view, plan);
     this.builds++;
     if (!fresh.build(pod)) {
       this.remember(key, generation);
@@ -620,10 +677,7 @@ export class ClassBatches {
   private use(key: string, b: ClassBatch): void {
     this.batches.delete(key);
     this.batches.set(key, b);
-    if (this.batches.size > CLASS_BATCHES_MAX) {
-      const oldest = this.batches.keys().next().value!;
-      this.drop(oldest);
-    }
+    if (this.batches.size > CLASS_BATCHES_MAX) this.drop(this.batches.keys().next().value!);
     this.lastKey = key;
     this.last = b;
   }

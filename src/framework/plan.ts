@@ -19,11 +19,13 @@ import type { ClusterObjects } from '../model/cluster-objects.js';
 import type { ClusterState } from '../model/cluster-state.js';
 import type { FilterPlugin, Plugin, PluginDefinition, ScorePlugin } from './interfaces.js';
 import {
-  isNodeLocal, isPlacementInvariant, readsRank,
+  readsRank,
   type FitKernelFilter, type PluginTraits, type Reads, type ResourceKernelScore, type TraitContext,
 } from './traits.js';
 
 const RANK_CLASS = readsRank('class');
+const RANK_NODE = readsRank('node');
+const RANK_NODE_PODS = readsRank('node-pods');
 const RANK_PODS = readsRank('pods');
 
 /** A Filter plugin of the profile with its traits. */
@@ -115,7 +117,7 @@ export class ProfilePlan {
       const f = this.filters[i]!;
       const r = readsRank(f.reads(pod));
       p.filterReads[i] = r;
-      if (!isNodeLocal(READS_BY_RANK[r]!)) nodeLocal = false;
+      if (r > RANK_NODE_PODS) nodeLocal = false;
       if (f.fitKernel !== null) fits++;
       else if (r > RANK_CLASS) fused = false;
     }
@@ -124,12 +126,11 @@ export class ProfilePlan {
     let perNodeScore = false;
     for (let i = 0; i < this.scores.length; i++) {
       const s = this.scores[i]!;
-      const reads = s.reads(pod);
-      const r = readsRank(reads);
+      const r = readsRank(s.reads(pod));
       p.scoreReads[i] = r;
-      if (!isNodeLocal(reads)) nodeLocal = false;
+      if (r > RANK_NODE_PODS) nodeLocal = false;
       if (s.normalize === 'other' && r > 0) nodeLocal = false;
-      if (s.normalize === 'max' && !isPlacementInvariant(reads)) nodeLocal = false;
+      if (s.normalize === 'max' && r > RANK_NODE) nodeLocal = false;
       // The fused scan adds kernel totals and per-class scores; anything else is scored per node.
       if (s.resourceKernel === null && (r > RANK_CLASS || (r === RANK_CLASS && s.normalize === 'other'))) perNodeScore = true;
     }

@@ -92,9 +92,8 @@ export class StateBinder implements Binder {
     this.bindSync(pod, nodeName);
   }
   readonly bindSync = (pod: PodInfo, nodeName: string): void => {
-    const placed = this.state.placementOf(pod.key);
-    if (placed && placed.node.name === nodeName) this.state.confirm(pod.key);
-    else this.state.addPod(pod, nodeName, false);
+    // The pod is usually assumed on that node already: then binding only confirms it.
+    if (!this.state.confirmOn(pod.key, nodeName)) this.state.addPod(pod, nodeName, false);
   };
 }
 
@@ -417,9 +416,12 @@ export class Scheduler {
    * failing status (after undoing) or null.
    */
   assume(fw: Framework, cs: CycleState, pod: PodInfo, nodeName: string): Status | null {
-    const rs = fw.runReserve(cs, pod, nodeName);
-    if (rs) return rs;
+    if (fw.reserve.length > 0) {
+      const rs = fw.runReserve(cs, pod, nodeName);
+      if (rs) return rs;
+    }
     this.state.addPod(pod, nodeName, true);
+    if (fw.permit.length === 0) return null;
     const { status } = fw.runPermit(cs, pod, nodeName);
     if (status && status.code !== Code.Wait) {
       fw.runUnreserve(cs, pod, nodeName);

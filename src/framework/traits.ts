@@ -31,9 +31,11 @@ export type Reads = 'nothing' | 'class' | 'node' | 'row' | 'node-pods' | 'topolo
 /** Reads, narrowest first (the rank is the index). */
 export const READS: readonly Reads[] = ['nothing', 'class', 'node', 'row', 'node-pods', 'topology', 'pods'];
 
+const RANKS: Readonly<Record<Reads, number>> = { nothing: 0, class: 1, node: 2, row: 3, 'node-pods': 4, topology: 5, pods: 6 };
+
 /** Rank of a Reads value (higher reads more). */
 export function readsRank(r: Reads): number {
-  return READS.indexOf(r);
+  return RANKS[r];
 }
 
 /** Whether placing a pod can change the value on nodes other than the one it lands on. */

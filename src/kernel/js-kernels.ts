@@ -486,6 +486,61 @@ function treeKth(max: Float64Array, count: Int32Array, size: number, k: number):
   return j - size;
 }
 
+/** Node i's class-batching leaf (assembly/class.ts leafOf). */
+function classLeaf(i: number, row: number, cls: number, kernelTotal: Float64Array, useKernel: number, classBase: Float64Array, nodeBase: Float64Array): number {
+  const cb = classBase[cls]!;
+  const nb = nodeBase[i]!;
+  if (cb === -Infinity || nb === -Infinity) return -Infinity;
+  if (useKernel === 0) return cb + nb;
+  const t = kernelTotal[row]!;
+  return t < 0 ? -Infinity : t + cb + nb;
+}
+
+function classLeaves(
+  rows: Int32Array, classes: Int32Array, n: number, kernelTotal: Float64Array, useKernel: number, classBase: Float64Array,
+  nodeBase: Float64Array, feasible: Int32Array, classFeasible: Int32Array, classCount: number, max: Float64Array, count: Int32Array, size: number,
+): number {
+  classFeasible.fill(0, 0, classCount);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const cls = classes[i]!;
+    const v = classLeaf(i, rows[i]!, cls, kernelTotal, useKernel, classBase, nodeBase);
+    max[size + i] = v;
+    const f = v === -Infinity ? 0 : 1;
+    feasible[i] = f;
+    if (f) {
+      classFeasible[cls]!++;
+      total++;
+    }
+  }
+  max.fill(-Infinity, size + n, 2 * size);
+  treeBuild(max, count, size);
+  return total;
+}
+
+function classUpdate(
+  changedRows: Int32Array, changedCount: number, nodeOfRow: Int32Array, classes: Int32Array, kernelTotal: Float64Array, useKernel: number,
+  classBase: Float64Array, nodeBase: Float64Array, feasible: Int32Array, classFeasible: Int32Array, max: Float64Array, count: Int32Array,
+  size: number, flips: Int32Array,
+): number {
+  let k = 0;
+  for (let q = 0; q < changedCount; q++) {
+    const row = changedRows[q]!;
+    const i = nodeOfRow[row]!;
+    if (i < 0) continue;
+    const cls = classes[i]!;
+    const v = classLeaf(i, row, cls, kernelTotal, useKernel, classBase, nodeBase);
+    const now = v === -Infinity ? 0 : 1;
+    if (now !== feasible[i]) {
+      feasible[i] = now;
+      classFeasible[cls]! += now ? 1 : -1;
+      flips[k++] = now ? i : ~i;
+    }
+    treeSet(max, count, size, i, v);
+  }
+  return k;
+}
+
 /** Builds the `js` engine. */
 export function createJsKernels(): Kernels {
   let top = -Infinity;
@@ -532,5 +587,7 @@ export function createJsKernels(): Kernels {
     treeBuild,
     treeSet,
     treeKth,
+    classLeaves,
+    classUpdate,
   };
 }

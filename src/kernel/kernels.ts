@@ -268,4 +268,31 @@ export interface Kernels {
    * maximum (k < count[1]), O(log size). Once per class-batching decision.
    */
   treeKth(max: Float64Array, count: Int32Array, size: number, k: number): number;
+
+  /**
+   * class_leaves: node i's leaf (`max[size + i]`) is its total `kernelTotal[rows[i]] +
+   * classBase[classes[i]] + nodeBase[i]`, or -Infinity when it is infeasible: the fit kernel
+   * rejects its row (`kernelTotal < 0`, only when `useKernel` is 1; with 0 the kernel part is 0)
+   * or a base is -Infinity. Sets `feasible[i]` (1/0) and counts feasible nodes per class into
+   * `classFeasible` (zeroed first, `classCount` entries), fills the leaves past n with -Infinity,
+   * builds the tree (tree_build) and returns the feasible count. Once per batch build or
+   * renormalization.
+   */
+  classLeaves(
+    rows: Int32Array, classes: Int32Array, n: number, kernelTotal: Float64Array, useKernel: number, classBase: Float64Array,
+    nodeBase: Float64Array, feasible: Int32Array, classFeasible: Int32Array, classCount: number, max: Float64Array, count: Int32Array, size: number,
+  ): number;
+
+  /**
+   * class_update: for each of the `changedCount` rows in `changedRows` (repeats allowed), the node
+   * on it (`nodeOfRow`, -1 skips) gets its leaf recomputed as class_leaves does and set in the tree
+   * (tree_set); a node whose feasibility changed updates `feasible` and its class's count and is
+   * appended to `flips` (i when it became feasible, ~i when it stopped). Returns the number of
+   * flips. Once per decision when rows changed since the last.
+   */
+  classUpdate(
+    changedRows: Int32Array, changedCount: number, nodeOfRow: Int32Array, classes: Int32Array, kernelTotal: Float64Array, useKernel: number,
+    classBase: Float64Array, nodeBase: Float64Array, feasible: Int32Array, classFeasible: Int32Array, max: Float64Array, count: Int32Array,
+    size: number, flips: Int32Array,
+  ): number;
 }

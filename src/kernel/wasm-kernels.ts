@@ -52,6 +52,14 @@ interface KernelExports {
   tree_build(max: number, count: number, size: number): void;
   tree_set(max: number, count: number, size: number, i: number, value: number): void;
   tree_kth(max: number, count: number, size: number, k: number): number;
+  class_leaves(
+    rows: number, classes: number, n: number, kernelTotal: number, useKernel: number, classBase: number, nodeBase: number,
+    feasible: number, classFeasible: number, classCount: number, max: number, count: number, size: number,
+  ): number;
+  class_update(
+    changedRows: number, changedCount: number, nodeOfRow: number, classes: number, kernelTotal: number, useKernel: number,
+    classBase: number, nodeBase: number, feasible: number, classFeasible: number, max: number, count: number, size: number, flips: number,
+  ): number;
 }
 
 let sharedMemory: WasmMemory | undefined;
@@ -392,5 +400,31 @@ export class WasmKernels implements Kernels {
     const i = this.exp.tree_kth(this.in(max), this.in(count), size, k);
     this.done();
     return i;
+  }
+
+  classLeaves(
+    rows: Int32Array, classes: Int32Array, n: number, kernelTotal: Float64Array, useKernel: number, classBase: Float64Array,
+    nodeBase: Float64Array, feasible: Int32Array, classFeasible: Int32Array, classCount: number, max: Float64Array, count: Int32Array, size: number,
+  ): number {
+    const r = this.exp.class_leaves(
+      this.in(rows), this.in(classes), n, this.in(kernelTotal), useKernel, this.in(classBase), this.in(nodeBase),
+      this.out(feasible, n), this.out(classFeasible, classCount), classCount, this.out(max, 2 * size), this.out(count, 2 * size), size,
+    );
+    this.done();
+    return r;
+  }
+
+  classUpdate(
+    changedRows: Int32Array, changedCount: number, nodeOfRow: Int32Array, classes: Int32Array, kernelTotal: Float64Array, useKernel: number,
+    classBase: Float64Array, nodeBase: Float64Array, feasible: Int32Array, classFeasible: Int32Array, max: Float64Array, count: Int32Array,
+    size: number, flips: Int32Array,
+  ): number {
+    const r = this.exp.class_update(
+      this.in(changedRows), changedCount, this.in(nodeOfRow), this.in(classes), this.in(kernelTotal), useKernel, this.in(classBase),
+      this.in(nodeBase), this.out(feasible, feasible.length), this.out(classFeasible, classFeasible.length), this.out(max, 2 * size),
+      this.out(count, 2 * size), size, this.out(flips, changedCount),
+    );
+    this.done();
+    return r;
   }
 }

@@ -300,6 +300,14 @@ export class ClusterState {
     return true;
   }
 
+  /** Confirms a pod placed on `nodeName` (true), or does nothing when it is not placed there (false). */
+  confirmOn(podKey: string, nodeName: string): boolean {
+    const p = this.placed.get(podKey);
+    if (p === undefined || p.node.name !== nodeName) return false;
+    p.assumed = false;
+    return true;
+  }
+
   /** Marks an assumed pod as confirmed (bound by the API). */
   confirm(podKey: string): void {
     const p = this.placed.get(podKey);

@@ -50,6 +50,11 @@ export interface PodInfo {
    * from a template (every clone of one template has the same key).
    */
   classKey?: string;
+  /**
+   * Cloned from a template (capacity, bench and what-if clones): more pods of its class follow,
+   * so class batching builds on the first one instead of waiting for the second.
+   */
+  cloned?: boolean;
 }
 
 /**

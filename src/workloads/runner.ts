@@ -107,6 +107,7 @@ export function buildWorkload(spec: Pick<BenchSpec, 'workload' | 'nodes' | 'init
   const [init = [], measured = []] = pods.runs.map((run) => Array.from({ length: run.count }, (_, i) => {
     const p = makePodInfo(podFromTemplate(pods.template, run.namePrefix, i));
     p.classKey = key;
+    p.cloned = true;
     return p;
   }));
   return { state, init, measured };

@@ -1,0 +1,76 @@
+// Class batching's index upkeep (src/framework/class-batch.ts): node i's leaf in the segment
+// tree of assembly/tree.ts is its total, kernelTotal[rows[i]] + classBase[classes[i]] + nodeBase[i],
+// or -Infinity when it is infeasible: the fit kernel rejects its row (kernelTotal < 0, when
+// useKernel is 1), or its class or the node itself fails a Filter (a base of -Infinity).
+// src/kernel/js-kernels.ts has the same two functions (the reference).
+import { tree_build, tree_set } from './tree';
+
+// @ts-ignore: decorator
+@inline
+function leafOf(i: usize, row: usize, cls: usize, kernelTotal: usize, useKernel: i32, classBase: usize, nodeBase: usize): f64 {
+  const cb = load<f64>(classBase + (cls << 3));
+  const nb = load<f64>(nodeBase + (i << 3));
+  if (cb == -Infinity || nb == -Infinity) return -Infinity;
+  if (useKernel == 0) return cb + nb;
+  const t = load<f64>(kernelTotal + (row << 3));
+  return t < 0 ? -Infinity : t + cb + nb;
+}
+
+/**
+ * Every leaf, feasibility and the feasible count per class (zeroed first), then the tree
+ * (Kernels.classLeaves). Returns the feasible count. Once per batch build or renormalization.
+ */
+export function class_leaves(
+  rows: usize, classes: usize, n: i32, kernelTotal: usize, useKernel: i32, classBase: usize, nodeBase: usize,
+  feasible: usize, classFeasible: usize, classCount: i32, treeMax: usize, treeCount: usize, size: i32,
+): i32 {
+  memory.fill(classFeasible, 0, <usize>classCount << 2);
+  const leaves = treeMax + (<usize>size << 3);
+  let count = 0;
+  for (let i: usize = 0; i < <usize>n; i++) {
+    const cls = <usize>load<i32>(classes + (i << 2));
+    const v = leafOf(i, <usize>load<i32>(rows + (i << 2)), cls, kernelTotal, useKernel, classBase, nodeBase);
+    store<f64>(leaves + (i << 3), v);
+    const f = v == -Infinity ? 0 : 1;
+    store<i32>(feasible + (i << 2), f);
+    if (f) {
+      const at = classFeasible + (cls << 2);
+      store<i32>(at, load<i32>(at) + 1);
+      count++;
+    }
+  }
+  for (let i = <usize>n; i < <usize>size; i++) store<f64>(leaves + (i << 3), -Infinity);
+  tree_build(treeMax, treeCount, size);
+  return count;
+}
+
+/**
+ * The leaves of the nodes on `count` changed rows (Kernels.classUpdate): each recomputed and set
+ * in the tree; a node whose feasibility changed adjusts its class's count and is appended to
+ * `flips` (i entering, ~i leaving). Returns the number of flips. Once per decision with changes.
+ */
+export function class_update(
+  changedRows: usize, count: i32, nodeOfRow: usize, classes: usize, kernelTotal: usize, useKernel: i32,
+  classBase: usize, nodeBase: usize, feasible: usize, classFeasible: usize, treeMax: usize, treeCount: usize,
+  size: i32, flips: usize,
+): i32 {
+  let k = 0;
+  for (let q: usize = 0; q < <usize>count; q++) {
+    const row = <usize>load<i32>(changedRows + (q << 2));
+    const node = load<i32>(nodeOfRow + (row << 2));
+    if (node < 0) continue;
+    const i = <usize>node;
+    const cls = <usize>load<i32>(classes + (i << 2));
+    const v = leafOf(i, row, cls, kernelTotal, useKernel, classBase, nodeBase);
+    const now = v == -Infinity ? 0 : 1;
+    if (now != load<i32>(feasible + (i << 2))) {
+      store<i32>(feasible + (i << 2), now);
+      const at = classFeasible + (cls << 2);
+      store<i32>(at, load<i32>(at) + (now ? 1 : -1));
+      store<i32>(flips + (<usize>k << 2), now ? node : ~node);
+      k++;
+    }
+    tree_set(treeMax, treeCount, size, node, v);
+  }
+  return k;
+}
