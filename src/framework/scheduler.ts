@@ -181,7 +181,9 @@ export class Scheduler {
     // The executions the plugins' traits allow for this pod (plan.ts); the general path below is
     // the reference every other one reproduces.
     const plan = !explain && !sampled && (this.useFusedCycle || this.useClassBatching) ? framework.plan.forPod(pod) : undefined;
-    if (plan !== undefined && this.useClassBatching && !pod.pod.status?.nominatedNodeName) {
+    // Class batching only for pods whose class is known (set by cloners and queue builders): an
+    // ad-hoc pod does not pay for computing its key.
+    if (plan !== undefined && this.useClassBatching && pod.classKey !== undefined && !pod.pod.status?.nominatedNodeName) {
       const d = framework.classBatches.decide(pod, plan, this.prng);
       if (d !== null) return { ...base, selectedNode: allNodes[d.node]!.name, status: null, feasibleNodes: d.feasibleNodes, evaluatedNodes: numAll };
     }

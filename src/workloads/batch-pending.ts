@@ -11,7 +11,8 @@ import type { QueueSortPlugin } from '../framework/interfaces.js';
 import type { ClusterSnapshot } from '../cluster/snapshot.js';
 import { BatchScheduler, type BatchOptions, type BatchStats } from '../parallel/batch.js';
 import type { WorkerPool } from '../parallel/pool.js';
-import { batchPays, chunkCyclesPerPod } from './batch.js';
+import { batchPays, distinctShare } from './batch.js';
+import { podClassKey } from '../model/pod-info.js';
 import { PlacementChecksum } from './checksum.js';
 
 /** One pending pod's outcome. */
@@ -83,7 +84,10 @@ export async function scheduleAllPending(opts: AllPendingOptions): Promise<{ rep
   }
   const queue = queueOrder(queued, s.defaultFramework.queueSort);
   const nodes = s.state.nodes.length;
-  const usePool = opts.workers > 0 && opts.pool !== null && (opts.forceBatch || (batchPays(nodes, queue.length) && batchPays(nodes, queue.length, chunkCyclesPerPod(queue, nodes))));
+  // Every queued pod's class key, computed once here: class batching and speculation share
+  // decisions among the pods of a class.
+  for (const p of queue) podClassKey(p);
+  const usePool = opts.workers > 0 && opts.pool !== null && (opts.forceBatch || batchPays(nodes, queue.length, distinctShare(queue)));
   const batch = new BatchScheduler(s, queue, {
     pool: usePool ? opts.pool : null,
     workers: usePool ? opts.workers : 0,

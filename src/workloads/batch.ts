@@ -6,56 +6,44 @@
 import { performance } from 'node:perf_hooks';
 import type { Scheduler } from '../framework/scheduler.js';
 import type { PodInfo } from '../model/pod-info.js';
-import { BatchScheduler, defaultChunkPods, type BatchOptions, type BatchStats } from '../parallel/batch.js';
+import { BatchScheduler, type BatchOptions, type BatchStats } from '../parallel/batch.js';
 import { podClassKey } from '../model/pod-info.js';
 import type { WorkerPool } from '../parallel/pool.js';
 import type { PlacementChecksum } from './checksum.js';
 
 /**
- * Below these sizes the pool is bypassed: the break-even of the measured phase on the 2-core
- * machine of BENCHMARKS.md "Workers" (worker start-up and replica building happen before the
- * clock, as the main thread's own set-up does). A session speculates one pod per speculation key
- * and chunk, so the main thread is left with deciding and committing; that pays from 100 nodes
- * (1.4x at 100 x 3,000; 50 nodes: even) and from small queues up (1.4x at 100 x 500). Below 100
- * nodes the commits since a summary's epoch use up its score levels and the main thread runs most
- * cycles itself.
- */
-export const BATCH_MIN_NODES = 100;
-/** Queue length below which the pool is bypassed (see BATCH_MIN_NODES): a few chunks at least. */
-export const BATCH_MIN_PODS = 1000;
-
-/**
- * The break-even when most pods need a cycle of their own (few equal pods per chunk): a session
- * then saves the main thread only the scan, which pays on large clusters only (measured before
- * speculation keys: 0.82x at 5,000 x 10,000, 1.9x at 50,000 x 10,000).
+ * The break-even of worker speculation for pods that each need a cycle of their own (alone in
+ * their class), on the 2-core machine of BENCHMARKS.md "Workers": a session then saves the main
+ * thread only the scan, which pays on large clusters only (0.82x at 5,000 x 10,000, 1.9x at
+ * 50,000 x 10,000).
  */
 export const BATCH_MIN_NODES_DISTINCT = 20000;
 export const BATCH_MIN_PODS_DISTINCT = 10000;
 
 /**
- * Whether a run of this size goes to the workers. `cyclesPerPod`: the share of the queue's pods
- * a session must run a cycle for (distinct speculation keys per chunk over pods, chunkCyclesPerPod;
- * 0 for a workload of replicas, the bench's).
+ * Whether a queue goes to the workers: the plan's choice between class batching on this thread
+ * and speculation on workers. Pods that share their class with others in the queue are decided
+ * by class batching here (an O(log n) decision and a commit each: BENCHMARKS.md "Class
+ * batching"), faster than the main thread can decide from worker summaries, so a queue that is
+ * mostly such pods stays on this thread; workers pay only for a queue of mostly distinct pods on a
+ * large cluster. `distinctShare`: the share of the queue's pods alone in their class (0 for a
+ * workload of replicas, the bench's; distinctShare()).
  */
-export function batchPays(nodes: number, pods: number, cyclesPerPod = 0): boolean {
-  if (cyclesPerPod > 0.25) return nodes >= BATCH_MIN_NODES_DISTINCT && pods >= BATCH_MIN_PODS_DISTINCT;
-  return nodes >= BATCH_MIN_NODES && pods >= BATCH_MIN_PODS;
+export function batchPays(nodes: number, pods: number, distinctShare: number): boolean {
+  return distinctShare > 0.5 && nodes >= BATCH_MIN_NODES_DISTINCT && pods >= BATCH_MIN_PODS_DISTINCT;
 }
 
-/**
- * The share of `queue`'s pods a session runs a cycle for: per chunk of the size a batch would
- * cut for `nodes` nodes, its distinct pod classes (podClassKey), summed, over the pods.
- */
-export function chunkCyclesPerPod(queue: readonly PodInfo[], nodes: number): number {
+/** The share of `queue`'s pods that are alone in their class (podClassKey) within the queue. */
+export function distinctShare(queue: readonly PodInfo[]): number {
   if (queue.length === 0) return 0;
-  const chunk = defaultChunkPods(nodes);
-  let cycles = 0;
-  for (let first = 0; first < queue.length; first += chunk) {
-    const keys = new Set<string>();
-    for (let i = first; i < Math.min(first + chunk, queue.length); i++) keys.add(podClassKey(queue[i]!));
-    cycles += keys.size;
+  const counts = new Map<string, number>();
+  for (const p of queue) {
+    const k = podClassKey(p);
+    counts.set(k, (counts.get(k) ?? 0) + 1);
   }
-  return cycles / queue.length;
+  let alone = 0;
+  for (const c of counts.values()) if (c === 1) alone++;
+  return alone / queue.length;
 }
 
 /** Result of the measured phase. */

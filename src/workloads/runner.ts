@@ -164,7 +164,7 @@ export async function runBench(spec: BenchSpec): Promise<BenchResult> {
   let durationMs: number;
   let batch: BatchStats | undefined;
   const workers = spec.workers ?? 0;
-  if (workers > 0 && spec.pool && (spec.forceBatch || batchPays(spec.nodes, measured.length))) {
+  if (workers > 0 && spec.pool && (spec.forceBatch || batchPays(spec.nodes, measured.length, 0))) {
     // Init pods go through the same path (workers warm up on them as the main thread does in
     // the sequential loop); the clock starts when the last one is committed.
     const source = { ...workloadTemplates(spec), ...spec.batch };

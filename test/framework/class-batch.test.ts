@@ -11,7 +11,7 @@ import type { Node, Pod } from '../../src/api/k8s.js';
 import { Scheduler } from '../../src/framework/scheduler.js';
 import { createJsKernels } from '../../src/kernel/js-kernels.js';
 import { ClusterState } from '../../src/model/cluster-state.js';
-import { makePodInfo } from '../../src/model/pod-info.js';
+import { makePodInfo, podClassKey } from '../../src/model/pod-info.js';
 import { REGISTRY } from '../../src/plugins/registry.js';
 import { makeNode, makePod } from '../helpers/builders.js';
 import { config as configOf, nodeArb, nodeOf, podArb, podOf, TAINTS } from '../helpers/random-cluster.js';
@@ -48,6 +48,8 @@ function run(nodes: readonly Node[], pods: readonly Pod[], classBatching: boolea
   const out: Array<string | null> = [];
   for (const p of pods) {
     const pod = makePodInfo(p);
+    // The queue knows each pod's class (as queue builders and cloners set it).
+    podClassKey(pod);
     const fw = s.frameworkFor(pod)!;
     const cs = fw.newCycleState();
     const r = s.schedulePod(pod, {}, fw, cs);
@@ -99,7 +101,7 @@ describe('class batching', () => {
     expect(batched.draws).toBe(general.draws);
   });
 
-  it('builds on the second pod of a class, never for a one-off pod', () => {
+  it('builds on the second pod of a class, never for a one-off pod or a pod without a class key', () => {
     const nodes = replicas(5, (i) => makeNode(`n${i}`).capacity({ cpu: '8', memory: '8Gi', pods: 110 }).build());
     const oneOffs = replicas(5, (i) => makePod(`solo-${i}`).req({ cpu: `${i + 1}00m`, memory: '100Mi' }).build());
     expect(run(nodes, oneOffs, true).builds).toBe(0);
@@ -107,6 +109,18 @@ describe('class batching', () => {
     const r = run(nodes, twins, true);
     expect(r.builds).toBe(1);
     expect(r.classDecisions).toBe(1);
+    // Without a class key (an ad-hoc pod) nothing is built; a clone builds on its first pod.
+    const kernels = createJsKernels();
+    const state = new ClusterState(kernels.createTableMemory());
+    for (const n of nodes) state.addNode(n);
+    const s = new Scheduler({ registry: REGISTRY, state, config: TAINT_AND_MOST, kernels, seed: 1 });
+    for (const p of replicas(3, small)) expect(s.schedulePod(makePodInfo(p)).selectedNode).not.toBeNull();
+    expect(s.defaultFramework.classBatches.builds).toBe(0);
+    const clone = makePodInfo(small(9));
+    podClassKey(clone);
+    clone.cloned = true;
+    s.schedulePod(clone);
+    expect(s.defaultFramework.classBatches).toMatchObject({ builds: 1, decisions: 1 });
   });
 
   it('leaves a class that stops fitting to the exact cycle, and keeps interleaved classes apart', () => {

@@ -13,7 +13,7 @@ import { Scheduler } from '../../src/framework/scheduler.js';
 import { createJsKernels } from '../../src/kernel/js-kernels.js';
 import type { Kernels } from '../../src/kernel/kernels.js';
 import { ClusterState } from '../../src/model/cluster-state.js';
-import { makePodInfo } from '../../src/model/pod-info.js';
+import { makePodInfo, podClassKey } from '../../src/model/pod-info.js';
 import { PlacementChecksum } from '../../src/workloads/checksum.js';
 import { scheduleAndBind } from '../../src/workloads/runner.js';
 import { makeNode, makePod } from '../helpers/builders.js';
@@ -50,6 +50,7 @@ async function run(kernels: Kernels, mode: Mode, config: SchedulerConfig, nodes:
   const checksum = new PlacementChecksum();
   for (const p of pods) {
     const pod = makePodInfo(p);
+    if (mode === 'plan') podClassKey(pod);
     const fw = scheduler.frameworkFor(pod)!;
     const cs = fw.newCycleState();
     const r = scheduler.schedulePod(pod, {}, fw, cs);

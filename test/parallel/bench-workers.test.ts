@@ -8,7 +8,7 @@ import type { WasmKernels } from '../../src/kernel/wasm-kernels.js';
 import { WorkerPool } from '../../src/parallel/pool.js';
 import { makePodInfo } from '../../src/model/pod-info.js';
 import { defaultChunkPods } from '../../src/parallel/batch.js';
-import { BATCH_MIN_NODES, BATCH_MIN_NODES_DISTINCT, BATCH_MIN_PODS, BATCH_MIN_PODS_DISTINCT, batchPays, chunkCyclesPerPod } from '../../src/workloads/batch.js';
+import { BATCH_MIN_NODES_DISTINCT, BATCH_MIN_PODS_DISTINCT, batchPays, distinctShare } from '../../src/workloads/batch.js';
 import { defaultPerfPod } from '../../src/workloads/scheduling-basic.js';
 import { makePod } from '../helpers/builders.js';
 import { runBench, type BenchResult } from '../../src/workloads/runner.js';
@@ -48,23 +48,24 @@ describe('podfit bench --workers', () => {
     expect(par.batch!.sessionFailures).toBeGreaterThanOrEqual(1);
   });
 
-  it('bypasses the pool below the measured break-even', async () => {
-    expect(batchPays(BATCH_MIN_NODES - 1, 1e6)).toBe(false);
-    expect(batchPays(1e6, BATCH_MIN_PODS - 1)).toBe(false);
-    expect(batchPays(BATCH_MIN_NODES, BATCH_MIN_PODS)).toBe(true);
+  it('bypasses the pool for a workload of replicas (class batching decides them on this thread)', async () => {
+    expect(batchPays(1e6, 1e6, 0)).toBe(false);
+    expect(batchPays(5000, 10000, 0)).toBe(false);
     const r = await runCli('bench', 'SchedulingBasic', '--nodes', '50', '--pods', '200', '--workers', '2', '-o', 'json');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ workers: 0, scheduled: 200 });
   });
 
-  it('keeps queues of mostly distinct pods to the large-cluster break-even', () => {
+  it('sends queues of mostly distinct pods to the workers from the large-cluster break-even', () => {
     const replicas = Array.from({ length: 600 }, (_, i) => makePodInfo(defaultPerfPod(i)));
     const distinct = Array.from({ length: 600 }, (_, i) => makePodInfo(makePod(`d${i}`).req({ cpu: `${100 + i}m` }).build()));
-    // One key per chunk of replicas; one per pod when every pod differs.
-    expect(chunkCyclesPerPod(replicas, 5000)).toBeCloseTo(Math.ceil(600 / defaultChunkPods(5000)) / 600);
-    expect(chunkCyclesPerPod(distinct, 5000)).toBe(1);
-    expect(batchPays(5000, 10000, chunkCyclesPerPod(replicas, 5000))).toBe(true);
-    expect(batchPays(5000, 10000, chunkCyclesPerPod(distinct, 5000))).toBe(false);
+    const half = [...replicas.slice(0, 300), ...distinct.slice(0, 300)];
+    expect(distinctShare(replicas)).toBe(0);
+    expect(distinctShare(distinct)).toBe(1);
+    expect(distinctShare(half)).toBe(0.5);
+    expect(batchPays(1e6, 1e6, distinctShare(replicas))).toBe(false);
+    expect(batchPays(5000, 10000, distinctShare(distinct))).toBe(false);
+    expect(batchPays(1e6, 1e6, distinctShare(half))).toBe(false);
     expect(batchPays(BATCH_MIN_NODES_DISTINCT, BATCH_MIN_PODS_DISTINCT, 1)).toBe(true);
     expect(batchPays(BATCH_MIN_NODES_DISTINCT - 1, BATCH_MIN_PODS_DISTINCT, 1)).toBe(false);
   });

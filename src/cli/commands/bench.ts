@@ -73,7 +73,7 @@ export function registerBench(program: Command, io: CliIO): void {
           const median = [...runs].sort((a, b) => a.throughput.average - b.throughput.average)[repeat >> 1]!;
           r = { ...median, workers: pool ? pool.threads : 0, repetitions: runs };
         } else {
-          const usePool = workers > 0 && engine === 'wasm' && (flags.workersAlways === true || batchPays(nodes, pods));
+          const usePool = workers > 0 && engine === 'wasm' && (flags.workersAlways === true || batchPays(nodes, pods, 0));
           const pool = usePool ? await workerPool(workers, log) : null;
           r = await runBench({ ...spec, kernels, workers: usePool ? workers : 0, pool, forceBatch: flags.workersAlways === true });
         }

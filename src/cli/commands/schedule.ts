@@ -14,7 +14,7 @@ import { ModelInputError } from '../../model/errors.js';
 import { explainToJson, explainToTable } from '../../report/explain.js';
 import { InputError } from '../../api/errors.js';
 import { closeWorkerPool, defaultWorkerCount, workerPool } from '../../parallel/pool.js';
-import { batchPays } from '../../workloads/batch.js';
+import { BATCH_MIN_PODS_DISTINCT } from '../../workloads/batch.js';
 import { pendingToTable, scheduleAllPending } from '../../workloads/batch-pending.js';
 import { UsageError } from '../errors.js';
 import { parseEngine, parseOutput, parseSeed, parseWorkers } from '../options.js';
@@ -62,7 +62,8 @@ export function registerSchedule(program: Command, io: CliIO): void {
         const scheduler = new Scheduler({ state: loaded.state, config, kernels, registry: REGISTRY, seed, objects: loaded.objects });
         for (const w of [...loaded.warnings, ...scheduler.warnings]) io.stderr(`warning: ${w}\n`);
         const force = flags.workersAlways === true;
-        const usePool = workers > 0 && engine === 'wasm' && (force || batchPays(loaded.state.nodes.length, loaded.pending.length));
+        // scheduleAllPending decides from the queue's classes (batchPays); without a pool it stays here.
+        const usePool = workers > 0 && engine === 'wasm' && (force || loaded.pending.length >= BATCH_MIN_PODS_DISTINCT);
         try {
           const pool = usePool ? await workerPool(workers, (line) => io.stderr(`${line}\n`)) : null;
           const { report } = await scheduleAllPending({
