@@ -30,7 +30,7 @@ import type { Node } from '../api/k8s.js';
 import { BindError, type ClusterSource } from '../cluster/source.js';
 import { CycleState } from '../framework/cycle-state.js';
 import type { PluginDefinition, PluginRegistry } from '../framework/interfaces.js';
-import type { Framework } from '../framework/runtime.js';
+import type { Framework } from '../framework/framework.js';
 import { Scheduler } from '../framework/scheduler.js';
 import { Code, Status } from '../framework/status.js';
 import type { Kernels } from '../kernel/kernels.js';

@@ -18,7 +18,7 @@
  */
 import type { ExtenderPreemptionArgs } from '../api/extender.js';
 import type { CycleState } from '../framework/cycle-state.js';
-import type { Framework } from '../framework/runtime.js';
+import type { Framework } from '../framework/framework.js';
 import { Code, type Status } from '../framework/status.js';
 import type { ClusterState, NodeInfo } from '../model/cluster-state.js';
 import type { PodInfo } from '../model/pod-info.js';

@@ -51,7 +51,7 @@ import type { FilterPlugin, ScorePlugin } from './interfaces.js';
 import { grownLength, NodeView } from './node-view.js';
 import type { PodPlan } from './plan.js';
 import type { Prng } from './prng.js';
-import type { Framework } from './runtime.js';
+import type { Framework } from './framework.js';
 import { Code, type Status } from './status.js';
 import { readsRank, type FitKernelArgs } from './traits.js';
 

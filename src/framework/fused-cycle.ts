@@ -40,7 +40,7 @@ import { readsRank, type FitKernelArgs as FusedFitRequest } from './traits.js';
 import type { CycleState } from './cycle-state.js';
 import type { FilterPlugin, ScorePlugin } from './interfaces.js';
 import type { Prng } from './prng.js';
-import type { Framework } from './runtime.js';
+import type { Framework } from './framework.js';
 import { Code, type Status } from './status.js';
 
 const RANK_NOTHING = readsRank('nothing');

@@ -1,7 +1,7 @@
 /**
  * A profile's plan: its Filter and Score plugins with their declared traits (traits.ts), compiled
  * once when the Framework is built, and the per-pod choice of execution derived from them. Every
- * execution decides exactly what the general path decides (runtime.ts is the reference); the plan
+ * execution decides exactly what the general path decides (framework.ts is the reference); the plan
  * only says which one may run for a pod:
  *
  * - `general`: every plugin over every candidate node, one JS pass per plugin; always allowed;

@@ -14,7 +14,7 @@ import { fitErrorMessage, NO_NODES_AVAILABLE_MSG, type Diagnosis } from './fit-e
 import type { Binder, PluginDefinition, PluginRegistry } from './interfaces.js';
 import { numFeasibleNodesToFind } from './node-selection.js';
 import { Prng } from './prng.js';
-import { Framework, type FilterTrace } from './runtime.js';
+import { Framework, type FilterTrace } from './framework.js';
 import type { PodPlan } from './plan.js';
 import { Code, Status } from './status.js';
 

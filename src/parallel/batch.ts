@@ -24,7 +24,7 @@
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { CycleState } from '../framework/cycle-state.js';
-import type { Framework } from '../framework/runtime.js';
+import type { Framework } from '../framework/framework.js';
 import type { CommitOutcome, Scheduler, ScheduleResult } from '../framework/scheduler.js';
 import { WasmKernels, wasmKernelHandle } from '../kernel/wasm-kernels.js';
 import { EXTRA_COLUMNS } from '../model/node-table.js';

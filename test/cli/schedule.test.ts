@@ -47,6 +47,31 @@ describe('podfit schedule (examples/)', () => {
     expect(j.message).toMatch(/^0\/7 nodes are available: 1 node\(s\) had untolerated taint \{node-role.kubernetes.io\/control-plane: \}, 1 node\(s\) were unschedulable, 2 Insufficient memory, 5 Insufficient nvidia.com\/gpu\./);
   });
 
+  it('lists the nodes a PreFilter result left out, under the plugin whose result did it', async () => {
+    const pod = file('pinned.yaml', `apiVersion: v1
+kind: Pod
+metadata: {name: pinned, namespace: default}
+spec:
+  containers: [{name: c, image: nginx, resources: {requests: {cpu: 100m}}}]
+  affinity:
+    nodeAffinity:
+      requiredDuringSchedulingIgnoredDuringExecution:
+        nodeSelectorTerms:
+        - matchFields: [{key: metadata.name, operator: In, values: [worker-a2]}]
+        - matchFields: [{key: metadata.name, operator: In, values: [worker-b1]}]
+`);
+    const r = await runCli('schedule', '--cluster', 'examples/cluster.yaml', '--pod', pod, '-o', 'json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(['worker-a2', 'worker-b1']).toContain(j.selectedNode);
+    const left = "node(s) didn't satisfy plugin(s) [NodeAffinity]";
+    expect(j.nodes['worker-a1'].filter).toEqual({ NodeAffinity: [left] });
+    expect(j.nodes['control-plane-1'].filter).toEqual({ NodeAffinity: [left] });
+    expect(j.nodes['worker-a1'].score).toBeUndefined();
+    expect(j.nodes['worker-a2'].filter.NodeAffinity).toBe('passed');
+    expect(Object.keys(j.nodes)).toHaveLength(7);
+  });
+
   it('prints a readable table by default', async () => {
     const r = await runCli('schedule', '--cluster', 'examples/cluster.yaml', '--pod', 'examples/pod-ssd.yaml');
     expect(r.code).toBe(0);
