@@ -4,6 +4,7 @@
 //   general/js        podfit's per-plugin framework path (fused cycle off), js kernels
 //   <engine> scan     the fused cycle rescoring every node every cycle (score cache off)
 //   <engine>          the fused cycle with its score cache (the default)
+//   <engine> class    class batching: the same pods as clones of one template (their class known)
 // for engine in js, wasm-scalar, wasm-simd. Every cluster first places `nodes` pods (one per
 // node on average, identical in every case) so nodes differ.
 import b from 'benny';
@@ -15,7 +16,7 @@ const { defaultSchedulerConfig } = await dist('api/config.js');
 const { Scheduler } = await dist('framework/scheduler.js');
 const { CycleState } = await dist('framework/cycle-state.js');
 const { ClusterState } = await dist('model/cluster-state.js');
-const { makePodInfo } = await dist('model/pod-info.js');
+const { classKeyOf, makePodInfo } = await dist('model/pod-info.js');
 const { defaultPerfNode, defaultPerfPod } = await dist('workloads/scheduling-basic.js');
 const ObjectBaselineScheduler = await loadObjectBaseline();
 
@@ -62,6 +63,9 @@ function podfitCycle(scheduler, pods) {
 export async function runCycleSuite(nodes, { maxTime = 2 } = {}) {
   const config = defaultSchedulerConfig();
   const pods = Array.from({ length: POOL }, (_, i) => makePodInfo(defaultPerfPod(i, 'bench-pod')));
+  // The same pods as clones of one template (their class known): class batching decides them.
+  const key = classKeyOf(defaultPerfPod(0, 'clone-pod'));
+  const clones = Array.from({ length: POOL }, (_, i) => Object.assign(makePodInfo(defaultPerfPod(i, 'clone-pod')), { classKey: key, cloned: true }));
   const kernelsByName = new Map(await engines());
 
   // The js state decides the init placement; every other state replays it.
@@ -97,6 +101,7 @@ export async function runCycleSuite(nodes, { maxTime = 2 } = {}) {
     const state = states.get(name);
     cases.push(b.add(`${name} scan`, () => podfitCycle(new Scheduler({ registry: REGISTRY, state, config, kernels, seed: 1, scoreCache: false }), pods), opts));
     cases.push(b.add(name, () => podfitCycle(new Scheduler({ registry: REGISTRY, state, config, kernels, seed: 1 }), pods), opts));
+    cases.push(b.add(`${name} class`, () => podfitCycle(new Scheduler({ registry: REGISTRY, state, config, kernels, seed: 1 }), clones), opts));
   }
   const summary = await b.suite(
     `cycle-${nodes}-nodes`,
