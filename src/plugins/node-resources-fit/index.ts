@@ -26,7 +26,7 @@ import {
   STRATEGY_REQUESTED_TO_CAPACITY_RATIO,
 } from '../../kernel/kernels.js';
 import { MaskScratch, RowScratch } from '../shared/resource-rows.js';
-import { ResourceAllocationScorer, sameRequests, type ResourceScoreState } from '../shared/resource-allocation.js';
+import { ResourceAllocationScorer, sameRequests } from '../shared/resource-allocation.js';
 import type { FusedFitFilter, FusedResourceScorer } from '../shared/fusion.js';
 import { argsSchema, type NodeResourcesFitArgs, type ScoringStrategyType } from './args.js';
 import { buildFitRequest, type FitRequest, type IgnoredResources } from './fit-request.js';
@@ -100,23 +100,12 @@ export function newNodeResourcesFit(args: NodeResourcesFitArgs, handle: Framewor
       const table = state.table;
       const rowList = rows.gather(nodes);
       const maskList = masks.take(n * req.words);
-      kernels.fitBatch(table.region, table.capacity, rowList, n, req.slots, req.amounts, req.count, maskList);
+      kernels.fitBatch(table.region, table.capacity, rowList, n, req, maskList);
       for (let i = 0; i < n; i++) out[i] = req.statusAt(maskList, i);
     },
-    preScore(cs: CycleState, pod) {
-      cs.write(PRE_SCORE_STATE_KEY, scorer.stateFor(pod, state.table));
-      return null;
-    },
-    score(cs, pod, nodes, out) {
-      // kube falls back to computing the requests when PreScore did not run.
-      const s = cs.read<ResourceScoreState>(PRE_SCORE_STATE_KEY) ?? scorer.stateFor(pod, state.table);
-      return scorer.score(kernels, state.table, nodes, s, out);
-    },
+    ...scorer.scorePoints(PRE_SCORE_STATE_KEY, kernels, state),
     fusedFitRequest(cs: CycleState) {
       return cs.read<FitRequest>(PRE_FILTER_STATE_KEY);
-    },
-    fusedResourceScore(cs: CycleState, pod) {
-      return scorer.fusedArgs(cs.read<ResourceScoreState>(PRE_SCORE_STATE_KEY) ?? scorer.stateFor(pod, state.table));
     },
   };
 }

@@ -19,15 +19,11 @@ import type { NodeSelector, PreferredSchedulingTerm } from '../../api/k8s.js';
 import type { ClusterState } from '../../model/cluster-state.js';
 import { PER_NODE_LABELS } from '../../model/cluster-state.js';
 import type { PodInfo } from '../../model/pod-info.js';
-import type { ScorerArgs } from '../../kernel/kernels.js';
+import type { FitArgs, ScorerArgs } from '../../kernel/kernels.js';
 import { normalizedImageName } from './images.js';
 
-/** The fit kernel's request: slot and amount per resource (kube's check order). */
-export interface FusedFitRequest {
-  readonly slots: Int32Array;
-  readonly amounts: Float64Array;
-  readonly count: number;
-}
+/** The fit kernel's request: slot and amount per resource (kube's check order), the kernels' fit record. */
+export type FusedFitRequest = FitArgs;
 
 /** A Filter whose whole verdict is the fit kernel (NodeResourcesFit). */
 export interface FusedFitFilter {
@@ -35,8 +31,11 @@ export interface FusedFitFilter {
   fusedFitRequest(cs: CycleState): FusedFitRequest | undefined;
 }
 
-/** The arguments of one resource-score kernel call (Kernels.scoreAdd): the kernel's ScorerArgs without the plugin weight. */
-export type FusedResourceScore = Omit<ScorerArgs, 'pluginWeight'>;
+/**
+ * The arguments of one resource-score kernel call (Kernels.scoreAdd): the kernels' scorer record
+ * at pluginWeight 1 (the plugin's own score); the fused cycle sets the profile's weight.
+ */
+export type FusedResourceScore = ScorerArgs;
 
 /** A Score that is one resource-score kernel call with no NormalizeScore (Fit, BalancedAllocation). */
 export interface FusedResourceScorer {
