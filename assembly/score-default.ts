@@ -14,7 +14,7 @@ import {
   STRATEGY_BALANCED_ALLOCATION,
   STRATEGY_LEAST_ALLOCATED,
 } from './layout';
-import { MAX_NODE_SCORE, MAX_SAFE, balancedFraction, balancedScoreFromStd, truncDivSmall } from './math';
+import { MAX_NODE_SCORE, MAX_SAFE, balancedFraction, balancedScoreFromStd, reciprocalBeforeLoop, truncDivSmall } from './math';
 import { columnAt, requestedColumn } from './table';
 import { fitAmounts, fitCount, fitSlots } from './fit';
 import { isTwoResource, scoreRow, scorerF64, scorerSlot } from './scorer';
@@ -90,7 +90,7 @@ export function scoreRowsDefault(
   const w0 = scorerF64(dL, SD_WEIGHTS, 0);
   const w1 = scorerF64(dL, SD_WEIGHTS, 1);
   const weightSum = w0 + w1;
-  const invW = 1 / weightSum;
+  const invW = reciprocalBeforeLoop(weightSum);
   const pL0 = scorerF64(dL, SD_POD_REQUESTS, 0);
   const pL1 = scorerF64(dL, SD_POD_REQUESTS, 1);
   const pB0 = scorerF64(dB, SD_POD_REQUESTS, 0);
@@ -134,42 +134,50 @@ export function scoreRowsDefault(
         f64x2.gt(f1v, f64x2.sub(v128.load(f1a + ro), v128.load(f1a + cap + ro))),
       );
       if (!pair) ok = v128.and(ok, lone);
-      let t = minusOne;
-      let exact = zero;
-      if (v128.any_true(ok)) {
-        const a0 = v128.load(a0c + ro);
-        const a1 = v128.load(a1c + ro);
-        const qL0 = f64x2.add(v128.load(qL0c + ro), pL0v);
-        const qL1 = f64x2.add(v128.load(qL1c + ro), pL1v);
-        const over0 = f64x2.gt(qL0, a0);
-        const over1 = f64x2.gt(qL1, a1);
-        const p0 = f64x2.mul(f64x2.sub(a0, qL0), hundred);
-        const p1 = f64x2.mul(f64x2.sub(a1, qL1), hundred);
-        exact = v128.and(ok, v128.or(
-          v128.or(f64x2.eq(a0, zero), f64x2.eq(a1, zero)),
-          v128.or(v128.andnot(f64x2.gt(p0, maxSafe), over0), v128.andnot(f64x2.gt(p1, maxSafe), over1)),
-        ));
-        const v0 = v128.andnot(f64x2.trunc(f64x2.div(p0, a0)), over0);
-        const v1 = v128.andnot(f64x2.trunc(f64x2.div(p1, a1)), over1);
-        // Go's truncating (v0*w0 + v1*w1) / (w0 + w1) without a division: estimate, then fix.
-        const ns = f64x2.add(f64x2.mul(v0, w0v), f64x2.mul(v1, w1v));
-        let q = f64x2.trunc(f64x2.mul(ns, invWv));
-        q = v128.bitselect(f64x2.add(q, one), q, f64x2.le(f64x2.mul(f64x2.add(q, one), wsv), ns));
-        q = v128.bitselect(f64x2.sub(q, one), q, f64x2.gt(f64x2.mul(q, wsv), ns));
-        const fb0 = f64x2.min(f64x2.div(f64x2.add(v128.load(qB0c + ro), pB0v), a0), one);
-        const fb1 = f64x2.min(f64x2.div(f64x2.add(v128.load(qB1c + ro), pB1v), a1), one);
-        // (f0 - f1) / 2 and (f0 - f1) * 0.5 are the same correctly rounded value.
-        const std = f64x2.abs(f64x2.mul(f64x2.sub(fb0, fb1), half));
-        const balanced = f64x2.trunc(f64x2.mul(f64x2.sub(one, std), hundred));
-        t = v128.bitselect(f64x2.add(f64x2.mul(q, pwLv), f64x2.mul(balanced, pwBv)), minusOne, ok);
+      if (!v128.any_true(ok)) {
+        // No row fits: nothing to score.
+        if (pair) v128.store(out + ro, minusOne);
+        else store<f64>(out + ro, -1);
+        k += pair ? 2 : 1;
+        continue;
       }
+      const a0 = v128.load(a0c + ro);
+      const a1 = v128.load(a1c + ro);
+      const qL0 = f64x2.add(v128.load(qL0c + ro), pL0v);
+      const qL1 = f64x2.add(v128.load(qL1c + ro), pL1v);
+      const over0 = f64x2.gt(qL0, a0);
+      const over1 = f64x2.gt(qL1, a1);
+      const p0 = f64x2.mul(f64x2.sub(a0, qL0), hundred);
+      const p1 = f64x2.mul(f64x2.sub(a1, qL1), hundred);
+      const exact = v128.and(ok, v128.or(
+        v128.or(f64x2.eq(a0, zero), f64x2.eq(a1, zero)),
+        v128.or(v128.andnot(f64x2.gt(p0, maxSafe), over0), v128.andnot(f64x2.gt(p1, maxSafe), over1)),
+      ));
+      const v0 = v128.andnot(f64x2.trunc(f64x2.div(p0, a0)), over0);
+      const v1 = v128.andnot(f64x2.trunc(f64x2.div(p1, a1)), over1);
+      // Go's truncating (v0*w0 + v1*w1) / (w0 + w1) without a division: estimate, then fix.
+      const ns = f64x2.add(f64x2.mul(v0, w0v), f64x2.mul(v1, w1v));
+      let q = f64x2.trunc(f64x2.mul(ns, invWv));
+      q = v128.bitselect(f64x2.add(q, one), q, f64x2.le(f64x2.mul(f64x2.add(q, one), wsv), ns));
+      q = v128.bitselect(f64x2.sub(q, one), q, f64x2.gt(f64x2.mul(q, wsv), ns));
+      const fb0 = f64x2.min(f64x2.div(f64x2.add(v128.load(qB0c + ro), pB0v), a0), one);
+      const fb1 = f64x2.min(f64x2.div(f64x2.add(v128.load(qB1c + ro), pB1v), a1), one);
+      // (f0 - f1) / 2 and (f0 - f1) * 0.5 are the same correctly rounded value.
+      const std = f64x2.abs(f64x2.mul(f64x2.sub(fb0, fb1), half));
+      const balanced = f64x2.trunc(f64x2.mul(f64x2.sub(one, std), hundred));
+      let t = v128.bitselect(f64x2.add(f64x2.mul(q, pwLv), f64x2.mul(balanced, pwBv)), minusOne, ok);
       if (v128.any_true(exact)) {
+        // Rare: a row with allocatable 0 or a product beyond 2^53.
         if (i64x2.extract_lane(exact, 0) != 0) t = f64x2.replace_lane(t, 0, exactTotal(table, capacity, slotCount, r, scorers));
         if (i64x2.extract_lane(exact, 1) != 0) t = f64x2.replace_lane(t, 1, exactTotal(table, capacity, slotCount, r + 1, scorers));
       }
-      if (pair) v128.store(out + ro, t);
-      else store<f64>(out + ro, f64x2.extract_lane(t, 0));
-      k += pair ? 2 : 1;
+      if (pair) {
+        v128.store(out + ro, t);
+        k += 2;
+      } else {
+        store<f64>(out + ro, f64x2.extract_lane(t, 0));
+        k++;
+      }
     }
     return;
   }

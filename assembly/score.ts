@@ -4,6 +4,7 @@
 // is score-default.ts.
 
 import { SD_BYTES, SD_PLUGIN_WEIGHT, SD_POD_REQUESTS, SD_STRATEGY, SD_USE_NON_ZERO, SD_WEIGHTS } from './layout';
+import { reciprocalBeforeLoop } from './math';
 import { columnAt, requestedColumn, rowAt } from './table';
 import { fitAmounts, fitCount, fitSlots, fitsRow } from './fit';
 import { isTwoResource, scoreRow, scorerF64, scorerSlot, scoreTwoRow } from './scorer';
@@ -44,7 +45,7 @@ function twoResourcePass(
   const w0 = scorerF64(d, SD_WEIGHTS, 0);
   const w1 = scorerF64(d, SD_WEIGHTS, 1);
   const weightSum = w0 + w1;
-  const invW = 1 / weightSum;
+  const invW = reciprocalBeforeLoop(weightSum);
   const p0 = scorerF64(d, SD_POD_REQUESTS, 0);
   const p1 = scorerF64(d, SD_POD_REQUESTS, 1);
   const pluginWeight = load<f64>(d + SD_PLUGIN_WEIGHT);
@@ -94,27 +95,90 @@ export function score_add(
 // ---------------------------------------------------------------------------------------------
 // score_rows
 
-/** Scorer d's score of row r (at byte offset ro): scoreTwoRow when it applies, else scoreRow. */
+/** Byte address of the allocatable column of scorer d's resource `lane` (0 or 1). */
 // @ts-ignore: decorator
 @inline
-function scoreOne(table: usize, capacity: i32, slotCount: i32, r: i32, ro: usize, d: usize, two: bool): f64 {
-  if (two) {
-    const cap = <usize>capacity << 3;
-    const nz = load<i32>(d + SD_USE_NON_ZERO);
-    const slot0 = scorerSlot(d, 0);
-    const slot1 = scorerSlot(d, 1);
-    const w0 = scorerF64(d, SD_WEIGHTS, 0);
-    const w1 = scorerF64(d, SD_WEIGHTS, 1);
-    const s = scoreTwoRow(
-      load<i32>(d + SD_STRATEGY),
-      load<f64>(columnAt(table, cap, 2 * slot0) + ro), load<f64>(columnAt(table, cap, 2 * slot1) + ro),
-      load<f64>(columnAt(table, cap, requestedColumn(slot0, slotCount, nz)) + ro) + scorerF64(d, SD_POD_REQUESTS, 0),
-      load<f64>(columnAt(table, cap, requestedColumn(slot1, slotCount, nz)) + ro) + scorerF64(d, SD_POD_REQUESTS, 1),
-      w0, w1, w0 + w1, 1 / (w0 + w1),
-    );
-    if (s >= 0) return s;
+function allocColumnOf(table: usize, cap: usize, d: usize, lane: i32): usize {
+  return columnAt(table, cap, 2 * scorerSlot(d, lane));
+}
+
+/** Byte address of the column scorer d reads as resource `lane`'s requested (requestedColumn). */
+// @ts-ignore: decorator
+@inline
+function requestedColumnOf(table: usize, cap: usize, slotCount: i32, d: usize, lane: i32): usize {
+  return columnAt(table, cap, requestedColumn(scorerSlot(d, lane), slotCount, load<i32>(d + SD_USE_NON_ZERO)));
+}
+
+/**
+ * score_rows for one or two two-resource scorers (isTwoResource), their columns, weights and
+ * requests in locals. With one scorer, d1 repeats d0 (valid memory) and is not scored.
+ */
+function scoreRowsTwo(
+  table: usize, capacity: i32, slotCount: i32, rows: usize, rowCount: i32, fit: usize, scorers: usize, scorerCount: i32, out: usize,
+): void {
+  const cap = <usize>capacity << 3;
+  const slots = fitSlots(fit);
+  const amounts = fitAmounts(fit);
+  const requests = fitCount(fit);
+  const has1 = scorerCount > 1;
+  const d0 = scorers;
+  const d1 = has1 ? scorers + <usize>SD_BYTES : scorers;
+  const st0 = load<i32>(d0 + SD_STRATEGY), st1 = load<i32>(d1 + SD_STRATEGY);
+  const a00 = allocColumnOf(table, cap, d0, 0), a01 = allocColumnOf(table, cap, d0, 1);
+  const a10 = allocColumnOf(table, cap, d1, 0), a11 = allocColumnOf(table, cap, d1, 1);
+  const q00 = requestedColumnOf(table, cap, slotCount, d0, 0), q01 = requestedColumnOf(table, cap, slotCount, d0, 1);
+  const q10 = requestedColumnOf(table, cap, slotCount, d1, 0), q11 = requestedColumnOf(table, cap, slotCount, d1, 1);
+  const w00 = scorerF64(d0, SD_WEIGHTS, 0), w01 = scorerF64(d0, SD_WEIGHTS, 1);
+  const w10 = scorerF64(d1, SD_WEIGHTS, 0), w11 = scorerF64(d1, SD_WEIGHTS, 1);
+  const p00 = scorerF64(d0, SD_POD_REQUESTS, 0), p01 = scorerF64(d0, SD_POD_REQUESTS, 1);
+  const p10 = scorerF64(d1, SD_POD_REQUESTS, 0), p11 = scorerF64(d1, SD_POD_REQUESTS, 1);
+  const pw0 = load<f64>(d0 + SD_PLUGIN_WEIGHT), pw1 = load<f64>(d1 + SD_PLUGIN_WEIGHT);
+  const ws0 = w00 + w01, ws1 = w10 + w11;
+  const inv0 = reciprocalBeforeLoop(ws0), inv1 = reciprocalBeforeLoop(ws1);
+  for (let k = 0; k < rowCount; k++) {
+    const r = load<i32>(rows + (<usize>k << 2));
+    const ro = <usize>r << 3;
+    // The row's numbers are read before the fit check: V8 keeps the column addresses (pure
+    // values) out of the loop only when every iteration uses them.
+    const x00 = load<f64>(a00 + ro), x01 = load<f64>(a01 + ro), y00 = load<f64>(q00 + ro) + p00, y01 = load<f64>(q01 + ro) + p01;
+    const x10 = load<f64>(a10 + ro), x11 = load<f64>(a11 + ro), y10 = load<f64>(q10 + ro) + p10, y11 = load<f64>(q11 + ro) + p11;
+    let t: f64 = -1;
+    if (fitsRow(table, cap, ro, slots, amounts, requests)) {
+      let s0 = scoreTwoRow(st0, x00, x01, y00, y01, w00, w01, ws0, inv0);
+      if (s0 < 0) s0 = scoreRow(table, capacity, slotCount, r, d0);
+      t = 0;
+      t += s0 * pw0;
+      if (has1) {
+        let s1 = scoreTwoRow(st1, x10, x11, y10, y11, w10, w11, ws1, inv1);
+        if (s1 < 0) s1 = scoreRow(table, capacity, slotCount, r, d1);
+        t += s1 * pw1;
+      }
+    }
+    store<f64>(out + ro, t);
   }
-  return scoreRow(table, capacity, slotCount, r, d);
+}
+
+/** score_rows for any scorers: scoreRow per scorer and row. */
+function scoreRowsGeneral(
+  table: usize, capacity: i32, slotCount: i32, rows: usize, rowCount: i32, fit: usize, scorers: usize, scorerCount: i32, out: usize,
+): void {
+  const cap = <usize>capacity << 3;
+  const slots = fitSlots(fit);
+  const amounts = fitAmounts(fit);
+  const requests = fitCount(fit);
+  for (let k = 0; k < rowCount; k++) {
+    const r = load<i32>(rows + (<usize>k << 2));
+    const ro = <usize>r << 3;
+    let t: f64 = -1;
+    if (fitsRow(table, cap, ro, slots, amounts, requests)) {
+      t = 0;
+      for (let s = 0; s < scorerCount; s++) {
+        const d = scorers + <usize>(s * SD_BYTES);
+        t += scoreRow(table, capacity, slotCount, r, d) * load<f64>(d + SD_PLUGIN_WEIGHT);
+      }
+    }
+    store<f64>(out + ro, t);
+  }
 }
 
 /**
@@ -131,26 +195,11 @@ export function score_rows(
 ): void {
   if (isDefaultPair(scorers, scorerCount) && fitCount(fit) <= 2) {
     scoreRowsDefault(table, capacity, slotCount, rows, rowCount, fit, scorers, out);
-    return;
-  }
-  const cap = <usize>capacity << 3;
-  const slots = fitSlots(fit);
-  const amounts = fitAmounts(fit);
-  const requests = fitCount(fit);
-  // Bit s: scorer s takes scoreTwoRow (decided once per call; scorers past 32 never do).
-  let two: u32 = 0;
-  for (let s = 0; s < scorerCount && s < 32; s++) if (isTwoResource(scorers + <usize>(s * SD_BYTES))) two |= (<u32>1) << s;
-  for (let k = 0; k < rowCount; k++) {
-    const r = load<i32>(rows + (<usize>k << 2));
-    const ro = <usize>r << 3;
-    let t: f64 = -1;
-    if (fitsRow(table, cap, ro, slots, amounts, requests)) {
-      t = 0;
-      for (let s = 0; s < scorerCount; s++) {
-        const d = scorers + <usize>(s * SD_BYTES);
-        t += scoreOne(table, capacity, slotCount, r, ro, d, s < 32 && ((two >>> s) & 1) != 0) * load<f64>(d + SD_PLUGIN_WEIGHT);
-      }
-    }
-    store<f64>(out + ro, t);
+  } else if (
+    (scorerCount == 1 || scorerCount == 2) && isTwoResource(scorers) && (scorerCount == 1 || isTwoResource(scorers + <usize>SD_BYTES))
+  ) {
+    scoreRowsTwo(table, capacity, slotCount, rows, rowCount, fit, scorers, scorerCount, out);
+  } else {
+    scoreRowsGeneral(table, capacity, slotCount, rows, rowCount, fit, scorers, scorerCount, out);
   }
 }

@@ -172,44 +172,24 @@ export function scoreTwoRow(
   strategy: i32, a0: f64, a1: f64, q0: f64, q1: f64, w0: f64, w1: f64, weightSum: f64, invW: f64,
 ): f64 {
   if (a0 == 0 || a1 == 0) return -1;
-  if (ASC_FEATURE_SIMD) {
-    const a = f64x2.replace_lane(f64x2.splat(a0), 1, a1);
-    const q = f64x2.replace_lane(f64x2.splat(q0), 1, q1);
-    if (strategy == STRATEGY_BALANCED_ALLOCATION) {
-      const f = f64x2.min(f64x2.div(q, a), f64x2.splat(1));
-      return balancedScoreFromStd(Math.abs((f64x2.extract_lane(f, 0) - f64x2.extract_lane(f, 1)) / 2));
-    }
-    const over = f64x2.gt(q, a);
-    const x = strategy == STRATEGY_LEAST_ALLOCATED ? f64x2.sub(a, q) : f64x2.min(q, a);
-    const p = f64x2.mul(x, f64x2.splat(MAX_NODE_SCORE));
-    const tooBig = f64x2.gt(p, f64x2.splat(MAX_SAFE));
-    if (v128.any_true(strategy == STRATEGY_LEAST_ALLOCATED ? v128.andnot(tooBig, over) : tooBig)) return -1;
-    let v = f64x2.trunc(f64x2.div(p, a));
-    if (strategy == STRATEGY_LEAST_ALLOCATED) v = v128.andnot(v, over);
-    let nodeScore: f64 = 0;
-    nodeScore += f64x2.extract_lane(v, 0) * w0;
-    nodeScore += f64x2.extract_lane(v, 1) * w1;
-    return truncDivSmall(nodeScore, weightSum, invW);
-  } else {
-    if (strategy == STRATEGY_BALANCED_ALLOCATION) {
-      return balancedScoreFromStd(Math.abs((balancedFraction(q0, a0) - balancedFraction(q1, a1)) / 2));
-    }
-    let x0: f64;
-    let x1: f64;
-    if (strategy == STRATEGY_LEAST_ALLOCATED) {
-      x0 = q0 > a0 ? -1 : a0 - q0;
-      x1 = q1 > a1 ? -1 : a1 - q1;
-    } else {
-      x0 = q0 > a0 ? a0 : q0;
-      x1 = q1 > a1 ? a1 : q1;
-    }
-    const p0 = x0 * MAX_NODE_SCORE;
-    const p1 = x1 * MAX_NODE_SCORE;
-    if (p0 > MAX_SAFE || p1 > MAX_SAFE) return -1;
-    let nodeScore: f64 = 0;
-    nodeScore += (x0 < 0 ? 0 : Math.trunc(p0 / a0)) * w0;
-    nodeScore += (x1 < 0 ? 0 : Math.trunc(p1 / a1)) * w1;
-    return truncDivSmall(nodeScore, weightSum, invW);
+  if (strategy == STRATEGY_BALANCED_ALLOCATION) {
+    return balancedScoreFromStd(Math.abs((balancedFraction(q0, a0) - balancedFraction(q1, a1)) / 2));
   }
+  let x0: f64;
+  let x1: f64;
+  if (strategy == STRATEGY_LEAST_ALLOCATED) {
+    x0 = q0 > a0 ? -1 : a0 - q0;
+    x1 = q1 > a1 ? -1 : a1 - q1;
+  } else {
+    x0 = q0 > a0 ? a0 : q0;
+    x1 = q1 > a1 ? a1 : q1;
+  }
+  const p0 = x0 * MAX_NODE_SCORE;
+  const p1 = x1 * MAX_NODE_SCORE;
+  if (p0 > MAX_SAFE || p1 > MAX_SAFE) return -1;
+  let nodeScore: f64 = 0;
+  nodeScore += (x0 < 0 ? 0 : Math.trunc(p0 / a0)) * w0;
+  nodeScore += (x1 < 0 ? 0 : Math.trunc(p1 / a1)) * w1;
+  return truncDivSmall(nodeScore, weightSum, invW);
 }
 
