@@ -87,16 +87,12 @@ export function scoreRowsDefault(
   const f1a = fitColumn(table, cap, fit, 1);
   const f0 = fitLimit(fit, 0);
   const f1 = fitLimit(fit, 1);
-  const w0 = scorerF64(dL, SD_WEIGHTS, 0);
-  const w1 = scorerF64(dL, SD_WEIGHTS, 1);
+  const w0 = scorerF64(dL, SD_WEIGHTS, 0), w1 = scorerF64(dL, SD_WEIGHTS, 1);
   const weightSum = w0 + w1;
   const invW = reciprocalBeforeLoop(weightSum);
-  const pL0 = scorerF64(dL, SD_POD_REQUESTS, 0);
-  const pL1 = scorerF64(dL, SD_POD_REQUESTS, 1);
-  const pB0 = scorerF64(dB, SD_POD_REQUESTS, 0);
-  const pB1 = scorerF64(dB, SD_POD_REQUESTS, 1);
-  const pwL = load<f64>(dL + SD_PLUGIN_WEIGHT);
-  const pwB = load<f64>(dB + SD_PLUGIN_WEIGHT);
+  const pL0 = scorerF64(dL, SD_POD_REQUESTS, 0), pL1 = scorerF64(dL, SD_POD_REQUESTS, 1);
+  const pB0 = scorerF64(dB, SD_POD_REQUESTS, 0), pB1 = scorerF64(dB, SD_POD_REQUESTS, 1);
+  const pwL = load<f64>(dL + SD_PLUGIN_WEIGHT), pwB = load<f64>(dB + SD_PLUGIN_WEIGHT);
   if (ASC_FEATURE_SIMD) {
     // Two rows per step in the lanes of f64x2 (each column is contiguous by row: one v128.load
     // per column): rows r and r + 1 when both come next, else r alone in lane 0. A lone row's
@@ -109,18 +105,12 @@ export function scoreRowsDefault(
     const zero = f64x2.splat(0);
     const half = f64x2.splat(0.5);
     const lone = i64x2.replace_lane(i64x2.splat(-1), 1, 0);
-    const f0v = f64x2.splat(f0);
-    const f1v = f64x2.splat(f1);
-    const pL0v = f64x2.splat(pL0);
-    const pL1v = f64x2.splat(pL1);
-    const pB0v = f64x2.splat(pB0);
-    const pB1v = f64x2.splat(pB1);
-    const w0v = f64x2.splat(w0);
-    const w1v = f64x2.splat(w1);
-    const wsv = f64x2.splat(weightSum);
-    const invWv = f64x2.splat(invW);
-    const pwLv = f64x2.splat(pwL);
-    const pwBv = f64x2.splat(pwB);
+    const f0v = f64x2.splat(f0), f1v = f64x2.splat(f1);
+    const pL0v = f64x2.splat(pL0), pL1v = f64x2.splat(pL1);
+    const pB0v = f64x2.splat(pB0), pB1v = f64x2.splat(pB1);
+    const w0v = f64x2.splat(w0), w1v = f64x2.splat(w1);
+    const wsv = f64x2.splat(weightSum), invWv = f64x2.splat(invW);
+    const pwLv = f64x2.splat(pwL), pwBv = f64x2.splat(pwB);
     let k = 0;
     while (k < rowCount) {
       const r = load<i32>(rows + (<usize>k << 2));

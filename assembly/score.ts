@@ -27,6 +27,20 @@ function emit(out: usize, k: i32, s: f64, pluginWeight: f64, mode: i32): void {
   else store<f64>(o, load<f64>(o) + s * pluginWeight);
 }
 
+/** Byte address of the allocatable column of scorer d's resource `lane` (0 or 1). */
+// @ts-ignore: decorator
+@inline
+function allocColumnOf(table: usize, cap: usize, d: usize, lane: i32): usize {
+  return columnAt(table, cap, 2 * scorerSlot(d, lane));
+}
+
+/** Byte address of the column scorer d reads as resource `lane`'s requested (requestedColumn). */
+// @ts-ignore: decorator
+@inline
+function requestedColumnOf(table: usize, cap: usize, slotCount: i32, d: usize, lane: i32): usize {
+  return columnAt(table, cap, requestedColumn(scorerSlot(d, lane), slotCount, load<i32>(d + SD_USE_NON_ZERO)));
+}
+
 /** A two-resource scorer over positions k < count: both columns, weights and requests in locals. */
 // @ts-ignore: decorator
 @inline
@@ -35,19 +49,12 @@ function twoResourcePass(
 ): void {
   const cap = <usize>capacity << 3;
   const strategy = load<i32>(d + SD_STRATEGY);
-  const nz = load<i32>(d + SD_USE_NON_ZERO);
-  const slot0 = scorerSlot(d, 0);
-  const slot1 = scorerSlot(d, 1);
-  const a0c = columnAt(table, cap, 2 * slot0);
-  const a1c = columnAt(table, cap, 2 * slot1);
-  const q0c = columnAt(table, cap, requestedColumn(slot0, slotCount, nz));
-  const q1c = columnAt(table, cap, requestedColumn(slot1, slotCount, nz));
-  const w0 = scorerF64(d, SD_WEIGHTS, 0);
-  const w1 = scorerF64(d, SD_WEIGHTS, 1);
+  const a0c = allocColumnOf(table, cap, d, 0), a1c = allocColumnOf(table, cap, d, 1);
+  const q0c = requestedColumnOf(table, cap, slotCount, d, 0), q1c = requestedColumnOf(table, cap, slotCount, d, 1);
+  const w0 = scorerF64(d, SD_WEIGHTS, 0), w1 = scorerF64(d, SD_WEIGHTS, 1);
+  const p0 = scorerF64(d, SD_POD_REQUESTS, 0), p1 = scorerF64(d, SD_POD_REQUESTS, 1);
   const weightSum = w0 + w1;
   const invW = reciprocalBeforeLoop(weightSum);
-  const p0 = scorerF64(d, SD_POD_REQUESTS, 0);
-  const p1 = scorerF64(d, SD_POD_REQUESTS, 1);
   const pluginWeight = load<f64>(d + SD_PLUGIN_WEIGHT);
   for (let k = 0; k < count; k++) {
     const r = rowAt(rows, feasible, k);
@@ -94,20 +101,6 @@ export function score_add(
 
 // ---------------------------------------------------------------------------------------------
 // score_rows
-
-/** Byte address of the allocatable column of scorer d's resource `lane` (0 or 1). */
-// @ts-ignore: decorator
-@inline
-function allocColumnOf(table: usize, cap: usize, d: usize, lane: i32): usize {
-  return columnAt(table, cap, 2 * scorerSlot(d, lane));
-}
-
-/** Byte address of the column scorer d reads as resource `lane`'s requested (requestedColumn). */
-// @ts-ignore: decorator
-@inline
-function requestedColumnOf(table: usize, cap: usize, slotCount: i32, d: usize, lane: i32): usize {
-  return columnAt(table, cap, requestedColumn(scorerSlot(d, lane), slotCount, load<i32>(d + SD_USE_NON_ZERO)));
-}
 
 /**
  * score_rows for one or two two-resource scorers (isTwoResource), their columns, weights and
@@ -158,27 +151,15 @@ function scoreRowsTwo(
   }
 }
 
-/** score_rows for any scorers: scoreRow per scorer and row. */
-function scoreRowsGeneral(
-  table: usize, capacity: i32, slotCount: i32, rows: usize, rowCount: i32, fit: usize, scorers: usize, scorerCount: i32, out: usize,
-): void {
-  const cap = <usize>capacity << 3;
-  const slots = fitSlots(fit);
-  const amounts = fitAmounts(fit);
-  const requests = fitCount(fit);
-  for (let k = 0; k < rowCount; k++) {
-    const r = load<i32>(rows + (<usize>k << 2));
-    const ro = <usize>r << 3;
-    let t: f64 = -1;
-    if (fitsRow(table, cap, ro, slots, amounts, requests)) {
-      t = 0;
-      for (let s = 0; s < scorerCount; s++) {
-        const d = scorers + <usize>(s * SD_BYTES);
-        t += scoreRow(table, capacity, slotCount, r, d) * load<f64>(d + SD_PLUGIN_WEIGHT);
-      }
-    }
-    store<f64>(out + ro, t);
+/** Row r's total for score_rows over any scorers: -1 when the pod does not fit, else the weighted scoreRow sum. */
+function totalOfRow(table: usize, capacity: i32, slotCount: i32, r: i32, fit: usize, scorers: usize, scorerCount: i32): f64 {
+  if (!fitsRow(table, <usize>capacity << 3, <usize>r << 3, fitSlots(fit), fitAmounts(fit), fitCount(fit))) return -1;
+  let total: f64 = 0;
+  for (let s = 0; s < scorerCount; s++) {
+    const d = scorers + <usize>(s * SD_BYTES);
+    total += scoreRow(table, capacity, slotCount, r, d) * load<f64>(d + SD_PLUGIN_WEIGHT);
   }
+  return total;
 }
 
 /**
@@ -200,6 +181,9 @@ export function score_rows(
   ) {
     scoreRowsTwo(table, capacity, slotCount, rows, rowCount, fit, scorers, scorerCount, out);
   } else {
-    scoreRowsGeneral(table, capacity, slotCount, rows, rowCount, fit, scorers, scorerCount, out);
+    for (let k = 0; k < rowCount; k++) {
+      const r = load<i32>(rows + (<usize>k << 2));
+      store<f64>(out + (<usize>r << 3), totalOfRow(table, capacity, slotCount, r, fit, scorers, scorerCount));
+    }
   }
 }

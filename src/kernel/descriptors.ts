@@ -69,7 +69,6 @@ export function f64Array(length: string): ArraySpec<'f64[]'> {
 /** A field as the generic code uses it. */
 export interface FieldLayout {
   readonly name: string;
-  readonly spec: FieldSpec;
   /** Whether the field is an array (its descriptor slot is an i32 byte offset). */
   readonly array: boolean;
   /** Whether the field's numbers are f64 (else i32). */
@@ -151,7 +150,7 @@ export function defineRecord<F extends FieldSpecs>(name: string, prefix: string,
       }
     }
     layout.push({
-      name: field, spec, array, f64: spec.type === 'f64' || spec.type === 'f64[]', offset,
+      name: field, array, f64: spec.type === 'f64' || spec.type === 'f64[]', offset,
       scalarIndex: scalarNames.indexOf(field), length: array ? spec.length : '', lengthIndex,
     });
     offset += size;

@@ -301,17 +301,9 @@ function feasibleTotal(rowTotals: Float64Array, rows: Int32Array | null, classPa
   return t < 0 ? -1 : t;
 }
 
-function scanClasses(
-  rowTotals: Float64Array,
-  rows: Int32Array | null,
-  classes: Int32Array,
-  singleClass: number,
-  n: number,
-  classPass: Int32Array,
-  classFeasible: Int32Array,
-  classMax: Float64Array,
-  classTies: Int32Array,
-): number {
+// The selection kernels take their parameter types from the Kernels interface.
+
+const scanClasses: Kernels['scanClasses'] = (rowTotals, rows, classes, singleClass, n, classPass, classFeasible, classMax, classTies) => {
   let count = 0;
   for (let i = 0; i < n; i++) {
     const c = singleClass >= 0 ? singleClass : classes[i]!;
@@ -330,19 +322,9 @@ function scanClasses(
     }
   }
   return count;
-}
+};
 
-function selectNth(
-  rowTotals: Float64Array,
-  rows: Int32Array | null,
-  classes: Int32Array,
-  singleClass: number,
-  n: number,
-  classPass: Int32Array,
-  classScore: Float64Array,
-  max: number,
-  k: number,
-): number {
+const selectNth: Kernels['selectNth'] = (rowTotals, rows, classes, singleClass, n, classPass, classScore, max, k) => {
   for (let i = 0; i < n; i++) {
     const c = singleClass >= 0 ? singleClass : classes[i]!;
     const t = feasibleTotal(rowTotals, rows, classPass, c, i);
@@ -353,18 +335,9 @@ function selectNth(
     }
   }
   return -1;
-}
+};
 
-function gatherFeasible(
-  rowTotals: Float64Array,
-  rows: Int32Array | null,
-  classes: Int32Array,
-  singleClass: number,
-  n: number,
-  classPass: Int32Array,
-  feasible: Int32Array,
-  totals: Float64Array,
-): number {
+const gatherFeasible: Kernels['gatherFeasible'] = (rowTotals, rows, classes, singleClass, n, classPass, feasible, totals) => {
   let count = 0;
   for (let i = 0; i < n; i++) {
     const t = feasibleTotal(rowTotals, rows, classPass, singleClass >= 0 ? singleClass : classes[i]!, i);
@@ -374,7 +347,7 @@ function gatherFeasible(
     count++;
   }
   return count;
-}
+};
 
 /** Builds the `js` engine. */
 export function createJsKernels(): Kernels {

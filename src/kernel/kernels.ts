@@ -5,12 +5,16 @@
  * into caller-owned arrays; they never allocate per call.
  *
  * Contract for every method (it is what the WASM engine implements 1:1):
- * - only numbers and typed arrays cross it: no objects, strings or closures;
+ * - only numbers, typed arrays and the argument records of src/kernel/descriptors.ts (FitArgs,
+ *   ScorerArgs: flat objects of numbers and typed arrays, defined once there) cross it: no
+ *   other objects, strings or closures. The wasm engine writes a record into its memory as the
+ *   descriptor whose layout descriptors.ts derives (checked against assembly/layout.ts at load),
+ *   so only byte offsets cross into WASM;
  * - `region` is NodeTable.region (for the wasm engine a view over its linear memory, passed on
  *   as a byte offset) and `capacity` is NodeTable.capacity; column c of row r lives at
  *   `region[c * capacity + r]` with the column layout documented in src/model/node-table.ts
  *   (2*s allocatable, 2*s+1 requested, 2*S / 2*S+1 nonZeroRequested cpu / memory);
- * - every number in the table and in the request arrays is an integer (cpu in milli, the rest
+ * - every number in the table and in the records' request arrays is an integer (cpu in milli, the rest
  *   in base units), exact up to 2^53; kernels reproduce kube's int64 arithmetic exactly in that
  *   range (they do not emulate Go's overflow past 2^63);
  * - each method is called once per scheduling cycle and plugin, never once per node;

@@ -1,13 +1,16 @@
 /**
- * The `wasm` engine: the AssemblyScript kernels of assembly/index.ts behind the Kernels
- * interface. One module instance per build variant per process, all on the one shared
- * WasmMemory (src/kernel/wasm-memory.ts): tables and arrays made by either variant are read in
- * place by both. Only byte offsets, counts and numbers cross into WASM.
+ * The `wasm` engine: the AssemblyScript kernels of assembly/ (exports named in assembly/index.ts)
+ * behind the Kernels interface. One module instance per build variant per process, all on the
+ * one shared WasmMemory (src/kernel/wasm-memory.ts): tables and arrays made by either variant are
+ * read in place by both. Only byte offsets, counts and numbers cross into WASM; argument records
+ * (descriptors.ts: the fit request, the scorers) are written into a scratch region as
+ * descriptors, a few dozen bytes per call, and passed by offset.
  *
  * Arrays that are not views of the WASM memory (a NodeTable in plain JS memory, a caller's own
- * Float64Array) still work: they are copied through a scratch region for the call, and outputs
- * copied back. That path is for tests and odd callers; the scheduler's hot path allocates its
- * arrays with `allocI32`/`allocF64` and its table with `createTableMemory`, so nothing is copied.
+ * Float64Array) still work: they are copied through the scratch for the call, and outputs copied
+ * back. That path is for tests and odd callers; the scheduler's hot path allocates its arrays
+ * with `allocI32`/`allocF64` and its table with `createTableMemory`, so only the records are
+ * copied.
  */
 import { readFile } from 'node:fs/promises';
 import type { FitArgs, Kernels, ScorerArgs } from './kernels.js';
