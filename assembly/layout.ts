@@ -1,5 +1,7 @@
 // The memory layout shared by the host (src/kernel/layout.ts mirrors every constant here and checks
-// them against this module's exports at start-up) and the kernels. Defined once, here.
+// them against this module's exports at start-up) and the kernels. Defined once, here; the
+// argument descriptors (SD_*, FD_*) are the one exception: their fields are defined once in
+// src/kernel/descriptors.ts, whose derived offsets must equal the ones below (checked at load).
 //
 // Linear memory is imported (`env.memory`, shared, with a maximum) and owned by the host:
 //
@@ -21,7 +23,7 @@
 /** Header magic, "PDFT". */
 export const LAYOUT_MAGIC: i32 = 0x50444654;
 /** Bumped on any change to this file. */
-export const LAYOUT_VERSION: i32 = 2;
+export const LAYOUT_VERSION: i32 = 3;
 
 /** Byte offset of the header. */
 export const HEADER_BASE: i32 = 1024;
@@ -68,8 +70,12 @@ export const EXTRA_COLUMNS: i32 = 3;
 /** The row-version column is 2 * S + VERSION_COLUMN_OFFSET. */
 export const VERSION_COLUMN_OFFSET: i32 = 2;
 
-// Scorer descriptors (cycle_scan): SD_BYTES per scorer, fields at these byte offsets; the
-// arrays they point to are f64 (weights, requests, shape) or i32 (slots).
+// Argument descriptors. A record of src/kernel/descriptors.ts in memory: its fields in definition
+// order, i32 scalars and array pointers (i32 byte offsets) 4 bytes, f64 scalars 8 bytes 8-aligned,
+// the size rounded up to 8; the host writes the arrays elsewhere (8-aligned). Names are
+// <prefix>_<FIELD_NAME>.
+
+// The scorer record (score_resources, score_add, score_rows): SD_BYTES per scorer.
 /** i32: strategy (STRATEGY_*). */
 export const SD_STRATEGY: i32 = 0;
 /** i32: configured resources. */
@@ -83,15 +89,25 @@ export const SD_SLOTS: i32 = 16;
 /** i32: byte offset of the resource weights (f64). */
 export const SD_WEIGHTS: i32 = 20;
 /** i32: byte offset of the pod's requests (f64). */
-export const SD_REQUESTS: i32 = 24;
+export const SD_POD_REQUESTS: i32 = 24;
 /** i32: byte offset of the shape utilizations (f64). */
-export const SD_SHAPE_U: i32 = 28;
+export const SD_SHAPE_UTILIZATION: i32 = 28;
 /** i32: byte offset of the shape scores (f64, already x10). */
-export const SD_SHAPE_S: i32 = 32;
+export const SD_SHAPE_SCORE: i32 = 32;
 /** f64: the plugin's weight in the profile. */
 export const SD_PLUGIN_WEIGHT: i32 = 40;
 /** Bytes per scorer descriptor. */
 export const SD_BYTES: i32 = 48;
+
+// The fit record (fit_batch, score_rows).
+/** i32: requests checked. */
+export const FD_COUNT: i32 = 0;
+/** i32: byte offset of the slots (i32 per request; -1 = no node declares it). */
+export const FD_SLOTS: i32 = 4;
+/** i32: byte offset of the amounts (f64 per request). */
+export const FD_AMOUNTS: i32 = 8;
+/** Bytes of a fit descriptor. */
+export const FD_BYTES: i32 = 16;
 
 // Kernel enums (src/kernel/kernels.ts mirrors them).
 /** Fit mask bit 0: no room for one more pod. */

@@ -60,21 +60,22 @@ export async function runKernelSuite(nodes, { maxTime = 1 } = {}) {
     const masks = k.allocI32(nodes);
     const masksU32 = new Uint32Array(masks.buffer, masks.byteOffset, nodes);
     const out = k.allocF64(nodes);
-    k.scoreRows(t.region, t.capacity, t.slotCount, rows, nodes, slots, amounts, 2, scorers, totals);
+    const fit = { count: 2, slots, amounts };
+    k.scoreRows(t.region, t.capacity, t.slotCount, rows, nodes, fit, scorers, totals);
     classFeasible[0] = 0;
     k.scanClasses(totals, null, classes, 0, nodes, classPass, classFeasible, classMax, classTies);
     const max = classMax[0];
     const mid = Math.floor(classTies[0] / 2);
     cases.push(
-      b.add(`${name} score rows`, () => () => k.scoreRows(t.region, t.capacity, t.slotCount, rows, nodes, slots, amounts, 2, scorers, totals), opts),
+      b.add(`${name} score rows`, () => () => k.scoreRows(t.region, t.capacity, t.slotCount, rows, nodes, fit, scorers, totals), opts),
       b.add(`${name} scan classes`, () => () => {
         classFeasible[0] = 0;
         k.scanClasses(totals, null, classes, 0, nodes, classPass, classFeasible, classMax, classTies);
       }, opts),
       b.add(`${name} select nth`, () => () => k.selectNth(totals, null, classes, 0, nodes, classPass, classScore, max, mid), opts),
-      b.add(`${name} fit batch`, () => () => k.fitBatch(t.region, t.capacity, rows, nodes, slots, amounts, 2, masksU32), opts),
-      b.add(`${name} least`, () => () => k.resourceScoreBatch(t.region, t.capacity, t.slotCount, rows, nodes, STRATEGY_LEAST_ALLOCATED, slots, weights, amounts, 2, 1, empty, empty, 0, out), opts),
-      b.add(`${name} balanced`, () => () => k.resourceScoreBatch(t.region, t.capacity, t.slotCount, rows, nodes, STRATEGY_BALANCED_ALLOCATION, slots, weights, amounts, 2, 0, empty, empty, 0, out), opts),
+      b.add(`${name} fit batch`, () => () => k.fitBatch(t.region, t.capacity, rows, nodes, fit, masksU32), opts),
+      b.add(`${name} least`, () => () => k.resourceScoreBatch(t.region, t.capacity, t.slotCount, rows, nodes, scorers[0], out), opts),
+      b.add(`${name} balanced`, () => () => k.resourceScoreBatch(t.region, t.capacity, t.slotCount, rows, nodes, scorers[1], out), opts),
     );
   }
   const summary = await b.suite(

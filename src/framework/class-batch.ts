@@ -44,7 +44,7 @@
 import type { NodeInfo } from '../model/cluster-state.js';
 import type { PodInfo } from '../model/pod-info.js';
 import { podClassKey } from '../model/pod-info.js';
-import type { ScorerArgs } from '../kernel/kernels.js';
+import type { FitArgs, ScorerArgs } from '../kernel/kernels.js';
 import { CLASS_BATCHES_MAX, CLASS_KEYS_SEEN_MAX, MAX_NODE_SCORE, NODE_TABLE_DIRTY_LOG_ROWS } from '../model/limits.js';
 import { CycleState } from './cycle-state.js';
 import type { FilterPlugin, ScorePlugin } from './interfaces.js';
@@ -53,7 +53,7 @@ import type { PodPlan } from './plan.js';
 import type { Prng } from './prng.js';
 import type { Framework } from './framework.js';
 import { Code, type Status } from './status.js';
-import { readsRank, type FitKernelArgs } from './traits.js';
+import { readsRank } from './traits.js';
 
 const RANK_NOTHING = readsRank('nothing');
 const RANK_CLASS = readsRank('class');
@@ -123,9 +123,8 @@ class ClassBatch {
   private treeCount: Int32Array = new Int32Array(0);
   private changed: Int32Array = new Int32Array(0);
   private flips: Int32Array = new Int32Array(0);
-  private fitSlots: Int32Array = new Int32Array(0);
-  private fitAmounts: Float64Array = new Float64Array(0);
-  private fitCount = 0;
+  /** The fit kernel's request (kernel-memory copies: the engine reads them in place every decision). */
+  private fit: FitArgs = { slots: new Int32Array(0), amounts: new Float64Array(0), count: 0 };
   private feasibleCount = 0;
 
   // The class and node parts, by what they read.
@@ -203,7 +202,7 @@ class ClassBatch {
     if (!this.buildScores(pod)) return false;
     if (this.useKernel) {
       const k = fw.kernels;
-      k.scoreRows(t.region, t.capacity, t.slotCount, view.rows, this.n, this.fitSlots, this.fitAmounts, this.fitCount, this.scorers, this.kernelTotal);
+      k.scoreRows(t.region, t.capacity, t.slotCount, view.rows, this.n, this.fit, this.scorers, this.kernelTotal);
     }
     // Feasibility first (bases without the normalized parts), then the normalizations over it.
     this.writeBases();
@@ -273,12 +272,11 @@ class ClassBatch {
         const req = pf.fitKernel.fusedFitRequest(cs);
         if (!req) return false;
         this.useKernel = 1;
-        // Kernel-memory copies: the engine reads them in place on every decision.
-        this.fitSlots = fw.kernels.allocI32(Math.max(1, req.count));
-        this.fitAmounts = fw.kernels.allocF64(Math.max(1, req.count));
-        this.fitSlots.set(req.slots.subarray(0, req.count));
-        this.fitAmounts.set(req.amounts.subarray(0, req.count));
-        this.fitCount = req.count;
+        const slots = fw.kernels.allocI32(Math.max(1, req.count));
+        const amounts = fw.kernels.allocF64(Math.max(1, req.count));
+        slots.set(req.slots.subarray(0, req.count));
+        amounts.set(req.amounts.subarray(0, req.count));
+        this.fit = { slots, amounts, count: req.count };
         continue;
       }
       if (r <= RANK_CLASS) {
@@ -512,7 +510,7 @@ class ClassBatch {
     const k = fw.kernels;
     const view = this.view;
     if (this.useKernel) {
-      k.scoreRows(t.region, t.capacity, t.slotCount, this.changed, got, this.fitSlots, this.fitAmounts, this.fitCount, this.scorers, this.kernelTotal);
+      k.scoreRows(t.region, t.capacity, t.slotCount, this.changed, got, this.fit, this.scorers, this.kernelTotal);
     }
     if (this.podsFilters.length > 0 || this.podsScores.length > 0) {
       if (!this.syncPods(got)) return this.fail();

@@ -34,6 +34,7 @@ import type { NodeInfo } from '../model/cluster-state.js';
 import type { NodeTable } from '../model/node-table.js';
 import type { PodInfo } from '../model/pod-info.js';
 import type { Kernels, ScorerArgs } from '../kernel/kernels.js';
+import { encodeShape, SCORER, sameRecord, shapeWords, withFields } from '../kernel/descriptors.js';
 import { FUSED_SCORE_CACHES_MAX, MAX_NODE_SCORE, NODE_TABLE_DIRTY_LOG_ROWS } from '../model/limits.js';
 import type { PodPlan } from './plan.js';
 import { readsRank, type FitKernelArgs as FusedFitRequest } from './traits.js';
@@ -160,8 +161,10 @@ export class FusedCycle {
   private readonly repClassScratch: number[] = [];
   private readonly statusScratch: Array<Status | null> = [];
   private readonly classFilters: FilterPlugin[] = [];
-  /** The resource scorers cycle_scan used (arguments as read before PreScore). */
+  /** The resource scorers cycle_scan used (arguments as read before PreScore, with the plugins' weights). */
   private readonly scanScorers: ScorerArgs[] = [];
+  /** The plugins' own records scanScorers were made from (pluginWeight 1). */
+  private readonly scanSources: ScorerArgs[] = [];
   private readonly scanScorerPlugins: ScorePlugin[] = [];
   private readonly rescoreScratch: ScorerArgs[] = [];
   private readonly oneNode: NodeInfo[] = [];
@@ -299,6 +302,7 @@ export class FusedCycle {
     // The resource scorers, with their arguments as PreScore will compute them (they only depend
     // on the pod and the table); scoreAndSelect checks that after PreScore.
     const scorers = this.scanScorers;
+    const sources = this.scanSources;
     const scorerPlugins = this.scanScorerPlugins;
     let ns = 0;
     for (const { plugin, weight, resourceKernel } of plan.scores) {
@@ -306,10 +310,13 @@ export class FusedCycle {
       const a = resourceKernel.fusedResourceScore(cs, pod);
       if (!a) continue;
       const prev = scorers[ns];
-      scorers[ns] = prev && prev.pluginWeight === weight && sameScorer(prev, a, weight) ? prev : withWeight(a, weight);
+      // The same record again (consecutive pods of one shape) keeps the weighted copy, and with it the score cache's key.
+      if (!prev || prev.pluginWeight !== weight || !sameRecord(SCORER, sources[ns]!, a)) scorers[ns] = withFields(SCORER, a, { pluginWeight: weight });
+      sources[ns] = a;
       scorerPlugins[ns++] = plugin;
     }
     scorers.length = ns;
+    sources.length = ns;
     scorerPlugins.length = ns;
 
     this.fitRequest = fit;
@@ -367,7 +374,7 @@ export class FusedCycle {
     this.rescored = true;
     if (!this.cacheEnabled) {
       if (this.rowTotals.length < t.capacity) this.rowTotals = k.allocF64(grownLength(this.rowTotals.length, t.capacity));
-      k.scoreRows(t.region, t.capacity, t.slotCount, this.rows, this.n, fit.slots, fit.amounts, fit.count, scorers, this.rowTotals);
+      k.scoreRows(t.region, t.capacity, t.slotCount, this.rows, this.n, fit, scorers, this.rowTotals);
       return this.rowTotals;
     }
     const cache = this.cacheFor(fit, scorers);
@@ -376,8 +383,8 @@ export class FusedCycle {
       if (this.dirty.length < NODE_TABLE_DIRTY_LOG_ROWS) this.dirty = k.allocI32(NODE_TABLE_DIRTY_LOG_ROWS);
       dirty = t.touchedSince(cache.epoch, this.dirty);
     }
-    if (dirty < 0) k.scoreRows(t.region, t.capacity, t.slotCount, this.rows, this.n, fit.slots, fit.amounts, fit.count, scorers, cache.total);
-    else if (dirty > 0) k.scoreRows(t.region, t.capacity, t.slotCount, this.dirty, dirty, fit.slots, fit.amounts, fit.count, scorers, cache.total);
+    if (dirty < 0) k.scoreRows(t.region, t.capacity, t.slotCount, this.rows, this.n, fit, scorers, cache.total);
+    else if (dirty > 0) k.scoreRows(t.region, t.capacity, t.slotCount, this.dirty, dirty, fit, scorers, cache.total);
     this.rescored = dirty !== 0;
     cache.epoch = t.epoch;
     return cache.total;
@@ -428,37 +435,11 @@ export class FusedCycle {
     return c;
   }
 
-  /** Writes the shape's signature into `signature`; returns its length. */
+  /** Writes the shape's signature (its records' encoding) into `signature`; returns its length. */
   private sign(fit: FusedFitRequest, scorers: readonly ScorerArgs[]): number {
-    let need = 2 + 2 * fit.count;
-    for (const a of scorers) need += 6 + 3 * a.resourceCount + 2 * a.shapeCount;
+    const need = shapeWords(fit, scorers);
     if (this.signature.length < need) this.signature = new Float64Array(grownLength(this.signature.length, need));
-    const sig = this.signature;
-    let i = 0;
-    sig[i++] = fit.count;
-    for (let j = 0; j < fit.count; j++) {
-      sig[i++] = fit.slots[j]!;
-      sig[i++] = fit.amounts[j]!;
-    }
-    sig[i++] = scorers.length;
-    for (const a of scorers) {
-      sig[i++] = a.strategy;
-      sig[i++] = a.resourceCount;
-      sig[i++] = a.useNonZero;
-      sig[i++] = a.shapeCount;
-      sig[i++] = a.pluginWeight;
-      sig[i++] = -1; // separator
-      for (let j = 0; j < a.resourceCount; j++) {
-        sig[i++] = a.slots[j]!;
-        sig[i++] = a.weights[j]!;
-        sig[i++] = a.podRequests[j]!;
-      }
-      for (let j = 0; j < a.shapeCount; j++) {
-        sig[i++] = a.shapeUtilization[j]!;
-        sig[i++] = a.shapeScore[j]!;
-      }
-    }
-    return i;
+    return encodeShape(fit, scorers, this.signature, 0);
   }
 
   private statuses(n: number): Array<Status | null> {
@@ -523,9 +504,11 @@ export class FusedCycle {
         const a = resourceKernel.fusedResourceScore(cs, pod);
         if (!a) return null;
         const used = this.scanScorers[scanIndex];
-        if (this.scanScorerPlugins[scanIndex] !== plugin || !used || !sameScorer(used, a, weight)) scanValid = false;
+        if (this.scanScorerPlugins[scanIndex] !== plugin || !used || used.pluginWeight !== weight || !sameRecord(SCORER, this.scanSources[scanIndex]!, a)) {
+          scanValid = false;
+        }
         scanIndex++;
-        if (!scanValid) rescore[nr++] = withWeight(a, weight);
+        if (!scanValid) rescore[nr++] = withFields(SCORER, a, { pluginWeight: weight });
         else rescore[nr++] = used!;
       } else if (reads === RANK_NOTHING) {
         // The same on every node: scored once.
@@ -598,12 +581,7 @@ export class FusedCycle {
     const totals = this.totals;
     if (!scanValid) {
       k.zeroF64(totals, count);
-      for (const a of rescore) {
-        k.scoreAdd(
-          t.region, t.capacity, t.slotCount, this.rows, this.feasible, count, a.strategy, a.slots, a.weights,
-          a.podRequests, a.resourceCount, a.useNonZero, a.shapeUtilization, a.shapeScore, a.shapeCount, a.pluginWeight, totals,
-        );
-      }
+      for (const a of rescore) k.scoreAdd(t.region, t.capacity, t.slotCount, this.rows, this.feasible, count, a, totals);
     }
     if (nodeScorers.size > 0) {
       const scores = new Float64Array(count);
@@ -659,27 +637,9 @@ class WeightedPlugins {
   }
 }
 
-/** A scorer's kernel arguments with its plugin weight. */
-function withWeight(a: Omit<ScorerArgs, 'pluginWeight'>, pluginWeight: number): ScorerArgs {
-  return {
-    strategy: a.strategy, slots: a.slots, weights: a.weights, podRequests: a.podRequests, resourceCount: a.resourceCount,
-    useNonZero: a.useNonZero, shapeUtilization: a.shapeUtilization, shapeScore: a.shapeScore, shapeCount: a.shapeCount, pluginWeight,
-  };
-}
-
 /** Whether the first `n` numbers of two arrays are equal. */
 function sameNumbers(a: ArrayLike<number>, b: ArrayLike<number>, n: number): boolean {
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
-/** Whether a scorer's arguments equal what the scan used. */
-function sameScorer(used: ScorerArgs, a: Omit<ScorerArgs, 'pluginWeight'>, weight: number): boolean {
-  return (
-    used.pluginWeight === weight && used.strategy === a.strategy && used.resourceCount === a.resourceCount &&
-    used.useNonZero === a.useNonZero && used.shapeCount === a.shapeCount &&
-    sameNumbers(used.slots, a.slots, a.resourceCount) && sameNumbers(used.weights, a.weights, a.resourceCount) &&
-    sameNumbers(used.podRequests, a.podRequests, a.resourceCount) &&
-    sameNumbers(used.shapeUtilization, a.shapeUtilization, a.shapeCount) && sameNumbers(used.shapeScore, a.shapeScore, a.shapeCount)
-  );
-}

@@ -10,7 +10,7 @@
 import type { ClusterObjects } from '../model/cluster-objects.js';
 import type { ClusterState } from '../model/cluster-state.js';
 import type { PodInfo } from '../model/pod-info.js';
-import type { ScorerArgs } from '../kernel/kernels.js';
+import type { FitArgs, ScorerArgs } from '../kernel/kernels.js';
 import type { CycleState } from './cycle-state.js';
 
 /**
@@ -93,12 +93,8 @@ export interface PluginTraits<Args = unknown> {
   readonly bindingStateless?: boolean;
 }
 
-/** The fit kernel's request for one pod: slot and amount per resource, in kube's check order. */
-export interface FitKernelArgs {
-  readonly slots: Int32Array;
-  readonly amounts: Float64Array;
-  readonly count: number;
-}
+/** The fit kernel's request for one pod: slot and amount per resource, in kube's check order (the kernels' fit record). */
+export type FitKernelArgs = FitArgs;
 
 /** A Filter whose whole verdict is the fit kernel (traits.filterKernel `fit`). */
 export interface FitKernelFilter {
@@ -106,8 +102,8 @@ export interface FitKernelFilter {
   fusedFitRequest(cs: CycleState): FitKernelArgs | undefined;
 }
 
-/** A resource-score kernel call's arguments without the plugin weight. */
-export type ResourceKernelScoreArgs = Omit<ScorerArgs, 'pluginWeight'>;
+/** A resource-score kernel call's arguments: the kernels' scorer record, pluginWeight 1 (the plugin's own score). */
+export type ResourceKernelScoreArgs = ScorerArgs;
 
 /** A Score that is one resource-score kernel call with no NormalizeScore (traits.scoreKernel `resource`). */
 export interface ResourceKernelScore {

@@ -17,6 +17,7 @@ import {
   STRATEGY_LEAST_ALLOCATED,
   STRATEGY_MOST_ALLOCATED,
   STRATEGY_REQUESTED_TO_CAPACITY_RATIO,
+  type FitArgs,
   type Kernels,
   type ScorerArgs,
 } from './kernels.js';
@@ -126,35 +127,18 @@ export function balancedScoreFromStd(std: number): number {
   return Math.trunc((1 - std) * MAX_NODE_SCORE);
 }
 
-/** Requested amount of resource j on row r, with the pod's request added. */
-function requestedOf(
-  region: Float64Array,
-  capacity: number,
-  nonZeroCpuOff: number,
-  nonZeroMemOff: number,
-  slot: number,
-  r: number,
-  podRequest: number,
-  useNonZero: number,
-): number {
+/** Column of the "requested" side of a slot for scoring: the non-zero columns for cpu/memory when asked. */
+function requestedColumn(slot: number, slotCount: number, useNonZero: number): number {
   if (useNonZero !== 0) {
-    if (slot === CPU_SLOT) return region[nonZeroCpuOff + r]! + podRequest;
-    if (slot === MEMORY_SLOT) return region[nonZeroMemOff + r]! + podRequest;
+    if (slot === CPU_SLOT) return 2 * slotCount;
+    if (slot === MEMORY_SLOT) return 2 * slotCount + 1;
   }
-  return region[(2 * slot + 1) * capacity + r]! + podRequest;
+  return 2 * slot + 1;
 }
 
-function fitBatch(
-  region: Float64Array,
-  capacity: number,
-  rows: Int32Array,
-  rowCount: number,
-  slots: Int32Array,
-  amounts: Float64Array,
-  requestCount: number,
-  out: Uint32Array,
-): void {
-  const words = fitMaskWords(requestCount);
+function fitBatch(region: Float64Array, capacity: number, rows: Int32Array, rowCount: number, fit: FitArgs, out: Uint32Array): void {
+  const { slots, amounts, count } = fit;
+  const words = fitMaskWords(count);
   const podsAllocOff = 2 * PODS_SLOT * capacity;
   const podsReqOff = podsAllocOff + capacity;
   // Column-major: one pass per check keeps each pass on two columns (what SIMD does too).
@@ -164,7 +148,7 @@ function fitBatch(
     out[base] = region[podsReqOff + r]! + 1 > region[podsAllocOff + r]! ? FIT_TOO_MANY_PODS : 0;
     for (let w = 1; w < words; w++) out[base + w] = 0;
   }
-  for (let j = 0; j < requestCount; j++) {
+  for (let j = 0; j < count; j++) {
     const amount = amounts[j]!;
     if (!(amount > 0)) continue;
     const slot = slots[j]!;
@@ -185,68 +169,64 @@ function fitBatch(
   }
 }
 
-/** Score of row r under a strategy over the configured resources (one node of resourceScoreBatch). */
-function scoreRow(
-  region: Float64Array,
-  capacity: number,
-  nzCpuOff: number,
-  nzMemOff: number,
-  r: number,
-  strategy: number,
-  slots: Int32Array,
-  weights: Float64Array,
-  podRequests: Float64Array,
-  resourceCount: number,
-  useNonZero: number,
-  shapeUtilization: Float64Array,
-  shapeScore: Float64Array,
-  shapeCount: number,
-): number {
-  if (strategy === STRATEGY_BALANCED_ALLOCATION) {
-    // balanced_allocation.go: fractions over resources with allocatable != 0, then the
-    // std of those fractions (|f1 - f2| / 2 for two, population std for more, 0 otherwise).
-    let n = 0;
-    let total = 0;
-    let f0 = 0;
-    let f1 = 0;
-    for (let j = 0; j < resourceCount; j++) {
-      const slot = slots[j]!;
-      if (slot < 0) continue;
-      const alloc = region[2 * slot * capacity + r]!;
-      if (alloc === 0) continue;
-      const f = balancedFraction(requestedOf(region, capacity, nzCpuOff, nzMemOff, slot, r, podRequests[j]!, useNonZero), alloc);
-      if (n === 0) f0 = f;
-      else if (n === 1) f1 = f;
-      total += f;
-      n++;
-    }
-    let std = 0;
-    if (n === 2) {
-      std = Math.abs((f0 - f1) / 2);
-    } else if (n > 2) {
-      const mean = total / n;
-      let sum = 0;
-      for (let j = 0; j < resourceCount; j++) {
-        const slot = slots[j]!;
-        if (slot < 0) continue;
-        const alloc = region[2 * slot * capacity + r]!;
-        if (alloc === 0) continue;
-        const f = balancedFraction(requestedOf(region, capacity, nzCpuOff, nzMemOff, slot, r, podRequests[j]!, useNonZero), alloc);
-        sum += (f - mean) * (f - mean);
-      }
-      std = Math.sqrt(sum / n);
-    }
-    return balancedScoreFromStd(std);
+/**
+ * BalancedAllocation's fraction of resource j on row r (requested plus the pod's request over
+ * allocatable), or -1 when the resource is excluded (absent, allocatable 0).
+ */
+function fractionOf(region: Float64Array, capacity: number, slotCount: number, r: number, a: ScorerArgs, j: number): number {
+  const slot = a.slots[j]!;
+  if (slot < 0) return -1;
+  const alloc = region[2 * slot * capacity + r]!;
+  if (alloc === 0) return -1;
+  return balancedFraction(region[requestedColumn(slot, slotCount, a.useNonZero) * capacity + r]! + a.podRequests[j]!, alloc);
+}
+
+/**
+ * balanced_allocation.go: fractions over resources with allocatable != 0, then the std of those
+ * fractions (|f1 - f2| / 2 for two, population std for more, 0 otherwise).
+ */
+function balancedScore(region: Float64Array, capacity: number, slotCount: number, r: number, a: ScorerArgs): number {
+  let n = 0;
+  let total = 0;
+  let f0 = 0;
+  let f1 = 0;
+  for (let j = 0; j < a.resourceCount; j++) {
+    const f = fractionOf(region, capacity, slotCount, r, a, j);
+    if (f < 0) continue;
+    if (n === 0) f0 = f;
+    else if (n === 1) f1 = f;
+    total += f;
+    n++;
   }
+  let std = 0;
+  if (n === 2) {
+    std = Math.abs((f0 - f1) / 2);
+  } else if (n > 2) {
+    const mean = total / n;
+    let sum = 0;
+    for (let j = 0; j < a.resourceCount; j++) {
+      const f = fractionOf(region, capacity, slotCount, r, a, j);
+      if (f < 0) continue;
+      sum += (f - mean) * (f - mean);
+    }
+    std = Math.sqrt(sum / n);
+  }
+  return balancedScoreFromStd(std);
+}
+
+/** Score of row r under a scorer's strategy over its configured resources (one node of resourceScoreBatch). */
+function scoreRow(region: Float64Array, capacity: number, slotCount: number, r: number, a: ScorerArgs): number {
+  const strategy = a.strategy;
+  if (strategy === STRATEGY_BALANCED_ALLOCATION) return balancedScore(region, capacity, slotCount, r, a);
   let nodeScore = 0;
   let weightSum = 0;
-  for (let j = 0; j < resourceCount; j++) {
-    const slot = slots[j]!;
+  for (let j = 0; j < a.resourceCount; j++) {
+    const slot = a.slots[j]!;
     if (slot < 0) continue;
     const alloc = region[2 * slot * capacity + r]!;
     if (alloc === 0) continue;
-    const req = requestedOf(region, capacity, nzCpuOff, nzMemOff, slot, r, podRequests[j]!, useNonZero);
-    const w = weights[j]!;
+    const req = region[requestedColumn(slot, slotCount, a.useNonZero) * capacity + r]! + a.podRequests[j]!;
+    const w = a.weights[j]!;
     if (strategy === STRATEGY_LEAST_ALLOCATED) {
       nodeScore += leastRequestedScore(req, alloc) * w;
       weightSum += w;
@@ -255,7 +235,7 @@ function scoreRow(
       weightSum += w;
     } else if (strategy === STRATEGY_REQUESTED_TO_CAPACITY_RATIO) {
       // RequestedToCapacityRatio: only resources whose shape score is > 0 count at all.
-      const s = brokenLinear(rtcrUtilization(req, alloc), shapeUtilization, shapeScore, shapeCount);
+      const s = brokenLinear(rtcrUtilization(req, alloc), a.shapeUtilization, a.shapeScore, a.shapeCount);
       if (s > 0) {
         nodeScore += s * w;
         weightSum += w;
@@ -268,64 +248,26 @@ function scoreRow(
 }
 
 function resourceScoreBatch(
-  region: Float64Array,
-  capacity: number,
-  slotCount: number,
-  rows: Int32Array,
-  rowCount: number,
-  strategy: number,
-  slots: Int32Array,
-  weights: Float64Array,
-  podRequests: Float64Array,
-  resourceCount: number,
-  useNonZero: number,
-  shapeUtilization: Float64Array,
-  shapeScore: Float64Array,
-  shapeCount: number,
-  out: Float64Array,
+  region: Float64Array, capacity: number, slotCount: number, rows: Int32Array, rowCount: number, scorer: ScorerArgs, out: Float64Array,
 ): void {
-  const nzCpuOff = 2 * slotCount * capacity;
-  const nzMemOff = nzCpuOff + capacity;
-  for (let i = 0; i < rowCount; i++) {
-    out[i] = scoreRow(region, capacity, nzCpuOff, nzMemOff, rows[i]!, strategy, slots, weights, podRequests, resourceCount, useNonZero, shapeUtilization, shapeScore, shapeCount);
-  }
+  for (let i = 0; i < rowCount; i++) out[i] = scoreRow(region, capacity, slotCount, rows[i]!, scorer);
 }
 
 function scoreAdd(
-  region: Float64Array,
-  capacity: number,
-  slotCount: number,
-  rows: Int32Array,
-  feasible: Int32Array,
-  count: number,
-  strategy: number,
-  slots: Int32Array,
-  weights: Float64Array,
-  podRequests: Float64Array,
-  resourceCount: number,
-  useNonZero: number,
-  shapeUtilization: Float64Array,
-  shapeScore: Float64Array,
-  shapeCount: number,
-  pluginWeight: number,
-  totals: Float64Array,
+  region: Float64Array, capacity: number, slotCount: number, rows: Int32Array, feasible: Int32Array, count: number,
+  scorer: ScorerArgs, totals: Float64Array,
 ): void {
-  const nzCpuOff = 2 * slotCount * capacity;
-  const nzMemOff = nzCpuOff + capacity;
-  for (let k = 0; k < count; k++) {
-    const r = rows[feasible[k]!]!;
-    totals[k]! += scoreRow(region, capacity, nzCpuOff, nzMemOff, r, strategy, slots, weights, podRequests, resourceCount, useNonZero, shapeUtilization, shapeScore, shapeCount) * pluginWeight;
-  }
+  for (let k = 0; k < count; k++) totals[k]! += scoreRow(region, capacity, slotCount, rows[feasible[k]!]!, scorer) * scorer.pluginWeight;
 }
 
 /** Whether the pod fits row r: fitBatch's checks, all of them at once. */
-function fitsRow(region: Float64Array, capacity: number, r: number, slots: Int32Array, amounts: Float64Array, count: number): boolean {
+function fitsRow(region: Float64Array, capacity: number, r: number, fit: FitArgs): boolean {
   const podsAllocOff = 2 * PODS_SLOT * capacity;
   if (region[podsAllocOff + capacity + r]! + 1 > region[podsAllocOff + r]!) return false;
-  for (let j = 0; j < count; j++) {
-    const amount = amounts[j]!;
+  for (let j = 0; j < fit.count; j++) {
+    const amount = fit.amounts[j]!;
     if (!(amount > 0)) continue;
-    const slot = slots[j]!;
+    const slot = fit.slots[j]!;
     if (slot < 0) return false;
     const allocOff = 2 * slot * capacity;
     if (amount > region[allocOff + r]! - region[allocOff + capacity + r]!) return false;
@@ -334,44 +276,26 @@ function fitsRow(region: Float64Array, capacity: number, r: number, slots: Int32
 }
 
 function scoreRows(
-  region: Float64Array,
-  capacity: number,
-  slotCount: number,
-  rows: Int32Array,
-  rowCount: number,
-  fitSlots: Int32Array,
-  fitAmounts: Float64Array,
-  fitCount: number,
-  scorers: readonly ScorerArgs[],
-  out: Float64Array,
+  region: Float64Array, capacity: number, slotCount: number, rows: Int32Array, rowCount: number,
+  fit: FitArgs, scorers: readonly ScorerArgs[], out: Float64Array,
 ): void {
-  const nzCpuOff = 2 * slotCount * capacity;
-  const nzMemOff = nzCpuOff + capacity;
   for (let k = 0; k < rowCount; k++) {
     const r = rows[k]!;
     // -1: the pod does not fit; else the weighted sum of the resource scores.
-    let t = -1;
-    if (fitsRow(region, capacity, r, fitSlots, fitAmounts, fitCount)) {
-      t = 0;
-      for (const a of scorers) {
-        t += scoreRow(region, capacity, nzCpuOff, nzMemOff, r, a.strategy, a.slots, a.weights, a.podRequests, a.resourceCount, a.useNonZero, a.shapeUtilization, a.shapeScore, a.shapeCount) * a.pluginWeight;
-      }
+    let total = -1;
+    if (fitsRow(region, capacity, r, fit)) {
+      total = 0;
+      for (const a of scorers) total += scoreRow(region, capacity, slotCount, r, a) * a.pluginWeight;
     }
-    out[r] = t;
+    out[r] = total;
   }
 }
 
-function scanClasses(
-  rowTotals: Float64Array,
-  rows: Int32Array | null,
-  classes: Int32Array,
-  singleClass: number,
-  n: number,
-  classPass: Int32Array,
-  classFeasible: Int32Array,
-  classMax: Float64Array,
-  classTies: Int32Array,
-): number {
+// The selection kernels take their parameter types from the Kernels interface. Each repeats the
+// feasibility check inline: a shared helper would share V8's type feedback between the three
+// (rows null in one, an array in another) and slow all of them (measured +10-40%).
+
+const scanClasses: Kernels['scanClasses'] = (rowTotals, rows, classes, singleClass, n, classPass, classFeasible, classMax, classTies) => {
   let count = 0;
   for (let i = 0; i < n; i++) {
     const c = singleClass >= 0 ? singleClass : classes[i]!;
@@ -391,19 +315,9 @@ function scanClasses(
     }
   }
   return count;
-}
+};
 
-function selectNth(
-  rowTotals: Float64Array,
-  rows: Int32Array | null,
-  classes: Int32Array,
-  singleClass: number,
-  n: number,
-  classPass: Int32Array,
-  classScore: Float64Array,
-  max: number,
-  k: number,
-): number {
+const selectNth: Kernels['selectNth'] = (rowTotals, rows, classes, singleClass, n, classPass, classScore, max, k) => {
   for (let i = 0; i < n; i++) {
     const c = singleClass >= 0 ? singleClass : classes[i]!;
     if (classPass[c] === 0) continue;
@@ -415,22 +329,12 @@ function selectNth(
     }
   }
   return -1;
-}
+};
 
-function gatherFeasible(
-  rowTotals: Float64Array,
-  rows: Int32Array | null,
-  classes: Int32Array,
-  singleClass: number,
-  n: number,
-  classPass: Int32Array,
-  feasible: Int32Array,
-  totals: Float64Array,
-): number {
+const gatherFeasible: Kernels['gatherFeasible'] = (rowTotals, rows, classes, singleClass, n, classPass, feasible, totals) => {
   let count = 0;
   for (let i = 0; i < n; i++) {
-    const c = singleClass >= 0 ? singleClass : classes[i]!;
-    if (classPass[c] === 0) continue;
+    if (classPass[singleClass >= 0 ? singleClass : classes[i]!] === 0) continue;
     const t = rowTotals[rows === null ? i : rows[i]!]!;
     if (t < 0) continue;
     feasible[count] = i;
@@ -438,7 +342,7 @@ function gatherFeasible(
     count++;
   }
   return count;
-}
+};
 
 /** Tree node j of a class-batching index from its children (tree_pull in assembly/tree.ts). */
 function treePull(max: Float64Array, count: Int32Array, j: number): void {

@@ -5,12 +5,16 @@
  * into caller-owned arrays; they never allocate per call.
  *
  * Contract for every method (it is what the WASM engine implements 1:1):
- * - only numbers and typed arrays cross it: no objects, strings or closures;
+ * - only numbers, typed arrays and the argument records of src/kernel/descriptors.ts (FitArgs,
+ *   ScorerArgs: flat objects of numbers and typed arrays, defined once there) cross it: no
+ *   other objects, strings or closures. The wasm engine writes a record into its memory as the
+ *   descriptor whose layout descriptors.ts derives (checked against assembly/layout.ts at load),
+ *   so only byte offsets cross into WASM;
  * - `region` is NodeTable.region (for the wasm engine a view over its linear memory, passed on
  *   as a byte offset) and `capacity` is NodeTable.capacity; column c of row r lives at
  *   `region[c * capacity + r]` with the column layout documented in src/model/node-table.ts
  *   (2*s allocatable, 2*s+1 requested, 2*S / 2*S+1 nonZeroRequested cpu / memory);
- * - every number in the table and in the request arrays is an integer (cpu in milli, the rest
+ * - every number in the table and in the records' request arrays is an integer (cpu in milli, the rest
  *   in base units), exact up to 2^53; kernels reproduce kube's int64 arithmetic exactly in that
  *   range (they do not emulate Go's overflow past 2^63);
  * - each method is called once per scheduling cycle and plugin, never once per node;
@@ -20,6 +24,7 @@
  *   result).
  */
 import type { TableMemory } from '../model/node-table.js';
+import type { FitArgs, ScorerArgs } from './descriptors.js';
 
 export type EngineName = 'js' | 'wasm';
 
@@ -51,20 +56,8 @@ export const STRATEGY_REQUESTED_TO_CAPACITY_RATIO = 2;
 /** Strategy: BalancedAllocation, `trunc((1 - std(fractions)) * 100)`. */
 export const STRATEGY_BALANCED_ALLOCATION = 3;
 
-/** One resource Score plugin in a fused cycle: resourceScoreBatch's arguments plus the plugin's weight. */
-export interface ScorerArgs {
-  readonly strategy: number;
-  readonly slots: Int32Array;
-  readonly weights: Float64Array;
-  readonly podRequests: Float64Array;
-  readonly resourceCount: number;
-  readonly useNonZero: number;
-  readonly shapeUtilization: Float64Array;
-  readonly shapeScore: Float64Array;
-  readonly shapeCount: number;
-  /** The plugin's weight in the profile. */
-  readonly pluginWeight: number;
-}
+// The argument records (one definition each, with their WASM and message layouts derived from it).
+export type { FitArgs, ScorerArgs } from './descriptors.js';
 
 /** Numeric kernels of one engine. */
 export interface Kernels {
@@ -85,63 +78,42 @@ export interface Kernels {
   /**
    * fit_batch: NodeResourcesFit's Filter over `rowCount` rows (K8S-FACTS.md §6.1).
    *
-   * For row i = rows[i] writes `fitMaskWords(requestCount)` words at `out[i * words ...]`:
+   * For row i = rows[i] writes `fitMaskWords(fit.count)` words at `out[i * words ...]`:
    * bit 0 (FIT_TOO_MANY_PODS) when `requested(PODS_SLOT) + 1 > allocatable(PODS_SLOT)` (always
    * checked); bit j+1 when request j does not fit: `amount > allocatable - requested` of slot
-   * `slots[j]` (exactly-equal fits; an amount <= 0 never fails, as in kube). A slot of
+   * `fit.slots[j]` (exactly-equal fits; an amount <= 0 never fails, as in kube). A slot of
    * SLOT_ABSENT means the resource has no column (no node declares it): allocatable 0 on every
    * row, so any positive amount fails. All-zero words = the pod fits.
    *
-   * `slots`/`amounts` are parallel arrays of length >= requestCount in kube's check order
+   * `fit.slots`/`fit.amounts` are parallel arrays of length >= fit.count in kube's check order
    * (cpu, memory, ephemeral-storage, then scalar resources; kube walks scalars in Go map order,
    * which is random, so callers sort them by name). `out.length` must be at least
-   * `rowCount * fitMaskWords(requestCount)`. Called once per Filter call.
+   * `rowCount * fitMaskWords(fit.count)`. Called once per Filter call.
    */
-  fitBatch(
-    region: Float64Array,
-    capacity: number,
-    rows: Int32Array,
-    rowCount: number,
-    slots: Int32Array,
-    amounts: Float64Array,
-    requestCount: number,
-    out: Uint32Array,
-  ): void;
+  fitBatch(region: Float64Array, capacity: number, rows: Int32Array, rowCount: number, fit: FitArgs, out: Uint32Array): void;
 
   /**
    * score_resources: resource-allocation scores over `rowCount` rows into `out[0..rowCount)`,
    * each an integer in [0, 100] (K8S-FACTS.md §5.1-5.3).
    *
-   * Per configured resource j: slot `slots[j]` (SLOT_ABSENT = excluded: the caller uses it for
-   * scalar resources the pod requests 0 of, for resources kube does not score such as `pods`,
-   * and for names no node declares), weight `weights[j]`, the pod's request `podRequests[j]`.
-   * On each row `allocatable_j` is the slot's allocatable; a resource with allocatable 0 is
-   * excluded from the row's weight sum. `requested_j` is the row's requested + pod request,
-   * where for the cpu and memory slots the row's nonZeroRequested columns are used instead
-   * when `useNonZero` is 1 (Fit scoring; the caller then passes the pod's non-zero requests).
-   * `slotCount` is NodeTable.slotCount (locates the nonZeroRequested columns).
+   * The scorer record, per configured resource j < resourceCount: slot `slots[j]` (SLOT_ABSENT =
+   * excluded: the caller uses it for scalar resources the pod requests 0 of, for resources kube
+   * does not score such as `pods`, and for names no node declares), weight `weights[j]`, the
+   * pod's request `podRequests[j]`. On each row `allocatable_j` is the slot's allocatable; a
+   * resource with allocatable 0 is excluded from the row's weight sum. `requested_j` is the row's
+   * requested + pod request, where for the cpu and memory slots the row's nonZeroRequested
+   * columns are used instead when `useNonZero` is 1 (Fit scoring; the caller then passes the
+   * pod's non-zero requests). `slotCount` is NodeTable.slotCount (locates the nonZeroRequested
+   * columns).
    *
    * `strategy` is one of the STRATEGY_* constants. For RequestedToCapacityRatio the shape is
    * `shapeUtilization[k]`, `shapeScore[k]` for k < shapeCount, utilization strictly increasing
-   * in [0, 100] and scores already scaled to [0, 100]; other strategies ignore it (pass count 0).
-   * Balanced allocation ignores weights (kube requires them to be 1). Called once per Score call.
+   * in [0, 100] and scores already scaled to [0, 100]; other strategies ignore it (count 0).
+   * Balanced allocation ignores weights (kube requires them to be 1). The scores are the
+   * plugin's own: `pluginWeight` is not applied. Called once per Score call.
    */
   resourceScoreBatch(
-    region: Float64Array,
-    capacity: number,
-    slotCount: number,
-    rows: Int32Array,
-    rowCount: number,
-    strategy: number,
-    slots: Int32Array,
-    weights: Float64Array,
-    podRequests: Float64Array,
-    resourceCount: number,
-    useNonZero: number,
-    shapeUtilization: Float64Array,
-    shapeScore: Float64Array,
-    shapeCount: number,
-    out: Float64Array,
+    region: Float64Array, capacity: number, slotCount: number, rows: Int32Array, rowCount: number, scorer: ScorerArgs, out: Float64Array,
   ): void;
 
   // --- The fused scheduling cycle (src/framework/fused-cycle.ts): a profile's per-node work as
@@ -149,22 +121,14 @@ export interface Kernels {
 
   /**
    * score_rows: for each row r = rows[k], k < rowCount, sets `out[r]` (indexed by row, length >=
-   * capacity) to -1 when the pod does not fit (fitBatch's checks for `fitSlots`/`fitAmounts`)
-   * and otherwise to `sum(pluginWeight * score)` over `scorers` (resourceScoreBatch's scores).
+   * capacity) to -1 when the pod does not fit (fitBatch's checks for `fit`) and otherwise to
+   * `sum(pluginWeight * score)` over `scorers` (resourceScoreBatch's scores).
    * The fused cycle calls it with every node's row for a new pod shape, and otherwise only with
    * the rows changed since (its score cache).
    */
   scoreRows(
-    region: Float64Array,
-    capacity: number,
-    slotCount: number,
-    rows: Int32Array,
-    rowCount: number,
-    fitSlots: Int32Array,
-    fitAmounts: Float64Array,
-    fitCount: number,
-    scorers: readonly ScorerArgs[],
-    out: Float64Array,
+    region: Float64Array, capacity: number, slotCount: number, rows: Int32Array, rowCount: number,
+    fit: FitArgs, scorers: readonly ScorerArgs[], out: Float64Array,
   ): void;
 
   /**
@@ -218,28 +182,13 @@ export interface Kernels {
   ): number;
 
   /**
-   * score_add: `totals[k] += pluginWeight * score(rows[feasible[k]])` for k < count, score being
-   * resourceScoreBatch's for the same arguments. The fused cycle's path when a Score plugin must
-   * run per node in JS (selectTop/selectKth then select).
+   * score_add: `totals[k] += scorer.pluginWeight * score(rows[feasible[k]])` for k < count, score
+   * being resourceScoreBatch's for the same scorer. The fused cycle's path when a Score plugin
+   * must run per node in JS (selectTop/selectKth then select).
    */
   scoreAdd(
-    region: Float64Array,
-    capacity: number,
-    slotCount: number,
-    rows: Int32Array,
-    feasible: Int32Array,
-    count: number,
-    strategy: number,
-    slots: Int32Array,
-    weights: Float64Array,
-    podRequests: Float64Array,
-    resourceCount: number,
-    useNonZero: number,
-    shapeUtilization: Float64Array,
-    shapeScore: Float64Array,
-    shapeCount: number,
-    pluginWeight: number,
-    totals: Float64Array,
+    region: Float64Array, capacity: number, slotCount: number, rows: Int32Array, feasible: Int32Array, count: number,
+    scorer: ScorerArgs, totals: Float64Array,
   ): void;
 
   /**

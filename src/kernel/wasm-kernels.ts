@@ -1,18 +1,22 @@
 /**
- * The `wasm` engine: the AssemblyScript kernels of assembly/index.ts behind the Kernels
- * interface. One module instance per build variant per process, all on the one shared
- * WasmMemory (src/kernel/wasm-memory.ts): tables and arrays made by either variant are read in
- * place by both. Only byte offsets, counts and numbers cross into WASM.
+ * The `wasm` engine: the AssemblyScript kernels of assembly/ (exports named in assembly/index.ts)
+ * behind the Kernels interface. One module instance per build variant per process, all on the
+ * one shared WasmMemory (src/kernel/wasm-memory.ts): tables and arrays made by either variant are
+ * read in place by both. Only byte offsets, counts and numbers cross into WASM; argument records
+ * (descriptors.ts: the fit request, the scorers) are written into a scratch region as
+ * descriptors, a few dozen bytes per call, and passed by offset.
  *
  * Arrays that are not views of the WASM memory (a NodeTable in plain JS memory, a caller's own
- * Float64Array) still work: they are copied through a scratch region for the call, and outputs
- * copied back. That path is for tests and odd callers; the scheduler's hot path allocates its
- * arrays with `allocI32`/`allocF64` and its table with `createTableMemory`, so nothing is copied.
+ * Float64Array) still work: they are copied through the scratch for the call, and outputs copied
+ * back. That path is for tests and odd callers; the scheduler's hot path allocates its arrays
+ * with `allocI32`/`allocF64` and its table with `createTableMemory`, so only the records are
+ * copied.
  */
 import { readFile } from 'node:fs/promises';
-import type { Kernels, ScorerArgs } from './kernels.js';
+import type { FitArgs, Kernels, ScorerArgs } from './kernels.js';
 import { fitMaskWords } from './kernels.js';
-import { checkLayout, LAYOUT } from './layout.js';
+import { FIT, SCORER, wasmRecordBytes, writeWasmRecord, type FieldSpecs, type RecordDescriptor, type RecordOf } from './descriptors.js';
+import { checkLayout } from './layout.js';
 import { WasmMemory } from './wasm-memory.js';
 
 /** Build variants of the module (scripts/build-wasm.js). */
@@ -24,24 +28,15 @@ const MODULE_FILES: Record<WasmVariant, string> = {
   scalar: '../../build/podfit-scalar.wasm',
 };
 
-/** The exports of assembly/index.ts (pointers are byte offsets). */
+/** The exports of assembly/index.ts (pointers are byte offsets; `fit` points at a fit descriptor, `scorer(s)` at scorer descriptors). */
 interface KernelExports {
   layout_check(): number;
   simd_enabled(): number;
-  fit_batch(table: number, capacity: number, rows: number, rowCount: number, slots: number, amounts: number, requestCount: number, out: number): void;
-  score_resources(
-    table: number, capacity: number, slotCount: number, rows: number, rowCount: number, strategy: number,
-    slots: number, weights: number, podRequests: number, resourceCount: number, useNonZero: number,
-    shapeU: number, shapeS: number, shapeCount: number, out: number,
-  ): void;
-  score_add(
-    table: number, capacity: number, slotCount: number, rows: number, feasible: number, count: number, strategy: number,
-    slots: number, weights: number, podRequests: number, resourceCount: number, useNonZero: number,
-    shapeU: number, shapeS: number, shapeCount: number, pluginWeight: number, totals: number,
-  ): void;
+  fit_batch(table: number, capacity: number, rows: number, rowCount: number, fit: number, out: number): void;
+  score_resources(table: number, capacity: number, slotCount: number, rows: number, rowCount: number, scorer: number, out: number): void;
+  score_add(table: number, capacity: number, slotCount: number, rows: number, feasible: number, count: number, scorer: number, totals: number): void;
   score_rows(
-    table: number, capacity: number, slotCount: number, rows: number, rowCount: number,
-    fitSlots: number, fitAmounts: number, fitCount: number, scorers: number, scorerCount: number, out: number,
+    table: number, capacity: number, slotCount: number, rows: number, rowCount: number, fit: number, scorers: number, scorerCount: number, out: number,
   ): void;
   scan_classes(rowTotals: number, rows: number, classes: number, singleClass: number, n: number, classPass: number, classFeasible: number, classMax: number, classTies: number): number;
   select_nth(rowTotals: number, rows: number, classes: number, singleClass: number, n: number, classPass: number, classScore: number, max: number, k: number): number;
@@ -229,37 +224,25 @@ export class WasmKernels implements Kernels {
     return ptr;
   }
 
-  fitBatch(
-    region: Float64Array, capacity: number, rows: Int32Array, rowCount: number,
-    slots: Int32Array, amounts: Float64Array, requestCount: number, out: Uint32Array,
-  ): void {
-    this.exp.fit_batch(
-      this.in(region), capacity, this.in(rows), rowCount, this.in(slots), this.in(amounts), requestCount,
-      this.out(out, rowCount * fitMaskWords(requestCount)),
-    );
+  fitBatch(region: Float64Array, capacity: number, rows: Int32Array, rowCount: number, fit: FitArgs, out: Uint32Array): void {
+    this.exp.fit_batch(this.in(region), capacity, this.in(rows), rowCount, this.record(FIT, fit), this.out(out, rowCount * fitMaskWords(fit.count)));
     this.done();
   }
 
   resourceScoreBatch(
-    region: Float64Array, capacity: number, slotCount: number, rows: Int32Array, rowCount: number, strategy: number,
-    slots: Int32Array, weights: Float64Array, podRequests: Float64Array, resourceCount: number, useNonZero: number,
-    shapeUtilization: Float64Array, shapeScore: Float64Array, shapeCount: number, out: Float64Array,
+    region: Float64Array, capacity: number, slotCount: number, rows: Int32Array, rowCount: number, scorer: ScorerArgs, out: Float64Array,
   ): void {
-    this.exp.score_resources(
-      this.in(region), capacity, slotCount, this.in(rows), rowCount, strategy,
-      this.in(slots), this.in(weights), this.in(podRequests), resourceCount, useNonZero,
-      this.in(shapeUtilization), this.in(shapeScore), shapeCount, this.out(out, rowCount),
-    );
+    this.exp.score_resources(this.in(region), capacity, slotCount, this.in(rows), rowCount, this.record(SCORER, scorer), this.out(out, rowCount));
     this.done();
   }
 
   scoreRows(
     region: Float64Array, capacity: number, slotCount: number, rows: Int32Array, rowCount: number,
-    fitSlots: Int32Array, fitAmounts: Float64Array, fitCount: number, scorers: readonly ScorerArgs[], out: Float64Array,
+    fit: FitArgs, scorers: readonly ScorerArgs[], out: Float64Array,
   ): void {
     this.exp.score_rows(
-      this.in(region), capacity, slotCount, this.in(rows), rowCount, this.in(fitSlots), this.in(fitAmounts), fitCount,
-      this.descriptors(scorers), scorers.length, this.out(out, out.length),
+      this.in(region), capacity, slotCount, this.in(rows), rowCount, this.record(FIT, fit),
+      this.records(SCORER, scorers), scorers.length, this.out(out, out.length),
     );
     this.done();
   }
@@ -297,43 +280,23 @@ export class WasmKernels implements Kernels {
     return count;
   }
 
-  /** Writes scorer descriptors (assembly/layout.ts SD_*) and their arrays into the scratch. */
-  private descriptors(scorers: readonly ScorerArgs[]): number {
-    if (scorers.length === 0) return 0;
-    let bytes = scorers.length * LAYOUT.SD_BYTES;
-    for (const a of scorers) bytes += 8 * (2 * a.resourceCount + 2 * a.shapeCount) + 4 * a.resourceCount + 16;
+  /** Writes a record (its descriptor, then its arrays) into the scratch; returns the descriptor's offset. */
+  private record<F extends FieldSpecs>(d: RecordDescriptor<F>, rec: RecordOf<F>): number {
+    const at = this.scratch(wasmRecordBytes(d, rec));
+    this.refreshViews();
+    writeWasmRecord(d, rec, this.i32View!, this.f64View!, at, at + d.bytes);
+    return at;
+  }
+
+  /** Writes records into the scratch, descriptors contiguous (d.bytes apart), then their arrays; returns the first's offset. */
+  private records<F extends FieldSpecs>(d: RecordDescriptor<F>, recs: readonly RecordOf<F>[]): number {
+    if (recs.length === 0) return 0;
+    let bytes = 0;
+    for (const r of recs) bytes += wasmRecordBytes(d, r);
     const base = this.scratch(bytes);
     this.refreshViews();
-    const i32 = this.i32View!;
-    const f64 = this.f64View!;
-    let next = base + scorers.length * LAYOUT.SD_BYTES;
-    for (let s = 0; s < scorers.length; s++) {
-      const a = scorers[s]!;
-      const d = base + s * LAYOUT.SD_BYTES;
-      const rc = a.resourceCount;
-      const sc = a.shapeCount;
-      i32[(d + LAYOUT.SD_STRATEGY) >> 2] = a.strategy;
-      i32[(d + LAYOUT.SD_RESOURCE_COUNT) >> 2] = rc;
-      i32[(d + LAYOUT.SD_USE_NON_ZERO) >> 2] = a.useNonZero;
-      i32[(d + LAYOUT.SD_SHAPE_COUNT) >> 2] = sc;
-      f64[(d + LAYOUT.SD_PLUGIN_WEIGHT) >> 3] = a.pluginWeight;
-      // Arrays, each 8-aligned: slots (i32), weights, requests, shape (f64).
-      i32[(d + LAYOUT.SD_SLOTS) >> 2] = next;
-      for (let j = 0; j < rc; j++) i32[(next >> 2) + j] = a.slots[j]!;
-      next += Math.ceil(rc / 2) * 8;
-      i32[(d + LAYOUT.SD_WEIGHTS) >> 2] = next;
-      for (let j = 0; j < rc; j++) f64[(next >> 3) + j] = a.weights[j]!;
-      next += rc * 8;
-      i32[(d + LAYOUT.SD_REQUESTS) >> 2] = next;
-      for (let j = 0; j < rc; j++) f64[(next >> 3) + j] = a.podRequests[j]!;
-      next += rc * 8;
-      i32[(d + LAYOUT.SD_SHAPE_U) >> 2] = next;
-      for (let j = 0; j < sc; j++) f64[(next >> 3) + j] = a.shapeUtilization[j]!;
-      next += sc * 8;
-      i32[(d + LAYOUT.SD_SHAPE_S) >> 2] = next;
-      for (let j = 0; j < sc; j++) f64[(next >> 3) + j] = a.shapeScore[j]!;
-      next += sc * 8;
-    }
+    let data = base + recs.length * d.bytes;
+    for (let s = 0; s < recs.length; s++) data = writeWasmRecord(d, recs[s]!, this.i32View!, this.f64View!, base + s * d.bytes, data);
     return base;
   }
 
@@ -353,15 +316,9 @@ export class WasmKernels implements Kernels {
 
   scoreAdd(
     region: Float64Array, capacity: number, slotCount: number, rows: Int32Array, feasible: Int32Array, count: number,
-    strategy: number, slots: Int32Array, weights: Float64Array, podRequests: Float64Array, resourceCount: number,
-    useNonZero: number, shapeUtilization: Float64Array, shapeScore: Float64Array, shapeCount: number,
-    pluginWeight: number, totals: Float64Array,
+    scorer: ScorerArgs, totals: Float64Array,
   ): void {
-    this.exp.score_add(
-      this.in(region), capacity, slotCount, this.in(rows), this.in(feasible), count, strategy,
-      this.in(slots), this.in(weights), this.in(podRequests), resourceCount, useNonZero,
-      this.in(shapeUtilization), this.in(shapeScore), shapeCount, pluginWeight, this.out(totals, count),
-    );
+    this.exp.score_add(this.in(region), capacity, slotCount, this.in(rows), this.in(feasible), count, this.record(SCORER, scorer), this.out(totals, count));
     this.done();
   }
 

@@ -14,7 +14,12 @@ declare namespace WebAssembly {
     readonly buffer: ArrayBuffer | SharedArrayBuffer;
     grow(delta: number): number;
   }
+  interface GlobalDescriptor {
+    value: 'i32' | 'i64' | 'f32' | 'f64';
+    mutable?: boolean;
+  }
   class Global {
+    constructor(descriptor: GlobalDescriptor, value?: number);
     readonly value: unknown;
   }
   class Module {

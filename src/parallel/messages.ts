@@ -213,12 +213,11 @@ export const SUMMARY_SINGLE = 2;
 /**
  * Summary record, f64 words from its start (all numbers are exact integers or f64 totals):
  * kind, count (feasible nodes), levels V, list length (SCAN: nodes in all levels; SINGLE: the
- * node's index), K (class slots), fitCount, scorerCount, f64Words (where the i32 list starts);
- * then per level its total and node count (V pairs; level 0 holds the nodes at the top total,
- * level 1 those at the next lower total); classPass[K], classScore[K], classFeasibleCount[K];
- * fitSlots[fitCount], fitAmounts[fitCount]; per scorer strategy, resourceCount R, useNonZero,
- * shapeCount Q, pluginWeight, slots[R], weights[R], podRequests[R], shapeUtilization[Q],
- * shapeScore[Q]. Then the list: each level's node indices (i32) in node order, level after level.
+ * node's index), K (class slots), f64Words (where the i32 list starts); then per level its total
+ * and node count (V pairs; level 0 holds the nodes at the top total, level 1 those at the next
+ * lower total); classPass[K], classScore[K], classFeasibleCount[K]; then the pod shape the totals
+ * were scored with, its fit request and scorer records as kernel/descriptors.ts encodes them
+ * (encodeShape). Then the list: each level's node indices (i32) in node order, level after level.
  */
 export const SUM_KIND = 0;
 /** Summary header word: feasible nodes when scored. */
@@ -229,14 +228,10 @@ export const SUM_LEVELS = 2;
 export const SUM_LIST = 3;
 /** Summary header word: class slots K. */
 export const SUM_CLASSES = 4;
-/** Summary header word: fit request entries. */
-export const SUM_FIT_COUNT = 5;
-/** Summary header word: resource scorers. */
-export const SUM_SCORER_COUNT = 6;
 /** Summary header word: f64 words before the i32 list. */
-export const SUM_F64_WORDS = 7;
+export const SUM_F64_WORDS = 5;
 /** Header words of a summary. */
-export const SUM_HEADER_WORDS = 8;
+export const SUM_HEADER_WORDS = 6;
 /** Levels a summary keeps: the top total and the next one (so commits that used up every top node still decide). */
 export const SUM_LEVELS_MAX = 2;
 

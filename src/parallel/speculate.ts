@@ -21,6 +21,7 @@ import { makePodInfo, type PodInfo } from '../model/pod-info.js';
 import { EXTRA_COLUMNS } from '../model/node-table.js';
 import { nodeFromTemplate, podFromTemplate } from '../model/templates.js';
 import { attachWasmKernels, type WasmKernels } from '../kernel/wasm-kernels.js';
+import { encodeShape, shapeWords } from '../kernel/descriptors.js';
 import type { FusedCycle, FusedScan, FusedSpeculation, FusedTable } from '../framework/fused-cycle.js';
 import { Scheduler } from '../framework/scheduler.js';
 import {
@@ -458,36 +459,14 @@ const SCAN: FusedScan = {
  * table epoch): kind, top total, feasible count, shape, class verdicts and scores.
  */
 function summaryKey(last: LastSummary, kind: number, max: number, scan: FusedScan, classCount: number): void {
-  let need = 6 + 2 * scan.fit.count + 2 * classCount;
-  for (const a of scan.scorers) need += 5 + 3 * a.resourceCount + 2 * a.shapeCount;
+  const need = 4 + 2 * classCount + shapeWords(scan.fit, scan.scorers);
   if (last.candidate.length < need) last.candidate = new Float64Array(2 * need);
   const k = last.candidate;
   let i = 0;
   k[i++] = kind;
   k[i++] = max;
   k[i++] = scan.count;
-  k[i++] = scan.fit.count;
-  for (let j = 0; j < scan.fit.count; j++) {
-    k[i++] = scan.fit.slots[j]!;
-    k[i++] = scan.fit.amounts[j]!;
-  }
-  k[i++] = scan.scorers.length;
-  for (const a of scan.scorers) {
-    k[i++] = a.strategy;
-    k[i++] = a.resourceCount;
-    k[i++] = a.useNonZero;
-    k[i++] = a.shapeCount;
-    k[i++] = a.pluginWeight;
-    for (let j = 0; j < a.resourceCount; j++) {
-      k[i++] = a.slots[j]!;
-      k[i++] = a.weights[j]!;
-      k[i++] = a.podRequests[j]!;
-    }
-    for (let j = 0; j < a.shapeCount; j++) {
-      k[i++] = a.shapeUtilization[j]!;
-      k[i++] = a.shapeScore[j]!;
-    }
-  }
+  i = encodeShape(scan.fit, scan.scorers, k, i);
   k[i++] = classCount;
   for (let c = 0; c < classCount; c++) {
     k[i++] = scan.classPass[c]!;

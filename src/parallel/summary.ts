@@ -26,13 +26,14 @@
  */
 import type { Kernels, ScorerArgs } from '../kernel/kernels.js';
 import { createJsKernels } from '../kernel/js-kernels.js';
+import { decodeShape, encodeShape, shapeWords } from '../kernel/descriptors.js';
 import type { FusedScan } from '../framework/fused-cycle.js';
 import type { NodeTable } from '../model/node-table.js';
 import type { FitKernelArgs as FusedFitRequest } from '../framework/traits.js';
 import { NODE_TABLE_DIRTY_LOG_ROWS } from '../model/limits.js';
 import {
   SLOT_EPOCH, SLOT_HEADER_WORDS, SLOT_POD_COUNT, SLOT_SUMMARY_COUNT, SUM_CLASSES, SUM_COUNT, SUM_F64_WORDS,
-  SUM_FIT_COUNT, SUM_HEADER_WORDS, SUM_KIND, SUM_LEVELS, SUM_LEVELS_MAX, SUM_LIST, SUM_SCORER_COUNT, SUMMARY_SCAN, SUMMARY_SINGLE,
+  SUM_HEADER_WORDS, SUM_KIND, SUM_LEVELS, SUM_LEVELS_MAX, SUM_LIST, SUMMARY_SCAN, SUMMARY_SINGLE,
 } from './messages.js';
 
 /** Int32 word of pod j's summary index in a slot (from the slot's start). */
@@ -88,12 +89,10 @@ export class SlotWriter {
     kind: number, scan: FusedScan, classCount: number, classFeasibleCount: Int32Array,
     levels: number, levelTotals: Float64Array, levelCounts: Int32Array, list: Int32Array,
   ): number {
-    const fit = scan.fit;
     const v = kind === SUMMARY_SCAN ? levels : 0;
     let listCount = 0;
     for (let l = 0; l < v; l++) listCount += levelCounts[l]!;
-    let words = SUM_HEADER_WORDS + 2 * v + 3 * classCount + 2 * fit.count;
-    for (const a of scan.scorers) words += 5 + 3 * a.resourceCount + 2 * a.shapeCount;
+    const words = SUM_HEADER_WORDS + 2 * v + 3 * classCount + shapeWords(scan.fit, scan.scorers);
     const bytes = Math.ceil((8 * words + 4 * listCount) / 8) * 8;
     const at = this.next;
     if (at + bytes > this.end || this.summaries >= this.chunkPods) return -1;
@@ -104,8 +103,6 @@ export class SlotWriter {
     f[w + SUM_LEVELS] = v;
     f[w + SUM_LIST] = kind === SUMMARY_SCAN ? listCount : list[0]!;
     f[w + SUM_CLASSES] = classCount;
-    f[w + SUM_FIT_COUNT] = fit.count;
-    f[w + SUM_SCORER_COUNT] = scan.scorers.length;
     f[w + SUM_F64_WORDS] = words;
     w += SUM_HEADER_WORDS;
     for (let l = 0; l < v; l++) {
@@ -115,20 +112,7 @@ export class SlotWriter {
     for (let c = 0; c < classCount; c++) f[w++] = scan.classPass[c]!;
     for (let c = 0; c < classCount; c++) f[w++] = kind === SUMMARY_SCAN ? scan.classScore[c]! : 0;
     for (let c = 0; c < classCount; c++) f[w++] = classFeasibleCount[c]!;
-    for (let j = 0; j < fit.count; j++) f[w++] = fit.slots[j]!;
-    for (let j = 0; j < fit.count; j++) f[w++] = fit.amounts[j]!;
-    for (const a of scan.scorers) {
-      f[w++] = a.strategy;
-      f[w++] = a.resourceCount;
-      f[w++] = a.useNonZero;
-      f[w++] = a.shapeCount;
-      f[w++] = a.pluginWeight;
-      for (let j = 0; j < a.resourceCount; j++) f[w++] = a.slots[j]!;
-      for (let j = 0; j < a.resourceCount; j++) f[w++] = a.weights[j]!;
-      for (let j = 0; j < a.resourceCount; j++) f[w++] = a.podRequests[j]!;
-      for (let j = 0; j < a.shapeCount; j++) f[w++] = a.shapeUtilization[j]!;
-      for (let j = 0; j < a.shapeCount; j++) f[w++] = a.shapeScore[j]!;
-    }
+    encodeShape(scan.fit, scan.scorers, f, w);
     const listWord = (at + 8 * words) >> 2;
     for (let k = 0; k < listCount; k++) this.i32[listWord + k] = list[k]!;
     this.i32[(this.base >> 2) + SLOT_HEADER_WORDS + this.chunkPods + this.summaries] = at - this.base;
@@ -196,8 +180,6 @@ export class SlotReader {
     const levels = f[w + SUM_LEVELS]!;
     const listField = f[w + SUM_LIST]!;
     const classCount = f[w + SUM_CLASSES]!;
-    const fitCount = f[w + SUM_FIT_COUNT]!;
-    const scorerCount = f[w + SUM_SCORER_COUNT]!;
     const words = f[w + SUM_F64_WORDS]!;
     if (levels > SUM_LEVELS_MAX) throw new Error(`PODFIT_ERR_PARALLEL_SUMMARY: ${levels} levels`);
     w += SUM_HEADER_WORDS;
@@ -213,32 +195,10 @@ export class SlotReader {
     for (let c = 0; c < classCount; c++) classPass[c] = f[w++]!;
     for (let c = 0; c < classCount; c++) classScore[c] = f[w++]!;
     for (let c = 0; c < classCount; c++) classFeasibleCount[c] = f[w++]!;
-    const slots = new Int32Array(fitCount);
-    const amounts = new Float64Array(fitCount);
-    for (let j = 0; j < fitCount; j++) slots[j] = f[w++]!;
-    for (let j = 0; j < fitCount; j++) amounts[j] = f[w++]!;
-    const scorers: ScorerArgs[] = [];
-    for (let q = 0; q < scorerCount; q++) {
-      const strategy = f[w++]!;
-      const rc = f[w++]!;
-      const useNonZero = f[w++]!;
-      const sc = f[w++]!;
-      const pluginWeight = f[w++]!;
-      const aSlots = new Int32Array(rc);
-      const weights = new Float64Array(rc);
-      const podRequests = new Float64Array(rc);
-      const shapeUtilization = new Float64Array(sc);
-      const shapeScore = new Float64Array(sc);
-      for (let j = 0; j < rc; j++) aSlots[j] = f[w++]!;
-      for (let j = 0; j < rc; j++) weights[j] = f[w++]!;
-      for (let j = 0; j < rc; j++) podRequests[j] = f[w++]!;
-      for (let j = 0; j < sc; j++) shapeUtilization[j] = f[w++]!;
-      for (let j = 0; j < sc; j++) shapeScore[j] = f[w++]!;
-      scorers.push({ strategy, slots: aSlots, weights, podRequests, resourceCount: rc, useNonZero, shapeUtilization, shapeScore, shapeCount: sc, pluginWeight });
-    }
+    const { fit, scorers } = decodeShape(f, w);
     const listCount = kind === SUMMARY_SCAN ? listField : 0;
     const sum: Summary = {
-      kind, classCount, classPass, classScore, classFeasibleCount, fit: { slots, amounts, count: fitCount }, scorers,
+      kind, classCount, classPass, classScore, classFeasibleCount, fit, scorers,
       levelTotals, levelStarts, list: new Int32Array(this.i32.buffer, at + 8 * words, listCount),
       single: kind === SUMMARY_SINGLE ? listField : -1,
     };
@@ -395,17 +355,12 @@ export class SummaryCursor {
 
   /** Switches the row-total cache to `s`'s pod shape (a new id when it differs from the last). */
   private useShape(s: Summary): void {
-    const key: number[] = [s.fit.count];
-    for (let j = 0; j < s.fit.count; j++) key.push(s.fit.slots[j]!, s.fit.amounts[j]!);
-    for (const a of s.scorers) {
-      key.push(a.strategy, a.resourceCount, a.useNonZero, a.shapeCount, a.pluginWeight);
-      for (let j = 0; j < a.resourceCount; j++) key.push(a.slots[j]!, a.weights[j]!, a.podRequests[j]!);
-      for (let j = 0; j < a.shapeCount; j++) key.push(a.shapeUtilization[j]!, a.shapeScore[j]!);
-    }
+    const key = new Float64Array(shapeWords(s.fit, s.scorers));
+    encodeShape(s.fit, s.scorers, key, 0);
     let same = key.length === this.shapeKey.length;
     for (let j = 0; same && j < key.length; j++) if (key[j] !== this.shapeKey[j]) same = false;
     if (!same) {
-      this.shapeKey = Float64Array.from(key);
+      this.shapeKey = key;
       this.shapeId++;
     }
   }
@@ -499,7 +454,7 @@ export class SummaryCursor {
       this.outVersion[row] = v;
       need[nn++] = row;
     }
-    if (nn > 0) this.rowKernels.scoreRows(t.region, t.capacity, t.slotCount, need, nn, s.fit.slots, s.fit.amounts, s.fit.count, s.scorers, out);
+    if (nn > 0) this.rowKernels.scoreRows(t.region, t.capacity, t.slotCount, need, nn, s.fit, s.scorers, out);
     for (let q = 0; q < m; q++) {
       const row = buf[q]!;
       const i = nodeOfRow[row]!;

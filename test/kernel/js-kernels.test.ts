@@ -63,15 +63,18 @@ function score(
   const rows = opts.rows ?? allRows(rowCounts.get(t)!);
   const out = new Float64Array(rows.length);
   const shape = opts.shape ?? [];
-  kernels.resourceScoreBatch(
-    t.region, t.capacity, t.slotCount, rows, rows.length, strategy,
-    Int32Array.from(res.map((r) => r.slot)),
-    Float64Array.from(res.map((r) => r.weight ?? 1)),
-    Float64Array.from(res.map((r) => r.pod ?? 0)),
-    res.length, opts.useNonZero ? 1 : 0,
-    Float64Array.from(shape.map((p) => p[0])), Float64Array.from(shape.map((p) => p[1])), shape.length,
-    out,
-  );
+  kernels.resourceScoreBatch(t.region, t.capacity, t.slotCount, rows, rows.length, {
+    strategy,
+    resourceCount: res.length,
+    useNonZero: opts.useNonZero ? 1 : 0,
+    shapeCount: shape.length,
+    slots: Int32Array.from(res.map((r) => r.slot)),
+    weights: Float64Array.from(res.map((r) => r.weight ?? 1)),
+    podRequests: Float64Array.from(res.map((r) => r.pod ?? 0)),
+    shapeUtilization: Float64Array.from(shape.map((p) => p[0])),
+    shapeScore: Float64Array.from(shape.map((p) => p[1])),
+    pluginWeight: 1,
+  }, out);
   return Array.from(out);
 }
 
@@ -196,7 +199,7 @@ describe('fitBatch', () => {
   function fit(slots: number[], amounts: number[], rows = allRows(4)): number[][] {
     const words = fitMaskWords(slots.length);
     const out = new Uint32Array(rows.length * words).fill(0xdeadbeef);
-    kernels.fitBatch(t.region, t.capacity, rows, rows.length, Int32Array.from(slots), Float64Array.from(amounts), slots.length, out);
+    kernels.fitBatch(t.region, t.capacity, rows, rows.length, { count: slots.length, slots: Int32Array.from(slots), amounts: Float64Array.from(amounts) }, out);
     return Array.from({ length: rows.length }, (_, i) => Array.from(out.subarray(i * words, (i + 1) * words)));
   }
 

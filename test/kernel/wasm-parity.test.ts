@@ -8,7 +8,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createJsKernels } from '../../src/kernel/js-kernels.js';
-import type { Kernels } from '../../src/kernel/kernels.js';
+import type { FitArgs, Kernels, ScorerArgs } from '../../src/kernel/kernels.js';
 import {
   fitMaskWords,
   SLOT_ABSENT,
@@ -122,13 +122,28 @@ function clampSlots(resources: ScoreArgs['resources'], slotCount: number): Int32
   return Int32Array.from(resources.map((r) => (r.slot >= slotCount ? SLOT_ABSENT : r.slot)));
 }
 
+/** The kernels' scorer record for generated arguments on a table with `slotCount` slots. */
+function scorerOf(a: ScoreArgs, slotCount: number, pluginWeight: number): ScorerArgs {
+  return {
+    strategy: a.strategy, resourceCount: a.resources.length, useNonZero: a.useNonZero, shapeCount: a.shape.u.length,
+    slots: clampSlots(a.resources, slotCount), weights: Float64Array.from(a.resources.map((r) => r.weight)),
+    podRequests: Float64Array.from(a.resources.map((r) => r.pod)), shapeUtilization: Float64Array.from(a.shape.u),
+    shapeScore: Float64Array.from(a.shape.s), pluginWeight,
+  };
+}
+
+/** The kernels' fit record for generated requests on a table with `slotCount` slots. */
+function fitOf(requests: Array<{ slot: number; amount: number }>, slotCount: number): FitArgs {
+  return {
+    count: requests.length,
+    slots: clampSlots(requests.map((r) => ({ ...r, weight: 1, pod: 0 })), slotCount),
+    amounts: Float64Array.from(requests.map((r) => r.amount)),
+  };
+}
+
 function scoreWith(k: Kernels, t: NodeTable, rows: Int32Array, a: ScoreArgs): number[] {
   const out = new Float64Array(rows.length);
-  k.resourceScoreBatch(
-    t.region, t.capacity, t.slotCount, rows, rows.length, a.strategy, clampSlots(a.resources, t.slotCount),
-    Float64Array.from(a.resources.map((r) => r.weight)), Float64Array.from(a.resources.map((r) => r.pod)), a.resources.length,
-    a.useNonZero, Float64Array.from(a.shape.u), Float64Array.from(a.shape.s), a.shape.u.length, out,
-  );
+  k.resourceScoreBatch(t.region, t.capacity, t.slotCount, rows, rows.length, scorerOf(a, t.slotCount, 1), out);
   return Array.from(out);
 }
 
@@ -153,7 +168,7 @@ describe('wasm kernels vs js reference', () => {
         const words = fitMaskWords(reqs.length);
         const results = engines(spec).map(({ name, k, t }) => {
           const out = new Uint32Array(rows.length * words).fill(0xdeadbeef);
-          k.fitBatch(t.region, t.capacity, rows, rows.length, clampSlots(reqs.map((r) => ({ ...r, weight: 1, pod: 0 })), t.slotCount), Float64Array.from(reqs.map((r) => r.amount)), reqs.length, out);
+          k.fitBatch(t.region, t.capacity, rows, rows.length, fitOf(reqs, t.slotCount), out);
           return { name, out: Array.from(out) };
         });
         for (const r of results.slice(1)) expect(r.out, r.name).toEqual(results[0]!.out);
@@ -205,16 +220,11 @@ describe('wasm kernels vs js reference', () => {
           const classPass = i32(c.classPass);
           const classScore = k.allocF64(4);
           classScore.set(c.classScore);
-          const fitSlots = clampSlots(c.requests.map((r) => ({ ...r, weight: 1, pod: 0 })), t.slotCount);
-          const fitAmounts = Float64Array.from(c.requests.map((r) => r.amount));
-          const scorers = c.scorers.map(([a, w]) => ({
-            strategy: a.strategy, slots: clampSlots(a.resources, t.slotCount), weights: Float64Array.from(a.resources.map((r) => r.weight)),
-            podRequests: Float64Array.from(a.resources.map((r) => r.pod)), resourceCount: a.resources.length, useNonZero: a.useNonZero,
-            shapeUtilization: Float64Array.from(a.shape.u), shapeScore: Float64Array.from(a.shape.s), shapeCount: a.shape.u.length, pluginWeight: w,
-          }));
+          const fit = fitOf(c.requests, t.slotCount);
+          const scorers = c.scorers.map(([a, w]) => scorerOf(a, t.slotCount, w));
           const rowTotals = k.allocF64(t.capacity);
           // All rows, then a change and only the changed rows rescored (what the score cache does).
-          k.scoreRows(t.region, t.capacity, t.slotCount, rows, n, fitSlots, fitAmounts, c.requests.length, scorers, rowTotals);
+          k.scoreRows(t.region, t.capacity, t.slotCount, rows, n, fit, scorers, rowTotals);
           const epoch = t.epoch;
           for (const [r, s, v] of c.changed) {
             const row = r % n;
@@ -223,10 +233,10 @@ describe('wasm kernels vs js reference', () => {
           }
           const dirty = k.allocI32(64);
           const changed = t.touchedSince(epoch, dirty);
-          k.scoreRows(t.region, t.capacity, t.slotCount, dirty, changed, fitSlots, fitAmounts, c.requests.length, scorers, rowTotals);
+          k.scoreRows(t.region, t.capacity, t.slotCount, dirty, changed, fit, scorers, rowTotals);
           // The same from scratch must match the incremental totals.
           const fresh = k.allocF64(t.capacity);
-          k.scoreRows(t.region, t.capacity, t.slotCount, rows, n, fitSlots, fitAmounts, c.requests.length, scorers, fresh);
+          k.scoreRows(t.region, t.capacity, t.slotCount, rows, n, fit, scorers, fresh);
           const byRow = (a: Float64Array) => c.rows.map((r) => a[r]!);
           const scans = [[rows, classes, -1], [identity ? null : rows, classes, single]] as const;
           const out = scans.map(([rs, cl, sc]) => {
@@ -260,9 +270,7 @@ describe('wasm kernels vs js reference', () => {
           const feasible = i32(fl);
           const totals = k.allocF64(Math.max(1, count));
           k.zeroF64(totals, count);
-          for (const a of scorers) {
-            k.scoreAdd(t.region, t.capacity, t.slotCount, rows, feasible, count, a.strategy, a.slots, a.weights, a.podRequests, a.resourceCount, a.useNonZero, a.shapeUtilization, a.shapeScore, a.shapeCount, a.pluginWeight, totals);
-          }
+          for (const a of scorers) k.scoreAdd(t.region, t.capacity, t.slotCount, rows, feasible, count, a, totals);
           const multi = Array.from(totals.subarray(0, count));
           const ties = count > 0 ? k.selectTop(classes, feasible, count, classScore, totals) : 0;
           const max = count > 0 ? k.topTotal() : null;
@@ -317,7 +325,7 @@ describe('wasm kernels vs js reference', () => {
       const out = k.allocF64(t.capacity);
       const allRows = k.allocI32(rows);
       allRows.set([0, 1, 2, 3, 4]);
-      k.scoreRows(t.region, t.capacity, t.slotCount, allRows, rows, Int32Array.of(0), Float64Array.of(100), 1, scorers, out);
+      k.scoreRows(t.region, t.capacity, t.slotCount, allRows, rows, { count: 1, slots: Int32Array.of(0), amounts: Float64Array.of(100) }, scorers, out);
       expect(Array.from(out.subarray(0, rows)), name).toEqual([200, 200, 200, 200, 200]);
     }
   });

@@ -9,10 +9,9 @@
  * best-effort pod is scored like any other pod.
  */
 import type { FrameworkHandle, PluginDefinition, PreScorePlugin, ScorePlugin } from '../../framework/interfaces.js';
-import type { CycleState } from '../../framework/cycle-state.js';
 import { STRATEGY_BALANCED_ALLOCATION } from '../../kernel/kernels.js';
-import { ResourceAllocationScorer, type ResourceScoreState } from '../shared/resource-allocation.js';
-import type { ResourceKernelScore } from '../../framework/traits.js';
+import { ResourceAllocationScorer } from '../shared/resource-allocation.js';
+import type { ResourceKernelScore as FusedResourceScorer } from '../../framework/traits.js';
 import { argsSchema, type NodeResourcesBalancedAllocationArgs } from './args.js';
 
 /** kube's plugin name. */
@@ -22,7 +21,7 @@ export const NAME = 'NodeResourcesBalancedAllocation';
 export const PRE_SCORE_STATE_KEY = `PreScore${NAME}`;
 
 /** The plugin instance's extension points (and its kernel arguments for the fused cycle). */
-export type NodeResourcesBalancedAllocationPlugin = PreScorePlugin & ScorePlugin & ResourceKernelScore;
+export type NodeResourcesBalancedAllocationPlugin = PreScorePlugin & ScorePlugin & FusedResourceScorer;
 
 /** Builds the plugin from already-defaulted args (argsSchema output). */
 export function newNodeResourcesBalancedAllocation(
@@ -36,21 +35,7 @@ export function newNodeResourcesBalancedAllocation(
     useRequested: true,
     allocI32: (n) => kernels.allocI32(n),
   });
-  return {
-    name: NAME,
-    preScore(cs: CycleState, pod) {
-      cs.write(PRE_SCORE_STATE_KEY, scorer.stateFor(pod, state.table));
-      return null;
-    },
-    score(cs, pod, nodes, out) {
-      // kube falls back to computing the requests when PreScore did not run.
-      const s = cs.read<ResourceScoreState>(PRE_SCORE_STATE_KEY) ?? scorer.stateFor(pod, state.table);
-      return scorer.score(kernels, state.table, nodes, s, out);
-    },
-    fusedResourceScore(cs: CycleState, pod) {
-      return scorer.fusedArgs(cs.read<ResourceScoreState>(PRE_SCORE_STATE_KEY) ?? scorer.stateFor(pod, state.table));
-    },
-  };
+  return { name: NAME, ...scorer.scorePoints(PRE_SCORE_STATE_KEY, kernels, state) };
 }
 
 /** Registry entry for NodeResourcesBalancedAllocation. */

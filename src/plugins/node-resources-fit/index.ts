@@ -26,8 +26,8 @@ import {
   STRATEGY_REQUESTED_TO_CAPACITY_RATIO,
 } from '../../kernel/kernels.js';
 import { MaskScratch, RowScratch } from '../shared/resource-rows.js';
-import { ResourceAllocationScorer, sameRequests, type ResourceScoreState } from '../shared/resource-allocation.js';
-import type { FitKernelFilter, ResourceKernelScore } from '../../framework/traits.js';
+import { ResourceAllocationScorer, sameRequests } from '../shared/resource-allocation.js';
+import type { FitKernelFilter as FusedFitFilter, ResourceKernelScore as FusedResourceScorer } from '../../framework/traits.js';
 import { argsSchema, type NodeResourcesFitArgs, type ScoringStrategyType } from './args.js';
 import { buildFitRequest, type FitRequest, type IgnoredResources } from './fit-request.js';
 
@@ -48,7 +48,7 @@ const STRATEGY_OF: Record<ScoringStrategyType, number> = {
 };
 
 /** The plugin instance's extension points (and its kernel arguments for the fused cycle). */
-export type NodeResourcesFitPlugin = PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin & FitKernelFilter & ResourceKernelScore;
+export type NodeResourcesFitPlugin = PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin & FusedFitFilter & FusedResourceScorer;
 
 /** kube's Filter error when PreFilter did not run (framework.ErrNotFound's text). */
 const MISSING_PRE_FILTER = `error reading "${PRE_FILTER_STATE_KEY}" from cycleState: not found`;
@@ -100,23 +100,12 @@ export function newNodeResourcesFit(args: NodeResourcesFitArgs, handle: Framewor
       const table = state.table;
       const rowList = rows.gather(nodes);
       const maskList = masks.take(n * req.words);
-      kernels.fitBatch(table.region, table.capacity, rowList, n, req.slots, req.amounts, req.count, maskList);
+      kernels.fitBatch(table.region, table.capacity, rowList, n, req, maskList);
       for (let i = 0; i < n; i++) out[i] = req.statusAt(maskList, i);
     },
-    preScore(cs: CycleState, pod) {
-      cs.write(PRE_SCORE_STATE_KEY, scorer.stateFor(pod, state.table));
-      return null;
-    },
-    score(cs, pod, nodes, out) {
-      // kube falls back to computing the requests when PreScore did not run.
-      const s = cs.read<ResourceScoreState>(PRE_SCORE_STATE_KEY) ?? scorer.stateFor(pod, state.table);
-      return scorer.score(kernels, state.table, nodes, s, out);
-    },
+    ...scorer.scorePoints(PRE_SCORE_STATE_KEY, kernels, state),
     fusedFitRequest(cs: CycleState) {
       return cs.read<FitRequest>(PRE_FILTER_STATE_KEY);
-    },
-    fusedResourceScore(cs: CycleState, pod) {
-      return scorer.fusedArgs(cs.read<ResourceScoreState>(PRE_SCORE_STATE_KEY) ?? scorer.stateFor(pod, state.table));
     },
   };
 }

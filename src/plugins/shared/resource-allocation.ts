@@ -10,16 +10,19 @@
  * not cpu/memory/ephemeral-storage): those are per pod, so they are decided here once and handed
  * to the kernel as SLOT_ABSENT.
  */
-import type { Kernels } from '../../kernel/kernels.js';
+import type { Kernels, ScorerArgs } from '../../kernel/kernels.js';
 import { SLOT_ABSENT } from '../../kernel/kernels.js';
-import type { NodeInfo } from '../../model/cluster-state.js';
+import { SCORER, withFields } from '../../kernel/descriptors.js';
+import type { ClusterState, NodeInfo } from '../../model/cluster-state.js';
 import type { NodeTable } from '../../model/node-table.js';
 import type { PodInfo } from '../../model/pod-info.js';
 import { CPU, isScalarResourceName, MEMORY, PODS } from '../../model/resources.js';
 import { MAX_CUSTOM_PRIORITY_SCORE, MAX_NODE_SCORE } from '../../model/limits.js';
 import { Status } from '../../framework/status.js';
+import type { CycleState } from '../../framework/cycle-state.js';
+import type { PreScorePlugin, ScorePlugin } from '../../framework/interfaces.js';
 import { RowScratch } from './resource-rows.js';
-import type { ResourceKernelScoreArgs as FusedResourceScore } from '../../framework/traits.js';
+import type { ResourceKernelScore as FusedResourceScorer } from '../../framework/traits.js';
 
 /** A configured resource and its weight (kube ResourceSpec). */
 export interface ScoredResource {
@@ -33,11 +36,17 @@ export interface ShapePoint {
   readonly score: number;
 }
 
-/** PreScore state: the pod's request and the slot scored, per configured resource (kube's podRequests). */
+/**
+ * PreScore state: the kernel's scorer record for the pod, whose `podRequests` and `slots` are the
+ * pod's request and the slot scored per configured resource (kube's podRequests); pluginWeight 1
+ * (a plugin's own score).
+ */
 export interface ResourceScoreState {
-  readonly podRequests: Float64Array;
-  readonly slots: Int32Array;
+  readonly scorer: ScorerArgs;
 }
+
+/** A resource plugin's PreScore and Score, and its arguments for the fused cycle. */
+export type ResourceScorePoints = Pick<PreScorePlugin, 'preScore'> & Pick<ScorePlugin, 'score'> & FusedResourceScorer;
 
 /** What a scorer is built from. */
 export interface ResourceScorerOptions {
@@ -59,25 +68,29 @@ export interface ResourceScorerOptions {
 export class ResourceAllocationScorer {
   private readonly names: readonly string[];
   private readonly scalar: readonly boolean[];
-  private readonly weights: Float64Array;
-  private readonly strategy: number;
   private readonly useRequested: boolean;
-  private readonly shapeUtilization: Float64Array;
-  private readonly shapeScore: Float64Array;
+  /** The scorer record's per-plugin fields; a pod's slots and requests complete it (computeState). */
+  private readonly constants: Omit<ScorerArgs, 'slots' | 'podRequests'>;
   private readonly rows: RowScratch;
 
   constructor(opts: ResourceScorerOptions) {
     this.rows = new RowScratch(opts.allocI32);
     this.names = opts.resources.map((r) => r.name);
     this.scalar = this.names.map((n) => isScalarResourceName(n));
-    this.weights = Float64Array.from(opts.resources.map((r) => r.weight));
-    this.strategy = opts.strategy;
     this.useRequested = opts.useRequested;
     const shape = opts.shape ?? [];
-    this.shapeUtilization = Float64Array.from(shape.map((p) => p.utilization));
     // kube scales shape scores from 0..MaxCustomPriorityScore to 0..MaxNodeScore (int64 `*`, `/`).
     const scale = Math.trunc(MAX_NODE_SCORE / MAX_CUSTOM_PRIORITY_SCORE);
-    this.shapeScore = Float64Array.from(shape.map((p) => p.score * scale));
+    this.constants = {
+      strategy: opts.strategy,
+      resourceCount: this.names.length,
+      useNonZero: opts.useRequested ? 0 : 1,
+      shapeCount: shape.length,
+      weights: Float64Array.from(opts.resources.map((r) => r.weight)),
+      shapeUtilization: Float64Array.from(shape.map((p) => p.utilization)),
+      shapeScore: Float64Array.from(shape.map((p) => p.score * scale)),
+      pluginWeight: 1,
+    };
   }
 
   /** Number of configured resources. */
@@ -132,52 +145,36 @@ export class ResourceAllocationScorer {
         (this.scalar[j]! && podRequests[j] === 0) || name === PODS || slot < 0 || slot >= table.slotCount;
       slots[j] = excluded ? SLOT_ABSENT : slot;
     }
-    return { podRequests, slots };
+    return { scorer: withFields(SCORER, this.constants, { slots, podRequests }) };
   }
 
   /** The kernel arguments of a fused cycle for a pod's state; undefined when score() would fail. */
-  fusedArgs(state: ResourceScoreState): FusedResourceScore | undefined {
-    if (this.names.length === 0) return undefined;
-    if (this.lastArgs?.state === state) return this.lastArgs.args;
-    const args: FusedResourceScore = {
-      strategy: this.strategy,
-      slots: state.slots,
-      weights: this.weights,
-      podRequests: state.podRequests,
-      resourceCount: this.names.length,
-      useNonZero: this.useRequested ? 0 : 1,
-      shapeUtilization: this.shapeUtilization,
-      shapeScore: this.shapeScore,
-      shapeCount: this.shapeUtilization.length,
-    };
-    this.lastArgs = { state, args };
-    return args;
+  fusedArgs(state: ResourceScoreState): ScorerArgs | undefined {
+    return this.names.length === 0 ? undefined : state.scorer;
   }
-
-  private lastArgs: { state: ResourceScoreState; args: FusedResourceScore } | undefined;
 
   /** Scores `nodes` into `out` with one kernel call. Error when no resources are configured (kube). */
   score(kernels: Kernels, table: NodeTable, nodes: readonly NodeInfo[], state: ResourceScoreState, out: Float64Array): Status | null {
     if (this.names.length === 0) return Status.error('resources not found');
-    const rows = this.rows.gather(nodes);
-    kernels.resourceScoreBatch(
-      table.region,
-      table.capacity,
-      table.slotCount,
-      rows,
-      nodes.length,
-      this.strategy,
-      state.slots,
-      this.weights,
-      state.podRequests,
-      this.names.length,
-      this.useRequested ? 0 : 1,
-      this.shapeUtilization,
-      this.shapeScore,
-      this.shapeUtilization.length,
-      out,
-    );
+    kernels.resourceScoreBatch(table.region, table.capacity, table.slotCount, this.rows.gather(nodes), nodes.length, state.scorer, out);
     return null;
+  }
+
+  /**
+   * PreScore, Score and fusedResourceScore of a plugin that is this scorer, its state under
+   * CycleState key `key` (kube's "PreScore" + name); Score computes the state itself when
+   * PreScore did not run, as kube does.
+   */
+  scorePoints(key: string, kernels: Kernels, state: ClusterState): ResourceScorePoints {
+    const stateOf = (cs: CycleState, pod: PodInfo) => cs.read<ResourceScoreState>(key) ?? this.stateFor(pod, state.table);
+    return {
+      preScore: (cs, pod) => {
+        cs.write(key, this.stateFor(pod, state.table));
+        return null;
+      },
+      score: (cs, pod, nodes, out) => this.score(kernels, state.table, nodes, stateOf(cs, pod), out),
+      fusedResourceScore: (cs, pod) => this.fusedArgs(stateOf(cs, pod)),
+    };
   }
 }
 
