@@ -44,7 +44,7 @@
 import type { NodeInfo } from '../model/cluster-state.js';
 import type { PodInfo } from '../model/pod-info.js';
 import { podClassKey } from '../model/pod-info.js';
-import type { FitArgs, ScorerArgs } from '../kernel/kernels.js';
+import type { ClassIndex, FitArgs, ScorerArgs } from '../kernel/kernels.js';
 import { CLASS_BATCHES_MAX, CLASS_KEYS_SEEN_MAX, MAX_NODE_SCORE, NODE_TABLE_DIRTY_LOG_ROWS } from '../model/limits.js';
 import { CycleState } from './cycle-state.js';
 import type { FilterPlugin, ScorePlugin } from './interfaces.js';
@@ -59,12 +59,12 @@ const RANK_NOTHING = readsRank('nothing');
 const RANK_CLASS = readsRank('class');
 const RANK_NODE = readsRank('node');
 
-/** A decision of class batching. */
+/** A decision of class batching (ClassBatches.decide reuses one: read it before the next decision). */
 export interface ClassDecision {
   /** Index of the chosen node in state.nodes. */
-  readonly node: number;
+  node: number;
   /** Feasible nodes (kube's count for the result). */
-  readonly feasibleNodes: number;
+  feasibleNodes: number;
 }
 
 /** Smallest power of two >= n (>= 1). */
@@ -126,6 +126,8 @@ class ClassBatch {
   /** The fit kernel's request (kernel-memory copies: the engine reads them in place every decision). */
   private fit: FitArgs = { slots: new Int32Array(0), amounts: new Float64Array(0), count: 0 };
   private feasibleCount = 0;
+  /** The index kernels bound to the arrays above (Kernels.classIndex). */
+  private index: ClassIndex | null = null;
 
   // The class and node parts, by what they read.
   /** Class passed the class-level Filters. */
@@ -200,10 +202,13 @@ class ClassBatch {
     // candidates stand for the feasible nodes, not known yet.
     if (fw.runPreScore(cs, pod, cand.nodes) !== null) return false;
     if (!this.buildScores(pod)) return false;
-    if (this.useKernel) {
-      const k = fw.kernels;
-      k.scoreRows(t.region, t.capacity, t.slotCount, view.rows, this.n, this.fit, this.scorers, this.kernelTotal);
-    }
+    this.index = fw.kernels.classIndex({
+      rows: view.rows, classes: view.classes, nodeOfRow: view.nodeOfRow, kernelTotal: this.kernelTotal,
+      classBase: this.classBase, nodeBase: this.nodeBase, feasible: this.feasible, classFeasible: this.classFeasible,
+      treeMax: this.treeMax, treeCount: this.treeCount, changed: this.changed, flips: this.flips,
+      n: this.n, classCount: this.classCount, size: this.size,
+      kernel: this.useKernel ? { region: t.region, capacity: t.capacity, slotCount: t.slotCount, fit: this.fit, scorers: this.scorers } : undefined,
+    });
     // Feasibility first (bases without the normalized parts), then the normalizations over it.
     this.writeBases();
     this.leaves();
@@ -484,13 +489,9 @@ class ClassBatch {
     return v;
   }
 
-  /** Every leaf and the tree (class_leaves). */
+  /** Every row's kernel part, every leaf and the tree (score_rows, class_leaves). */
   private leaves(): void {
-    const view = this.view;
-    this.feasibleCount = this.fw.kernels.classLeaves(
-      view.rows, view.classes, this.n, this.kernelTotal, this.useKernel, this.classBase, this.nodeBase,
-      this.feasible, this.classFeasible, this.classCount, this.treeMax, this.treeCount, this.size,
-    );
+    this.feasibleCount = this.index!.leaves();
   }
 
   /**
@@ -507,18 +508,10 @@ class ClassBatch {
     if (got < 0) return this.fail();
     this.epoch = t.epoch;
     if (got === 0) return true;
-    const k = fw.kernels;
-    const view = this.view;
-    if (this.useKernel) {
-      k.scoreRows(t.region, t.capacity, t.slotCount, this.changed, got, this.fit, this.scorers, this.kernelTotal);
-    }
     if (this.podsFilters.length > 0 || this.podsScores.length > 0) {
       if (!this.syncPods(got)) return this.fail();
     }
-    const flips = k.classUpdate(
-      this.changed, got, view.nodeOfRow, view.classes, this.kernelTotal, this.useKernel, this.classBase, this.nodeBase,
-      this.feasible, this.classFeasible, this.treeMax, this.treeCount, this.size, this.flips,
-    );
+    const flips = this.index!.update(got);
     if (flips > 0 && !this.afterFlips(flips)) return this.fail();
     return true;
   }
@@ -583,11 +576,12 @@ class ClassBatch {
     return false;
   }
 
-  /** The node for the next pod (one PRNG draw), or null when none is feasible. */
-  select(prng: Prng): ClassDecision | null {
+  /** The node for the next pod (one PRNG draw) into `out`, or null when none is feasible. */
+  select(prng: Prng, out: ClassDecision): ClassDecision | null {
     if (this.feasibleCount === 0) return null;
-    const node = this.fw.kernels.treeKth(this.treeMax, this.treeCount, this.size, prng.intn(this.treeCount[1]!));
-    return { node, feasibleNodes: this.feasibleCount };
+    out.node = this.index!.kth(prng.intn(this.treeCount[1]!));
+    out.feasibleNodes = this.feasibleCount;
+    return out;
   }
 
   private statuses(n: number): Array<Status | null> {
@@ -615,6 +609,7 @@ export class ClassBatches {
   /** Decisions made by class batching, and batches built (for stats and tests). */
   decisions = 0;
   builds = 0;
+  private readonly decision: ClassDecision = { node: -1, feasibleNodes: 0 };
 
   constructor(private readonly fw: Framework) {
     this.view = new NodeView(fw.state, fw.kernels);
@@ -623,7 +618,7 @@ export class ClassBatches {
   /**
    * The node class batching chooses for `pod` (one PRNG draw), or null when the exact cycle must
    * run (nothing drawn then): the plan does not allow it, it is the first pod of its class, the
-   * batch cannot decide, or no node is feasible.
+   * batch cannot decide, or no node is feasible. The decision object is reused by the next call.
    */
   decide(pod: PodInfo, plan: PodPlan, prng: Prng): ClassDecision | null {
     if (!plan.classBatch) return null;
@@ -644,7 +639,7 @@ export class ClassBatches {
         return null;
       }
     }
-    const d = b.select(prng);
+    const d = b.select(prng, this.decision);
     if (d !== null) this.decisions++;
     return d;
   }

@@ -85,6 +85,8 @@ export interface CycleOptions {
   readonly explain?: boolean;
 }
 
+const NO_OPTIONS: CycleOptions = {};
+
 /** A binder that only updates the in-memory state (snapshot mode): it binds synchronously. */
 export class StateBinder implements Binder {
   constructor(private readonly state: ClusterState) {}
@@ -155,38 +157,41 @@ export class Scheduler {
    * One scheduling cycle: PreFilter, Filter, PostFilter on failure, PreScore, Score, selectHost.
    * Does not change the cluster state. `fw` defaults to the pod's profile.
    */
-  schedulePod(pod: PodInfo, opts: CycleOptions = {}, fw?: Framework, cs: CycleState = new CycleState()): ScheduleResult {
+  schedulePod(pod: PodInfo, opts: CycleOptions = NO_OPTIONS, fw?: Framework, cs: CycleState = new CycleState()): ScheduleResult {
     // Admission: resolve priorityClassName / globalDefault when spec.priority is absent.
     if (this.objects) {
       const w = this.objects.admitPod(pod);
       if (w && !this.warnings.includes(w)) this.warnings.push(w);
     }
     const framework = fw ?? this.frameworkFor(pod);
+    const allNodes = this.state.nodes;
+    const numAll = allNodes.length;
+    const explain = opts.explain ?? false;
+    const sampled = framework !== undefined && numFeasibleNodesToFind(numAll, framework.percentageOfNodesToScore ?? this.config.percentageOfNodesToScore) < numAll;
+
+    // The executions the plugins' traits allow for this pod (plan.ts); the general path below is
+    // the reference every other one reproduces.
+    const plan = framework !== undefined && numAll > 0 && !explain && !sampled && (this.useFusedCycle || this.useClassBatching) ? framework.plan.forPod(pod) : undefined;
+    // Class batching only for pods whose class is known (set by cloners and queue builders): an
+    // ad-hoc pod does not pay for computing its key.
+    if (plan !== undefined && this.useClassBatching && pod.classKey !== undefined && !pod.pod.status?.nominatedNodeName) {
+      const d = framework!.classBatches.decide(pod, plan, this.prng);
+      if (d !== null) {
+        return { pod, profile: framework!.profileName, feasibleNodes: d.feasibleNodes, evaluatedNodes: numAll, selectedNode: allNodes[d.node]!.name, status: null };
+      }
+    }
+
     const profile = framework?.profileName ?? pod.schedulerName;
     const base = { pod, profile, feasibleNodes: 0, evaluatedNodes: 0 };
     if (!framework) {
       const st = Status.error(`no profile for schedulerName "${pod.schedulerName}"`);
       return { ...base, selectedNode: null, status: st, message: st.message() };
     }
-    const allNodes = this.state.nodes;
-    const numAll = allNodes.length;
     if (numAll === 0) {
       const st = Status.unresolvable(NO_NODES_AVAILABLE_MSG);
       return { ...base, selectedNode: null, status: st, message: NO_NODES_AVAILABLE_MSG };
     }
-    const explain = opts.explain ?? false;
     const explanation = explain ? new Map<string, NodeExplanation>() : undefined;
-    const sampled = numFeasibleNodesToFind(numAll, framework.percentageOfNodesToScore ?? this.config.percentageOfNodesToScore) < numAll;
-
-    // The executions the plugins' traits allow for this pod (plan.ts); the general path below is
-    // the reference every other one reproduces.
-    const plan = !explain && !sampled && (this.useFusedCycle || this.useClassBatching) ? framework.plan.forPod(pod) : undefined;
-    // Class batching only for pods whose class is known (set by cloners and queue builders): an
-    // ad-hoc pod does not pay for computing its key.
-    if (plan !== undefined && this.useClassBatching && pod.classKey !== undefined && !pod.pod.status?.nominatedNodeName) {
-      const d = framework.classBatches.decide(pod, plan, this.prng);
-      if (d !== null) return { ...base, selectedNode: allNodes[d.node]!.name, status: null, feasibleNodes: d.feasibleNodes, evaluatedNodes: numAll };
-    }
 
     // PreFilter.
     const pre = framework.runPreFilter(cs, pod, allNodes);

@@ -18,6 +18,7 @@ import {
   STRATEGY_MOST_ALLOCATED,
   STRATEGY_REQUESTED_TO_CAPACITY_RATIO,
   type FitArgs,
+  bindClassIndex,
   type Kernels,
   type ScorerArgs,
 } from './kernels.js';
@@ -493,5 +494,8 @@ export function createJsKernels(): Kernels {
     treeKth,
     classLeaves,
     classUpdate,
+    classIndex(a) {
+      return bindClassIndex(this, a);
+    },
   };
 }

@@ -59,6 +59,51 @@ export const STRATEGY_BALANCED_ALLOCATION = 3;
 // The argument records (one definition each, with their WASM and message layouts derived from it).
 export type { FitArgs, ScorerArgs } from './descriptors.js';
 
+/**
+ * One class batch's index (src/framework/class-batch.ts): its arrays, all in kernel memory
+ * (allocI32/allocF64), and what rescoring a changed row needs. Bound once per batch
+ * (Kernels.classIndex), so a decision hands the kernels nothing but counts.
+ */
+export interface ClassIndexArrays {
+  /** Row and class of node index i (n entries), node index of each row (-1 none). */
+  readonly rows: Int32Array;
+  readonly classes: Int32Array;
+  readonly nodeOfRow: Int32Array;
+  /** score_rows' output by row: -1 when the fit kernel rejects, else the kernel scorers' weighted sum. */
+  readonly kernelTotal: Float64Array;
+  readonly classBase: Float64Array;
+  readonly nodeBase: Float64Array;
+  readonly feasible: Int32Array;
+  readonly classFeasible: Int32Array;
+  readonly treeMax: Float64Array;
+  readonly treeCount: Int32Array;
+  /** Changed rows (update's input) and the flips update reports (its output). */
+  readonly changed: Int32Array;
+  readonly flips: Int32Array;
+  readonly n: number;
+  readonly classCount: number;
+  /** Leaves of the tree: a power of two >= n. */
+  readonly size: number;
+  /** The table, fit request and scorers score_rows rescored changed rows with; absent: no kernel part (kernelTotal unread). */
+  readonly kernel?: {
+    readonly region: Float64Array;
+    readonly capacity: number;
+    readonly slotCount: number;
+    readonly fit: FitArgs;
+    readonly scorers: readonly ScorerArgs[];
+  };
+}
+
+/** The kernels of one class batch's index, bound to its arrays (Kernels.classIndex). */
+export interface ClassIndex {
+  /** class_leaves over every node (with score_rows over every row first, when there is a kernel part); the feasible count. */
+  leaves(): number;
+  /** score_rows over the first `count` changed rows (kernel part), then class_update; the number of flips written. */
+  update(count: number): number;
+  /** tree_kth: the k-th node holding the top total. */
+  kth(k: number): number;
+}
+
 /** Numeric kernels of one engine. */
 export interface Kernels {
   readonly engine: EngineName;
@@ -244,4 +289,33 @@ export interface Kernels {
     classBase: Float64Array, nodeBase: Float64Array, feasible: Int32Array, classFeasible: Int32Array, max: Float64Array, count: Int32Array,
     size: number, flips: Int32Array,
   ): number;
+
+  /**
+   * The index kernels bound to one batch's arrays (ClassIndexArrays), which must stay where they
+   * are while it is used: the wasm engine resolves their places in its memory and writes the fit
+   * and scorer records once, so each call passes numbers only.
+   */
+  classIndex(a: ClassIndexArrays): ClassIndex;
+}
+
+/** The reference ClassIndex over any engine's methods (the js engine's; the wasm engine binds its own). */
+export function bindClassIndex(k: Kernels, a: ClassIndexArrays): ClassIndex {
+  const useKernel = a.kernel ? 1 : 0;
+  const rescore = (rows: Int32Array, count: number) => {
+    const kp = a.kernel;
+    if (kp) k.scoreRows(kp.region, kp.capacity, kp.slotCount, rows, count, kp.fit, kp.scorers, a.kernelTotal);
+  };
+  return {
+    leaves() {
+      rescore(a.rows, a.n);
+      return k.classLeaves(a.rows, a.classes, a.n, a.kernelTotal, useKernel, a.classBase, a.nodeBase, a.feasible, a.classFeasible, a.classCount, a.treeMax, a.treeCount, a.size);
+    },
+    update(count) {
+      rescore(a.changed, count);
+      return k.classUpdate(a.changed, count, a.nodeOfRow, a.classes, a.kernelTotal, useKernel, a.classBase, a.nodeBase, a.feasible, a.classFeasible, a.treeMax, a.treeCount, a.size, a.flips);
+    },
+    kth(k2) {
+      return k.treeKth(a.treeMax, a.treeCount, a.size, k2);
+    },
+  };
 }

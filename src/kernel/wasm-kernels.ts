@@ -13,8 +13,8 @@
  * copied.
  */
 import { readFile } from 'node:fs/promises';
-import type { FitArgs, Kernels, ScorerArgs } from './kernels.js';
-import { fitMaskWords } from './kernels.js';
+import type { ClassIndex, ClassIndexArrays, FitArgs, Kernels, ScorerArgs } from './kernels.js';
+import { bindClassIndex, fitMaskWords } from './kernels.js';
 import { FIT, SCORER, wasmRecordBytes, writeWasmRecord, type FieldSpecs, type RecordDescriptor, type RecordOf } from './descriptors.js';
 import { checkLayout } from './layout.js';
 import { WasmMemory } from './wasm-memory.js';
@@ -383,5 +383,63 @@ export class WasmKernels implements Kernels {
     );
     this.done();
     return r;
+  }
+
+  classIndex(a: ClassIndexArrays): ClassIndex {
+    for (const arr of [a.rows, a.classes, a.nodeOfRow, a.kernelTotal, a.classBase, a.nodeBase, a.feasible, a.classFeasible, a.treeMax, a.treeCount, a.changed, a.flips]) {
+      // Arrays outside this memory take the copying path of the generic methods.
+      if (!this.memory.owns(arr)) return bindClassIndex(this, a);
+    }
+    const exp = this.exp;
+    const o = (x: Typed) => x.byteOffset;
+    const rows = o(a.rows);
+    const classes = o(a.classes);
+    const nodeOfRow = o(a.nodeOfRow);
+    const kernelTotal = o(a.kernelTotal);
+    const classBase = o(a.classBase);
+    const nodeBase = o(a.nodeBase);
+    const feasible = o(a.feasible);
+    const classFeasible = o(a.classFeasible);
+    const treeMax = o(a.treeMax);
+    const treeCount = o(a.treeCount);
+    const changed = o(a.changed);
+    const flips = o(a.flips);
+    const { n, classCount, size } = a;
+    const kp = a.kernel;
+    let useKernel = 0;
+    let rescore = (_rows: number, _count: number): void => {};
+    if (kp) {
+      if (!this.memory.owns(kp.region)) return bindClassIndex(this, a);
+      useKernel = 1;
+      // The fit and scorer records, written once into a region of their own (kept alive by the index).
+      let bytes = wasmRecordBytes(FIT, kp.fit);
+      for (const r of kp.scorers) bytes += wasmRecordBytes(SCORER, r);
+      const region = this.memory.allocI32(Math.ceil(bytes / 4) + 4);
+      const base = (region.byteOffset + 7) & ~7;
+      this.refreshViews();
+      const fitAt = base;
+      const scorersAt = fitAt + wasmRecordBytes(FIT, kp.fit);
+      writeWasmRecord(FIT, kp.fit, this.i32View!, this.f64View!, fitAt, fitAt + FIT.bytes);
+      let data = scorersAt + kp.scorers.length * SCORER.bytes;
+      kp.scorers.forEach((r, s) => (data = writeWasmRecord(SCORER, r, this.i32View!, this.f64View!, scorersAt + s * SCORER.bytes, data)));
+      const table = o(kp.region);
+      const { capacity, slotCount } = kp;
+      const scorerCount = kp.scorers.length;
+      rescore = (rowsAt, count) => {
+        void region;
+        exp.score_rows(table, capacity, slotCount, rowsAt, count, fitAt, scorerCount > 0 ? scorersAt : 0, scorerCount, kernelTotal);
+      };
+    }
+    return {
+      leaves: () => {
+        rescore(rows, n);
+        return exp.class_leaves(rows, classes, n, kernelTotal, useKernel, classBase, nodeBase, feasible, classFeasible, classCount, treeMax, treeCount, size);
+      },
+      update: (count) => {
+        rescore(changed, count);
+        return exp.class_update(changed, count, nodeOfRow, classes, kernelTotal, useKernel, classBase, nodeBase, feasible, classFeasible, treeMax, treeCount, size, flips);
+      },
+      kth: (k) => exp.tree_kth(treeMax, treeCount, size, k),
+    };
   }
 }

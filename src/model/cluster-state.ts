@@ -89,13 +89,21 @@ function classKeyOf(labels: Record<string, string>, taints: readonly Taint[], un
   return JSON.stringify([ls, ts, unschedulable]);
 }
 
+/** A placed pod: its node, and whether it is only assumed (not yet confirmed bound). */
+export interface Placement {
+  readonly pod: PodInfo;
+  readonly node: NodeInfo;
+  assumed: boolean;
+}
+
 /**
  * Observer of pod placements (derived indexes such as the topology index keep themselves current
- * with it). Called after the state changed; a removed node reports each of its pods first.
+ * with it). Called after the state changed; a removed node reports each of its pods first. The
+ * placement object is the state's own, the same from add to remove (an index may keep it).
  */
 export interface PodListener {
-  onPodAdded(pod: PodInfo, node: NodeInfo): void;
-  onPodRemoved(pod: PodInfo, node: NodeInfo): void;
+  onPodAdded(placement: Placement): void;
+  onPodRemoved(placement: Placement): void;
 }
 
 /** The cluster as the scheduler sees it. */
@@ -108,7 +116,7 @@ export class ClusterState {
   private nextRow = 0;
   private nextSeq = 0;
   /** Pods bound or assumed to a node, by key. */
-  private readonly placed = new Map<string, { pod: PodInfo; node: NodeInfo; assumed: boolean }>();
+  private readonly placed = new Map<string, Placement>();
   readonly classes: NodeClass[] = [];
   private readonly classByKey = new Map<string, NodeClass>();
   /** image name -> number of nodes having it (ImageLocality's spread factor). */
@@ -139,12 +147,12 @@ export class ClusterState {
   }
 
   /** Where a pod is placed (bound or assumed), if anywhere. */
-  placementOf(podKey: string): { pod: PodInfo; node: NodeInfo; assumed: boolean } | undefined {
+  placementOf(podKey: string): Placement | undefined {
     return this.placed.get(podKey);
   }
 
   /** All placed pods (bound and assumed). */
-  *placedPods(): IterableIterator<{ pod: PodInfo; node: NodeInfo; assumed: boolean }> {
+  *placedPods(): IterableIterator<Placement> {
     yield* this.placed.values();
   }
 
@@ -242,8 +250,9 @@ export class ClusterState {
     const info = this.byName.get(name);
     if (!info) return;
     for (const p of info.pods) {
+      const placement = this.placed.get(p.key);
       this.placed.delete(p.key);
-      for (const l of this.podListeners) l.onPodRemoved(p, info);
+      if (placement) for (const l of this.podListeners) l.onPodRemoved(placement);
     }
     for (const img of info.images.keys()) this.bumpImage(img, -1);
     const cls = this.classes[info.classId];
@@ -279,8 +288,9 @@ export class ClusterState {
     info.pods.push(pod);
     for (const hp of pod.hostPorts) info.usedPorts.push(hp);
     this.applyPod(info, pod, 1);
-    this.placed.set(pod.key, { pod, node: info, assumed });
-    for (const l of this.podListeners) l.onPodAdded(pod, info);
+    const placement: Placement = { pod, node: info, assumed };
+    this.placed.set(pod.key, placement);
+    for (const l of this.podListeners) l.onPodAdded(placement);
   }
 
   /** Removes a placed pod; returns false if it was not placed. */
@@ -296,7 +306,7 @@ export class ClusterState {
     }
     this.applyPod(info, p.pod, -1);
     this.placed.delete(podKey);
-    for (const l of this.podListeners) l.onPodRemoved(p.pod, info);
+    for (const l of this.podListeners) l.onPodRemoved(p);
     return true;
   }
 

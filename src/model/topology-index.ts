@@ -90,7 +90,8 @@ const INDEXES = new WeakMap<ClusterState, TopologyIndex>();
 /** The per-state index of placed pods by namespace and labels, with cached per-node counts. */
 export class TopologyIndex implements PodListener {
   private readonly byNamespace = new Map<string, NamespaceBucket>();
-  private readonly entries = new Map<PodInfo, IndexedPod>();
+  /** Placed pods indexed. */
+  private count = 0;
   /** Pods with any pod (anti-)affinity (kube NodeInfo.PodsWithAffinity, cluster-wide). */
   readonly podsWithAffinity = new Set<IndexedPod>();
   /** Pods with required anti-affinity (kube NodeInfo.PodsWithRequiredAntiAffinity). */
@@ -101,7 +102,7 @@ export class TopologyIndex implements PodListener {
   readonly stats: TopologyIndexStats = { queryPodChecks: 0, maintenancePodChecks: 0, cacheHits: 0, cacheMisses: 0 };
 
   private constructor(private readonly state: ClusterState) {
-    for (const { pod, node } of state.placedPods()) this.onPodAdded(pod, node);
+    for (const p of state.placedPods()) this.onPodAdded(p);
     state.addPodListener(this);
   }
 
@@ -117,12 +118,12 @@ export class TopologyIndex implements PodListener {
 
   /** Number of placed pods indexed. */
   get size(): number {
-    return this.entries.size;
+    return this.count;
   }
 
-  onPodAdded(pod: PodInfo, node: NodeInfo): void {
-    const e: IndexedPod = { pod, node };
-    this.entries.set(pod, e);
+  onPodAdded(e: IndexedPod): void {
+    const { pod, node } = e;
+    this.count++;
     const b = this.bucket(pod.namespace);
     b.all.add(e);
     for (const k of Object.keys(pod.labels)) {
@@ -145,10 +146,9 @@ export class TopologyIndex implements PodListener {
     for (const x of this.extensions.values()) x.onAdd(e);
   }
 
-  onPodRemoved(pod: PodInfo, _node: NodeInfo): void {
-    const e = this.entries.get(pod);
-    if (!e) return;
-    this.entries.delete(pod);
+  onPodRemoved(e: IndexedPod): void {
+    const pod = e.pod;
+    this.count--;
     const b = this.byNamespace.get(pod.namespace);
     if (b) {
       b.all.delete(e);
@@ -249,7 +249,7 @@ export class TopologyIndex implements PodListener {
     let x = this.extensions.get(name) as T | undefined;
     if (!x) {
       x = create();
-      for (const e of this.entries.values()) x.onAdd(e);
+      for (const e of this.state.placedPods()) x.onAdd(e);
       this.extensions.set(name, x);
     }
     return x;

@@ -270,10 +270,17 @@ export function topologyNormalizingWeight(size: number): number {
  * selector deduced from its Services and controller), otherwise pods counted per domain.
  */
 function spreadReads(pod: PodInfo, args: PodTopologySpreadArgs | undefined, objects: ClusterObjects | undefined, action: 'DoNotSchedule' | 'ScheduleAnyway'): Reads {
-  if (pod.topologySpreadConstraints.length > 0) return pod.topologySpreadConstraints.some((c) => c.whenUnsatisfiable === action) ? 'topology' : 'nothing';
+  const own = pod.topologySpreadConstraints;
+  if (own.length > 0) return hasAction(own, action) ? 'topology' : 'nothing';
   const defaults = (args?.defaultingType ?? 'System') === 'System' ? SYSTEM_DEFAULT_CONSTRAINTS : (args?.defaultConstraints ?? []);
-  if (!defaults.some((c) => c.whenUnsatisfiable === action)) return 'nothing';
+  if (!hasAction(defaults, action) || !objects) return 'nothing';
   return defaultSelector(pod, objects).length === 0 ? 'nothing' : 'topology';
+}
+
+/** Whether some constraint has `whenUnsatisfiable == action` (a loop: traits run once per pod). */
+function hasAction(constraints: readonly TopologySpreadConstraint[], action: string): boolean {
+  for (const c of constraints) if (c.whenUnsatisfiable === action) return true;
+  return false;
 }
 
 /** Builds the plugin. */
