@@ -317,7 +317,7 @@ export class Framework implements FrameworkRunner {
     return a;
   }
 
-  /** Runs all Filter plugins on one node (preemption dry runs, nominated-node fast path). */
+  /** Runs all Filter plugins on one node (preemption dry runs, the nominated node). */
   runFilterPluginsOnNode(cs: CycleState, pod: PodInfo, node: NodeInfo): Status | null {
     const out: Array<Status | null> = [null];
     const nodes = [node];

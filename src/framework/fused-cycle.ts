@@ -88,8 +88,8 @@ export interface FusedScan {
 /**
  * A speculating caller's hooks (src/parallel/: a worker scores a pod against a table snapshot and
  * the main thread draws and commits). `filtered` follows a successful filter(); `captured` replaces
- * the PRNG draw of the fast path and returns the tie index to select (the caller's decision is made
- * elsewhere); `decline` is called where the cycle leaves the fused fast path, and may throw to
+ * the PRNG draw of the scan and returns the tie index to select (the caller's decision is made
+ * elsewhere); `decline` is called where the cycle leaves the fused scan, and may throw to
  * abandon the cycle (nothing has been changed by then).
  */
 export interface FusedSpeculation {
@@ -573,7 +573,7 @@ export class FusedCycle {
       const i = k.selectNth(this.current, this.rowsIdentity ? null : this.rows, this.classes, this.singleClass, this.n, this.classPass, classScore, max, draw);
       return fw.state.nodes[i]!;
     }
-    // Per-node scores: not a speculation's fast path (the header's select_top slot is the owner's).
+    // Per-node scores: nothing a speculation can capture (the header's select_top slot is the owner's).
     if (this.speculation) return null;
 
     this.gather();

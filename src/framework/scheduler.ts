@@ -209,7 +209,7 @@ export class Scheduler {
       return this.fail(framework, cs, pod, base, diagnosis, numAll, explanation);
     }
 
-    // Nominated-node fast path (kube: evaluateNominatedNode).
+    // The nominated node first (kube: evaluateNominatedNode).
     const nominated = pod.pod.status?.nominatedNodeName;
     if (nominated && !explain) {
       const node = this.state.getNode(nominated);

@@ -5,7 +5,7 @@
  *
  * The queue is cut into chunks. Each worker session (speculate.ts) claims the next chunk, reads
  * the epoch the main thread last published, and runs every pod's cycle on its replica against
- * the main thread's NodeTable in place, keeping for each pod a summary of the fused fast path
+ * the main thread's NodeTable in place, keeping for each pod a summary of the fused cycle's scan
  * (summary.ts) instead of a decision. The main thread goes through the chunks in order and, per
  * pod, either decides from the summary (rows committed since its epoch recomputed; one PRNG draw,
  * as the cycle would make) and commits, or, when the pod has no summary or the summary cannot

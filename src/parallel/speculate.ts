@@ -11,7 +11,7 @@
  * cycles scan the main thread's NodeTable in place in the shared WASM memory (a FusedTable view
  * over the published region); the replica's own table only serves the plugins' slot lookups.
  * Speculation hooks (FusedSpeculation) take the scan instead of a PRNG draw and abandon every
- * cycle that leaves the fast path, so a worker spends no time on pods the main thread will
+ * cycle that leaves the fused scan, so a worker spends no time on pods the main thread will
  * schedule itself.
  */
 import { decodeClusterObjects } from '../api/objects.js';
@@ -35,7 +35,7 @@ import { podClassKey } from '../model/pod-info.js';
 import { SlotWriter } from './summary.js';
 import type { PluginRegistry } from '../framework/interfaces.js';
 
-/** Thrown by the speculation hooks to abandon a cycle that left the fast path. */
+/** Thrown by the speculation hooks to abandon a cycle that left the fused scan. */
 const DECLINED = Symbol('declined');
 
 

@@ -2,7 +2,7 @@
  * Speculation summaries: what a worker found for a pod at one table epoch (written into a chunk's
  * result slot), and the main thread's exact decision from it after the commits made since.
  *
- * Why a summary decides exactly what the sequential cycle would (the fused fast path only; every
+ * Why a summary decides exactly what the sequential cycle would (pods the fused cycle decides from its scan only; every
  * other pod is scheduled by the main thread's own cycle):
  * - a pod's fused decision is `argmax over feasible nodes of rowTotal(row) + classScore(class)`
  *   with ties broken by one PRNG draw k, taking the k-th tied node in node order
