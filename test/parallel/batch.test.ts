@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { parseSchedulerConfig, type SchedulerConfig } from '../../src/api/config.js';
-import type { Node, Pod, Taint, Toleration } from '../../src/api/k8s.js';
+import type { SchedulerConfig } from '../../src/api/config.js';
+import type { Node, Pod } from '../../src/api/k8s.js';
 import { Scheduler } from '../../src/framework/scheduler.js';
 import type { WasmKernels } from '../../src/kernel/wasm-kernels.js';
 import { ClusterState } from '../../src/model/cluster-state.js';
@@ -18,6 +18,7 @@ import { WorkerPool } from '../../src/parallel/pool.js';
 import { PlacementChecksum } from '../../src/workloads/checksum.js';
 import { scheduleAndBind } from '../../src/workloads/runner.js';
 import { makeNode, makePod } from '../helpers/builders.js';
+import { CONFIGS, config as configOf, nodeArb, nodeOf, podArb, podOf } from '../helpers/random-cluster.js';
 import { loadWasmKernels } from '../kernel/wasm-helper.js';
 import { REGISTRY } from '../../src/plugins/registry.js';
 
@@ -32,120 +33,7 @@ afterAll(async () => {
   await pool.close();
 });
 
-const TAINTS: Taint[] = [
-  { key: 'dedicated', value: 'gpu', effect: 'NoSchedule' },
-  { key: 'spot', value: 'true', effect: 'PreferNoSchedule' },
-];
-const TOLERATIONS: Toleration[] = [
-  { key: 'dedicated', operator: 'Equal', value: 'gpu', effect: 'NoSchedule' },
-  { key: 'spot', operator: 'Exists' },
-];
-const GPU = 'example.com/gpu';
-
-const often = <T,>(common: fc.Arbitrary<T>, rare: fc.Arbitrary<T>) => fc.oneof({ weight: 6, arbitrary: common }, { weight: 1, arbitrary: rare });
-const nodeArb = fc.record({
-  cpu: often(fc.constantFrom('4', '8', '2'), fc.constantFrom('0', '500m')),
-  memory: often(fc.constantFrom('8Gi', '16Gi'), fc.constant('1Gi')),
-  pods: often(fc.constantFrom(110, 12), fc.constantFrom(0, 1, 3)),
-  gpu: fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }),
-  zone: fc.option(fc.constantFrom('a', 'b'), { nil: undefined }),
-  taints: often(fc.constant<Taint[]>([]), fc.subarray(TAINTS, { minLength: 1, maxLength: 2 })),
-  unschedulable: fc.integer({ min: 0, max: 29 }).map((x) => x === 0),
-  image: fc.boolean(),
-});
-const podArb = fc.record({
-  cpu: fc.option(fc.constantFrom('100m', '500m', '1', '3'), { nil: undefined }),
-  memory: fc.option(fc.constantFrom('200Mi', '1Gi', '3Gi'), { nil: undefined }),
-  gpu: often(fc.constant(undefined), fc.constant(1)),
-  tolerations: fc.subarray(TOLERATIONS, { maxLength: 2 }),
-  zoneSelector: often(fc.constant(undefined), fc.constantFrom('a', 'b')),
-  preferZone: fc.option(fc.constantFrom('a', 'b'), { nil: undefined }),
-  // Pods the fast path cannot take (the main thread runs their cycle): per-node affinity, host
-  // ports, a pinned node, spread constraints, inter-pod anti-affinity (stops speculation).
-  hostnameAffinity: fc.integer({ min: 0, max: 14 }).map((x) => x === 0),
-  hostPort: fc.integer({ min: 0, max: 14 }).map((x) => x === 0),
-  nodeName: often(fc.constant(undefined), fc.constant('n1')),
-  spread: fc.integer({ min: 0, max: 19 }).map((x) => x === 0),
-  antiAffinity: fc.integer({ min: 0, max: 39 }).map((x) => x === 0),
-  image: fc.boolean(),
-});
-type NodeSpec = typeof nodeArb extends fc.Arbitrary<infer T> ? T : never;
-type PodSpec = typeof podArb extends fc.Arbitrary<infer T> ? T : never;
-
-function nodeOf(i: number, n: NodeSpec): Node {
-  const res: Record<string, string | number> = { cpu: n.cpu, memory: n.memory, pods: n.pods };
-  if (n.gpu !== undefined) res[GPU] = n.gpu;
-  const b = makeNode(`n${i}`).capacity(res);
-  if (n.zone) b.label('zone', n.zone);
-  for (const t of n.taints) b.taint(t);
-  if (n.unschedulable) b.unschedulable();
-  if (n.image) b.images([{ names: ['registry.example/app:1'], sizeBytes: 500 * 1024 * 1024 }]);
-  return b.build();
-}
-
-function podOf(i: number, p: PodSpec): Pod {
-  const req: Record<string, string | number> = {};
-  if (p.cpu !== undefined) req.cpu = p.cpu;
-  if (p.memory !== undefined) req.memory = p.memory;
-  if (p.gpu !== undefined) req[GPU] = p.gpu;
-  const b = makePod(`p${i}`).req(req, p.image ? 'registry.example/app:1' : undefined).label('app', `a${i % 3}`);
-  for (const t of p.tolerations) b.toleration(t);
-  if (p.zoneSelector) b.nodeSelector({ zone: p.zoneSelector });
-  const preferred = [];
-  if (p.preferZone) preferred.push({ weight: 10, preference: { matchExpressions: [{ key: 'zone', operator: 'In' as const, values: [p.preferZone] }] } });
-  if (p.hostnameAffinity) preferred.push({ weight: 3, preference: { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In' as const, values: ['n0', 'n1'] }] } });
-  const affinity: Record<string, unknown> = {};
-  if (preferred.length > 0) affinity.nodeAffinity = { preferredDuringSchedulingIgnoredDuringExecution: preferred };
-  if (p.antiAffinity) {
-    affinity.podAntiAffinity = { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'a0' } } }] };
-  }
-  if (Object.keys(affinity).length > 0) b.affinity(affinity as Parameters<typeof b.affinity>[0]);
-  if (p.hostPort) b.hostPort(8080);
-  if (p.nodeName) b.nodeName(p.nodeName);
-  const pod = b.build();
-  if (p.spread) pod.spec.topologySpreadConstraints = [{ maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { app: 'a1' } } }];
-  return pod;
-}
-
-const CONFIGS: Record<string, string> = {
-  default: '',
-  mostAllocated: `
-profiles:
-- schedulerName: default-scheduler
-  plugins:
-    multiPoint:
-      enabled: [{name: NodeResourcesFit, weight: 3}, {name: TaintToleration, weight: 5}]
-  pluginConfig:
-  - name: NodeResourcesFit
-    args:
-      scoringStrategy:
-        type: MostAllocated
-        resources: [{name: cpu, weight: 2}, {name: memory, weight: 1}, {name: ${GPU}, weight: 5}]`,
-  rtcr: `
-profiles:
-- schedulerName: default-scheduler
-  pluginConfig:
-  - name: NodeResourcesFit
-    args:
-      scoringStrategy:
-        type: RequestedToCapacityRatio
-        resources: [{name: cpu, weight: 1}, {name: memory, weight: 3}]
-        requestedToCapacityRatio:
-          shape: [{utilization: 0, score: 0}, {utilization: 30, score: 7}, {utilization: 100, score: 10}]
-  - name: NodeAffinity
-    args:
-      addedAffinity:
-        preferredDuringSchedulingIgnoredDuringExecution:
-        - weight: 7
-          preference: {matchExpressions: [{key: zone, operator: In, values: [b]}]}`,
-  sampled: `
-percentageOfNodesToScore: 50
-profiles:
-- schedulerName: default-scheduler`,
-};
-const configs: Record<string, SchedulerConfig> = Object.fromEntries(
-  Object.entries(CONFIGS).map(([k, v]) => [k, parseSchedulerConfig(`apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\n${v}`, `${k}.yaml`)]),
-);
+const configs: Record<string, SchedulerConfig> = Object.fromEntries(Object.entries(CONFIGS).map(([k, v]) => [k, configOf(v, `${k}.yaml`)]));
 
 interface Run {
   nodes: Array<string | null>;
