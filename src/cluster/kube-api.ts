@@ -10,6 +10,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { PodfitError } from '../model/error-codes.js';
 
 /** A non-2xx answer from the API server; `status` is the metav1.Status body when there was one. */
 export class KubeApiError extends Error {
@@ -47,7 +48,7 @@ export class KubeApi {
   /** The API server URL of the current context. */
   get server(): string {
     const c = this.kc.getCurrentCluster();
-    if (!c) throw new Error('PODFIT_ERR_LIVE_NO_CLUSTER: the kubeconfig has no current cluster');
+    if (!c) throw new PodfitError('PODFIT_ERR_LIVE_NO_CLUSTER', 'the kubeconfig has no current cluster');
     return c.server.replace(/\/+$/, '');
   }
 

@@ -20,6 +20,7 @@ import type {
   Plugin, PostBindPlugin, PostFilterPlugin, PostFilterResult, PreBindPlugin, PreEnqueuePlugin,
   PluginDefinition, PluginRegistry, PreFilterPlugin, PreScorePlugin, QueueSortPlugin, ReservePlugin, ScorePlugin,
 } from './interfaces.js';
+import { PodfitError } from '../model/error-codes.js';
 
 /** A score plugin with its weight. */
 export interface WeightedScorePlugin {
@@ -133,7 +134,7 @@ export class Framework implements FrameworkRunner {
       if (instances.has(name)) return instances.get(name)!;
       const def = definitionOf(name);
       let p: Plugin | null = null;
-      if (!def) throw new Error(`PODFIT_ERR_FRAMEWORK_UNKNOWN_PLUGIN: ${name}`);
+      if (!def) throw new PodfitError('PODFIT_ERR_FRAMEWORK_UNKNOWN_PLUGIN', name);
       if (!def.implemented) {
         this.skippedPlugins.push(name);
         if (def.notModeled === undefined) this.warnings.push(`${name}: not implemented yet; skipped`);

@@ -43,6 +43,7 @@ import type { FilterPlugin, ScorePlugin } from './interfaces.js';
 import type { Prng } from './prng.js';
 import type { Framework } from './framework.js';
 import { Code, type Status } from './status.js';
+import { PodfitError } from '../model/error-codes.js';
 
 const RANK_NOTHING = readsRank('nothing');
 const RANK_CLASS = readsRank('class');
@@ -396,7 +397,7 @@ export class FusedCycle {
     const got = this.kernels.gatherFeasible(
       this.current, this.rowsIdentity ? null : this.rows, this.classes, this.singleClass, this.n, this.classPass, this.feasible, this.totals,
     );
-    if (got !== this.count) throw new Error(`PODFIT_ERR_KERNEL_INVARIANT: gather_feasible found ${got} nodes, scan_classes ${this.count}`);
+    if (got !== this.count) throw new PodfitError('PODFIT_ERR_KERNEL_INVARIANT', `gather_feasible found ${got} nodes, scan_classes ${this.count}`);
     this.gathered = true;
   }
 

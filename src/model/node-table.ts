@@ -22,6 +22,7 @@
  */
 import { NODE_TABLE_DIRTY_LOG_ROWS, NODE_TABLE_INITIAL_ROWS, RESOURCE_SLOTS_MAX } from './limits.js';
 import { CPU, EPHEMERAL_STORAGE, MEMORY, PODS } from './resources.js';
+import { PodfitError } from './error-codes.js';
 
 export const CPU_SLOT = 0;
 export const MEMORY_SLOT = 1;
@@ -76,7 +77,7 @@ export class ResourceSlots {
     const s = this.byName.get(name);
     if (s !== undefined) return s;
     if (this.names.length >= RESOURCE_SLOTS_MAX) {
-      throw new Error(`PODFIT_ERR_STATE_TOO_MANY_RESOURCES: more than ${RESOURCE_SLOTS_MAX} distinct resource names (limit RESOURCE_SLOTS_MAX)`);
+      throw new PodfitError('PODFIT_ERR_STATE_TOO_MANY_RESOURCES', `more than ${RESOURCE_SLOTS_MAX} distinct resource names (limit RESOURCE_SLOTS_MAX)`);
     }
     const slot = this.names.length;
     this.names.push(name);

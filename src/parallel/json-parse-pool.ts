@@ -22,6 +22,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { PodfitError } from '../model/error-codes.js';
 
 /** Nodes.items of a body, taken out of the parsed value. */
 export interface ProjectedItems {
@@ -471,7 +472,7 @@ export class JsonParsePool {
     if (t) {
       t.attempts++;
       if (t.attempts >= 2) {
-        t.reject(new Error(`PODFIT_ERR_PARALLEL_WORKER_DIED: the parse worker died twice on a ${t.body.byteLength}-byte body`));
+        t.reject(new PodfitError('PODFIT_ERR_PARALLEL_WORKER_DIED', `the parse worker died twice on a ${t.body.byteLength}-byte body`));
       } else {
         this.queue.unshift(t);
       }

@@ -19,6 +19,7 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { jobTask, type Job, type WorkerTask } from './messages.js';
+import { PodfitError } from '../model/error-codes.js';
 
 /** Pool settings. */
 export interface WorkerPoolOptions {
@@ -72,7 +73,7 @@ export class WorkerPool {
   failures = 0;
 
   constructor(opts: WorkerPoolOptions) {
-    if (!Number.isInteger(opts.threads) || opts.threads < 1) throw new Error(`PODFIT_ERR_PARALLEL_THREADS: a pool needs at least one thread, got ${opts.threads}`);
+    if (!Number.isInteger(opts.threads) || opts.threads < 1) throw new PodfitError('PODFIT_ERR_PARALLEL_THREADS', `a pool needs at least one thread, got ${opts.threads}`);
     this.threads = opts.threads;
     this.log = opts.log ?? ((line) => process.stderr.write(`${line}\n`));
     this.piscina = new Piscina({
@@ -100,7 +101,7 @@ export class WorkerPool {
 
   /** Runs one task on a worker (no retry: the caller decides). */
   run<R>(task: WorkerTask): Promise<R> {
-    if (this.closed) return Promise.reject(new Error('PODFIT_ERR_PARALLEL_CLOSED: the worker pool is closed'));
+    if (this.closed) return Promise.reject(new PodfitError('PODFIT_ERR_PARALLEL_CLOSED', 'the worker pool is closed'));
     return this.piscina.run(task) as Promise<R>;
   }
 

@@ -34,6 +34,7 @@ import { BATCH_DEFAULTS } from './batch.js';
 import { podClassKey } from '../model/pod-info.js';
 import { SlotWriter } from './summary.js';
 import type { PluginRegistry } from '../framework/interfaces.js';
+import { PodfitError } from '../model/error-codes.js';
 
 /** Thrown by the speculation hooks to abandon a cycle that left the fused scan. */
 const DECLINED = Symbol('declined');
@@ -193,7 +194,7 @@ async function replicaFor(task: SessionTask, registry: PluginRegistry): Promise<
 /** The replica must see the nodes exactly as the main thread does (rows, classes, slots). */
 function checkReplica(state: ClusterState, setup: BatchSetup): void {
   const nodes = state.nodes;
-  const why = (what: string) => new Error(`PODFIT_ERR_PARALLEL_REPLICA: the worker's replica differs from the main state (${what})`);
+  const why = (what: string) => new PodfitError('PODFIT_ERR_PARALLEL_REPLICA', `the worker's replica differs from the main state (${what})`);
   if (nodes.length !== setup.rows.length) throw why(`${nodes.length} nodes, main has ${setup.rows.length}`);
   for (let i = 0; i < nodes.length; i++) {
     if (nodes[i]!.row !== setup.rows[i] || nodes[i]!.classId !== setup.classIds[i]) throw why(`node ${nodes[i]!.name}: row/class`);
@@ -350,7 +351,7 @@ function speculateChunk(
 /** Test hooks (SessionFaults). */
 function injectFault(setup: BatchSetup, chunk: number, sessionId: number): void {
   if (setup.faults?.exitOnChunk === chunk) process.exit(1);
-  throw new Error(`PODFIT_ERR_PARALLEL_INJECTED: session ${sessionId} failed on purpose in its chunk ${chunk}`, { cause: new Error('SessionFaults.throwOnChunk') });
+  throw new PodfitError('PODFIT_ERR_PARALLEL_INJECTED', `session ${sessionId} failed on purpose in its chunk ${chunk}`, { cause: new Error('SessionFaults.throwOnChunk') });
 }
 
 /** The previous summary of a chunk, to reuse for the next pod of the same shape and verdicts. */
@@ -433,9 +434,9 @@ function speculatePod(r: Replica, pod: PodInfo, writer: SlotWriter, last: LastSu
     else if (v === next) r.second[n2++] = r.feasible[k]!;
   }
   if (kind === SUMMARY_SCAN && (n1 !== sink.ties || top !== max)) {
-    throw new Error(`PODFIT_ERR_PARALLEL_INVARIANT: ${n1} nodes at ${top} gathered, the scan counted ${sink.ties} at ${max}`);
+    throw new PodfitError('PODFIT_ERR_PARALLEL_INVARIANT', `${n1} nodes at ${top} gathered, the scan counted ${sink.ties} at ${max}`);
   }
-  if (kind === SUMMARY_SINGLE && got !== 1) throw new Error(`PODFIT_ERR_PARALLEL_INVARIANT: ${got} feasible nodes gathered for a single-node cycle`);
+  if (kind === SUMMARY_SINGLE && got !== 1) throw new PodfitError('PODFIT_ERR_PARALLEL_INVARIANT', `${got} feasible nodes gathered for a single-node cycle`);
   r.list.set(r.second.subarray(0, n2), n1);
   r.levelTotals[0] = top;
   r.levelCounts[0] = n1;

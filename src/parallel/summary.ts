@@ -35,6 +35,7 @@ import {
   SLOT_EPOCH, SLOT_HEADER_WORDS, SLOT_POD_COUNT, SLOT_SUMMARY_COUNT, SUM_CLASSES, SUM_COUNT, SUM_F64_WORDS,
   SUM_HEADER_WORDS, SUM_KIND, SUM_LEVELS, SUM_LEVELS_MAX, SUM_LIST, SUMMARY_SCAN, SUMMARY_SINGLE,
 } from './messages.js';
+import { PodfitError } from '../model/error-codes.js';
 
 /** Int32 word of pod j's summary index in a slot (from the slot's start). */
 function podWord(j: number): number {
@@ -172,7 +173,7 @@ export class SlotReader {
   summary(s: number): Summary {
     const have = this.decoded[s];
     if (have) return have;
-    if (s < 0 || s >= this.i32[(this.base >> 2) + SLOT_SUMMARY_COUNT]!) throw new Error(`PODFIT_ERR_PARALLEL_SUMMARY: summary ${s} out of range`);
+    if (s < 0 || s >= this.i32[(this.base >> 2) + SLOT_SUMMARY_COUNT]!) throw new PodfitError('PODFIT_ERR_PARALLEL_SUMMARY', `summary ${s} out of range`);
     const at = this.base + this.i32[(this.base >> 2) + SLOT_HEADER_WORDS + this.chunkPods + s]!;
     const f = this.f64;
     let w = at >> 3;
@@ -181,7 +182,7 @@ export class SlotReader {
     const listField = f[w + SUM_LIST]!;
     const classCount = f[w + SUM_CLASSES]!;
     const words = f[w + SUM_F64_WORDS]!;
-    if (levels > SUM_LEVELS_MAX) throw new Error(`PODFIT_ERR_PARALLEL_SUMMARY: ${levels} levels`);
+    if (levels > SUM_LEVELS_MAX) throw new PodfitError('PODFIT_ERR_PARALLEL_SUMMARY', `${levels} levels`);
     w += SUM_HEADER_WORDS;
     const levelTotals = new Float64Array(levels);
     const levelStarts = new Int32Array(levels + 1);

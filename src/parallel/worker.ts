@@ -10,6 +10,7 @@ import type { JobTask, ProbeTask, SessionTask, WorkerTask } from './messages.js'
 import { runSession } from './speculate.js';
 // The worker is an entry point: it wires the built-in plugins as the CLI does.
 import { REGISTRY } from '../plugins/registry.js';
+import { PodfitError } from '../model/error-codes.js';
 
 /** Runs one task. */
 export default async function run(task: WorkerTask): Promise<unknown> {
@@ -32,10 +33,10 @@ async function runJob(task: JobTask): Promise<unknown> {
   try {
     mod = (await import(task.moduleUrl)) as Record<string, unknown>;
   } catch (e) {
-    throw new Error(`PODFIT_ERR_PARALLEL_JOB: cannot load the job module ${task.moduleUrl}`, { cause: e });
+    throw new PodfitError('PODFIT_ERR_PARALLEL_JOB', `cannot load the job module ${task.moduleUrl}`, { cause: e });
   }
   const fn = mod[task.exportName];
-  if (typeof fn !== 'function') throw new Error(`PODFIT_ERR_PARALLEL_JOB: ${task.moduleUrl} exports no function "${task.exportName}"`);
+  if (typeof fn !== 'function') throw new PodfitError('PODFIT_ERR_PARALLEL_JOB', `${task.moduleUrl} exports no function "${task.exportName}"`);
   return (fn as (args: unknown) => unknown)(task.args);
 }
 

@@ -30,6 +30,7 @@ import { ResourceAllocationScorer, sameRequests } from '../shared/resource-alloc
 import type { FitKernelFilter as FusedFitFilter, ResourceKernelScore as FusedResourceScorer } from '../../framework/traits.js';
 import { argsSchema, type NodeResourcesFitArgs, type ScoringStrategyType } from './args.js';
 import { buildFitRequest, type FitRequest, type IgnoredResources } from './fit-request.js';
+import { PodfitError } from '../../model/error-codes.js';
 
 /** kube's plugin name. */
 export const NAME = 'NodeResourcesFit';
@@ -63,7 +64,7 @@ export function newNodeResourcesFit(args: NodeResourcesFitArgs, handle: Framewor
   const strategy = args.scoringStrategy;
   const strategyNumber = STRATEGY_OF[strategy.type];
   if (strategyNumber === undefined) {
-    throw new Error(`PODFIT_ERR_PLUGIN_ARGS: NodeResourcesFit: scoring strategy ${String(strategy.type)} is not supported`);
+    throw new PodfitError('PODFIT_ERR_PLUGIN_ARGS', `NodeResourcesFit: scoring strategy ${String(strategy.type)} is not supported`);
   }
   const scorer = new ResourceAllocationScorer({
     resources: strategy.resources,

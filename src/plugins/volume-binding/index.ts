@@ -4,6 +4,7 @@
  */
 import type { PluginDefinition } from '../../framework/interfaces.js';
 import { argsSchema, type VolumeBindingArgs } from './args.js';
+import { PodfitError } from '../../model/error-codes.js';
 
 /** Registry entry for VolumeBinding. */
 export const definition: PluginDefinition<VolumeBindingArgs> = {
@@ -13,6 +14,6 @@ export const definition: PluginDefinition<VolumeBindingArgs> = {
   implemented: false,
   notModeled: "podfit's inputs carry no PersistentVolumes, claims or CSI objects for it to read",
   factory: () => {
-    throw new Error('PODFIT_ERR_PLUGIN_NOT_IMPLEMENTED: VolumeBinding');
+    throw new PodfitError('PODFIT_ERR_PLUGIN_NOT_IMPLEMENTED', 'VolumeBinding');
   },
 };

@@ -3,6 +3,7 @@
  * warns and leaves it out of results.
  */
 import type { PluginDefinition } from '../../framework/interfaces.js';
+import { PodfitError } from '../../model/error-codes.js';
 
 /** Registry entry for VolumeZone. */
 export const definition: PluginDefinition = {
@@ -11,6 +12,6 @@ export const definition: PluginDefinition = {
   implemented: false,
   notModeled: "podfit's inputs carry no PersistentVolumes, claims or CSI objects for it to read",
   factory: () => {
-    throw new Error('PODFIT_ERR_PLUGIN_NOT_IMPLEMENTED: VolumeZone');
+    throw new PodfitError('PODFIT_ERR_PLUGIN_NOT_IMPLEMENTED', 'VolumeZone');
   },
 };
