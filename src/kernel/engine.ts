@@ -2,6 +2,7 @@
 import type { EngineName, Kernels } from './kernels.js';
 import { createJsKernels } from './js-kernels.js';
 import { createWasmKernels, type WasmVariant } from './wasm-kernels.js';
+import { PodfitError } from '../model/error-codes.js';
 
 /** Engines podfit can run. */
 export const ENGINES: readonly EngineName[] = ['js', 'wasm'];
@@ -26,6 +27,6 @@ export async function createKernels(engine: EngineName = DEFAULT_ENGINE, opts: K
     case 'wasm':
       return createWasmKernels(opts.wasmVariant ?? 'simd');
     default:
-      throw new Error(`PODFIT_ERR_KERNEL_UNKNOWN_ENGINE: ${String(engine)}`);
+      throw new PodfitError('PODFIT_ERR_KERNEL_UNKNOWN_ENGINE', `${String(engine)}`);
   }
 }

@@ -16,6 +16,7 @@ import {
   STRATEGY_REQUESTED_TO_CAPACITY_RATIO,
 } from './kernels.js';
 import { FIT, layoutConstants, SCORER } from './descriptors.js';
+import { PodfitError } from '../model/error-codes.js';
 
 /** The argument records whose WASM descriptors the kernels read. */
 const RECORDS = [SCORER, FIT];
@@ -73,6 +74,6 @@ export function checkLayout(exports: WebAssembly.Exports, moduleName: string): v
     if (DESCRIPTOR_PREFIXES.some((p) => name.startsWith(p)) && !(name in DESCRIPTOR_LAYOUT)) bad.push(`${name}: module only (not in kernel/descriptors.ts)`);
   }
   if (bad.length > 0) {
-    throw new Error(`PODFIT_ERR_KERNEL_LAYOUT: ${moduleName} does not match src/kernel/layout.ts (rebuild with npm run build): ${bad.join('; ')}`);
+    throw new PodfitError('PODFIT_ERR_KERNEL_LAYOUT', `${moduleName} does not match src/kernel/layout.ts (rebuild with npm run build): ${bad.join('; ')}`);
   }
 }

@@ -18,6 +18,7 @@ import { bindClassIndex, fitMaskWords } from './kernels.js';
 import { FIT, SCORER, wasmRecordBytes, writeWasmRecord, type FieldSpecs, type RecordDescriptor, type RecordOf } from './descriptors.js';
 import { checkLayout } from './layout.js';
 import { WasmMemory } from './wasm-memory.js';
+import { PodfitError } from '../model/error-codes.js';
 
 /** Build variants of the module (scripts/build-wasm.js). */
 export type WasmVariant = 'simd' | 'scalar';
@@ -92,7 +93,7 @@ async function instantiate(variant: WasmVariant): Promise<WasmKernels> {
   try {
     bytes = await readFile(url);
   } catch (e) {
-    throw new Error(`PODFIT_ERR_KERNEL_WASM_MISSING: ${url.pathname} not readable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); run \`npm run build\``);
+    throw new PodfitError('PODFIT_ERR_KERNEL_WASM_MISSING', `${url.pathname} not readable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); run \`npm run build\``);
   }
   if (variant === 'simd' && !WebAssembly.validate(bytes)) return createWasmKernels('scalar');
   const mem = wasmMemory();
@@ -101,7 +102,7 @@ async function instantiate(variant: WasmVariant): Promise<WasmKernels> {
   checkLayout(instance.exports, url.pathname);
   const exp = instance.exports as unknown as KernelExports;
   const check = exp.layout_check();
-  if (check !== 0) throw new Error(`PODFIT_ERR_KERNEL_LAYOUT: ${url.pathname} layout_check() = ${check} (1: static data overlaps the header, 2: header magic/version mismatch)`);
+  if (check !== 0) throw new PodfitError('PODFIT_ERR_KERNEL_LAYOUT', `${url.pathname} layout_check() = ${check} (1: static data overlaps the header, 2: header magic/version mismatch)`);
   return new WasmKernels(exp, mem, exp.simd_enabled() === 1 ? 'wasm-simd' : 'wasm-scalar', module);
 }
 
@@ -128,13 +129,13 @@ export async function attachWasmKernels(handle: WasmKernelHandle, arenaBase: num
   checkLayout(instance.exports, 'the attached kernel module');
   const exp = instance.exports as unknown as KernelExports;
   const check = exp.layout_check();
-  if (check !== 0) throw new Error(`PODFIT_ERR_KERNEL_LAYOUT: attached module layout_check() = ${check} (1: static data overlaps the header, 2: header magic/version mismatch)`);
+  if (check !== 0) throw new PodfitError('PODFIT_ERR_KERNEL_LAYOUT', `attached module layout_check() = ${check} (1: static data overlaps the header, 2: header magic/version mismatch)`);
   return new WasmKernels(exp, mem, exp.simd_enabled() === 1 ? 'wasm-simd' : 'wasm-scalar', handle.module);
 }
 
 /** AssemblyScript's abort import; the kernels are built with --noAssert, so it only guards. */
 function wasmAbort(): never {
-  throw new Error('PODFIT_ERR_KERNEL_ABORT: a WASM kernel aborted');
+  throw new PodfitError('PODFIT_ERR_KERNEL_ABORT', 'a WASM kernel aborted');
 }
 
 type Typed = Int32Array | Uint32Array | Float64Array;

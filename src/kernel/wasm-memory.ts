@@ -12,6 +12,7 @@
 import type { TableMemory } from '../model/node-table.js';
 import { WASM_MEMORY_PAGES_INITIAL, WASM_MEMORY_PAGES_MAX } from '../model/limits.js';
 import { LAYOUT } from './layout.js';
+import { PodfitError } from '../model/error-codes.js';
 
 const PAGE_BYTES = 65536;
 
@@ -136,7 +137,7 @@ export class WasmMemory {
     if (ptr < 0) {
       ptr = this.top;
       if (this.shared) {
-        if (ptr + size > this.limit) throw new Error(`PODFIT_ERR_KERNEL_OUT_OF_MEMORY: a ${size}-byte region does not fit the ${this.limit - this.top}-byte rest of this thread's arena share`);
+        if (ptr + size > this.limit) throw new PodfitError('PODFIT_ERR_KERNEL_OUT_OF_MEMORY', `a ${size}-byte region does not fit the ${this.limit - this.top}-byte rest of this thread's arena share`);
       } else this.ensureBytes(ptr + size);
       this.top = ptr + size;
       if (!this.shared) this.header[LAYOUT.H_ARENA_END / 4] = this.top - LAYOUT.ARENA_BASE;
@@ -230,7 +231,7 @@ export class WasmMemory {
     try {
       this.memory.grow(pages);
     } catch (e) {
-      throw new Error(`PODFIT_ERR_KERNEL_OUT_OF_MEMORY: WASM memory cannot grow to ${end} bytes (limit WASM_MEMORY_PAGES_MAX): ${(e as Error).message}`);
+      throw new PodfitError('PODFIT_ERR_KERNEL_OUT_OF_MEMORY', `WASM memory cannot grow to ${end} bytes (limit WASM_MEMORY_PAGES_MAX): ${(e as Error).message}`);
     }
     this.buffer = this.memory.buffer;
     this.buffers.push(this.buffer);

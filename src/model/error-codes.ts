@@ -43,6 +43,7 @@ export const ERROR_CODES = {
   // kernel/ (and the framework's checks of kernel results)
   PODFIT_ERR_KERNEL_WASM_MISSING: { meaning: 'the WASM kernel module is not readable; run `npm run build` (or use --engine js)' },
   PODFIT_ERR_KERNEL_LAYOUT: { meaning: 'the WASM module does not match src/kernel/layout.ts (a stale build); rebuild with `npm run build`' },
+  PODFIT_ERR_KERNEL_DESCRIPTOR: { meaning: 'a kernel record (src/kernel/descriptors.ts) is defined wrong at start-up (a podfit bug): a field name or length field is invalid' },
   PODFIT_ERR_KERNEL_ABORT: { meaning: 'a WASM kernel aborted (a podfit bug); retry with --engine js and report it' },
   PODFIT_ERR_KERNEL_UNKNOWN_ENGINE: { meaning: 'an engine other than wasm or js was asked for; use --engine wasm|js' },
   PODFIT_ERR_KERNEL_OUT_OF_MEMORY: { meaning: 'WASM memory or a thread\'s arena share is full (limit WASM_MEMORY_PAGES_MAX); use fewer workers or a smaller cluster' },

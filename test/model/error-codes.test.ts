@@ -11,11 +11,6 @@ import { ERROR_CODES, errorCode, isPodfitErrorCode, PodfitError, type PodfitErro
 
 const SRC = path.resolve('src');
 const CATALOGUE = 'model/error-codes.ts';
-/**
- * kernel/ is being rewritten on another branch; its throws still use `new Error('PODFIT_ERR_…: …')`
- * (their codes are in the catalogue all the same). Drop this exemption once they are converted.
- */
-const NOT_YET_PODFIT_ERROR = /^kernel\//;
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
@@ -69,9 +64,9 @@ describe('error catalogue (model/error-codes.ts)', () => {
     }
   });
 
-  it('codes are thrown as PodfitError, not as a plain Error with the code in its text (kernel/ aside, for now)', () => {
+  it('codes are thrown as PodfitError, not as a plain Error with the code in its text', () => {
     const plain = /new Error\(\s*['"`]PODFIT_ERR_/;
-    const bad = SOURCES.filter((s) => !NOT_YET_PODFIT_ERROR.test(s.rel) && plain.test(s.text)).map((s) => s.rel);
+    const bad = SOURCES.filter((s) => plain.test(s.text)).map((s) => s.rel);
     expect(bad).toEqual([]);
   });
 
