@@ -48,7 +48,7 @@ import type { ClassIndex, FitArgs, ScorerArgs } from '../kernel/kernels.js';
 import { CLASS_BATCHES_MAX, CLASS_KEYS_SEEN_MAX, MAX_NODE_SCORE, NODE_TABLE_DIRTY_LOG_ROWS } from '../model/limits.js';
 import { CycleState } from './cycle-state.js';
 import type { FilterPlugin, ScorePlugin } from './interfaces.js';
-import { grownLength, NodeView } from './node-view.js';
+import { grownLength, type NodeView } from './node-view.js';
 import type { PodPlan } from './plan.js';
 import type { Prng } from './prng.js';
 import type { Framework } from './framework.js';
@@ -612,7 +612,7 @@ export class ClassBatches {
   private readonly decision: ClassDecision = { node: -1, feasibleNodes: 0 };
 
   constructor(private readonly fw: Framework) {
-    this.view = new NodeView(fw.state, fw.kernels);
+    this.view = fw.nodeView;
   }
 
   /**

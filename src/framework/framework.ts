@@ -14,6 +14,7 @@ import { Code, Status } from './status.js';
 import { MAX_NODE_SCORE } from '../model/limits.js';
 import { FusedCycle } from './fused-cycle.js';
 import { ClassBatches } from './class-batch.js';
+import { NodeView } from './node-view.js';
 import { ProfilePlan } from './plan.js';
 import type {
   Binder, BindPlugin, ExtensionPoint, FilterPlugin, FrameworkHandle, FrameworkRunner, PermitPlugin,
@@ -111,6 +112,8 @@ export class Framework implements FrameworkRunner {
   readonly plan: ProfilePlan;
   /** The profile's class batches (class-batch.ts). */
   readonly classBatches: ClassBatches;
+  /** The nodes by index, row and class, as the fused cycle and class batching read them. */
+  readonly nodeView: NodeView;
 
   constructor(
     readonly profile: ResolvedProfile,
@@ -180,6 +183,7 @@ export class Framework implements FrameworkRunner {
       this.filter, this.score, [...this.reserve, ...this.permit, ...this.preBind, ...this.bind, ...this.postBind],
       definitionOf, (name) => argsOf.get(name), state, objects,
     );
+    this.nodeView = new NodeView(state, kernels);
     this.fused = new FusedCycle(this);
     this.classBatches = new ClassBatches(this);
   }

@@ -37,6 +37,7 @@ import type { Kernels, ScorerArgs } from '../kernel/kernels.js';
 import { encodeShape, SCORER, sameRecord, shapeWords, withFields } from '../kernel/descriptors.js';
 import { FUSED_SCORE_CACHES_MAX, MAX_NODE_SCORE, NODE_TABLE_DIRTY_LOG_ROWS } from '../model/limits.js';
 import type { PodPlan } from './plan.js';
+import { grownLength } from './node-view.js';
 import { readsRank, type FitKernelArgs as FusedFitRequest } from './traits.js';
 import type { CycleState } from './cycle-state.js';
 import type { FilterPlugin, ScorePlugin } from './interfaces.js';
@@ -50,13 +51,6 @@ const RANK_CLASS = readsRank('class');
 
 const EMPTY_I32: Int32Array = new Int32Array(0);
 const EMPTY_F64: Float64Array = new Float64Array(0);
-
-/** Capacity for n elements: doubling from 64. */
-function grownLength(have: number, n: number): number {
-  let cap = Math.max(64, have);
-  while (cap < n) cap *= 2;
-  return cap;
-}
 
 /**
  * The table a fused cycle scans: the state's own NodeTable, or (for a worker thread speculating
@@ -188,20 +182,19 @@ export class FusedCycle {
     this.kernels = fw.kernels;
   }
 
+  /** Brings the node topology (the framework's NodeView) and the per-node and per-class scratch up to the state's nodes. */
   private refresh(): void {
-    const state = this.fw.state;
-    if (this.generation === state.nodeGeneration) return;
-    const nodes = state.nodes;
-    const n = nodes.length;
+    const view = this.fw.nodeView;
+    view.refresh();
+    if (this.generation === view.generation && this.rows === view.rows) return;
+    const n = view.n;
     const k = this.kernels;
-    if (this.rows.length < n) {
-      const len = grownLength(this.rows.length, n);
-      this.rows = k.allocI32(len);
-      this.classes = k.allocI32(len);
+    if (this.feasible.length < n) {
+      const len = grownLength(this.feasible.length, n);
       this.feasible = k.allocI32(len);
       this.totals = k.allocF64(len);
     }
-    const classCount = state.classes.length;
+    const classCount = view.classCount;
     if (this.classPass.length < classCount) {
       const len = grownLength(this.classPass.length, classCount);
       this.classPass = k.allocI32(len);
@@ -210,21 +203,14 @@ export class FusedCycle {
       this.classTies = k.allocI32(len);
       this.classScore = k.allocF64(len);
     }
-    this.reps = new Array<NodeInfo | undefined>(classCount).fill(undefined);
-    let identity = true;
-    for (let i = 0; i < n; i++) {
-      const node = nodes[i]!;
-      this.rows[i] = node.row;
-      if (node.row !== i) identity = false;
-      this.classes[i] = node.classId;
-      if (this.reps[node.classId] === undefined) this.reps[node.classId] = node;
-    }
-    this.rowsIdentity = identity;
-    this.liveClasses = [];
-    for (let c = 0; c < classCount; c++) if (this.reps[c] !== undefined) this.liveClasses.push(c);
-    this.singleClass = this.liveClasses.length === 1 ? this.liveClasses[0]! : -1;
+    this.rows = view.rows;
+    this.classes = view.classes;
+    this.rowsIdentity = view.rowsIdentity;
+    this.reps = view.reps;
+    this.liveClasses = view.liveClasses;
+    this.singleClass = view.singleClass;
     this.n = n;
-    this.generation = state.nodeGeneration;
+    this.generation = view.generation;
   }
 
   /**
