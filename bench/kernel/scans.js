@@ -62,17 +62,18 @@ export async function runKernelSuite(nodes, { maxTime = 1 } = {}) {
     const out = k.allocF64(nodes);
     const fit = { count: 2, slots, amounts };
     k.scoreRows(t.region, t.capacity, t.slotCount, rows, nodes, fit, scorers, totals);
+    const set = { rowTotals: totals, rows: null, classes, singleClass: 0, n: nodes, classPass };
     classFeasible[0] = 0;
-    k.scanClasses(totals, null, classes, 0, nodes, classPass, classFeasible, classMax, classTies);
+    k.scanClasses(set, classFeasible, classMax, classTies);
     const max = classMax[0];
     const mid = Math.floor(classTies[0] / 2);
     cases.push(
       b.add(`${name} score rows`, () => () => k.scoreRows(t.region, t.capacity, t.slotCount, rows, nodes, fit, scorers, totals), opts),
       b.add(`${name} scan classes`, () => () => {
         classFeasible[0] = 0;
-        k.scanClasses(totals, null, classes, 0, nodes, classPass, classFeasible, classMax, classTies);
+        k.scanClasses(set, classFeasible, classMax, classTies);
       }, opts),
-      b.add(`${name} select nth`, () => () => k.selectNth(totals, null, classes, 0, nodes, classPass, classScore, max, mid), opts),
+      b.add(`${name} select nth`, () => () => k.selectNth(set, classScore, max, mid), opts),
       b.add(`${name} fit batch`, () => () => k.fitBatch(t.region, t.capacity, rows, nodes, fit, masksU32), opts),
       b.add(`${name} least`, () => () => k.resourceScoreBatch(t.region, t.capacity, t.slotCount, rows, nodes, scorers[0], out), opts),
       b.add(`${name} balanced`, () => () => k.resourceScoreBatch(t.region, t.capacity, t.slotCount, rows, nodes, scorers[1], out), opts),

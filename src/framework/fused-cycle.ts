@@ -33,7 +33,7 @@
 import type { NodeInfo } from '../model/cluster-state.js';
 import type { NodeTable } from '../model/node-table.js';
 import type { PodInfo } from '../model/pod-info.js';
-import type { Kernels, ScorerArgs } from '../kernel/kernels.js';
+import type { FeasibleSet, Kernels, ScorerArgs } from '../kernel/kernels.js';
 import { encodeShape, SCORER, sameRecord, shapeWords, withFields } from '../kernel/descriptors.js';
 import { FUSED_SCORE_CACHES_MAX, MAX_NODE_SCORE, NODE_TABLE_DIRTY_LOG_ROWS } from '../model/limits.js';
 import type { PodPlan } from './plan.js';
@@ -310,10 +310,7 @@ export class FusedCycle {
     this.current = this.scoreRows(fit, scorers);
     if (!this.sameScan(classPass)) {
       this.classFeasible.fill(0);
-      this.count = this.kernels.scanClasses(
-        this.current, this.rowsIdentity ? null : this.rows, this.classes, this.singleClass, this.n, classPass,
-        this.classFeasible, this.classMax, this.classTies,
-      );
+      this.count = this.kernels.scanClasses(this.feasibleSet(), this.classFeasible, this.classMax, this.classTies);
       this.scanTotals = this.current;
       this.scanGeneration = this.generation;
       if (this.scanClassPass.length < classPass.length) this.scanClassPass = new Int32Array(classPass.length);
@@ -351,6 +348,22 @@ export class FusedCycle {
     out.scorers = this.scanScorers;
   }
 
+  /** This cycle's nodes as the selection kernels read them (one object, refreshed per call). */
+  private feasibleSet(): FeasibleSet {
+    const s = this.scanSet;
+    s.rowTotals = this.current;
+    s.rows = this.rowsIdentity ? null : this.rows;
+    s.classes = this.classes;
+    s.singleClass = this.singleClass;
+    s.n = this.n;
+    s.classPass = this.classPass;
+    return s;
+  }
+
+  private readonly scanSet: { -readonly [K in keyof FeasibleSet]: FeasibleSet[K] } = {
+    rowTotals: EMPTY_F64, rows: null, classes: EMPTY_I32, singleClass: -1, n: 0, classPass: EMPTY_I32,
+  };
+
   /** Whether `feasible`/`totals` hold this cycle's list (gathered on demand). */
   private gathered = false;
 
@@ -380,9 +393,7 @@ export class FusedCycle {
   /** Fills `feasible`/`totals` with this cycle's feasible node indices and totals. */
   private gather(): void {
     if (this.gathered) return;
-    const got = this.kernels.gatherFeasible(
-      this.current, this.rowsIdentity ? null : this.rows, this.classes, this.singleClass, this.n, this.classPass, this.feasible, this.totals,
-    );
+    const got = this.kernels.gatherFeasible(this.feasibleSet(), this.feasible, this.totals);
     if (got !== this.count) throw new PodfitError('PODFIT_ERR_KERNEL_INVARIANT', `gather_feasible found ${got} nodes, scan_classes ${this.count}`);
     this.gathered = true;
   }
@@ -557,7 +568,7 @@ export class FusedCycle {
         } else if (v === max) ties += this.classTies[c]!;
       }
       const draw = this.speculation ? this.speculation.captured(this, max, ties) : prng.intn(ties);
-      const i = k.selectNth(this.current, this.rowsIdentity ? null : this.rows, this.classes, this.singleClass, this.n, this.classPass, classScore, max, draw);
+      const i = k.selectNth(this.feasibleSet(), classScore, max, draw);
       return fw.state.nodes[i]!;
     }
     // Per-node scores: nothing a speculation can capture (the header's select_top slot is the owner's).

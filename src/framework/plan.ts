@@ -19,7 +19,7 @@ import type { ClusterObjects } from '../model/cluster-objects.js';
 import type { ClusterState } from '../model/cluster-state.js';
 import type { FilterPlugin, Plugin, PluginDefinition, ScorePlugin } from './interfaces.js';
 import {
-  readsRank,
+  READS, readsRank,
   type FitKernelFilter, type PluginTraits, type Reads, type ResourceKernelScore, type TraitContext,
 } from './traits.js';
 
@@ -146,16 +146,15 @@ export function speculationObstacle(plan: ProfilePlan, podPlan: PodPlan): string
   if (!plan.bindingStateless) return 'a Reserve, Permit or binding plugin may read the CycleState';
   for (let i = 0; i < plan.filters.length; i++) {
     const f = plan.filters[i]!;
-    if (f.fitKernel === null && podPlan.filterReads[i]! > RANK_CLASS) return `${f.plugin.name}'s Filter reads ${READS_BY_RANK[podPlan.filterReads[i]!]}`;
+    if (f.fitKernel === null && podPlan.filterReads[i]! > RANK_CLASS) return `${f.plugin.name}'s Filter reads ${READS[podPlan.filterReads[i]!]}`;
   }
   for (let i = 0; i < plan.scores.length; i++) {
     const s = plan.scores[i]!;
-    if (s.resourceKernel === null && podPlan.scoreReads[i]! > RANK_CLASS) return `${s.plugin.name}'s Score reads ${READS_BY_RANK[podPlan.scoreReads[i]!]}`;
+    if (s.resourceKernel === null && podPlan.scoreReads[i]! > RANK_CLASS) return `${s.plugin.name}'s Score reads ${READS[podPlan.scoreReads[i]!]}`;
   }
   return 'no single fit-kernel Filter';
 }
 
-const READS_BY_RANK: readonly Reads[] = ['nothing', 'class', 'node', 'row', 'node-pods', 'topology', 'pods'];
 
 /** A part without a trait reads everything: the general path. */
 function bindTrait(fn: PluginTraits<any>['filter'], ctx: TraitContext): (pod: PodInfo) => Reads {
@@ -163,7 +162,7 @@ function bindTrait(fn: PluginTraits<any>['filter'], ctx: TraitContext): (pod: Po
   return (pod) => fn(pod, ctx);
 }
 
-const WIDEST = (): Reads => READS_BY_RANK[RANK_PODS]!;
+const WIDEST = (): Reads => READS[RANK_PODS]!;
 
 function hasMethod(p: object, name: string): boolean {
   return typeof (p as Record<string, unknown>)[name] === 'function';

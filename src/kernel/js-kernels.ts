@@ -296,7 +296,8 @@ function scoreRows(
 // feasibility check inline: a shared helper would share V8's type feedback between the three
 // (rows null in one, an array in another) and slow all of them (measured +10-40%).
 
-const scanClasses: Kernels['scanClasses'] = (rowTotals, rows, classes, singleClass, n, classPass, classFeasible, classMax, classTies) => {
+const scanClasses: Kernels['scanClasses'] = (set, classFeasible, classMax, classTies) => {
+  const { rowTotals, rows, classes, singleClass, n, classPass } = set;
   let count = 0;
   for (let i = 0; i < n; i++) {
     const c = singleClass >= 0 ? singleClass : classes[i]!;
@@ -318,7 +319,8 @@ const scanClasses: Kernels['scanClasses'] = (rowTotals, rows, classes, singleCla
   return count;
 };
 
-const selectNth: Kernels['selectNth'] = (rowTotals, rows, classes, singleClass, n, classPass, classScore, max, k) => {
+const selectNth: Kernels['selectNth'] = (set, classScore, max, k) => {
+  const { rowTotals, rows, classes, singleClass, n, classPass } = set;
   for (let i = 0; i < n; i++) {
     const c = singleClass >= 0 ? singleClass : classes[i]!;
     if (classPass[c] === 0) continue;
@@ -332,7 +334,8 @@ const selectNth: Kernels['selectNth'] = (rowTotals, rows, classes, singleClass, 
   return -1;
 };
 
-const gatherFeasible: Kernels['gatherFeasible'] = (rowTotals, rows, classes, singleClass, n, classPass, feasible, totals) => {
+const gatherFeasible: Kernels['gatherFeasible'] = (set, feasible, totals) => {
+  const { rowTotals, rows, classes, singleClass, n, classPass } = set;
   let count = 0;
   for (let i = 0; i < n; i++) {
     if (classPass[singleClass >= 0 ? singleClass : classes[i]!] === 0) continue;

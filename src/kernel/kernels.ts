@@ -104,6 +104,21 @@ export interface ClassIndex {
   kth(k: number): number;
 }
 
+/**
+ * The nodes a fused scan considers, as the selection kernels read them: node index i < n has the
+ * total `rowTotals[row]` of its row (`rows[i]`, or i when `rows` is null; -1 = does not fit) and
+ * the class `classes[i]` (or `singleClass` when it is >= 0), and is feasible when its class passed
+ * (`classPass[class] != 0`) and its total is >= 0.
+ */
+export interface FeasibleSet {
+  readonly rowTotals: Float64Array;
+  readonly rows: Int32Array | null;
+  readonly classes: Int32Array;
+  readonly singleClass: number;
+  readonly n: number;
+  readonly classPass: Int32Array;
+}
+
 /** Numeric kernels of one engine. */
 export interface Kernels {
   readonly engine: EngineName;
@@ -177,54 +192,23 @@ export interface Kernels {
   ): void;
 
   /**
-   * scan_classes: over node indices i < n (row `rows[i]`, or i when `rows` is null; class
-   * `classes[i]`, or `singleClass` when it is >= 0) whose class passed (`classPass[class] != 0`)
-   * and whose total `rowTotals[row]` is >= 0 (-1 = does not fit): per class `classFeasible = 1`,
+   * scan_classes: over the feasible nodes of `set` (FeasibleSet): per class `classFeasible = 1`,
    * `classMax` = the top total, `classTies` = how many have it (the caller zeroes
    * classFeasible). Returns the feasible count. Once per fused cycle.
    */
-  scanClasses(
-    rowTotals: Float64Array,
-    rows: Int32Array | null,
-    classes: Int32Array,
-    singleClass: number,
-    n: number,
-    classPass: Int32Array,
-    classFeasible: Int32Array,
-    classMax: Float64Array,
-    classTies: Int32Array,
-  ): number;
+  scanClasses(set: FeasibleSet, classFeasible: Int32Array, classMax: Float64Array, classTies: Int32Array): number;
 
   /**
-   * select_nth: the node index of the k-th (0-based, node order) feasible node (scanClasses'
-   * sense) whose `rowTotals[row] + classScore[class]` equals `max`, or -1. Once per fused cycle.
+   * select_nth: the node index of the k-th (0-based, node order) feasible node of `set` whose
+   * `total + classScore[class]` equals `max`, or -1. Once per fused cycle.
    */
-  selectNth(
-    rowTotals: Float64Array,
-    rows: Int32Array | null,
-    classes: Int32Array,
-    singleClass: number,
-    n: number,
-    classPass: Int32Array,
-    classScore: Float64Array,
-    max: number,
-    k: number,
-  ): number;
+  selectNth(set: FeasibleSet, classScore: Float64Array, max: number, k: number): number;
 
   /**
-   * gather_feasible: the feasible node indices (scanClasses' sense) in order into `feasible`,
-   * their totals into `totals`; returns the count. For the fused cycle's paths that need the list.
+   * gather_feasible: the feasible node indices of `set` in order into `feasible`, their totals
+   * into `totals`; returns the count. For the fused cycle's paths that need the list.
    */
-  gatherFeasible(
-    rowTotals: Float64Array,
-    rows: Int32Array | null,
-    classes: Int32Array,
-    singleClass: number,
-    n: number,
-    classPass: Int32Array,
-    feasible: Int32Array,
-    totals: Float64Array,
-  ): number;
+  gatherFeasible(set: FeasibleSet, feasible: Int32Array, totals: Float64Array): number;
 
   /**
    * score_add: `totals[k] += scorer.pluginWeight * score(rows[feasible[k]])` for k < count, score

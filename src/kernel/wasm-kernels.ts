@@ -13,7 +13,7 @@
  * copied.
  */
 import { readFile } from 'node:fs/promises';
-import type { ClassIndex, ClassIndexArrays, FitArgs, Kernels, ScorerArgs } from './kernels.js';
+import type { ClassIndex, ClassIndexArrays, FeasibleSet, FitArgs, Kernels, ScorerArgs } from './kernels.js';
 import { bindClassIndex, fitMaskWords } from './kernels.js';
 import { FIT, SCORER, wasmRecordBytes, writeWasmRecord, type FieldSpecs, type RecordDescriptor, type RecordOf } from './descriptors.js';
 import { checkLayout } from './layout.js';
@@ -248,35 +248,25 @@ export class WasmKernels implements Kernels {
     this.done();
   }
 
-  scanClasses(
-    rowTotals: Float64Array, rows: Int32Array | null, classes: Int32Array, singleClass: number, n: number, classPass: Int32Array,
-    classFeasible: Int32Array, classMax: Float64Array, classTies: Int32Array,
-  ): number {
-    const count = this.exp.scan_classes(
-      this.in(rowTotals), rows ? this.in(rows) : 0, this.in(classes), singleClass, n, this.in(classPass),
-      this.out(classFeasible, classFeasible.length), this.out(classMax, classMax.length), this.out(classTies, classTies.length),
-    );
+  /** A FeasibleSet's arrays as offsets (rows 0 = rows are the node indices). */
+  private set(set: FeasibleSet): [number, number, number, number, number, number] {
+    return [this.in(set.rowTotals), set.rows ? this.in(set.rows) : 0, this.in(set.classes), set.singleClass, set.n, this.in(set.classPass)];
+  }
+
+  scanClasses(set: FeasibleSet, classFeasible: Int32Array, classMax: Float64Array, classTies: Int32Array): number {
+    const count = this.exp.scan_classes(...this.set(set), this.out(classFeasible, classFeasible.length), this.out(classMax, classMax.length), this.out(classTies, classTies.length));
     this.done();
     return count;
   }
 
-  selectNth(
-    rowTotals: Float64Array, rows: Int32Array | null, classes: Int32Array, singleClass: number, n: number, classPass: Int32Array,
-    classScore: Float64Array, max: number, k: number,
-  ): number {
-    const i = this.exp.select_nth(this.in(rowTotals), rows ? this.in(rows) : 0, this.in(classes), singleClass, n, this.in(classPass), this.in(classScore), max, k);
+  selectNth(set: FeasibleSet, classScore: Float64Array, max: number, k: number): number {
+    const i = this.exp.select_nth(...this.set(set), this.in(classScore), max, k);
     this.done();
     return i;
   }
 
-  gatherFeasible(
-    rowTotals: Float64Array, rows: Int32Array | null, classes: Int32Array, singleClass: number, n: number, classPass: Int32Array,
-    feasible: Int32Array, totals: Float64Array,
-  ): number {
-    const count = this.exp.gather_feasible(
-      this.in(rowTotals), rows ? this.in(rows) : 0, this.in(classes), singleClass, n, this.in(classPass),
-      this.out(feasible, n), this.out(totals, n),
-    );
+  gatherFeasible(set: FeasibleSet, feasible: Int32Array, totals: Float64Array): number {
+    const count = this.exp.gather_feasible(...this.set(set), this.out(feasible, set.n), this.out(totals, set.n));
     this.done();
     return count;
   }
@@ -387,24 +377,14 @@ export class WasmKernels implements Kernels {
   }
 
   classIndex(a: ClassIndexArrays): ClassIndex {
-    for (const arr of [a.rows, a.classes, a.nodeOfRow, a.kernelTotal, a.classBase, a.nodeBase, a.feasible, a.classFeasible, a.treeMax, a.treeCount, a.changed, a.flips]) {
-      // Arrays outside this memory take the copying path of the generic methods.
-      if (!this.memory.owns(arr)) return bindClassIndex(this, a);
-    }
+    const arrays = [a.rows, a.classes, a.nodeOfRow, a.kernelTotal, a.classBase, a.nodeBase, a.feasible, a.classFeasible, a.treeMax, a.treeCount, a.changed, a.flips];
+    // Arrays outside this memory take the copying path of the generic methods.
+    if (!arrays.every((arr) => this.memory.owns(arr))) return bindClassIndex(this, a);
     const exp = this.exp;
+    const [rows, classes, nodeOfRow, kernelTotal, classBase, nodeBase, feasible, classFeasible, treeMax, treeCount, changed, flips] = arrays.map((x) => x.byteOffset) as [
+      number, number, number, number, number, number, number, number, number, number, number, number,
+    ];
     const o = (x: Typed) => x.byteOffset;
-    const rows = o(a.rows);
-    const classes = o(a.classes);
-    const nodeOfRow = o(a.nodeOfRow);
-    const kernelTotal = o(a.kernelTotal);
-    const classBase = o(a.classBase);
-    const nodeBase = o(a.nodeBase);
-    const feasible = o(a.feasible);
-    const classFeasible = o(a.classFeasible);
-    const treeMax = o(a.treeMax);
-    const treeCount = o(a.treeCount);
-    const changed = o(a.changed);
-    const flips = o(a.flips);
     const { n, classCount, size } = a;
     const kp = a.kernel;
     let useKernel = 0;

@@ -410,7 +410,7 @@ function speculatePod(r: Replica, pod: PodInfo, writer: SlotWriter, last: LastSu
   if (last.matches()) return last.index;
   // A new summary: the feasible nodes with their totals, counts per class, the top two totals
   // (levels) and their nodes in node order.
-  const got = r.kernels.gatherFeasible(scan.rowTotals, scan.rows, scan.classes, scan.singleClass, scan.n, scan.classPass, r.feasible, r.totals);
+  const got = r.kernels.gatherFeasible(scan, r.feasible, r.totals);
   const perClass = r.classFeasibleCount;
   perClass.fill(0);
   const totals = r.totals;

@@ -243,10 +243,11 @@ describe('wasm kernels vs js reference', () => {
             const classFeasible = k.allocI32(4);
             const classMax = k.allocF64(4);
             const classTies = k.allocI32(4);
-            const count = k.scanClasses(rowTotals, rs, cl, sc, n, classPass, classFeasible, classMax, classTies);
+            const set = { rowTotals, rows: rs, classes: cl, singleClass: sc, n, classPass };
+            const count = k.scanClasses(set, classFeasible, classMax, classTies);
             const feasible = k.allocI32(n);
             const totals = k.allocF64(n);
-            const gathered = k.gatherFeasible(rowTotals, rs, cl, sc, n, classPass, feasible, totals);
+            const gathered = k.gatherFeasible(set, feasible, totals);
             let max = -Infinity;
             let ties = 0;
             for (let x = 0; x < 4; x++) {
@@ -255,7 +256,7 @@ describe('wasm kernels vs js reference', () => {
               if (v > max) [max, ties] = [v, classTies[x]!];
               else if (v === max) ties += classTies[x]!;
             }
-            const nth = count > 0 ? k.selectNth(rowTotals, rs, cl, sc, n, classPass, classScore, max, c.k % ties) : null;
+            const nth = count > 0 ? k.selectNth(set, classScore, max, c.k % ties) : null;
             return {
               count, gathered,
               feasible: Array.from(feasible.subarray(0, count)),
