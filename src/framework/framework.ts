@@ -184,6 +184,8 @@ export class Framework implements FrameworkRunner {
       definitionOf, (name) => argsOf.get(name), state, objects,
     );
     this.nodeView = new NodeView(state, kernels);
+    // Built with the profile (set-up): the nodes loaded so far, kept current as they change.
+    this.nodeView.refresh();
     this.fused = new FusedCycle(this);
     this.classBatches = new ClassBatches(this);
   }
