@@ -164,23 +164,41 @@ export class Scheduler {
       if (w && !this.warnings.includes(w)) this.warnings.push(w);
     }
     const framework = fw ?? this.frameworkFor(pod);
+    const explain = opts.explain ?? false;
+    // The executions the plugins' traits allow for this pod (plan.ts); the cycle below is the
+    // reference every other one reproduces.
+    const plan = framework !== undefined && !explain && (this.useFusedCycle || this.useClassBatching) ? this.planFor(framework, pod) : undefined;
+    if (plan !== undefined) {
+      const r = this.classBatched(framework!, pod, plan);
+      if (r !== null) return r;
+    }
+    return this.cycle(pod, explain, framework, cs, plan);
+  }
+
+  /** The pod's plan, or undefined when only the general path can run (no nodes, sampling). */
+  private planFor(fw: Framework, pod: PodInfo): PodPlan | undefined {
+    const n = this.state.nodes.length;
+    if (n === 0 || numFeasibleNodesToFind(n, fw.percentageOfNodesToScore ?? this.config.percentageOfNodesToScore) < n) return undefined;
+    return fw.plan.forPod(pod);
+  }
+
+  /**
+   * Class batching's decision (class-batch.ts), or null. Only for pods whose class is known (set
+   * by cloners and queue builders): an ad-hoc pod does not pay for computing its key. Kept small
+   * and apart from the cycle, so the per-pod path is optimized early.
+   */
+  private classBatched(fw: Framework, pod: PodInfo, plan: PodPlan): ScheduleResult | null {
+    if (!this.useClassBatching || pod.classKey === undefined || pod.pod.status?.nominatedNodeName) return null;
+    const d = fw.classBatches.decide(pod, plan, this.prng);
+    if (d === null) return null;
+    const numAll = this.state.nodes.length;
+    return { pod, profile: fw.profileName, feasibleNodes: d.feasibleNodes, evaluatedNodes: numAll, selectedNode: this.state.nodes[d.node]!.name, status: null };
+  }
+
+  /** One scheduling cycle: the fused cycle when the plan allows it, else the general path. */
+  private cycle(pod: PodInfo, explain: boolean, framework: Framework | undefined, cs: CycleState, plan: PodPlan | undefined): ScheduleResult {
     const allNodes = this.state.nodes;
     const numAll = allNodes.length;
-    const explain = opts.explain ?? false;
-    const sampled = framework !== undefined && numFeasibleNodesToFind(numAll, framework.percentageOfNodesToScore ?? this.config.percentageOfNodesToScore) < numAll;
-
-    // The executions the plugins' traits allow for this pod (plan.ts); the general path below is
-    // the reference every other one reproduces.
-    const plan = framework !== undefined && numAll > 0 && !explain && !sampled && (this.useFusedCycle || this.useClassBatching) ? framework.plan.forPod(pod) : undefined;
-    // Class batching only for pods whose class is known (set by cloners and queue builders): an
-    // ad-hoc pod does not pay for computing its key.
-    if (plan !== undefined && this.useClassBatching && pod.classKey !== undefined && !pod.pod.status?.nominatedNodeName) {
-      const d = framework!.classBatches.decide(pod, plan, this.prng);
-      if (d !== null) {
-        return { pod, profile: framework!.profileName, feasibleNodes: d.feasibleNodes, evaluatedNodes: numAll, selectedNode: allNodes[d.node]!.name, status: null };
-      }
-    }
-
     const profile = framework?.profileName ?? pod.schedulerName;
     const base = { pod, profile, feasibleNodes: 0, evaluatedNodes: 0 };
     if (!framework) {
