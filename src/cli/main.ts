@@ -5,6 +5,7 @@ import { EXIT_BAD_INPUT, EXIT_OK, reportError } from './errors.js';
 import { registerSchedule } from './commands/schedule.js';
 import { registerServe } from './commands/serve.js';
 import { registerBench } from './commands/bench.js';
+import { registerCapacity } from './commands/capacity.js';
 
 /** Where a command writes (replaceable in tests). */
 export interface CliIO {
@@ -36,6 +37,7 @@ export function buildProgram(io: CliIO): Command {
   registerSchedule(program, io);
   registerServe(program, io);
   registerBench(program, io);
+  registerCapacity(program, io);
   return program;
 }
 

@@ -282,3 +282,24 @@ export function makePodInfo(pod: Pod): PodInfo {
     hasRestartableInit: (pod.spec.initContainers ?? []).some((c) => c.restartPolicy === 'Always'),
   };
 }
+
+/**
+ * The clone of a decoded template under a new identity (name and uid; namespace, spec and the
+ * rest shared): what a capacity run or a what-if places thousands of times. Only the identity
+ * differs, so nothing is re-decoded, and the clone belongs to its template's class
+ * (podClassKey) and is marked `cloned`. The Pod object gets its own metadata and status objects
+ * (a clone's status may carry its nominatedNodeName); the spec is shared and never written.
+ */
+export function clonePodInfo(template: PodInfo, name: string, uid: string): PodInfo {
+  const src = template.pod;
+  const pod: Pod = { ...src, metadata: { ...src.metadata, name, uid }, status: { ...src.status } };
+  return {
+    ...template,
+    key: `${template.namespace}/${name}`,
+    name,
+    uid,
+    pod,
+    classKey: podClassKey(template),
+    cloned: true,
+  };
+}
