@@ -25,10 +25,10 @@ export function version(): string {
 }
 
 /** Builds the program. */
-export function buildProgram(io: CliIO): Command {
+export function buildProgram(io: CliIO, name = 'podfit'): Command {
   const program = new Command();
   program
-    .name('podfit')
+    .name(name)
     .description('Kubernetes scheduling and bin-packing engine: kube-scheduler semantics, WebAssembly speed')
     .version(version())
     .showHelpAfterError()
@@ -41,9 +41,12 @@ export function buildProgram(io: CliIO): Command {
   return program;
 }
 
-/** Runs the CLI with node-style argv; resolves to the exit code. */
-export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
-  const program = buildProgram(io);
+/**
+ * Runs the CLI with node-style argv; resolves to the exit code. `name` is how the user called it:
+ * `podfit`, or `kubectl podfit` when kubectl runs bin/kubectl-podfit.js as a plugin.
+ */
+export async function main(argv: readonly string[], io: CliIO = processIO, name = 'podfit'): Promise<number> {
+  const program = buildProgram(io, name);
   try {
     await program.parseAsync([...argv]);
     return EXIT_OK;
