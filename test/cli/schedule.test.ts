@@ -165,6 +165,7 @@ ${container}`;
     for (const flag of ['--validate', '--validate=true', '--validate=strict']) {
       const r = await runCli('schedule', '--cluster', 'examples/cluster.yaml', '--pod', typo(), flag);
       expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/: spec\.containers\[0\]\.resource: unknown field, did you mean resources\?/);
     }
   });
 
