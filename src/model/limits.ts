@@ -102,3 +102,5 @@ export const UNKNOWN_FIELDS_REPORTED_MAX = 20;
 export const KNOWN_FIELDS_DEPTH_MAX = 32;
 /** Edit distance within which an unknown field gets a "did you mean" (1 for names of up to 4 letters). */
 export const FIELD_SUGGESTION_DISTANCE_MAX = 2;
+/** Resource names whose class (integer or not) resource-validation.ts remembers. */
+export const RESOURCE_NAMES_CLASSIFIED_MAX = 1024;

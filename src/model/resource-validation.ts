@@ -6,6 +6,7 @@
  */
 import type { ExactQuantity } from './quantity.js';
 import { isNativeResource, isHugePageResourceName, isExtendedResourceName, PODS } from './resources.js';
+import { RESOURCE_NAMES_CLASSIFIED_MAX } from './limits.js';
 
 /** kube's isNegativeErrorMsg. */
 export const IS_NEGATIVE_ERROR_MSG = 'must be greater than or equal to 0';
@@ -33,10 +34,20 @@ export function isOvercommitAllowed(name: string): boolean {
   return isNativeResource(name) && !isHugePageResourceName(name);
 }
 
+/** isIntegerResourceName by name: a pod's quantities are parsed on every makePodInfo, and names repeat. */
+const integerNames = new Map<string, boolean>();
+
 /** kube's ValidateResourceQuantityValue: what is wrong with `q` as an amount of `name`, if anything. */
 export function resourceQuantityProblem(name: string, q: ExactQuantity): string | undefined {
   if (q.num < 0n) return IS_NEGATIVE_ERROR_MSG;
-  if (isIntegerResourceName(name)) {
+  if (q.den === 1n) return undefined; // a whole number: nothing else to check
+  let integer = integerNames.get(name);
+  if (integer === undefined) {
+    integer = isIntegerResourceName(name);
+    // Names come from input; past a bound, classify without remembering.
+    if (integerNames.size < RESOURCE_NAMES_CLASSIFIED_MAX) integerNames.set(name, integer);
+  }
+  if (integer) {
     // kube: MilliValue() % 1000 != 0, MilliValue rounding up.
     const scaled = q.num * 1000n;
     const milli = scaled / q.den + (scaled % q.den === 0n ? 0n : 1n);
