@@ -3,8 +3,8 @@
  * ClusterState from them: pods with spec.nodeName run there, Succeeded/Failed pods are ignored,
  * the rest are pending. Unknown kinds are skipped with a warning.
  */
-import { readFileSync } from 'node:fs';
 import { InputError } from '../api/errors.js';
+import { readInputText } from '../api/input-files.js';
 import type { Node, Pod } from '../api/k8s.js';
 import { decodeClusterObjects, decodeNode, decodePod, flattenObjects, parseDocuments, type RawObject } from '../api/objects.js';
 import { ClusterState } from '../model/cluster-state.js';
@@ -27,13 +27,9 @@ export const EXTRA_KINDS: ReadonlySet<string> = new Set([
   'Namespace', 'Service', 'ReplicaSet', 'StatefulSet', 'ReplicationController', 'PodDisruptionBudget', 'PriorityClass',
 ]);
 
-/** Reads a file's text, turning I/O errors into InputError. */
+/** Reads a file's text, turning I/O errors into InputError (`c.yaml: no such file`). */
 export function readInputFile(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputError(`${path}: cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+  return readInputText(path).text;
 }
 
 /** Parses cluster text (JSON or YAML) into a snapshot. */
@@ -116,14 +112,4 @@ export function buildClusterState(snap: ClusterSnapshot, fileName: string, memor
     }
   }
   return { state, pending, snapshot: snap, warnings, objects };
-}
-
-/** Reads exactly one Pod from a file (a Pod object, or a List holding one Pod). */
-export function loadPodFile(path: string): Pod {
-  const raws = flattenObjects(parseDocuments(readInputFile(path), path), path);
-  const pods = raws.filter((r) => r.obj.kind === 'Pod' || r.obj.kind === undefined);
-  if (pods.length !== 1) {
-    throw new InputError(`${path}: expected exactly one Pod, found ${pods.length} (kinds: ${raws.map((r) => String(r.obj.kind)).join(', ') || 'none'})`);
-  }
-  return decodePod(pods[0]!, path);
 }

@@ -168,7 +168,10 @@ describe('podfit capacity: bad input exits 2 naming the file and field', () => {
     ['a bad --max-limit', () => ['--podspec', POD, '--max-limit', '-1'], /--max-limit: expected a non-negative integer/],
     ['an unknown PriorityClass', () => ['--podspec', POD, '--priority', 'urgent'], /--priority: no PriorityClass with name urgent/],
     ['no --podspec', () => [], /missing --podspec/],
-    ['a missing podspec file', () => ['--podspec', path.join(tmp, 'nope.yaml')], /nope\.yaml: cannot read file/],
+    ['a missing podspec file', () => ['--podspec', path.join(tmp, 'nope.yaml')], /--podspec .*nope\.yaml: no such file/],
+    ['a request above its limit', () => ['--podspec', file('over.yaml', podYaml('o', '  containers: [{name: c, resources: {requests: {cpu: "2"}, limits: {cpu: "1"}}}]\n'))], /over\.yaml: .*spec\.containers\[0\]\.resources\.requests: Invalid value: "2": must be less than or equal to cpu limit of 1/],
+    ['a negative quantity', () => ['--podspec', file('neg.yaml', podYaml('n', '  containers: [{name: c, resources: {requests: {memory: -1Gi}}}]\n'))], /neg\.yaml: .*must be greater than or equal to 0/],
+    ['a field Kubernetes does not have (strict, did-you-mean)', () => ['--podspec', file('typo.yaml', podYaml('t', '  containers: [{name: c, resource: {requests: {cpu: 1}}}]\n'))], /typo\.yaml: spec\.containers\[0\]\.resource: unknown field, did you mean resources\?/],
     ['a bad -o', () => ['--podspec', POD, '-o', 'wide'], /-o\/--output: expected one of table, json, yaml/],
   ];
   for (const [what, args, message] of cases) {
@@ -179,6 +182,13 @@ describe('podfit capacity: bad input exits 2 naming the file and field', () => {
       expect(r.stderr).toMatch(message);
     });
   }
+
+  it('--validate=warn goes on with a warning for an unknown field', async () => {
+    const typo = file('typo2.yaml', podYaml('t', '  containers: [{name: c, resource: {requests: {cpu: 1}}}]\n'));
+    const r = await runCli('capacity', '--cluster', CLUSTER, '--podspec', typo, '--validate=warn');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning: .*typo2\.yaml: spec\.containers\[0\]\.resource: unknown field/);
+  });
 
   it('--cluster and --kubeconfig together, or neither', async () => {
     expect((await runCli('capacity', '--podspec', POD)).stderr).toMatch(/missing --cluster/);

@@ -8,7 +8,9 @@ import { stringify as toYaml } from 'yaml';
 import { defaultSchedulerConfig, loadSchedulerConfig } from '../../api/config.js';
 import { InputError } from '../../api/errors.js';
 import type { Pod } from '../../api/k8s.js';
-import { buildClusterState, loadClusterSnapshot, loadPodFile, type ClusterSnapshot } from '../../cluster/snapshot.js';
+import { loadPodFile } from '../../api/input-files.js';
+import type { FieldValidation } from '../../api/known-fields.js';
+import { buildClusterState, loadClusterSnapshot, type ClusterSnapshot } from '../../cluster/snapshot.js';
 import { Scheduler } from '../../framework/scheduler.js';
 import { createKernels } from '../../kernel/engine.js';
 import { ModelInputError } from '../../model/errors.js';
@@ -19,7 +21,7 @@ import { capacityReview, capacityText } from '../../report/capacity.js';
 import { capacityConfig, capacityDefaults, runCapacity, type CapacityTemplate } from '../../whatif/capacity.js';
 import { UsageError } from '../errors.js';
 import type { CliIO } from '../main.js';
-import { parseEngine, parseOutput, parseSeed } from '../options.js';
+import { parseEngine, parseOutput, parseSeed, parseValidate, VALIDATE_FLAG, VALIDATE_HELP } from '../options.js';
 
 /** One --podspec, with the --replicas that followed it. */
 interface PodspecFlag {
@@ -41,6 +43,7 @@ interface CapacityFlags {
   output?: string;
   seed?: string;
   engine?: string;
+  validate?: string | boolean;
 }
 
 /** `--podspec F` repeated: each one a template, in order. */
@@ -85,11 +88,15 @@ function parsePriority(v: string | undefined): number | string | undefined {
   return v;
 }
 
-/** Reads and checks one template: a Pod, cluster-capacity's defaults applied, decodable, with a name. */
-function loadTemplate(file: string, priority: number | string | undefined): Pod {
-  const pod = capacityDefaults(loadPodFile(file), priority);
-  if (!pod.metadata.name) throw new InputError(`${file}: metadata.name: Required value: the pod template needs a name (its clones are <name>-<k>)`, 'metadata.name');
-  return pod;
+/**
+ * Reads and checks one template: one Pod (its fields checked under --validate), cluster-capacity's
+ * defaults applied, with a name, decodable (quantities the API server accepts).
+ */
+function loadTemplate(file: string, priority: number | string | undefined, validation: FieldValidation, warnings: string[]): { pod: Pod; name: string } {
+  const loaded = loadPodFile(file, { flag: '--podspec', validation, warnings });
+  const pod = capacityDefaults(loaded.pod, priority);
+  if (!pod.metadata.name) throw new InputError(`${loaded.name}: metadata.name: Required value: the pod template needs a name (its clones are <name>-<k>)`, 'metadata.name');
+  return { pod, name: loaded.name };
 }
 
 /** Registers the command. */
@@ -110,6 +117,7 @@ export function registerCapacity(program: Command, io: CliIO): void {
     .option('--verbose', "print the pod's requirements, the failure summary and the clones' distribution among nodes")
     .option('--seed <n>', 'seed for tie-breaking among equal top scores', String(DEFAULT_SEED))
     .option('--engine <name>', 'numeric engine: js or wasm')
+    .option(VALIDATE_FLAG, VALIDATE_HELP)
     .option('-o, --output <format>', 'table, json or yaml (a ClusterCapacityReview)', 'table');
   // --replicas binds to the --podspec before it, so its parser reads the options parsed so far.
   const replicasOpt = cmd.options.find((o) => o.long === '--replicas')!;
@@ -128,13 +136,16 @@ export function registerCapacity(program: Command, io: CliIO): void {
     if (flags.context && !flags.kubeconfig) throw new UsageError('--context needs --kubeconfig');
 
     // Inputs first (templates, config), so a bad file fails before the cluster is read.
-    const pods = specs.map((s) => loadTemplate(s.file, priority));
+    const validation = parseValidate(flags.validate);
+    const inputWarnings: string[] = [];
+    const loadedTemplates = specs.map((s) => loadTemplate(s.file, priority, validation, inputWarnings));
+    const pods = loadedTemplates.map((t) => t.pod);
     const loadedConfig = flags.config ? loadSchedulerConfig(flags.config) : defaultSchedulerConfig();
     const config = capacityConfig(loadedConfig, preemption);
     specs.forEach((s, i) => {
       const name = pods[i]!.spec.schedulerName!;
       if (!config.profiles.some((p) => p.schedulerName === name)) {
-        throw new InputError(`${s.file}: spec.schedulerName: Unsupported value: "${name}": no profile of the scheduler configuration has it (profiles: ${config.profiles.map((p) => p.schedulerName).join(', ')})`, 'spec.schedulerName');
+        throw new InputError(`${loadedTemplates[i]!.name}: spec.schedulerName: Unsupported value: "${name}": no profile of the scheduler configuration has it (profiles: ${config.profiles.map((p) => p.schedulerName).join(', ')})`, 'spec.schedulerName');
       }
     });
 
@@ -148,7 +159,7 @@ export function registerCapacity(program: Command, io: CliIO): void {
     }
     const kernels = await createKernels(engine);
     const loaded = buildClusterState(snapshot, source, kernels.createTableMemory());
-    const warnings = [...loaded.warnings];
+    const warnings = [...inputWarnings, ...loaded.warnings];
     for (const name of flags.excludeNodes ?? []) {
       if (loaded.state.getNode(name)) loaded.state.removeNode(name);
       else warnings.push(`--exclude-nodes: no node ${name} in the cluster`);
@@ -159,7 +170,7 @@ export function registerCapacity(program: Command, io: CliIO): void {
     if (loaded.state.nodeCount === 0) warnings.push(`${source}: the cluster has no nodes`);
 
     const templates: CapacityTemplate[] = pods.map((pod, i) => {
-      const file = specs[i]!.file;
+      const file = loadedTemplates[i]!.name;
       let info;
       try {
         info = makePodInfo(pod);
