@@ -311,13 +311,30 @@ export function makePodInfo(pod: Pod): PodInfo {
  */
 export function clonePodInfo(template: PodInfo, name: string, uid: string): PodInfo {
   const src = template.pod;
-  const pod: Pod = { ...src, metadata: { ...src.metadata, name, uid }, status: { ...src.status } };
+  const pod: Pod = { apiVersion: src.apiVersion, kind: src.kind, metadata: { ...src.metadata, name, uid }, spec: src.spec, status: { ...src.status } };
+  // Every field spelled out (not a spread of the template): the clone gets the same object shape
+  // as a decoded pod, and building it is a plain allocation, several times cheaper than a spread.
   return {
-    ...template,
     key: `${template.namespace}/${name}`,
+    namespace: template.namespace,
     name,
     uid,
     pod,
+    labels: template.labels,
+    priority: template.priority,
+    requests: template.requests,
+    nonZeroCpuMilli: template.nonZeroCpuMilli,
+    nonZeroMemoryBytes: template.nonZeroMemoryBytes,
+    hostPorts: template.hostPorts,
+    tolerations: template.tolerations,
+    nodeSelector: template.nodeSelector,
+    affinity: template.affinity,
+    topologySpreadConstraints: template.topologySpreadConstraints,
+    schedulerName: template.schedulerName,
+    nodeName: template.nodeName,
+    images: template.images,
+    creationMs: template.creationMs,
+    hasRestartableInit: template.hasRestartableInit,
     classKey: podClassKey(template),
     cloned: true,
   };

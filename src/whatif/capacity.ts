@@ -165,9 +165,12 @@ function runTemplate(scheduler: Scheduler, t: CapacityTemplate, opts: CapacityOp
   // Clones are `<name>-<k>`, k counting on across templates of the same name and skipping names
   // the cluster already has.
   let k = counters.get(base.key) ?? 0;
+  const prefix = `${base.name}-`;
+  const taken = new Set<string>();
+  for (const n of state.nodes) for (const p of n.pods) if (p.namespace === base.namespace && p.name.startsWith(prefix)) taken.add(p.name);
   const nextClone = (): PodInfo => {
-    let name = `${base.name}-${k++}`;
-    while (state.placementOf(`${base.namespace}/${name}`)) name = `${base.name}-${k++}`;
+    let name = `${prefix}${k++}`;
+    while (taken.size > 0 && taken.has(name)) name = `${prefix}${k++}`;
     return clonePodInfo(base, name, `capacity-${base.namespace}-${name}`);
   };
   if (!fw) {
