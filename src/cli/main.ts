@@ -5,16 +5,22 @@ import { EXIT_BAD_INPUT, EXIT_OK, reportError } from './errors.js';
 import { registerSchedule } from './commands/schedule.js';
 import { registerServe } from './commands/serve.js';
 import { registerBench } from './commands/bench.js';
+import { registerSnapshot } from './commands/snapshot.js';
 
 /** Where a command writes (replaceable in tests). */
 export interface CliIO {
   stdout(s: string): void;
   stderr(s: string): void;
+  /** Whether stderr is a terminal (progress lines go there only then); false when absent. */
+  readonly stderrIsTTY?: boolean;
 }
 
 const processIO: CliIO = {
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
+  get stderrIsTTY() {
+    return process.stderr.isTTY === true;
+  },
 };
 
 /** podfit's version, from package.json. */
@@ -36,6 +42,7 @@ export function buildProgram(io: CliIO): Command {
   registerSchedule(program, io);
   registerServe(program, io);
   registerBench(program, io);
+  registerSnapshot(program, io);
   return program;
 }
 

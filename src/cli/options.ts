@@ -37,3 +37,12 @@ export function parseWorkers(v: string | undefined, fallback: number): number {
   if (!/^\d+$/.test(v) || Number(v) > 256) throw new UsageError(`--workers: expected an integer in [0, 256], got "${v}"`);
   return Number(v);
 }
+
+/** A duration flag (`30s`, `500ms`, `2m`; a bare number is seconds, as kubectl's --request-timeout): positive, in ms. */
+export function parseDurationMs(flag: string, v: string | undefined, fallbackMs: number): number {
+  if (v === undefined) return fallbackMs;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(v.trim());
+  const ms = m ? Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 'm' ? 60_000 : 1000) : NaN;
+  if (!(ms >= 1) || !Number.isSafeInteger(Math.round(ms))) throw new UsageError(`${flag}: expected a duration such as 30s, 500ms or 2m, got "${v}"`);
+  return Math.round(ms);
+}

@@ -25,6 +25,7 @@ export interface ClusterSnapshot {
 /** Kinds read (besides Node and Pod) for later plugins; everything else is skipped with a warning. */
 export const EXTRA_KINDS: ReadonlySet<string> = new Set([
   'Namespace', 'Service', 'ReplicaSet', 'StatefulSet', 'ReplicationController', 'PodDisruptionBudget', 'PriorityClass',
+  'DaemonSet', 'Deployment', 'Job', 'PersistentVolumeClaim', 'StorageClass', 'CSINode', // in `podfit snapshot`s, not modelled yet
 ]);
 
 /** Reads a file's text, turning I/O errors into InputError. */
