@@ -5,10 +5,10 @@
  * annotations, fields kube adds later) is dropped, so new fields are private by default.
  *
  * Kept as they are: label keys, quantities, taint keys and effects, toleration keys, ports,
- * scheduler names, topology keys, storage provisioners and CSI driver names, timestamps, UIDs,
- * and the integers and enums of specs. References are mapped by the role of what they name, so
- * they still meet: spec.nodeName and the hostname label follow node names, ownerReferences
- * follow their owner's name, priorityClassName its PriorityClass, claimName its claim.
+ * scheduler names, topology keys, storage provisioners and CSI driver names, timestamps, and the
+ * integers and enums of specs (UIDs are hashed like names). References are mapped by the role of
+ * what they name, so they still meet: spec.nodeName and the hostname label follow node names,
+ * ownerReferences their owner's name, priorityClassName its PriorityClass, claimName its claim.
  */
 import { Anonymizer } from './anonymize-names.js';
 
@@ -111,14 +111,17 @@ export class SnapshotAnonymizer {
   private metadata(kind: string, m: unknown): Obj {
     if (!isObj(m)) return {};
     const n = this.names;
-    const out = pick(m, ['uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp']);
+    const out = pick(m, ['resourceVersion', 'creationTimestamp', 'deletionTimestamp']);
+    // UIDs are random in a real cluster, but hashing them costs nothing and keeps references.
+    if (typeof m.uid === 'string') out.uid = n.hashed('uid', m.uid);
     if (typeof m.name === 'string') out.name = n.objectName(kind, m.name);
     if (typeof m.namespace === 'string') out.namespace = n.namespace(m.namespace);
     Object.assign(out, this.optLabelMap('labels', m.labels), this.annotations(m.annotations));
     if (Array.isArray(m.ownerReferences)) {
       out.ownerReferences = m.ownerReferences.map((r) => ({
-        ...pick(r, ['apiVersion', 'kind', 'uid', 'controller', 'blockOwnerDeletion']),
+        ...pick(r, ['apiVersion', 'kind', 'controller', 'blockOwnerDeletion']),
         name: n.objectName(str((r as Obj).kind), str((r as Obj).name)),
+        ...(typeof (r as Obj).uid === 'string' ? { uid: n.hashed('uid', str((r as Obj).uid)) } : {}),
       }));
     }
     return out;
