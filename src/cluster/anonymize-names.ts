@@ -81,7 +81,7 @@ export class Anonymizer {
   /** The name of an object of `kind` (also what ownerReferences and other references name). */
   objectName(kind: string, name: string): string {
     if (name === '') return name;
-    if (kind === 'Node') return this.nodeName(name);
+    if (kind === 'Node' || kind === 'CSINode') return this.nodeName(name); // a CSINode is named after its node
     if (kind === 'Namespace') return this.namespace(name);
     // system-node-critical and system-cluster-critical mean something to kube (and to podfit).
     if (kind === 'PriorityClass' && name.startsWith('system-')) return name;
