@@ -80,19 +80,25 @@ export class KubeApi {
           reject(e);
         });
       });
-      const timedOut = (what: string) => Object.assign(new Error(what), { code: 'ETIMEDOUT' });
+      let connected = false;
+      const timedOut = (ms: number) =>
+        Object.assign(new Error(connected ? `${method} ${path}: no answer within ${ms} ms` : `no connection within ${ms} ms`), { code: 'ETIMEDOUT' });
       // The socket timeout is an idle timeout; the deadline also bounds a server that trickles.
-      timers.push(setTimeout(() => req.destroy(timedOut(`${method} ${path}: no answer within ${this.timeoutMs} ms`)), this.timeoutMs));
+      timers.push(setTimeout(() => req.destroy(timedOut(this.timeoutMs)), this.timeoutMs));
       const connectMs = this.connectTimeoutMs;
-      if (connectMs !== undefined) {
-        req.once('socket', (sock) => {
-          if (!sock.connecting) return; // a kept-alive socket
-          const t = setTimeout(() => req.destroy(timedOut(`no connection within ${connectMs} ms`)), connectMs);
-          timers.push(t);
-          sock.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', () => clearTimeout(t));
+      req.once('socket', (sock) => {
+        if (!sock.connecting) {
+          connected = true; // a kept-alive socket
+          return;
+        }
+        const t = connectMs === undefined ? undefined : setTimeout(() => req.destroy(timedOut(connectMs)), connectMs);
+        if (t) timers.push(t);
+        sock.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', () => {
+          connected = true;
+          clearTimeout(t);
         });
-      }
-      req.on('timeout', () => req.destroy(timedOut(`${method} ${path}: no answer within ${this.timeoutMs} ms`)));
+      });
+      req.on('timeout', () => req.destroy(timedOut(this.timeoutMs)));
       req.on('error', (e) => {
         done();
         reject(e);
