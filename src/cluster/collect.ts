@@ -9,8 +9,8 @@
  *   list over, as client-go's pager does, at most SNAPSHOT_LIST_RESTARTS_MAX times.
  * - Each resource is listed at its own resourceVersion: the result is not one point in time (a pod
  *   bound to a node created after the node list is reported by snapshotFromRaw and skipped).
- * - A resource the server does not serve (404: an older cluster without CSINode, say) is skipped
- *   with a warning; every other failure stops the collection with a PodfitError naming the server
+ * - A resource outside core/v1 the server does not serve (404: an older cluster without CSINode,
+ *   say) is skipped with a warning; every other failure stops the collection with a PodfitError naming the server
  *   and the cause (unreachable, 401, 403 with the resource and the RBAC file to apply).
  */
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -33,7 +33,7 @@ export interface SnapshotResource {
   readonly fieldSelector?: string;
 }
 
-/** kube-scheduler's informer selector for pods that hold resources (as live.ts uses). */
+/** kube-scheduler's informer selector for pods that hold resources (the snapshot's and live.ts's). */
 export const NON_TERMINAL_PODS_SELECTOR = 'status.phase!=Succeeded,status.phase!=Failed';
 
 /**
@@ -114,7 +114,7 @@ export async function collectClusterObjects(kc: KubeConfig, opts: CollectOptions
   return { items, counts, warnings, server };
 }
 
-/** One resource, all pages; null when the server does not serve it (404). */
+/** One resource, all pages; null when the server does not serve its group version (404). */
 async function listResource(api: KubeApi, server: string, r: SnapshotResource, opts: CollectOptions): Promise<Record<string, unknown>[] | null> {
   const path = listPathOf(r);
   for (let restarts = 0; ; restarts++) {
@@ -136,8 +136,10 @@ async function listResource(api: KubeApi, server: string, r: SnapshotResource, o
       } while (cont);
       return out;
     } catch (e) {
-      if (e instanceof KubeApiError && e.statusCode === 404) return null;
       if (!(e instanceof KubeApiError)) throw e;
+      // Every API server serves core/v1: a 404 there means the URL is not one.
+      if (e.statusCode === 404 && r.apiVersion !== 'v1') return null;
+      if (e.statusCode === 404) throw new PodfitError('PODFIT_ERR_LIVE_LIST_FAILED', `${server}: listing ${resourceNameOf(r)}: 404 (is ${server} a Kubernetes API server?)`, { cause: e });
       const expired = e.statusCode === 410 && cont !== '';
       if (!expired) throw new PodfitError('PODFIT_ERR_LIVE_LIST_FAILED', `${server}: listing ${resourceNameOf(r)}: ${e.message}`, { cause: e });
       if (restarts >= SNAPSHOT_LIST_RESTARTS_MAX) {

@@ -119,6 +119,13 @@ describe('collectClusterObjects', () => {
     expect(r.warnings).toEqual([`${fake.api.url}: the server does not serve csinodes.storage.k8s.io (storage.k8s.io/v1); the snapshot has none`]);
   });
 
+  it('a 404 for a core resource means the server is not an API server: LIST_FAILED', async () => {
+    fake.api.notServed.add('nodes');
+    const { err } = await failure(() => collect());
+    expect(errorCode(err)).toBe('PODFIT_ERR_LIVE_LIST_FAILED');
+    expect(err.message).toBe(`PODFIT_ERR_LIVE_LIST_FAILED: ${fake.api.url}: listing nodes: 404 (is ${fake.api.url} a Kubernetes API server?)`);
+  });
+
   it('401 says the credentials were rejected', async () => {
     const { err } = await failure(() => collect({}, fake.writeKubeconfig('bad-token', (t) => t.replace(`token: ${fake.api.token}`, 'token: expired'))));
     expect(errorCode(err)).toBe('PODFIT_ERR_LIVE_UNAUTHORIZED');
