@@ -6,8 +6,18 @@
 import { z } from 'zod';
 
 const stringMap = z.record(z.string(), z.string());
+/** What a JSON/YAML value is, in words (`array`, not typeof's `object`), for messages. */
+export function jsonKind(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  return typeof v;
+}
+
 /** A quantity as it appears in JSON/YAML: a string, a bare number, or null. */
-export const quantitySchema = z.union([z.string(), z.number(), z.null()]);
+export const quantitySchema = z.union([z.string(), z.number(), z.null()], {
+  error: (issue) => `expected a quantity (string or number), got ${jsonKind(issue.input)}`,
+});
 const resourceListSchema = z.record(z.string(), quantitySchema);
 
 export const ownerReferenceSchema = z.looseObject({

@@ -5,6 +5,7 @@ import { EXIT_BAD_INPUT, EXIT_OK, reportError } from './errors.js';
 import { registerSchedule } from './commands/schedule.js';
 import { registerServe } from './commands/serve.js';
 import { registerBench } from './commands/bench.js';
+import { registerCapacity } from './commands/capacity.js';
 import { registerSnapshot } from './commands/snapshot.js';
 
 /** Where a command writes (replaceable in tests). */
@@ -30,10 +31,10 @@ export function version(): string {
 }
 
 /** Builds the program. */
-export function buildProgram(io: CliIO): Command {
+export function buildProgram(io: CliIO, name = 'podfit'): Command {
   const program = new Command();
   program
-    .name('podfit')
+    .name(name)
     .description('Kubernetes scheduling and bin-packing engine: kube-scheduler semantics, WebAssembly speed')
     .version(version())
     .showHelpAfterError()
@@ -42,13 +43,17 @@ export function buildProgram(io: CliIO): Command {
   registerSchedule(program, io);
   registerServe(program, io);
   registerBench(program, io);
+  registerCapacity(program, io);
   registerSnapshot(program, io);
   return program;
 }
 
-/** Runs the CLI with node-style argv; resolves to the exit code. */
-export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
-  const program = buildProgram(io);
+/**
+ * Runs the CLI with node-style argv; resolves to the exit code. `name` is how the user called it:
+ * `podfit`, or `kubectl podfit` when kubectl runs bin/kubectl-podfit.js as a plugin.
+ */
+export async function main(argv: readonly string[], io: CliIO = processIO, name = 'podfit'): Promise<number> {
+  const program = buildProgram(io, name);
   try {
     await program.parseAsync([...argv]);
     return EXIT_OK;

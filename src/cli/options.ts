@@ -1,5 +1,6 @@
 /** Parsing and validating shared CLI flags (edges validate: a bad flag is exit 2 naming it). */
 import { UsageError } from './errors.js';
+import { DEFAULT_FIELD_VALIDATION, FIELD_VALIDATIONS, type FieldValidation } from '../api/known-fields.js';
 import type { EngineName } from '../kernel/kernels.js';
 import { DEFAULT_ENGINE, ENGINES } from '../kernel/engine.js';
 
@@ -37,6 +38,24 @@ export function parseWorkers(v: string | undefined, fallback: number): number {
   if (!/^\d+$/.test(v) || Number(v) > 256) throw new UsageError(`--workers: expected an integer in [0, 256], got "${v}"`);
   return Number(v);
 }
+
+/**
+ * `--validate strict|warn|ignore` for files a person writes (default strict), as kubectl's: fail
+ * on fields Kubernetes does not have, warn and go on, or accept them. A bare `--validate` and
+ * kubectl's older `true` and `false` mean strict, strict and ignore.
+ */
+export function parseValidate(v: string | boolean | undefined): FieldValidation {
+  if (v === undefined) return DEFAULT_FIELD_VALIDATION;
+  if (v === true || v === 'true') return 'strict';
+  if (v === false || v === 'false') return 'ignore';
+  if (!(FIELD_VALIDATIONS as readonly string[]).includes(v)) throw new UsageError(`--validate: expected one of ${FIELD_VALIDATIONS.join(', ')}, got "${v}"`);
+  return v as FieldValidation;
+}
+
+/** The `--validate` option as every command reading a person's files declares it. */
+export const VALIDATE_FLAG = '--validate [mode]';
+/** Its help text. */
+export const VALIDATE_HELP = `fields Kubernetes does not have in the files you write (${FIELD_VALIDATIONS.join(', ')}): fail, warn and go on, or accept them`;
 
 /** A duration flag (`30s`, `500ms`, `2m`; a bare number is seconds, as kubectl's --request-timeout): positive, in ms. */
 export function parseDurationMs(flag: string, v: string | undefined, fallbackMs: number): number {

@@ -3,8 +3,8 @@
  * ClusterState from them: pods with spec.nodeName run there, Succeeded/Failed pods are ignored,
  * the rest are pending. Unknown kinds are skipped with a warning.
  */
-import { readFileSync } from 'node:fs';
 import { InputError } from '../api/errors.js';
+import { readInputText } from '../api/input-files.js';
 import type { Node, Pod } from '../api/k8s.js';
 import { decodeClusterObjects, decodeNode, decodePod, flattenObjects, parseDocuments, type RawObject } from '../api/objects.js';
 import { ClusterState } from '../model/cluster-state.js';
@@ -25,16 +25,14 @@ export interface ClusterSnapshot {
 /** Kinds read (besides Node and Pod) for later plugins; everything else is skipped with a warning. */
 export const EXTRA_KINDS: ReadonlySet<string> = new Set([
   'Namespace', 'Service', 'ReplicaSet', 'StatefulSet', 'ReplicationController', 'PodDisruptionBudget', 'PriorityClass',
-  'DaemonSet', 'Deployment', 'Job', 'PersistentVolumeClaim', 'StorageClass', 'CSINode', // in `podfit snapshot`s, not modelled yet
 ]);
 
-/** Reads a file's text, turning I/O errors into InputError. */
+/** Kinds a `podfit snapshot` carries that podfit does not read yet: kept in `others`, without a warning. */
+export const SNAPSHOT_ONLY_KINDS: ReadonlySet<string> = new Set(['DaemonSet', 'Deployment', 'Job', 'PersistentVolumeClaim', 'StorageClass', 'CSINode']);
+
+/** Reads a file's text, turning I/O errors into InputError (`c.yaml: no such file`). */
 export function readInputFile(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputError(`${path}: cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+  return readInputText(path).text;
 }
 
 /** Parses cluster text (JSON or YAML) into a snapshot. */
@@ -51,7 +49,7 @@ export function snapshotFromRaw(raws: readonly RawObject[], fileName: string): C
     const kind = typeof raw.obj.kind === 'string' ? raw.obj.kind : '';
     if (kind === 'Node') snap.nodes.push(decodeNode(raw, fileName));
     else if (kind === 'Pod') snap.pods.push(decodePod(raw, fileName));
-    else if (EXTRA_KINDS.has(kind)) {
+    else if (EXTRA_KINDS.has(kind) || SNAPSHOT_ONLY_KINDS.has(kind)) {
       const list = snap.others.get(kind) ?? [];
       list.push(raw.obj);
       snap.others.set(kind, list);
@@ -117,14 +115,4 @@ export function buildClusterState(snap: ClusterSnapshot, fileName: string, memor
     }
   }
   return { state, pending, snapshot: snap, warnings, objects };
-}
-
-/** Reads exactly one Pod from a file (a Pod object, or a List holding one Pod). */
-export function loadPodFile(path: string): Pod {
-  const raws = flattenObjects(parseDocuments(readInputFile(path), path), path);
-  const pods = raws.filter((r) => r.obj.kind === 'Pod' || r.obj.kind === undefined);
-  if (pods.length !== 1) {
-    throw new InputError(`${path}: expected exactly one Pod, found ${pods.length} (kinds: ${raws.map((r) => String(r.obj.kind)).join(', ') || 'none'})`);
-  }
-  return decodePod(pods[0]!, path);
 }

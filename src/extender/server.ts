@@ -4,11 +4,12 @@
  *
  * Robustness: every limit is a flag (defaults in src/model/limits.ts). Bodies are bounded
  * (413, checked against Content-Length before reading), compressed bodies are refused (415),
- * headers and whole requests have timeouts (Node's server timeouts; malformed HTTP gets 400/408/431
- * from the clientError handler), verb requests run at most `inFlightMax` at a time with a bounded
- * queue (429 beyond), malformed JSON and wrong shapes get 400 with the reason in `Error`, and
- * bodies of `inlineBelowBytes` and more are read into shared memory and parsed by worker threads
- * (src/parallel/json-parse-pool.ts) so /healthz and small requests stay fast. SIGTERM (via
+ * headers and whole requests have timeouts (Node's server timeouts, checked often enough to fire
+ * on time; malformed HTTP gets 400/408/431 from the clientError handler), verb requests run at most
+ * `inFlightMax` at a time with a bounded queue (429 beyond), malformed JSON and wrong shapes get
+ * 400 with the reason in `Error`, and bodies of `inlineBelowBytes` and more are read into shared
+ * memory and parsed by worker threads (src/parallel/json-parse-pool.ts) so /healthz and small
+ * requests stay fast. SIGTERM (via
  * shutdown()) turns /readyz to 503, stops accepting, lets in-flight requests finish (bounded by
  * drainTimeoutMs) and closes every connection.
  *
@@ -47,6 +48,24 @@ import { makeAuthenticator } from './auth.js';
 import { ExtenderHttpError, ExtenderInternalError, type ExtenderErrorCode } from './errors.js';
 import { filterResultOut, type Extender, type FilterOutcome, type NodeItems } from './extender.js';
 import type { ExtenderMetrics } from './metrics.js';
+
+/**
+ * Most time between two checks of the header and request timeouts. Node does not time these per
+ * connection: it checks every open connection on an interval (`connectionsCheckingInterval`, 30 s
+ * by default), so a 10 s headers timeout fired anywhere from 10 to 40 s. The server checks every
+ * tenth of the shorter timeout, and at least once a second, so a timeout fires within 10% (at most
+ * 1 s) of its flag. A check walks the open connections in C++ (kube-scheduler keeps a few), so even
+ * a 10 ms interval costs nothing measurable. (A limit; it belongs with src/model/limits.ts.)
+ */
+export const TIMEOUT_CHECK_INTERVAL_MS_MAX = 1_000;
+/** Least time between two timeout checks, for timeouts of a few milliseconds (tests). */
+const TIMEOUT_CHECK_INTERVAL_MS_MIN = 5;
+
+/** How often the server checks the header and request timeouts (see TIMEOUT_CHECK_INTERVAL_MS_MAX). */
+export function timeoutCheckIntervalMs(headersTimeoutMs: number, requestTimeoutMs: number): number {
+  const shortest = Math.min(headersTimeoutMs, requestTimeoutMs);
+  return Math.max(TIMEOUT_CHECK_INTERVAL_MS_MIN, Math.min(TIMEOUT_CHECK_INTERVAL_MS_MAX, Math.floor(shortest / 10)));
+}
 
 /** The four extender verbs. */
 export const VERBS = ['filter', 'prioritize', 'preempt', 'bind'] as const;
@@ -136,7 +155,6 @@ export class ExtenderServer {
     readonly metrics: ExtenderMetrics,
     readonly versionInfo: VersionInfo,
   ) {
-    this.pool = new JsonParsePool(options.parsePool);
     const prefix = normalizePathPrefix(options.pathPrefix);
     for (const verb of VERBS) {
       const seg = options.verbs[verb].replace(/^\/+/, '');
@@ -145,7 +163,12 @@ export class ExtenderServer {
     for (const k of ['healthz', 'readyz', 'metrics', 'version'] as const) if (!this.routes.has(`/${k}`)) this.routes.set(`/${k}`, { kind: k });
     this.authenticate = makeAuthenticator({ clientCert: !!options.tls?.clientCa, bearerToken: options.bearerToken });
     const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
-    const common = { maxHeaderSize: options.headerBytesMax, requestTimeout: options.requestTimeoutMs, headersTimeout: options.headersTimeoutMs };
+    const common = {
+      maxHeaderSize: options.headerBytesMax,
+      requestTimeout: options.requestTimeoutMs,
+      headersTimeout: options.headersTimeoutMs,
+      connectionsCheckingInterval: timeoutCheckIntervalMs(options.headersTimeoutMs, options.requestTimeoutMs),
+    };
     this.server = options.tls
       ? createHttpsServer({
         ...common,
@@ -159,6 +182,8 @@ export class ExtenderServer {
       }, handler)
       : createHttpServer(common, handler);
     this.server.keepAliveTimeout = options.keepAliveTimeoutMs;
+    // Last: its worker threads would keep the process alive if anything above threw.
+    this.pool = new JsonParsePool(options.parsePool);
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => this.onClientError(err, socket));
   }
 

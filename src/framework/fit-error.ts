@@ -27,18 +27,27 @@ export function fitErrorMessage(numAllNodes: number, d: Diagnosis): string {
   if (d.preFilterMsg) {
     msg += ` ${d.preFilterMsg}.`;
   } else {
-    const hist = new Map<string, number>();
-    for (const st of d.nodeToStatus.values()) {
-      for (const r of st.reasons) hist.set(r, (hist.get(r) ?? 0) + 1);
-    }
-    if (d.absentStatus && d.absentCount) {
-      for (const r of d.absentStatus.reasons) hist.set(r, (hist.get(r) ?? 0) + d.absentCount);
-    }
-    const parts = [...hist].map(([r, c]) => `${c} ${r}`);
+    const parts = [...fitErrorHistogram(d)].map(([r, c]) => `${c} ${r}`);
     // Go's sort.Strings: plain byte order ("10 X" before "2 Y").
     parts.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     if (parts.length > 0) msg += ` ${parts.join(', ')}.`;
   }
   if (d.postFilterMsg) msg += ` ${d.postFilterMsg}`;
   return msg;
+}
+
+/**
+ * The reasons of a diagnosis and how many nodes gave each (kube's reasons histogram, the part
+ * after "0/N nodes are available:"), in first-seen order; empty when PreFilter rejected the pod.
+ */
+export function fitErrorHistogram(d: Diagnosis): Map<string, number> {
+  const hist = new Map<string, number>();
+  if (d.preFilterMsg) return hist;
+  for (const st of d.nodeToStatus.values()) {
+    for (const r of st.reasons) hist.set(r, (hist.get(r) ?? 0) + 1);
+  }
+  if (d.absentStatus && d.absentCount) {
+    for (const r of d.absentStatus.reasons) hist.set(r, (hist.get(r) ?? 0) + d.absentCount);
+  }
+  return hist;
 }

@@ -4,7 +4,8 @@
  * labels/taints/ports/images and the table for numbers.
  */
 import type { Node, Taint } from '../api/k8s.js';
-import { parseQuantityExact, quantityMilliValue, quantityValue, QuantityError } from './quantity.js';
+import { parseQuantityExact, quantityMilliValue, quantityValue, QuantityError, type ExactQuantity } from './quantity.js';
+import { invalidValueMessage, resourceQuantityProblem } from './resource-validation.js';
 import { ModelInputError } from './errors.js';
 import { CPU, isTrackedResource, PODS } from './resources.js';
 import { CPU_SLOT, MEMORY_SLOT, NodeTable, PODS_SLOT, type TableMemory } from './node-table.js';
@@ -67,15 +68,19 @@ export function nodeAllocatable(node: Node): Map<string, number> {
   const out = new Map<string, number>();
   for (const [k, raw] of Object.entries(src)) {
     if (raw === null || !isTrackedResource(k)) continue;
+    let q: ExactQuantity;
     try {
-      const q = parseQuantityExact(raw);
-      out.set(k, k === CPU ? quantityMilliValue(q) : quantityValue(q));
+      q = parseQuantityExact(raw);
     } catch (e) {
       if (e instanceof QuantityError) {
         throw new ModelInputError(`node ${name}: invalid quantity ${JSON.stringify(raw)} at ${field}.${k}: ${e.message}`, `${field}.${k}`);
       }
       throw e;
     }
+    // The API server refuses such a node (ValidateResourceQuantityValue); a negative amount would count as room.
+    const problem = resourceQuantityProblem(k, q);
+    if (problem) throw new ModelInputError(`node ${name}: ${invalidValueMessage(`${field}.${k}`, raw, problem)}`, `${field}.${k}`);
+    out.set(k, k === CPU ? quantityMilliValue(q) : quantityValue(q));
   }
   return out;
 }

@@ -104,3 +104,13 @@ export const CLASS_KEYS_SEEN_MAX = 256;
  * behind rescoring every row instead of the changed ones. 4 bytes each.
  */
 export const NODE_TABLE_DIRTY_LOG_ROWS = 4096;
+
+// Validation of files a person writes (api/known-fields.ts).
+/** Unknown fields listed in one error (or warned about) per object; the rest are counted. */
+export const UNKNOWN_FIELDS_REPORTED_MAX = 20;
+/** Object nesting the unknown-field check descends (a Pod is about 8 deep; YAML aliases can make more). */
+export const KNOWN_FIELDS_DEPTH_MAX = 32;
+/** Edit distance within which an unknown field gets a "did you mean" (1 for names of up to 4 letters). */
+export const FIELD_SUGGESTION_DISTANCE_MAX = 2;
+/** Resource names whose class (integer or not) resource-validation.ts remembers. */
+export const RESOURCE_NAMES_CLASSIFIED_MAX = 1024;

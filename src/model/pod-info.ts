@@ -5,6 +5,7 @@
 import type { Affinity, Container, Pod, Toleration, TopologySpreadConstraint } from '../api/k8s.js';
 import { parseQuantityExact, QuantityError, type ExactQuantity } from './quantity.js';
 import { ModelInputError } from './errors.js';
+import { invalidValueMessage, requestLimitProblem, resourceQuantityProblem } from './resource-validation.js';
 import { CPU, MEMORY, isTrackedResource, type ResourceList } from './resources.js';
 import { DEFAULT_MEMORY_REQUEST_BYTES, DEFAULT_MILLI_CPU_REQUEST } from './limits.js';
 
@@ -126,23 +127,41 @@ function parseList(
   if (!list) return out;
   for (const [name, raw] of Object.entries(list)) {
     if (raw === null) continue;
+    let q: ExactQuantity;
     try {
-      out.set(name, Amount.of(parseQuantityExact(raw)));
+      q = parseQuantityExact(raw);
     } catch (e) {
       if (e instanceof QuantityError) {
         throw new ModelInputError(`${where}: invalid quantity ${JSON.stringify(raw)} at ${field}.${name}: ${e.message}`, `${field}.${name}`);
       }
       throw e;
     }
+    const problem = resourceQuantityProblem(name, q);
+    if (problem) throw new ModelInputError(`${where}: ${invalidValueMessage(`${field}.${name}`, raw, problem)}`, `${field}.${name}`);
+    out.set(name, Amount.of(q));
   }
   return out;
 }
 
-/** A container's effective requests: requests, with limits filling missing keys (API-server defaulting). */
+/**
+ * A container's effective requests: requests, with limits filling missing keys (API-server
+ * defaulting); a request above its limit is refused as the API server's validation does.
+ */
 function containerRequests(c: Container, where: string, field: string): AmountList {
   const req = parseList(c.resources?.requests, where, `${field}.resources.requests`);
   const lim = parseList(c.resources?.limits, where, `${field}.resources.limits`);
-  for (const [k, v] of lim) if (!req.has(k)) req.set(k, v);
+  for (const [k, v] of lim) {
+    const r = req.get(k);
+    if (!r) {
+      req.set(k, v);
+      continue;
+    }
+    const problem = requestLimitProblem(k, r, v, c.resources!.limits![k]!);
+    if (problem) {
+      const path = `${field}.resources.requests`;
+      throw new ModelInputError(`${where}: ${invalidValueMessage(path, c.resources!.requests![k]!, problem)}`, path);
+    }
+  }
   return req;
 }
 
@@ -280,5 +299,26 @@ export function makePodInfo(pod: Pod): PodInfo {
     images,
     creationMs: Number.isFinite(created) ? created : 0,
     hasRestartableInit: (pod.spec.initContainers ?? []).some((c) => c.restartPolicy === 'Always'),
+  };
+}
+
+/**
+ * The clone of a decoded template under a new identity (name and uid; namespace, spec and the
+ * rest shared): what a capacity run or a what-if places thousands of times. Only the identity
+ * differs, so nothing is re-decoded, and the clone belongs to its template's class
+ * (podClassKey) and is marked `cloned`. The Pod object gets its own metadata and status objects
+ * (a clone's status may carry its nominatedNodeName); the spec is shared and never written.
+ */
+export function clonePodInfo(template: PodInfo, name: string, uid: string): PodInfo {
+  const src = template.pod;
+  const pod: Pod = { ...src, metadata: { ...src.metadata, name, uid }, status: { ...src.status } };
+  return {
+    ...template,
+    key: `${template.namespace}/${name}`,
+    name,
+    uid,
+    pod,
+    classKey: podClassKey(template),
+    cloned: true,
   };
 }

@@ -120,3 +120,57 @@ export function formatQuantity(resource: string, amount: number): string {
   }
   return String(amount);
 }
+
+/** apimachinery's quantity formats: how a Quantity prints (the format of the text it was parsed from). */
+export type QuantityFormat = 'DecimalSI' | 'BinarySI' | 'DecimalExponent';
+
+/** The format apimachinery records when parsing `text` (binary suffix, exponent, or decimal). */
+export function quantityFormatOf(text: string | number): QuantityFormat {
+  if (typeof text === 'number') return 'DecimalSI';
+  const m = QUANTITY_RE.exec(text.trim());
+  const suffix = m?.[2] ?? '';
+  if (BINARY[suffix] !== undefined) return 'BinarySI';
+  if (/^[eE]/.test(suffix)) return 'DecimalExponent';
+  return 'DecimalSI';
+}
+
+const DECIMAL_SUFFIX = new Map<number, string>([[-9, 'n'], [-6, 'u'], [-3, 'm'], [0, ''], [3, 'k'], [6, 'M'], [9, 'G'], [12, 'T'], [15, 'P'], [18, 'E']]);
+const BINARY_SUFFIXES = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
+
+/**
+ * Quantity.String(): the canonical text of an exact quantity in a format, as apimachinery prints
+ * it. Decimal: rounded up to nano units, then the largest power of 1000 that keeps the mantissa
+ * whole (1.5 -> "1500m", 1000 -> "1k"). Binary: a whole number of at least 1024 in absolute value
+ * takes the largest power of 1024 that divides it ("100Mi", 1500 -> "1500"); anything else prints
+ * as decimal (512 -> "512", 1000 -> "1k").
+ */
+export function canonicalQuantity(q: ExactQuantity, format: QuantityFormat): string {
+  const neg = q.num < 0n;
+  const num = neg ? -q.num : q.num;
+  const sign = neg ? '-' : '';
+  if (num === 0n) return '0';
+  if (format === 'BinarySI' && num % q.den === 0n && num / q.den >= 1024n) {
+    let v = num / q.den;
+    let i = 0;
+    while (i < BINARY_SUFFIXES.length - 1 && v % 1024n === 0n) {
+      v /= 1024n;
+      i++;
+    }
+    return `${sign}${v}${BINARY_SUFFIXES[i]}`;
+  }
+  // Rounded up to nano units, then grouped by thousands.
+  let mantissa = (num * 1_000_000_000n + q.den - 1n) / q.den;
+  let exp = -9;
+  while (exp < 18 && mantissa % 1000n === 0n) {
+    mantissa /= 1000n;
+    exp += 3;
+  }
+  if (format === 'DecimalExponent') return `${sign}${mantissa}${exp === 0 ? '' : `e${exp}`}`;
+  return `${sign}${mantissa}${DECIMAL_SUFFIX.get(exp)}`;
+}
+
+/** Adds two exact quantities. */
+export function addExact(a: ExactQuantity, b: ExactQuantity): ExactQuantity {
+  if (a.den === b.den) return { num: a.num + b.num, den: a.den };
+  return { num: a.num * b.den + b.num * a.den, den: a.den * b.den };
+}

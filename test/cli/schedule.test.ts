@@ -110,7 +110,7 @@ profiles:
   });
 
   it.each([
-    [['--cluster', 'nope.yaml', '--pod', 'examples/pod.yaml'], /nope\.yaml: cannot read file: ENOENT/],
+    [['--cluster', 'nope.yaml', '--pod', 'examples/pod.yaml'], /nope\.yaml: no such file/],
     [['--cluster', 'examples/cluster.yaml', '--pod', 'examples/pod.yaml', '-o', 'xml'], /-o\/--output: expected one of table, json/],
     [['--cluster', 'examples/cluster.yaml', '--pod', 'examples/pod.yaml', '--seed', '-1'], /--seed/],
   ])('exits 2 on bad input %#', async (args, msg) => {
@@ -138,6 +138,124 @@ profiles:
     const r = await runCli('schedule', '--cluster', 'examples/cluster.yaml');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--pod/);
+  });
+});
+
+describe('podfit schedule: input that would be silently wrong (issue 17)', () => {
+  const pod = (name: string, container: string) => `apiVersion: v1
+kind: Pod
+metadata: {name: ${name}, namespace: default}
+spec:
+  containers:
+  - name: c
+    image: nginx
+${container}`;
+  const typo = () => file('typo.yaml', pod('typo', '    resource: {requests: {cpu: "100"}}\n'));
+  const HINT = ' (podfit knows the fields of Kubernetes v1.34.0; --validate=warn or --validate=ignore accepts others)';
+
+  it('refuses a misspelled field by default, naming the path and the field meant (exit 2)', async () => {
+    const p = typo();
+    const r = await runCli('schedule', '--cluster', 'examples/cluster.yaml', '--pod', p);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`error: ${p}: spec.containers[0].resource: unknown field, did you mean resources?${HINT}\n`);
+    expect(r.stdout).toBe('');
+  });
+
+  it('--validate (bare) and --validate=true are strict too', async () => {
+    for (const flag of ['--validate', '--validate=true', '--validate=strict']) {
+      const r = await runCli('schedule', '--cluster', 'examples/cluster.yaml', '--pod', typo(), flag);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/: spec\.containers\[0\]\.resource: unknown field, did you mean resources\?/);
+    }
+  });
+
+  it('--validate=warn warns and goes on; --validate=ignore (or false) is silent', async () => {
+    const p = typo();
+    const warn = await runCli('schedule', '--cluster', 'examples/cluster.yaml', '--pod', p, '--validate=warn', '-o', 'json');
+    expect(warn.code).toBe(0);
+    expect(warn.stderr).toBe(`warning: ${p}: spec.containers[0].resource: unknown field, did you mean resources?\n`);
+    // The misspelled block is not read: the pod requests nothing and fits.
+    expect(JSON.parse(warn.stdout).selectedNode).toMatch(/^worker-/);
+    for (const flag of ['--validate=ignore', '--validate=false']) {
+      const r = await runCli('schedule', '--cluster', 'examples/cluster.yaml', '--pod', p, flag, '-o', 'json');
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe('');
+    }
+  });
+
+  it('rejects an unknown --validate mode', async () => {
+    const r = await runCli('schedule', '--cluster', 'examples/cluster.yaml', '--pod', 'examples/pod.yaml', '--validate=loose');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('error: --validate: expected one of strict, warn, ignore, got "loose"\n');
+  });
+
+  it('accepts fields it does not know in a cluster snapshot (a newer API server adds them)', async () => {
+    const c = file('newer.yaml', `apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Node
+  metadata: {name: n1}
+  spec: {futureNodeField: true}
+  status: {allocatable: {cpu: '4', memory: 8Gi, pods: '110'}, futureStatus: {x: 1}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: running, namespace: default}
+  spec: {nodeName: n1, futurePodField: 1, containers: [{name: c, futureContainerField: {}}]}
+`);
+    const r = await runCli('schedule', '--cluster', c, '--pod', 'examples/pod.yaml', '-o', 'json');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout).selectedNode).toBe('n1');
+  });
+
+  it.each([
+    ['a negative request', '    resources: {requests: {cpu: "-1"}}\n', 'spec.containers[0].resources.requests.cpu: Invalid value: "-1": must be greater than or equal to 0'],
+    ['a negative limit', '    resources: {limits: {memory: -1Gi}}\n', 'spec.containers[0].resources.limits.memory: Invalid value: "-1Gi": must be greater than or equal to 0'],
+    ['a request above its limit', '    resources: {requests: {cpu: 2}, limits: {cpu: 1}}\n', 'spec.containers[0].resources.requests: Invalid value: "2": must be less than or equal to cpu limit of 1'],
+  ])('refuses %s as the API server does (exit 2)', async (_name, container, message) => {
+    const p = file('neg.yaml', pod('neg', container));
+    const r = await runCli('schedule', '--cluster', 'examples/cluster.yaml', '--pod', p);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`error: ${p}: pod default/neg: ${message}\n`);
+  });
+
+  it('takes requests from limits when a container sets only limits (API-server defaulting)', async () => {
+    const p = file('limits.yaml', pod('lim', '    resources: {limits: {cpu: "100"}}\n'));
+    const r = await runCli('schedule', '--cluster', 'examples/cluster.yaml', '--pod', p, '-o', 'json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).message).toMatch(/Insufficient cpu/);
+  });
+
+  it('refuses a node with a negative allocatable in the snapshot (exit 2)', async () => {
+    const c = file('neg-node.yaml', `apiVersion: v1
+kind: List
+items:
+- {apiVersion: v1, kind: Node, metadata: {name: n1}, status: {allocatable: {cpu: '4', memory: 8Gi, pods: '110'}}}
+- {apiVersion: v1, kind: Node, metadata: {name: n2}, status: {allocatable: {cpu: '-4', memory: 8Gi, pods: '110'}}}
+`);
+    const r = await runCli('schedule', '--cluster', c, '--pod', 'examples/pod.yaml');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`error: ${c}: node n2: status.allocatable.cpu: Invalid value: "-4": must be greater than or equal to 0\n`);
+  });
+
+  it('says what a quantity must be instead of zod\'s bare "Invalid input"', async () => {
+    const p = file('array.yaml', pod('arr', '    resources: {requests: {cpu: [1]}}\n'));
+    const r = await runCli('schedule', '--cluster', 'examples/cluster.yaml', '--pod', p);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`error: ${p}: Pod default/arr: invalid value at spec.containers[0].resources.requests.cpu: expected a quantity (string or number), got array\n`);
+  });
+
+  it('says a --pod file does not exist in words, naming the flag', async () => {
+    const r = await runCli('schedule', '--cluster', 'examples/cluster.yaml', '--pod', 'nope-pod.yaml');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('error: --pod nope-pod.yaml: no such file\n');
+  });
+
+  it('refuses - for both --cluster and --pod', async () => {
+    const r = await runCli('schedule', '--cluster', '-', '--pod', '-');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('error: --cluster and --pod: only one of them can read standard input (-)\n');
   });
 });
 

@@ -96,7 +96,7 @@ describe('podfit serve (CLI)', () => {
     [['--cluster', join(FIXTURES, 'cluster.json'), '--tls-cert', 'a.crt'], /--tls-cert and --tls-key go together/],
     [['--cluster', join(FIXTURES, 'cluster.json'), '--max-body-bytes', '-1'], /--max-body-bytes: expected an integer >= 1/],
     [['--cluster', join(FIXTURES, 'cluster.json'), '--port', '70000'], /--port: expected 0\.\.65535/],
-    [['--cluster', join(FIXTURES, 'nope.json')], /nope\.json: cannot read file: ENOENT/],
+    [['--cluster', join(FIXTURES, 'nope.json')], /nope\.json: no such file/],
     [['--cluster', join(FIXTURES, 'cluster.json'), '--config', join(FIXTURES, 'cluster.json')], /cluster\.json/],
   ])('bad flags %j exit 2 naming the problem', async (args, message) => {
     const err: string[] = [];

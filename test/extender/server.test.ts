@@ -243,11 +243,14 @@ describe('shutdown', () => {
     while (s.server.activeRequests === 0) await new Promise((r) => setTimeout(r, 5));
     let answer = '';
     sock.on('data', (c) => (answer += c.toString()));
+    // The server closing its side does not mean this side has read the answer yet.
+    const clientClosed = new Promise<void>((r) => sock.on('close', () => r()));
     const stopping = s.server.shutdown();
     expect(s.server.isDraining).toBe(true);
     sock.write(body.slice(10));
     await stopping;
     await s.source.stop();
+    await clientClosed;
     expect(answer).toMatch(/^HTTP\/1\.1 200 /);
     expect(answer).toContain('Connection: close');
     await expect(send(`${s.url}/healthz`)).rejects.toThrow();

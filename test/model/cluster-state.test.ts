@@ -32,6 +32,11 @@ describe('ClusterState bad input', () => {
   // The model's own error, with the path inside the object; the edges add the file or request.
   it.each([
     ['a bad allocatable quantity', (s: ClusterState) => s.addNode(makeNode('n').capacity({ cpu: 'lots' }).build()), /^node n: invalid quantity "lots" at status\.allocatable\.cpu: quantities must match/, 'status.allocatable.cpu'],
+    ['a negative allocatable (the API server refuses it)', (s: ClusterState) => s.addNode(makeNode('n').capacity({ cpu: '4', memory: '-4Gi' }).build()), /^node n: status\.allocatable\.memory: Invalid value: "-4Gi": must be greater than or equal to 0$/, 'status.allocatable.memory'],
+    ['a negative capacity read for a missing allocatable', (s: ClusterState) => s.addNode({ ...makeNode('n').build(), status: { capacity: { cpu: -4 } } }), /^node n: status\.capacity\.cpu: Invalid value: "-4": must be greater than or equal to 0$/, 'status.capacity.cpu'],
+    ['a fractional pod count', (s: ClusterState) => s.addNode(makeNode('n').capacity({ pods: '1.5' }).build()), /^node n: status\.allocatable\.pods: Invalid value: "1\.5": must be an integer$/, 'status.allocatable.pods'],
+    ['a fractional extended resource', (s: ClusterState) => s.addNode(makeNode('n').capacity({ 'nvidia.com/gpu': '500m' }).build()), /^node n: status\.allocatable\.nvidia\.com\/gpu: Invalid value: "500m": must be an integer$/, 'status.allocatable.nvidia.com/gpu'],
+    ['a negative allocatable on update', (s: ClusterState) => s.updateNode(makeNode('a').capacity({ cpu: '-1' }).build()), /^node a: status\.allocatable\.cpu: Invalid value: "-1": must be greater than or equal to 0$/, 'status.allocatable.cpu'],
     ['a duplicate node', (s: ClusterState) => s.addNode(makeNode('a').build()), /^duplicate node a$/, 'metadata.name'],
     ['a node without a name', (s: ClusterState) => s.addNode({ ...makeNode('x').build(), metadata: {} }), /^node without metadata\.name$/, 'metadata.name'],
     ['a pod on an unknown node', (s: ClusterState) => s.addPod(makePodInfo(makePod('p').build()), 'nope'), /^pod default\/p: node nope not found$/, 'spec.nodeName'],
@@ -42,6 +47,7 @@ describe('ClusterState bad input', () => {
     expect(() => act(state)).toThrow(message);
     expect(() => act(state)).toThrow(expect.objectContaining({ field }));
     expect(state.nodes.map((n) => n.name)).toEqual(['a']);
+    expect(state.allocatableOf(state.getNode('a')!, 'cpu')).toBe(1000);
     expect(state.placementOf('default/p')).toBeUndefined();
   });
 });

@@ -53,6 +53,26 @@ describe('pod request aggregation (K8S-FACTS §6.1)', () => {
     const p = makePod('bad').req({ cpu: '1x' }).build();
     expect(() => makePodInfo(p)).toThrow(/pod default\/bad: invalid quantity "1x" at spec.containers\[0\].resources.requests.cpu/);
   });
+  it.each([
+    ['a negative request', makePod('neg').req({ cpu: '-1' }), 'pod default/neg: spec.containers[0].resources.requests.cpu: Invalid value: "-1": must be greater than or equal to 0', 'spec.containers[0].resources.requests.cpu'],
+    ['a negative number', makePod('neg').req({ memory: -5 }), 'pod default/neg: spec.containers[0].resources.requests.memory: Invalid value: "-5": must be greater than or equal to 0', 'spec.containers[0].resources.requests.memory'],
+    ['a negative limit', makePod('neg').reqLim({}, { cpu: '-100m' }), 'pod default/neg: spec.containers[0].resources.limits.cpu: Invalid value: "-100m": must be greater than or equal to 0', 'spec.containers[0].resources.limits.cpu'],
+    ['a negative init container request', makePod('neg').req({ cpu: '1' }).initReq({ cpu: '-2' }), 'pod default/neg: spec.initContainers[0].resources.requests.cpu: Invalid value: "-2": must be greater than or equal to 0', 'spec.initContainers[0].resources.requests.cpu'],
+    ['a negative overhead', makePod('neg').req({ cpu: '1' }).overhead({ memory: '-1Mi' }), 'pod default/neg: spec.overhead.memory: Invalid value: "-1Mi": must be greater than or equal to 0', 'spec.overhead.memory'],
+    ['a request above its limit', makePod('over').reqLim({ cpu: '2' }, { cpu: '1' }), 'pod default/over: spec.containers[0].resources.requests: Invalid value: "2": must be less than or equal to cpu limit of 1', 'spec.containers[0].resources.requests'],
+    ['a request above its limit in other units', makePod('over').req({ cpu: '1' }).reqLim({ memory: '1.5Gi' }, { memory: '1024Mi' }), 'pod default/over: spec.containers[1].resources.requests: Invalid value: "1.5Gi": must be less than or equal to memory limit of 1024Mi', 'spec.containers[1].resources.requests'],
+    ['an extended resource request other than its limit', makePod('gpu').reqLim({ 'nvidia.com/gpu': 1 }, { 'nvidia.com/gpu': 2 }), 'pod default/gpu: spec.containers[0].resources.requests: Invalid value: "1": must be equal to nvidia.com/gpu limit of 2', 'spec.containers[0].resources.requests'],
+    ['a fractional extended resource', makePod('gpu').req({ 'nvidia.com/gpu': '0.5' }), 'pod default/gpu: spec.containers[0].resources.requests.nvidia.com/gpu: Invalid value: "0.5": must be an integer', 'spec.containers[0].resources.requests.nvidia.com/gpu'],
+  ])('refuses %s as the API server does, naming the field', (_name, builder, message, field) => {
+    const p = builder.build();
+    expect(() => makePodInfo(p)).toThrow(ModelInputError);
+    expect(() => makePodInfo(p)).toThrow(message);
+    expect(() => makePodInfo(p)).toThrow(expect.objectContaining({ field }));
+  });
+  it('accepts a request equal to or below its limit, and a limit alone', () => {
+    const p = makePod('ok').reqLim({ cpu: '1', memory: '1Gi', 'nvidia.com/gpu': 1 }, { cpu: '1000m', memory: '2Gi', 'nvidia.com/gpu': '1' }).reqLim({}, { cpu: '500m' }).build();
+    expect(obj(makePodInfo(p).requests)).toEqual({ cpu: 1500, memory: 2 ** 30, 'nvidia.com/gpu': 1 });
+  });
   it('throws the model\'s own error, with the field path inside the pod', () => {
     const p = makePod('bad').req({ cpu: '1' }).initReq({ memory: 'much' }).build();
     expect(() => makePodInfo(p)).toThrow(ModelInputError);

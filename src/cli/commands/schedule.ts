@@ -5,11 +5,13 @@
  */
 import type { Command } from 'commander';
 import { defaultSchedulerConfig, loadSchedulerConfig } from '../../api/config.js';
-import { buildClusterState, loadClusterSnapshot, loadPodFile } from '../../cluster/snapshot.js';
+import { buildClusterState, loadClusterSnapshot } from '../../cluster/snapshot.js';
+import { loadPodFile, STDIN_PATH } from '../../api/input-files.js';
+import type { FieldValidation } from '../../api/known-fields.js';
 import { Scheduler } from '../../framework/scheduler.js';
 import { createKernels } from '../../kernel/engine.js';
 import { DEFAULT_SEED } from '../../model/limits.js';
-import { makePodInfo } from '../../model/pod-info.js';
+import { makePodInfo, type PodInfo } from '../../model/pod-info.js';
 import { ModelInputError } from '../../model/errors.js';
 import { explainToJson, explainToTable } from '../../report/explain.js';
 import { InputError } from '../../api/errors.js';
@@ -17,7 +19,7 @@ import { closeWorkerPool, defaultWorkerCount, workerPool } from '../../parallel/
 import { BATCH_MIN_PODS_DISTINCT } from '../../workloads/batch.js';
 import { pendingToTable, scheduleAllPending } from '../../workloads/batch-pending.js';
 import { UsageError } from '../errors.js';
-import { parseEngine, parseOutput, parseSeed, parseWorkers } from '../options.js';
+import { parseEngine, parseOutput, parseSeed, parseValidate, parseWorkers, VALIDATE_FLAG, VALIDATE_HELP } from '../options.js';
 import type { CliIO } from '../main.js';
 import { REGISTRY } from '../../plugins/registry.js';
 
@@ -31,6 +33,20 @@ interface ScheduleFlags {
   seed?: string;
   output?: string;
   engine?: string;
+  validate?: string | boolean;
+}
+
+/** Reads and decodes the --pod file (its --validate warnings to stderr); a model error gets the file's name. */
+function loadPod(path: string, validation: FieldValidation, io: CliIO): { info: PodInfo; name: string } {
+  const warnings: string[] = [];
+  const { pod, name } = loadPodFile(path, { flag: '--pod', validation, warnings });
+  for (const w of warnings) io.stderr(`warning: ${w}\n`);
+  try {
+    return { info: makePodInfo(pod), name };
+  } catch (e) {
+    if (e instanceof ModelInputError) throw new InputError(`${name}: ${e.message}`, e.field);
+    throw e;
+  }
 }
 
 /** Registers the command. */
@@ -39,7 +55,7 @@ export function registerSchedule(program: Command, io: CliIO): void {
     .command('schedule')
     .description("explain one pod's scheduling: every plugin's filter verdict and score on every node; or, with --all-pending, where all pending pods would go")
     .requiredOption('--cluster <file>', 'cluster snapshot: kubectl get nodes,pods -A -o json|yaml')
-    .option('--pod <file>', 'the pod to schedule (JSON or YAML)')
+    .option('--pod <file>', 'the pod to schedule (JSON or YAML; - reads standard input)')
     .option('--all-pending', "schedule every pending pod of the snapshot in kube's queue order (priority, then creation time) and report each pod's node")
     .option('--workers <n>', 'with --all-pending: worker threads (0 = main thread only; snapshots below the measured break-even stay on the main thread)', String(defaultWorkerCount()))
     .option('--workers-always', 'with --all-pending: use the workers even below the measured break-even')
@@ -47,6 +63,7 @@ export function registerSchedule(program: Command, io: CliIO): void {
     .option('--seed <n>', 'seed for tie-breaking among equal top scores', String(DEFAULT_SEED))
     .option('--engine <name>', 'numeric engine: js or wasm')
     .option('-o, --output <format>', 'table or json', 'table')
+    .option(VALIDATE_FLAG, `${VALIDATE_HELP} (--pod; default strict)`)
     .action(async (flags: ScheduleFlags) => {
       const output = parseOutput(flags.output, ['table', 'json'] as const, 'table');
       const seed = parseSeed(flags.seed, DEFAULT_SEED);
@@ -54,6 +71,10 @@ export function registerSchedule(program: Command, io: CliIO): void {
       const workers = parseWorkers(flags.workers, defaultWorkerCount());
       if (flags.allPending && flags.pod) throw new UsageError('--pod and --all-pending: give one of them');
       if (!flags.allPending && !flags.pod) throw new UsageError('missing --pod <file> (or --all-pending)');
+      if (flags.pod === STDIN_PATH && flags.cluster === STDIN_PATH) throw new UsageError('--cluster and --pod: only one of them can read standard input (-)');
+      const validation = parseValidate(flags.validate);
+      // The pod first: a mistake in the file a person wrote is reported before a large cluster loads.
+      const podFile = flags.pod ? loadPod(flags.pod, validation, io) : undefined;
       const config = flags.config ? loadSchedulerConfig(flags.config) : defaultSchedulerConfig();
       const snapshot = loadClusterSnapshot(flags.cluster);
       const kernels = await createKernels(engine);
@@ -75,20 +96,13 @@ export function registerSchedule(program: Command, io: CliIO): void {
         }
         return;
       }
-      const podFile = flags.pod!;
-      const podObj = loadPodFile(podFile);
-      let pod;
-      try {
-        pod = makePodInfo(podObj);
-      } catch (e) {
-        if (e instanceof ModelInputError) throw new InputError(`${podFile}: ${e.message}`, e.field);
-        throw e;
-      }
+      if (!podFile) throw new Error('unreachable: --pod was checked above');
+      const pod = podFile.info;
       const scheduler = new Scheduler({ state: loaded.state, config, kernels, registry: REGISTRY, seed, objects: loaded.objects });
       for (const w of [...loaded.warnings, ...scheduler.warnings]) io.stderr(`warning: ${w}\n`);
       const framework = scheduler.frameworkFor(pod);
       if (!framework) {
-        throw new InputError(`${podFile}: spec.schedulerName "${pod.schedulerName}" matches no profile (profiles: ${[...scheduler.frameworks.keys()].join(', ')})`, 'spec.schedulerName');
+        throw new InputError(`${podFile.name}: spec.schedulerName "${pod.schedulerName}" matches no profile (profiles: ${[...scheduler.frameworks.keys()].join(', ')})`, 'spec.schedulerName');
       }
       const result = scheduler.schedulePod(pod, { explain: true }, framework);
       const hasPreemption = framework.postFilter.length > 0;

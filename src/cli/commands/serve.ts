@@ -1,6 +1,5 @@
 /** `podfit serve`: the scheduler extender HTTP(S) server kube-scheduler calls (README "podfit serve"). */
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
 import { loadSchedulerConfig, type SchedulerConfig } from '../../api/config.js';
 import { InputError } from '../../api/errors.js';
 import { SnapshotSource } from '../../cluster/snapshot-source.js';
@@ -21,6 +20,7 @@ import { UsageError } from '../errors.js';
 import type { CliIO } from '../main.js';
 import { version } from '../main.js';
 import { parseEngine, parseSeed } from '../options.js';
+import { readBearerToken, readTlsFiles } from '../tls-files.js';
 import { REGISTRY } from '../../plugins/registry.js';
 
 /** Default port (all addresses). */
@@ -65,14 +65,6 @@ function intFlag(flag: string, v: string, min = 0): number {
     throw new UsageError(`${flag}: expected an integer >= ${min}, got "${v}"`);
   }
   return Number(v);
-}
-
-function readFlagFile(flag: string, path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new UsageError(`${flag}: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
 }
 
 /** A curl line that works against the running server (first nodes of the state, a small pod). */
@@ -161,25 +153,22 @@ async function runServe(flags: ServeFlags, io: CliIO): Promise<void> {
   if (flags.clientCa && !flags.tlsCert) throw new UsageError('--client-ca needs --tls-cert and --tls-key');
   const port = intFlag('--port', flags.port);
   if (port > 65535) throw new UsageError(`--port: expected 0..65535, got ${port}`);
-  const token = flags.tokenFile ? readFlagFile('--token-file', flags.tokenFile).trim() : process.env.PODFIT_BEARER_TOKEN?.trim() || undefined;
-  if (flags.tokenFile && !token) throw new UsageError(`--token-file: ${flags.tokenFile} is empty`);
+  const token = readBearerToken(flags.tokenFile, process.env.PODFIT_BEARER_TOKEN);
+  const headersTimeoutMs = intFlag('--headers-timeout-ms', flags.headersTimeoutMs, 1);
+  const requestTimeoutMs = intFlag('--request-timeout-ms', flags.requestTimeoutMs, 1);
+  // The headers are part of the request, and Node refuses a server configured otherwise.
+  if (headersTimeoutMs > requestTimeoutMs) throw new UsageError(`--headers-timeout-ms (${headersTimeoutMs}) must not exceed --request-timeout-ms (${requestTimeoutMs})`);
   const options: ServerOptions = {
     port,
     address: flags.address ?? '',
     pathPrefix: flags.pathPrefix ?? '',
     verbs: { filter: flags.filterVerb, prioritize: flags.prioritizeVerb, preempt: flags.preemptVerb, bind: flags.bindVerb },
-    tls: flags.tlsCert
-      ? {
-        cert: readFlagFile('--tls-cert', flags.tlsCert),
-        key: readFlagFile('--tls-key', flags.tlsKey!),
-        clientCa: flags.clientCa ? readFlagFile('--client-ca', flags.clientCa) : undefined,
-      }
-      : undefined,
+    tls: flags.tlsCert ? readTlsFiles({ cert: flags.tlsCert, key: flags.tlsKey!, clientCa: flags.clientCa }) : undefined,
     bearerToken: token,
     bodyBytesMax: intFlag('--max-body-bytes', flags.maxBodyBytes, 1),
     headerBytesMax: intFlag('--max-header-bytes', flags.maxHeaderBytes, 1024),
-    headersTimeoutMs: intFlag('--headers-timeout-ms', flags.headersTimeoutMs, 1),
-    requestTimeoutMs: intFlag('--request-timeout-ms', flags.requestTimeoutMs, 1),
+    headersTimeoutMs,
+    requestTimeoutMs,
     keepAliveTimeoutMs: intFlag('--keepalive-timeout-ms', flags.keepaliveTimeoutMs, 1),
     inFlightMax: intFlag('--max-in-flight', flags.maxInFlight, 1),
     queuedMax: intFlag('--max-queued', flags.maxQueued),
