@@ -6,16 +6,22 @@ import { registerSchedule } from './commands/schedule.js';
 import { registerServe } from './commands/serve.js';
 import { registerBench } from './commands/bench.js';
 import { registerCapacity } from './commands/capacity.js';
+import { registerSnapshot } from './commands/snapshot.js';
 
 /** Where a command writes (replaceable in tests). */
 export interface CliIO {
   stdout(s: string): void;
   stderr(s: string): void;
+  /** Whether stderr is a terminal (progress lines go there only then); false when absent. */
+  readonly stderrIsTTY?: boolean;
 }
 
 const processIO: CliIO = {
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
+  get stderrIsTTY() {
+    return process.stderr.isTTY === true;
+  },
 };
 
 /** podfit's version, from package.json. */
@@ -38,6 +44,7 @@ export function buildProgram(io: CliIO, name = 'podfit'): Command {
   registerServe(program, io);
   registerBench(program, io);
   registerCapacity(program, io);
+  registerSnapshot(program, io);
   return program;
 }
 

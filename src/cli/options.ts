@@ -56,3 +56,12 @@ export function parseValidate(v: string | boolean | undefined): FieldValidation 
 export const VALIDATE_FLAG = '--validate [mode]';
 /** Its help text. */
 export const VALIDATE_HELP = `fields Kubernetes does not have in the files you write (${FIELD_VALIDATIONS.join(', ')}): fail, warn and go on, or accept them`;
+
+/** A duration flag (`30s`, `500ms`, `2m`; a bare number is seconds, as kubectl's --request-timeout): positive, in ms. */
+export function parseDurationMs(flag: string, v: string | undefined, fallbackMs: number): number {
+  if (v === undefined) return fallbackMs;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(v.trim());
+  const ms = m ? Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 'm' ? 60_000 : 1000) : NaN;
+  if (!(ms >= 1) || !Number.isSafeInteger(Math.round(ms))) throw new UsageError(`${flag}: expected a duration such as 30s, 500ms or 2m, got "${v}"`);
+  return Math.round(ms);
+}

@@ -41,8 +41,10 @@ export function statusMessage(statusCode: number, body: string): { message: stri
 export class KubeApi {
   constructor(
     readonly kc: KubeConfig,
-    /** Per-request timeout (lists of large clusters take seconds). */
+    /** Per-request timeout, connect to last byte (lists of large clusters take seconds). */
     readonly timeoutMs = 60_000,
+    /** Bound on opening the connection (TCP and TLS); by default only timeoutMs bounds it. */
+    readonly connectTimeoutMs?: number,
   ) {}
 
   /** The API server URL of the current context. */
@@ -64,14 +66,43 @@ export class KubeApi {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
+      const timers: NodeJS.Timeout[] = [];
+      const done = () => timers.forEach(clearTimeout);
       const req = send(url, opts, (res: IncomingMessage) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
+        res.on('end', () => {
+          done();
+          resolve({ statusCode: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
+        });
+        res.on('error', (e) => {
+          done();
+          reject(e);
+        });
       });
-      req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer within ${this.timeoutMs} ms`)));
-      req.on('error', reject);
+      let connected = false;
+      const timedOut = (ms: number) =>
+        Object.assign(new Error(connected ? `${method} ${path}: no answer within ${ms} ms` : `no connection within ${ms} ms`), { code: 'ETIMEDOUT' });
+      // The socket timeout is an idle timeout; the deadline also bounds a server that trickles.
+      timers.push(setTimeout(() => req.destroy(timedOut(this.timeoutMs)), this.timeoutMs));
+      const connectMs = this.connectTimeoutMs;
+      req.once('socket', (sock) => {
+        if (!sock.connecting) {
+          connected = true; // a kept-alive socket
+          return;
+        }
+        const t = connectMs === undefined ? undefined : setTimeout(() => req.destroy(timedOut(connectMs)), connectMs);
+        if (t) timers.push(t);
+        sock.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', () => {
+          connected = true;
+          clearTimeout(t);
+        });
+      });
+      req.on('timeout', () => req.destroy(timedOut(this.timeoutMs)));
+      req.on('error', (e) => {
+        done();
+        reject(e);
+      });
       req.end(payload);
     });
   }

@@ -22,6 +22,7 @@ import type { TableMemory } from '../model/node-table.js';
 import { LIVE_ASSUMED_POD_TTL_MS, LIVE_STALE_AFTER_MS } from '../model/limits.js';
 import { makePodInfo, type PodInfo } from '../model/pod-info.js';
 import { ApiBinder } from './binder.js';
+import { NON_TERMINAL_PODS_SELECTOR } from './collect.js';
 import { KubeApi } from './kube-api.js';
 import { Reflector, type ReflectorOptions } from './reflector.js';
 import { isTerminal } from './snapshot.js';
@@ -60,8 +61,6 @@ export interface LiveClusterOptions {
 /** Where the pods and nodes come from: paths of the API. */
 const NODES_PATH = '/api/v1/nodes';
 const PODS_PATH = '/api/v1/pods';
-/** kube-scheduler's informer selector for pods that hold resources. */
-const NON_TERMINAL_PODS = 'status.phase!=Succeeded,status.phase!=Failed';
 /** Objects applied between event-loop yields during a relist. */
 const REPLACE_CHUNK = 500;
 
@@ -111,7 +110,7 @@ export class LiveCluster implements ClusterSource {
       onError: (err, phase) => this.log?.warn({ resource, phase, err: err.message }, `${phase} failed`),
     });
     this.nodes = new Reflector(this.api, kc, { replace: (items) => this.replaceNodes(items), apply: (t, o) => this.applyNode(t, o) }, { path: NODES_PATH, ...common('nodes') });
-    this.pods = new Reflector(this.api, kc, { replace: (items) => this.replacePods(items), apply: (t, o) => this.applyPod(t, o) }, { path: PODS_PATH, fieldSelector: NON_TERMINAL_PODS, ...common('pods') });
+    this.pods = new Reflector(this.api, kc, { replace: (items) => this.replacePods(items), apply: (t, o) => this.applyPod(t, o) }, { path: PODS_PATH, fieldSelector: NON_TERMINAL_PODS_SELECTOR, ...common('pods') });
     this.sweeper = setInterval(() => this.expireAssumed(Date.now()), Math.max(100, Math.min(5000, this.ttlMs / 2)));
     this.sweeper.unref();
   }

@@ -27,6 +27,9 @@ export const EXTRA_KINDS: ReadonlySet<string> = new Set([
   'Namespace', 'Service', 'ReplicaSet', 'StatefulSet', 'ReplicationController', 'PodDisruptionBudget', 'PriorityClass',
 ]);
 
+/** Kinds a `podfit snapshot` carries that podfit does not read yet: kept in `others`, without a warning. */
+export const SNAPSHOT_ONLY_KINDS: ReadonlySet<string> = new Set(['DaemonSet', 'Deployment', 'Job', 'PersistentVolumeClaim', 'StorageClass', 'CSINode']);
+
 /** Reads a file's text, turning I/O errors into InputError (`c.yaml: no such file`). */
 export function readInputFile(path: string): string {
   return readInputText(path).text;
@@ -46,7 +49,7 @@ export function snapshotFromRaw(raws: readonly RawObject[], fileName: string): C
     const kind = typeof raw.obj.kind === 'string' ? raw.obj.kind : '';
     if (kind === 'Node') snap.nodes.push(decodeNode(raw, fileName));
     else if (kind === 'Pod') snap.pods.push(decodePod(raw, fileName));
-    else if (EXTRA_KINDS.has(kind)) {
+    else if (EXTRA_KINDS.has(kind) || SNAPSHOT_ONLY_KINDS.has(kind)) {
       const list = snap.others.get(kind) ?? [];
       list.push(raw.obj);
       snap.others.set(kind, list);

@@ -16,6 +16,11 @@ export interface ErrorCodeInfo {
   readonly meaning: string;
   /** HTTP status the extender answers with (extender codes only). */
   readonly status?: number;
+  /**
+   * The user's setup is wrong, not podfit (an unreachable server, rejected credentials, missing
+   * RBAC): the CLI prints the message alone and exits 2, as for bad input (cli/errors.ts).
+   */
+  readonly userFixable?: true;
 }
 
 /** Every operational error code, grouped by area. */
@@ -51,6 +56,13 @@ export const ERROR_CODES = {
 
   // cluster/ (live clusters)
   PODFIT_ERR_LIVE_NO_CLUSTER: { meaning: 'the kubeconfig has no current cluster; set a current context' },
+  PODFIT_ERR_LIVE_UNREACHABLE: { userFixable: true, meaning: 'the API server could not be reached (refused, DNS, TLS, timeout); check the kubeconfig\'s server and certificate authority, and the network' },
+  PODFIT_ERR_LIVE_UNAUTHORIZED: { userFixable: true, meaning: 'the API server rejected the credentials (401); refresh the context\'s token or client certificate' },
+  PODFIT_ERR_LIVE_FORBIDDEN: { userFixable: true, meaning: 'the credentials may not list a resource podfit needs (403); apply deploy/snapshot-rbac.yaml or bind the user to its ClusterRole' },
+  PODFIT_ERR_LIVE_LIST_FAILED: { meaning: 'a list failed with an API error other than 401/403/404 (or its continue token kept expiring); the message has the server\'s answer; retry' },
+
+  // cluster/ (snapshots)
+  PODFIT_ERR_SNAPSHOT_HASH_COLLISION: { meaning: '--anonymize hashed two different names to one output (48-bit hashes: practically never); raise ANONYMIZE_HASH_HEX_DIGITS in model/limits.ts' },
 
   // parallel/
   PODFIT_ERR_PARALLEL_THREADS: { meaning: 'a worker pool was created with fewer than one thread (the CLI checks --workers first, so a caller passed it)' },

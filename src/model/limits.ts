@@ -69,6 +69,16 @@ export const LIVE_ASSUMED_POD_TTL_MS = 60_000;
 /** Attempts at creating one Binding on transient API errors (5xx, 429, network). */
 export const LIVE_BIND_ATTEMPTS = 3;
 
+// `podfit snapshot` (src/cluster/collect.ts): one pass of lists over a live cluster.
+/** Per-request bound, connect to last byte: a 500-item page of a large cluster arrives in well under a second. */
+export const SNAPSHOT_REQUEST_TIMEOUT_MS = 30_000;
+/** Bound on opening the connection (TCP and TLS), so an unreachable server fails fast. */
+export const SNAPSHOT_CONNECT_TIMEOUT_MS = 10_000;
+/** Times one resource's list starts over after its continue token expired (410 Expired), then it fails. */
+export const SNAPSHOT_LIST_RESTARTS_MAX = 3;
+/** Hex digits of sha256 in an anonymized name: 48 bits, so 100,000 names collide with odds of ~2e-5 (and a collision fails loudly). */
+export const ANONYMIZE_HASH_HEX_DIGITS = 12;
+
 // WASM kernels (src/kernel/wasm-memory.ts).
 /** WASM memory maximum in 64 KiB pages (1 GiB); must equal asconfig.json `maximumMemory`. */
 export const WASM_MEMORY_PAGES_MAX = 16384;

@@ -2,8 +2,11 @@
  * A small fake kube-apiserver for the live path: HTTPS with the test CA, bearer-token auth, and
  * the real wire format of what podfit uses:
  *
- * - GET /api/v1/{nodes,pods}?limit=&continue=&fieldSelector= : paginated lists (`metadata.continue`,
- *   `metadata.resourceVersion`), a continue token that can be made to expire (410, reason Expired);
+ * - GET /api/v1/<resource> and /apis/<group>/<version>/<resource> (?limit=&continue=&fieldSelector=):
+ *   paginated lists (`metadata.continue`, `metadata.resourceVersion`, items without kind and
+ *   apiVersion as the real server sends them), a continue token that can be made to expire (410,
+ *   reason Expired), a resource that can be made forbidden (403 with kube's RBAC message) or not
+ *   served (404); any resource path is served, empty until objects are put there;
  * - the same with `watch=true&resourceVersion=`: a chunked stream of `{"type","object"}` lines,
  *   BOOKMARKs when asked, and for a resourceVersion older than the compaction point the real
  *   server's answer: 200, then an ERROR event carrying a 410 Expired Status;
@@ -11,16 +14,31 @@
  *   409 when already assigned, 404 when missing) and emits a MODIFIED event; failures injectable;
  * - GET /api/v1/namespaces/{ns}/pods/{name}.
  *
- * Objects change through the test's calls (addNode, addPod, deletePod...), each bumping the
- * global resourceVersion and appending to the event history.
+ * Objects change through the test's calls (addNode, addPod, deletePod, put...), each bumping the
+ * global resourceVersion and appending to the event history. A resource is named by its plural
+ * for the core group (`nodes`, `pods`, `services`) and `<group>/<version>/<plural>` otherwise
+ * (`apps/v1/deployments`).
  */
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 type Obj = { metadata: { name: string; namespace?: string; uid?: string; resourceVersion?: string }; [k: string]: unknown };
-type Kind = 'nodes' | 'pods';
+/** A resource: `pods`, or `apps/v1/deployments` outside the core group. */
+type Kind = string;
 interface Event { rv: number; kind: Kind; type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: Obj }
+
+/** The list kind of a resource (`PodList`), from its plural; `List` for one not named here. */
+const LIST_KINDS: Record<string, string> = {
+  nodes: 'NodeList', pods: 'PodList', namespaces: 'NamespaceList', services: 'ServiceList',
+  replicationcontrollers: 'ReplicationControllerList', persistentvolumeclaims: 'PersistentVolumeClaimList',
+  priorityclasses: 'PriorityClassList', poddisruptionbudgets: 'PodDisruptionBudgetList', replicasets: 'ReplicaSetList',
+  statefulsets: 'StatefulSetList', daemonsets: 'DaemonSetList', deployments: 'DeploymentList', jobs: 'JobList',
+  storageclasses: 'StorageClassList', csinodes: 'CSINodeList',
+};
+const plural = (kind: Kind) => kind.slice(kind.lastIndexOf('/') + 1);
+const groupOf = (kind: Kind) => (kind.includes('/') ? kind.slice(0, kind.indexOf('/')) : '');
+const listApiVersion = (kind: Kind) => (kind.includes('/') ? kind.slice(0, kind.lastIndexOf('/')) : 'v1');
 
 const status = (code: number, reason: string, message: string) => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
 
@@ -28,7 +46,7 @@ const status = (code: number, reason: string, message: string) => ({ kind: 'Stat
 export class FakeApiServer {
   private server: Server;
   private rv = 100;
-  private readonly objects: Record<Kind, Map<string, Obj>> = { nodes: new Map(), pods: new Map() };
+  private readonly objects = new Map<Kind, Map<string, Obj>>();
   private history: Event[] = [];
   /** Watches with resourceVersion below this get 410 (etcd compaction). */
   compactedRv = 0;
@@ -49,6 +67,10 @@ export class FakeApiServer {
   failWatches = 0;
   /** When set, watches answer 200 and end at once (a proxy cutting streams). */
   closeWatchesAtOnce = false;
+  /** Resources whose lists answer 403 Forbidden (RBAC without them). */
+  readonly forbidden = new Set<Kind>();
+  /** Resources the server does not serve (404, an API the cluster lacks). */
+  readonly notServed = new Set<Kind>();
   url = '';
 
   constructor(readonly tls: { cert: string; key: string }, readonly token = 'test-token') {
@@ -113,15 +135,21 @@ export class FakeApiServer {
   }
 
   private key(kind: Kind, o: Obj): string {
-    return kind === 'pods' ? `${o.metadata.namespace ?? 'default'}/${o.metadata.name}` : o.metadata.name;
+    return kind === 'pods' ? `${o.metadata.namespace ?? 'default'}/${o.metadata.name}` : o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name;
+  }
+
+  private store(kind: Kind): Map<string, Obj> {
+    let m = this.objects.get(kind);
+    if (!m) this.objects.set(kind, (m = new Map()));
+    return m;
   }
 
   private emit(kind: Kind, type: Event['type'], o: Obj, record = true): void {
     this.rv++;
     const obj = structuredClone(o);
     obj.metadata.resourceVersion = String(this.rv);
-    if (type === 'DELETED') this.objects[kind].delete(this.key(kind, obj));
-    else this.objects[kind].set(this.key(kind, obj), obj);
+    if (type === 'DELETED') this.store(kind).delete(this.key(kind, obj));
+    else this.store(kind).set(this.key(kind, obj), obj);
     const ev: Event = { rv: this.rv, kind, type, object: obj };
     if (record) this.history.push(ev);
     for (const w of this.watchers) {
@@ -135,22 +163,26 @@ export class FakeApiServer {
     }
   }
 
+  /** Adds or replaces an object of any resource (kind and apiVersion are dropped from lists, as the real server does). */
+  put(kind: Kind, o: Obj): void {
+    this.emit(kind, this.store(kind).has(this.key(kind, o)) ? 'MODIFIED' : 'ADDED', o);
+  }
   addNode(n: Obj): void {
-    this.emit('nodes', this.objects.nodes.has(n.metadata.name) ? 'MODIFIED' : 'ADDED', n);
+    this.put('nodes', n);
   }
   deleteNode(name: string): void {
-    const o = this.objects.nodes.get(name);
+    const o = this.store('nodes').get(name);
     if (o) this.emit('nodes', 'DELETED', o);
   }
   addPod(p: Obj): void {
-    this.emit('pods', this.objects.pods.has(this.key('pods', p)) ? 'MODIFIED' : 'ADDED', p);
+    this.put('pods', p);
   }
   deletePod(ns: string, name: string): void {
-    const o = this.objects.pods.get(`${ns}/${name}`);
+    const o = this.store('pods').get(`${ns}/${name}`);
     if (o) this.emit('pods', 'DELETED', o);
   }
   pod(ns: string, name: string): Obj | undefined {
-    return this.objects.pods.get(`${ns}/${name}`);
+    return this.store('pods').get(`${ns}/${name}`);
   }
 
   private send(res: ServerResponse, code: number, body: unknown): void {
@@ -170,9 +202,14 @@ export class FakeApiServer {
     const u = new URL(req.url ?? '/', 'https://x');
     this.requests.push({ method: req.method ?? '', path: u.pathname, query: u.searchParams });
     if (req.headers.authorization !== `Bearer ${this.token}`) return this.send(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
-    const list = /^\/api\/v1\/(nodes|pods)$/.exec(u.pathname);
+    const list = /^\/api\/v1\/([a-z]+)$/.exec(u.pathname) ?? /^\/apis\/([a-z0-9.-]+\/[a-z0-9]+\/[a-z]+)$/.exec(u.pathname);
     if (list && req.method === 'GET') {
-      const kind = list[1] as Kind;
+      const kind = list[1]!;
+      if (this.notServed.has(kind)) return this.send(res, 404, status(404, 'NotFound', 'the server could not find the requested resource'));
+      if (this.forbidden.has(kind)) {
+        const group = groupOf(kind);
+        return this.send(res, 403, status(403, 'Forbidden', `${plural(kind)}${group ? `.${group}` : ''} is forbidden: User "system:serviceaccount:podfit-system:podfit-snapshot" cannot list resource "${plural(kind)}" in API group "${group}" at the cluster scope`));
+      }
       const watching = u.searchParams.get('watch') === 'true';
       if (watching ? this.failWatches > 0 : this.failLists > 0) {
         if (watching) this.failWatches--;
@@ -212,12 +249,13 @@ export class FakeApiServer {
       listRv = rv;
     }
     const sel = this.selectorFor(q);
-    const all = [...this.objects[kind].values()].filter((o) => !sel || sel(o));
-    const items = all.slice(offset, offset + limit);
+    const all = [...this.store(kind).values()].filter((o) => !sel || sel(o));
+    // Items of a list carry neither kind nor apiVersion: the list's own fields say both.
+    const items = all.slice(offset, offset + limit).map(({ kind: _k, apiVersion: _a, ...rest }) => rest);
     const more = offset + limit < all.length;
     this.send(res, 200, {
-      kind: kind === 'nodes' ? 'NodeList' : 'PodList',
-      apiVersion: 'v1',
+      kind: LIST_KINDS[plural(kind)] ?? 'List',
+      apiVersion: listApiVersion(kind),
       metadata: { resourceVersion: String(listRv), ...(more ? { continue: `${listRv}:${offset + limit}` } : {}) },
       items,
     });
@@ -241,7 +279,7 @@ export class FakeApiServer {
       if (ev.kind === kind && ev.rv > from && (!sel || sel(ev.object))) res.write(`${JSON.stringify({ type: ev.type, object: ev.object })}\n`);
     }
     if (q.get('allowWatchBookmarks') === 'true') {
-      res.write(`${JSON.stringify({ type: 'BOOKMARK', object: { kind: kind === 'nodes' ? 'Node' : 'Pod', apiVersion: 'v1', metadata: { resourceVersion: String(this.rv) } } })}\n`);
+      res.write(`${JSON.stringify({ type: 'BOOKMARK', object: { kind: (LIST_KINDS[plural(kind)] ?? 'List').replace(/List$/, ''), apiVersion: listApiVersion(kind), metadata: { resourceVersion: String(this.rv) } } })}\n`);
     }
     const w = { kind, res, selector: sel };
     this.watchers.add(w);
@@ -263,7 +301,7 @@ export class FakeApiServer {
     const updated = structuredClone(pod);
     (updated.spec as { nodeName?: string }).nodeName = b.target.name;
     if (this.emitBindEvents) this.emit('pods', 'MODIFIED', updated);
-    else this.objects.pods.set(`${ns}/${name}`, updated);
+    else this.store('pods').set(`${ns}/${name}`, updated);
     this.send(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
   }
 }
