@@ -10,18 +10,19 @@ import { InputError } from '../../api/errors.js';
 import type { Pod } from '../../api/k8s.js';
 import { loadPodFile } from '../../api/input-files.js';
 import type { FieldValidation } from '../../api/known-fields.js';
-import { buildClusterState, loadClusterSnapshot, type ClusterSnapshot } from '../../cluster/snapshot.js';
+import { buildClusterState, loadClusterSnapshot, snapshotFromRaw, type ClusterSnapshot } from '../../cluster/snapshot.js';
 import { Scheduler } from '../../framework/scheduler.js';
 import { createKernels } from '../../kernel/engine.js';
 import { ModelInputError } from '../../model/errors.js';
-import { DEFAULT_SEED } from '../../model/limits.js';
+import { DEFAULT_SEED, SNAPSHOT_REQUEST_TIMEOUT_MS } from '../../model/limits.js';
 import { makePodInfo } from '../../model/pod-info.js';
 import { REGISTRY } from '../../plugins/registry.js';
 import { capacityReview, capacityText } from '../../report/capacity.js';
 import { capacityConfig, capacityDefaults, runCapacity, type CapacityTemplate } from '../../whatif/capacity.js';
 import { UsageError } from '../errors.js';
 import type { CliIO } from '../main.js';
-import { parseEngine, parseOutput, parseSeed, parseValidate, VALIDATE_FLAG, VALIDATE_HELP } from '../options.js';
+import { readLiveCluster } from '../live-cluster.js';
+import { parseDurationMs, parseEngine, parseOutput, parseSeed, parseValidate, VALIDATE_FLAG, VALIDATE_HELP } from '../options.js';
 
 /** One --podspec, with the --replicas that followed it. */
 interface PodspecFlag {
@@ -33,6 +34,8 @@ interface CapacityFlags {
   cluster?: string;
   kubeconfig?: string;
   context?: string;
+  inCluster?: boolean;
+  timeout?: string;
   podspec?: PodspecFlag[];
   maxLimit?: string;
   excludeNodes?: string[];
@@ -107,6 +110,8 @@ export function registerCapacity(program: Command, io: CliIO): void {
     .option('--cluster <file>', 'cluster snapshot: podfit snapshot, or kubectl get nodes,pods -A -o json|yaml')
     .option('--kubeconfig <file>', 'read the cluster live from this kubeconfig instead of --cluster')
     .option('--context <name>', 'with --kubeconfig: the context to use')
+    .option('--in-cluster', "read the cluster this pod runs in, with the pod's service account (cluster-capacity's CC_INCLUSTER)")
+    .option('--timeout <duration>', 'with --kubeconfig/--in-cluster: bound on each API request (e.g. 30s); connecting is bounded by the smaller of this and 10s', `${SNAPSHOT_REQUEST_TIMEOUT_MS / 1000}s`)
     .option('--podspec <file>', 'the pod template (JSON or YAML); repeat for several, run one after another', collectPodspec)
     .option('--replicas <n>', 'place exactly N instances of the --podspec it follows and report how many did not fit')
     .option('--max-limit <n>', 'stop after N instances of a template (0: no limit)', '0')
@@ -131,9 +136,11 @@ export function registerCapacity(program: Command, io: CliIO): void {
     const preemption = flags.preemption === true || priority !== undefined;
     const specs = flags.podspec ?? [];
     if (specs.length === 0) throw new UsageError('missing --podspec <file>');
-    if (flags.cluster && flags.kubeconfig) throw new UsageError('--cluster and --kubeconfig: give one of them');
-    if (!flags.cluster && !flags.kubeconfig) throw new UsageError('missing --cluster <file> (or --kubeconfig <file>)');
+    const sources = [flags.cluster && '--cluster', flags.kubeconfig && '--kubeconfig', flags.inCluster && '--in-cluster'].filter(Boolean);
+    if (sources.length > 1) throw new UsageError(`${sources.join(' and ')}: give one of them`);
+    if (sources.length === 0) throw new UsageError('missing --cluster <file> (or --kubeconfig <file>, or --in-cluster)');
     if (flags.context && !flags.kubeconfig) throw new UsageError('--context needs --kubeconfig');
+    const timeoutMs = parseDurationMs('--timeout', flags.timeout, SNAPSHOT_REQUEST_TIMEOUT_MS);
 
     // Inputs first (templates, config), so a bad file fails before the cluster is read.
     const validation = parseValidate(flags.validate);
@@ -151,15 +158,20 @@ export function registerCapacity(program: Command, io: CliIO): void {
 
     let snapshot: ClusterSnapshot;
     let source: string;
+    const liveWarnings: string[] = [];
     if (flags.cluster) {
       snapshot = loadClusterSnapshot(flags.cluster);
       source = flags.cluster;
     } else {
-      throw new UsageError('--kubeconfig: reading a live cluster is not wired yet; use podfit snapshot, then --cluster');
+      // The cluster read once, as `podfit snapshot` reads it, straight into the state.
+      const live = await readLiveCluster(flags, timeoutMs, io);
+      source = live.server;
+      liveWarnings.push(...live.warnings);
+      snapshot = snapshotFromRaw(live.items, source);
     }
     const kernels = await createKernels(engine);
     const loaded = buildClusterState(snapshot, source, kernels.createTableMemory());
-    const warnings = [...inputWarnings, ...loaded.warnings];
+    const warnings = [...inputWarnings, ...liveWarnings, ...loaded.warnings];
     for (const name of flags.excludeNodes ?? []) {
       if (loaded.state.getNode(name)) loaded.state.removeNode(name);
       else warnings.push(`--exclude-nodes: no node ${name} in the cluster`);

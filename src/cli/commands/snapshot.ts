@@ -8,7 +8,8 @@ import type { Command } from 'commander';
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { InputError } from '../../api/errors.js';
-import { SNAPSHOT_CONNECT_TIMEOUT_MS, SNAPSHOT_REQUEST_TIMEOUT_MS } from '../../model/limits.js';
+import { SNAPSHOT_REQUEST_TIMEOUT_MS } from '../../model/limits.js';
+import { readLiveCluster } from '../live-cluster.js';
 import { UsageError } from '../errors.js';
 import { parseDurationMs } from '../options.js';
 import type { CliIO } from '../main.js';
@@ -25,8 +26,6 @@ interface SnapshotFlags {
 
 /** Output is written in chunks of about this many characters (a large cluster is hundreds of MB). */
 const WRITE_CHUNK_CHARS = 1 << 20;
-/** The progress line is redrawn at most this often. */
-const PROGRESS_INTERVAL_MS = 100;
 
 /** Registers the command. */
 export function registerSnapshot(program: Command, io: CliIO): void {
@@ -48,18 +47,8 @@ async function runSnapshot(flags: SnapshotFlags, io: CliIO): Promise<void> {
   const timeoutMs = parseDurationMs('--timeout', flags.timeout, SNAPSHOT_REQUEST_TIMEOUT_MS);
   if (flags.kubeconfig && flags.inCluster) throw new UsageError('--kubeconfig and --in-cluster: give one of them');
   if (!flags.kubeconfig && !flags.inCluster) throw new UsageError('one of --kubeconfig <file> or --in-cluster is required');
-  if (flags.context && !flags.kubeconfig) throw new UsageError('--context needs --kubeconfig');
-  const kc = await loadKubeConfig(flags);
-  // Loaded only here: the collector pulls in the client library.
-  const { collectClusterObjects } = await import('../../cluster/collect.js');
-  const progress = io.stderrIsTTY ? progressLine(io) : undefined;
   const started = Date.now();
-  let result;
-  try {
-    result = await collectClusterObjects(kc, { requestTimeoutMs: timeoutMs, connectTimeoutMs: Math.min(timeoutMs, SNAPSHOT_CONNECT_TIMEOUT_MS), onProgress: progress?.update });
-  } finally {
-    progress?.clear();
-  }
+  const result = await readLiveCluster(flags, timeoutMs, io);
   for (const w of result.warnings) io.stderr(`warning: ${w}\n`);
   let objects = result.items.map((r) => r.obj);
   if (flags.anonymize) {
@@ -75,50 +64,6 @@ async function runSnapshot(flags: SnapshotFlags, io: CliIO): Promise<void> {
 function parseFormat(v: string | undefined): 'json' | 'yaml' {
   if (v === undefined || v === 'json' || v === 'yaml') return v ?? 'json';
   throw new UsageError(`--format: expected one of json, yaml, got "${v}"`);
-}
-
-/** The KubeConfig of the flags: a file (and a context of it) or the pod's service account. */
-async function loadKubeConfig(flags: SnapshotFlags) {
-  const { KubeConfig } = await import('@kubernetes/client-node');
-  const kc = new KubeConfig();
-  const where = flags.kubeconfig ?? 'in-cluster config';
-  if (flags.inCluster && !process.env.KUBERNETES_SERVICE_HOST) {
-    throw new UsageError('--in-cluster: KUBERNETES_SERVICE_HOST is not set (podfit is not running in a pod); use --kubeconfig');
-  }
-  try {
-    if (flags.kubeconfig) kc.loadFromFile(flags.kubeconfig);
-    else kc.loadFromCluster();
-  } catch (e) {
-    throw new InputError(`${where}: ${(e as Error).message}`);
-  }
-  if (flags.context) {
-    if (!kc.getContextObject(flags.context)) {
-      throw new InputError(`${where}: no context "${flags.context}" (contexts: ${kc.getContexts().map((c) => c.name).join(', ') || 'none'})`);
-    }
-    kc.setCurrentContext(flags.context);
-  }
-  if (!kc.getCurrentCluster()) throw new InputError(`${where}: no current cluster (set current-context, or pass --context)`);
-  return kc;
-}
-
-/** `listing pods: 12,500`, redrawn in place on a terminal. */
-function progressLine(io: CliIO): { update: (resource: string, count: number) => void; clear: () => void } {
-  let last = 0;
-  let lastResource = '';
-  let drawn = false;
-  return {
-    update: (resource, count) => {
-      const now = Date.now();
-      if (resource === lastResource && now - last < PROGRESS_INTERVAL_MS) return;
-      last = now;
-      lastResource = resource;
-      drawn = true;
-      io.stderr(`\r\x1b[Klisting ${resource}: ${count.toLocaleString('en-US')}`);
-    },
-    clear: () => {
-      if (drawn) io.stderr('\r\x1b[K');
-    },
-  };
 }
 
 /**
