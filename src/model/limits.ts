@@ -94,3 +94,17 @@ export const CLASS_KEYS_SEEN_MAX = 256;
  * behind rescoring every row instead of the changed ones. 4 bytes each.
  */
 export const NODE_TABLE_DIRTY_LOG_ROWS = 4096;
+
+// Cluster snapshot files (src/cluster/snapshot.ts).
+/**
+ * Bytes of a YAML snapshot read at a time: the reader holds one block, the object being read and
+ * the decoded objects, never the file's text or its syntax tree.
+ */
+export const SNAPSHOT_READ_BLOCK_BYTES = 4 * 1024 * 1024;
+/** Objects between two progress reports while a snapshot is read or its state built. */
+export const SNAPSHOT_PROGRESS_EVERY_OBJECTS = 2048;
+/**
+ * Characters of list items kept because they define YAML anchors that later items may alias
+ * (src/api/object-stream.ts); kubectl writes none, PyYAML a few per shared object.
+ */
+export const SNAPSHOT_ANCHOR_TEXT_BYTES_MAX = 16 * 1024 * 1024;
