@@ -17,7 +17,8 @@ import { closeWorkerPool, defaultWorkerCount, workerPool } from '../../parallel/
 import { BATCH_MIN_PODS_DISTINCT } from '../../workloads/batch.js';
 import { pendingToTable, scheduleAllPending } from '../../workloads/batch-pending.js';
 import { UsageError } from '../errors.js';
-import { parseEngine, parseOutput, parseSeed, parseWorkers } from '../options.js';
+import { parseEngine, parseOutput, parsePositiveInt, parseSeed, parseWorkers } from '../options.js';
+import { loadProgress, Progress } from '../progress.js';
 import type { CliIO } from '../main.js';
 import { REGISTRY } from '../../plugins/registry.js';
 
@@ -25,6 +26,8 @@ interface ScheduleFlags {
   cluster: string;
   pod?: string;
   allPending?: boolean;
+  top?: string;
+  feasibleOnly?: boolean;
   workers?: string;
   workersAlways?: boolean;
   config?: string;
@@ -47,6 +50,8 @@ export function registerSchedule(program: Command, io: CliIO): void {
     .option('--seed <n>', 'seed for tie-breaking among equal top scores', String(DEFAULT_SEED))
     .option('--engine <name>', 'numeric engine: js or wasm')
     .option('-o, --output <format>', 'table or json', 'table')
+    .option('--top <n>', 'table: only the N best nodes (highest final score first); -o json has every node')
+    .option('--feasible-only', 'table: only the nodes that passed every filter')
     .action(async (flags: ScheduleFlags) => {
       const output = parseOutput(flags.output, ['table', 'json'] as const, 'table');
       const seed = parseSeed(flags.seed, DEFAULT_SEED);
@@ -54,10 +59,21 @@ export function registerSchedule(program: Command, io: CliIO): void {
       const workers = parseWorkers(flags.workers, defaultWorkerCount());
       if (flags.allPending && flags.pod) throw new UsageError('--pod and --all-pending: give one of them');
       if (!flags.allPending && !flags.pod) throw new UsageError('missing --pod <file> (or --all-pending)');
+      const top = flags.top === undefined ? undefined : parsePositiveInt('--top', flags.top, 1);
+      if ((top !== undefined || flags.feasibleOnly) && (output === 'json' || flags.allPending)) {
+        throw new UsageError(`${top !== undefined ? '--top' : '--feasible-only'} shapes the node table of one pod; ${flags.allPending ? '--all-pending lists pods' : '-o json has every node'}`);
+      }
       const config = flags.config ? loadSchedulerConfig(flags.config) : defaultSchedulerConfig();
-      const snapshot = loadClusterSnapshot(flags.cluster);
+      const progress = new Progress();
+      const onLoad = loadProgress(progress, flags.cluster);
       const kernels = await createKernels(engine);
-      const loaded = buildClusterState(snapshot, flags.cluster, kernels.createTableMemory());
+      let loaded;
+      try {
+        loaded = buildClusterState(loadClusterSnapshot(flags.cluster, onLoad), flags.cluster, kernels.createTableMemory(), onLoad);
+      } finally {
+        progress.stop();
+      }
+      const snapshot = loaded.snapshot;
       if (flags.allPending) {
         const scheduler = new Scheduler({ state: loaded.state, config, kernels, registry: REGISTRY, seed, objects: loaded.objects });
         for (const w of [...loaded.warnings, ...scheduler.warnings]) io.stderr(`warning: ${w}\n`);
@@ -66,11 +82,15 @@ export function registerSchedule(program: Command, io: CliIO): void {
         const usePool = workers > 0 && engine === 'wasm' && (force || loaded.pending.length >= BATCH_MIN_PODS_DISTINCT);
         try {
           const pool = usePool ? await workerPool(workers, (line) => io.stderr(`${line}\n`)) : null;
+          progress.stage('scheduling pending pods', loaded.pending.length, 'pods');
           const { report } = await scheduleAllPending({
             scheduler, snapshot, fileName: flags.cluster, pending: loaded.pending, objects: loaded.objects, pool, workers, seed, forceBatch: force,
+            onProgress: (done, total) => progress.update(done, total),
           });
+          progress.stop();
           io.stdout(output === 'json' ? JSON.stringify(report, null, 2) + '\n' : pendingToTable(report));
         } finally {
+          progress.stop();
           await closeWorkerPool();
         }
         return;
@@ -93,6 +113,9 @@ export function registerSchedule(program: Command, io: CliIO): void {
       const result = scheduler.schedulePod(pod, { explain: true }, framework);
       const hasPreemption = framework.postFilter.length > 0;
       if (output === 'json') io.stdout(JSON.stringify(explainToJson(result, loaded.state, { preemption: hasPreemption }), null, 2) + '\n');
-      else io.stdout(explainToTable(result, loaded.state));
+      else {
+        const weights = framework.score.map((s) => ({ name: s.plugin.name, weight: s.weight }));
+        io.stdout(explainToTable(result, loaded.state, { weights, top, feasibleOnly: flags.feasibleOnly === true }));
+      }
     });
 }
