@@ -122,6 +122,13 @@ function markerAt(t: string, p: number, e: number): '---' | '...' | undefined {
   return n === -1 || n === SPACE || n === 0x09 || n === 0x0d ? m : undefined;
 }
 
+/** Whether a sequence entry starts at `i` of the line ending at `e`: `-` then a blank or the end. */
+function isEntryAt(t: string, i: number, e: number): boolean {
+  if (t.charCodeAt(i) !== 0x2d) return false;
+  const n = i + 1 === e ? -1 : t.charCodeAt(i + 1);
+  return n === -1 || n === SPACE || n === 0x0d;
+}
+
 /** How a line starts: its indentation, and whether it is blank or a comment. */
 function lineShape(t: string, p: number, e: number): { indent: number; empty: boolean } {
   let i = p;
@@ -146,6 +153,8 @@ function lineShape(t: string, p: number, e: number): { indent: number; empty: bo
 export class YamlObjectStream {
   /** The incomplete last line of the text pushed so far. */
   private rest = '';
+  /** Start, in the text being processed, of what is not yet added to the current item or document. */
+  private seg = 0;
   /** Lines completed so far. */
   private line = 0;
   private doc = 1;
@@ -199,94 +208,86 @@ export class YamlObjectStream {
 
   /** Processes the complete lines of `t` up to `end`. */
   private lines(t: string, end: number): void {
-    let seg = 0; // start of the text not yet added to the current item or document
+    this.seg = 0;
     let p = 0;
     while (p < end) {
       let e = t.indexOf('\n', p);
       if (e < 0 || e >= end) e = end;
       this.line++;
-      if (this.seqIndent >= -1) {
-        // Inside a streamed items list. With go-yaml's unindented entries, every line of an item
-        // but the first starts with a space: the common case costs one character test.
-        const c = t.charCodeAt(p);
-        if (!(this.seqIndent === 0 && c === SPACE)) {
-          const { indent, empty } = lineShape(t, p, e);
-          if (empty) {
-            // Blank lines and comments stay with the item they follow.
-          } else if (this.seqIndent === -1) {
-            if (t.charCodeAt(p + indent) === 0x2d && (p + indent + 1 === e || t.charCodeAt(p + indent + 1) === SPACE || t.charCodeAt(p + indent + 1) === 0x0d)) {
-              this.seqIndent = indent;
-              this.streamed = true;
-              this.startItem();
-              seg = p;
-            } else {
-              // `items:` holds something else than a block sequence: read the document whole.
-              this.seqIndent = -2;
-              this.docText.push('items:\n');
-              seg = p;
-            }
-          } else if (indent > this.seqIndent) {
-            // More of the current item.
-          } else if (indent === this.seqIndent && t.charCodeAt(p + indent) === 0x2d && (p + indent + 1 === e || t.charCodeAt(p + indent + 1) === SPACE || t.charCodeAt(p + indent + 1) === 0x0d)) {
-            this.finishItem(t.slice(seg, p));
-            this.startItem();
-            seg = p;
-          } else {
-            this.finishItem(t.slice(seg, p));
-            this.seqIndent = -2;
-            seg = p;
-          }
-        }
-        if (this.seqIndent >= -1) {
-          if (this.seqIndent === -1) seg = e + 1; // lines before the first entry are dropped
-          p = e + 1;
-          continue;
-        }
-      }
-      // Document text.
-      const marker = markerAt(t, p, e);
-      if (marker) {
-        const inline = marker === '---' && lineShape(t, p + 3, e).empty === false;
-        if (marker === '---' && !this.docHasContent) {
-          // `---` opening the first document, or after directives: part of this document.
-          if (this.docHasDirective || inline) {
-            this.docHasContent ||= inline;
-          } else {
-            seg = e + 1;
-          }
-        } else {
-          this.docText.push(t.slice(seg, p));
-          this.endDocument();
-          this.doc++;
-          this.docStartLine = this.line + (inline ? 0 : 1);
-          seg = inline ? p : e + 1;
-          this.docHasContent = inline;
-        }
-      } else if (isItemsKey(t, p, e)) {
-        if (this.streamed) throw new InputError(`${this.fileName}: invalid YAML at line ${this.line}: Map keys must be unique (a second items:)`);
-        this.docText.push(t.slice(seg, p));
-        this.docHasContent = true;
-        this.seqIndent = -1;
-        this.item = -1;
-        this.itemType = this.headerItemType();
-        seg = e + 1;
-      } else {
-        const { empty } = lineShape(t, p, e);
-        if (!empty) {
-          if (p < e && t.charCodeAt(p) === 0x25 && !this.docHasContent) this.docHasDirective = true;
-          else this.docHasContent = true;
-        }
-      }
+      if (this.seqIndent < -1 || !this.listLine(t, p, e)) this.documentLine(t, p, e);
       p = e + 1;
     }
-    if (this.seqIndent >= 0) this.itemText.push(t.slice(seg, end));
-    else if (this.seqIndent === -2) this.docText.push(t.slice(seg, end));
+    if (this.seqIndent >= 0) this.itemText.push(t.slice(this.seg, end));
+    else if (this.seqIndent === -2) this.docText.push(t.slice(this.seg, end));
   }
 
-  private startItem(): void {
+  /** A line inside a streamed `items:` list; false when it ends the list (a document line then). */
+  private listLine(t: string, p: number, e: number): boolean {
+    // With go-yaml's unindented entries, every line of an item but the first starts with a space:
+    // the common case costs one character test.
+    if (this.seqIndent === 0 && t.charCodeAt(p) === SPACE) return true;
+    const { indent, empty } = lineShape(t, p, e);
+    if (empty) {
+      if (this.seqIndent === -1) this.seg = e + 1; // blank lines and comments before the first entry are dropped
+      return true; // elsewhere they stay with the item they follow
+    }
+    const entry = isEntryAt(t, p + indent, e);
+    if (this.seqIndent === -1) {
+      if (!entry) {
+        // `items:` holds something else than a block sequence: read the document whole.
+        this.seqIndent = -2;
+        this.docText.push('items:\n');
+        this.seg = p;
+        return false;
+      }
+      this.seqIndent = indent;
+      this.streamed = true;
+    } else if (indent > this.seqIndent) {
+      return true; // more of the current item
+    } else {
+      this.finishItem(t.slice(this.seg, p));
+      if (!(indent === this.seqIndent && entry)) {
+        this.seqIndent = -2; // the list ends: the document's next key
+        this.seg = p;
+        return false;
+      }
+    }
     this.item++;
     this.itemLine = this.line;
     this.itemText = [];
+    this.seg = p;
+    return true;
+  }
+
+  /** A line of a document outside a streamed list: markers, `items:`, directives, content. */
+  private documentLine(t: string, p: number, e: number): void {
+    const marker = markerAt(t, p, e);
+    if (marker) {
+      const inline = marker === '---' && !lineShape(t, p + 3, e).empty;
+      if (marker === '---' && !this.docHasContent) {
+        // `---` opening the first document, or after directives: part of this document.
+        if (this.docHasDirective || inline) this.docHasContent ||= inline;
+        else this.seg = e + 1;
+        return;
+      }
+      this.docText.push(t.slice(this.seg, p));
+      this.endDocument();
+      this.doc++;
+      this.docStartLine = this.line + (inline ? 0 : 1);
+      this.seg = inline ? p : e + 1;
+      this.docHasContent = inline;
+    } else if (isItemsKey(t, p, e)) {
+      if (this.streamed) throw new InputError(`${this.fileName}: invalid YAML at line ${this.line}: Map keys must be unique (a second items:)`);
+      this.docText.push(t.slice(this.seg, p));
+      this.docHasContent = true;
+      this.seqIndent = -1;
+      this.item = -1;
+      this.itemType = this.headerItemType();
+      this.seg = e + 1;
+    } else if (!lineShape(t, p, e).empty) {
+      if (t.charCodeAt(p) === 0x25 && !this.docHasContent) this.docHasDirective = true;
+      else this.docHasContent = true;
+    }
   }
 
   /** Reads the current item (its earlier pieces plus `tail`) and hands it over or holds it. */

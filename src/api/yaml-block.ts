@@ -19,12 +19,10 @@
  * test/api/yaml-block.test.ts checks this on random documents and on each way out of the subset.
  */
 
+import { doubleQuoted, OUTSIDE, resolvePlain, scalarJson } from './yaml-scalars.js';
+
 /** Returned when the text is outside the subset this reader handles; use the `yaml` package. */
 export const NOT_BLOCK_YAML: unique symbol = Symbol('NOT_BLOCK_YAML');
-
-/** Thrown inside the reader to unwind to readBlockYaml; never escapes it. */
-class OutsideSubset {}
-const OUTSIDE = new OutsideSubset();
 
 // Line kinds.
 const CONTENT = 0;
@@ -46,38 +44,6 @@ const CR = 0x0d;
 const NOT_PLAIN_FIRST = new Uint8Array(128);
 for (const c of ',[]{}#&*!|>\'"%@`') NOT_PLAIN_FIRST[c.charCodeAt(0)] = 1;
 
-/** Double-quoted escapes, as `yaml` resolves them. */
-const ESCAPES: Record<string, string> = {
-  '0': '\0', a: '\x07', b: '\b', e: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v',
-  N: '\u0085', _: '\u00a0', L: '\u2028', P: '\u2029', ' ': ' ', '"': '"', '/': '/', '\\': '\\', '\t': '\t',
-};
-
-/** JSON for a resolved scalar; NaN and infinities (which JSON cannot write) are left to yaml. */
-function scalarJson(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v)) throw OUTSIDE;
-    return Object.is(v, -0) ? '-0' : String(v);
-  }
-  return v === null ? 'null' : v ? 'true' : 'false';
-}
-
-/** Core-schema resolution of a one-line plain scalar (the order and tests of yaml's core schema). */
-function resolvePlain(s: string): unknown {
-  const c = s.length === 0 ? 0 : s.charCodeAt(0);
-  // Only these first characters can start a null, bool, int or float.
-  if (s.length > 0 && !(c === 0x7e || c === 0x2b || c === DASH || c === 0x2e || (c >= 0x30 && c <= 0x39) || c === 0x6e || c === 0x4e || c === 0x74 || c === 0x54 || c === 0x66 || c === 0x46)) return s;
-  if (/^(?:~|[Nn]ull|NULL)?$/.test(s)) return null;
-  if (/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(s)) return c === 0x74 || c === 0x54;
-  if (/^0o[0-7]+$/.test(s)) return parseInt(s.substring(2), 8);
-  if (/^[-+]?[0-9]+$/.test(s)) return parseInt(s, 10);
-  if (/^0x[0-9a-fA-F]+$/.test(s)) return parseInt(s.substring(2), 16);
-  if (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(s)) {
-    return s.slice(-3).toLowerCase() === 'nan' ? NaN : s[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
-  }
-  if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/.test(s) || /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(s)) return parseFloat(s);
-  return s;
-}
 
 /**
  * Line tables of the text being read, kept between calls (a snapshot reads hundreds of thousands
@@ -234,7 +200,7 @@ class BlockReader {
   key(start: number, colon: number): string {
     const t = this.text;
     const c = t.charCodeAt(start);
-    if (c === DQUOTE) return this.doubleQuoted(start, this.doubleQuotedEnd(start, colon));
+    if (c === DQUOTE) return doubleQuoted(this.text, start, this.doubleQuotedEnd(start, colon));
     if (c === SQUOTE) return this.singleQuoted(start, this.singleQuotedEnd(start, colon));
     if ((c < 128 && NOT_PLAIN_FIRST[c]) || (c === DASH && t.charCodeAt(start + 1) === SPACE) || c === 0x3f || c === COLON) throw OUTSIDE;
     let e = colon;
@@ -323,7 +289,7 @@ class BlockReader {
       const close = c === DQUOTE ? this.doubleQuotedEnd(start, end) : this.singleQuotedEnd(start, end);
       this.endOfLine(close + 1, end);
       this.pos++;
-      return JSON.stringify(c === DQUOTE ? this.doubleQuoted(start, close) : this.singleQuoted(start, close));
+      return JSON.stringify(c === DQUOTE ? doubleQuoted(this.text, start, close) : this.singleQuoted(start, close));
     }
     if (c === 0x7c) return JSON.stringify(this.literal(start, end, parentIndent));
     if (c === 0x7b || c === 0x5b) {
@@ -462,32 +428,6 @@ class BlockReader {
       }
     }
     throw OUTSIDE;
-  }
-
-  doubleQuoted(start: number, close: number): string {
-    const t = this.text;
-    let out = '';
-    let from = start + 1;
-    for (let i = from; i < close; i++) {
-      if (t.charCodeAt(i) !== BACKSLASH) continue;
-      out += t.slice(from, i);
-      const e = t[i + 1]!;
-      const simple = ESCAPES[e];
-      if (simple !== undefined) {
-        out += simple;
-        i++;
-      } else {
-        const n = e === 'x' ? 2 : e === 'u' ? 4 : e === 'U' ? 8 : 0;
-        const hex = t.slice(i + 2, i + 2 + n);
-        if (n === 0 || i + 2 + n > close || !/^[0-9a-fA-F]+$/.test(hex)) throw OUTSIDE;
-        const code = parseInt(hex, 16);
-        if (code > 0x10ffff) throw OUTSIDE;
-        out += String.fromCodePoint(code);
-        i += 1 + n;
-      }
-      from = i + 1;
-    }
-    return out + t.slice(from, close);
   }
 
   singleQuoted(start: number, close: number): string {

@@ -5,11 +5,12 @@
  */
 import type { Command } from 'commander';
 import { defaultSchedulerConfig, loadSchedulerConfig } from '../../api/config.js';
-import { buildClusterState, loadClusterSnapshot, loadPodFile } from '../../cluster/snapshot.js';
+import { buildClusterState, loadClusterSnapshot, loadPodFile, type LoadedCluster } from '../../cluster/snapshot.js';
 import { Scheduler } from '../../framework/scheduler.js';
 import { createKernels } from '../../kernel/engine.js';
 import { DEFAULT_SEED } from '../../model/limits.js';
-import { makePodInfo } from '../../model/pod-info.js';
+import type { TableMemory } from '../../model/node-table.js';
+import { makePodInfo, type PodInfo } from '../../model/pod-info.js';
 import { ModelInputError } from '../../model/errors.js';
 import { explainToJson, explainToTable } from '../../report/explain.js';
 import { InputError } from '../../api/errors.js';
@@ -59,22 +60,15 @@ export function registerSchedule(program: Command, io: CliIO): void {
       const workers = parseWorkers(flags.workers, defaultWorkerCount());
       if (flags.allPending && flags.pod) throw new UsageError('--pod and --all-pending: give one of them');
       if (!flags.allPending && !flags.pod) throw new UsageError('missing --pod <file> (or --all-pending)');
-      const top = flags.top === undefined ? undefined : parsePositiveInt('--top', flags.top, 1);
-      if ((top !== undefined || flags.feasibleOnly) && (output === 'json' || flags.allPending)) {
-        throw new UsageError(`${top !== undefined ? '--top' : '--feasible-only'} shapes the node table of one pod; ${flags.allPending ? '--all-pending lists pods' : '-o json has every node'}`);
-      }
+      const table = tableOptions(flags, output);
       const config = flags.config ? loadSchedulerConfig(flags.config) : defaultSchedulerConfig();
+      // The pod first: a mistake in it is reported before a large snapshot is read.
+      const pod = flags.pod ? loadPod(flags.pod) : undefined;
       const progress = new Progress();
-      const onLoad = loadProgress(progress, flags.cluster);
       const kernels = await createKernels(engine);
-      let loaded;
-      try {
-        loaded = buildClusterState(loadClusterSnapshot(flags.cluster, onLoad), flags.cluster, kernels.createTableMemory(), onLoad);
-      } finally {
-        progress.stop();
-      }
+      const loaded = loadWithProgress(flags.cluster, kernels.createTableMemory(), progress);
       const snapshot = loaded.snapshot;
-      if (flags.allPending) {
+      if (!pod) { // --all-pending
         const scheduler = new Scheduler({ state: loaded.state, config, kernels, registry: REGISTRY, seed, objects: loaded.objects });
         for (const w of [...loaded.warnings, ...scheduler.warnings]) io.stderr(`warning: ${w}\n`);
         const force = flags.workersAlways === true;
@@ -96,14 +90,6 @@ export function registerSchedule(program: Command, io: CliIO): void {
         return;
       }
       const podFile = flags.pod!;
-      const podObj = loadPodFile(podFile);
-      let pod;
-      try {
-        pod = makePodInfo(podObj);
-      } catch (e) {
-        if (e instanceof ModelInputError) throw new InputError(`${podFile}: ${e.message}`, e.field);
-        throw e;
-      }
       const scheduler = new Scheduler({ state: loaded.state, config, kernels, registry: REGISTRY, seed, objects: loaded.objects });
       for (const w of [...loaded.warnings, ...scheduler.warnings]) io.stderr(`warning: ${w}\n`);
       const framework = scheduler.frameworkFor(pod);
@@ -115,7 +101,37 @@ export function registerSchedule(program: Command, io: CliIO): void {
       if (output === 'json') io.stdout(JSON.stringify(explainToJson(result, loaded.state, { preemption: hasPreemption }), null, 2) + '\n');
       else {
         const weights = framework.score.map((s) => ({ name: s.plugin.name, weight: s.weight }));
-        io.stdout(explainToTable(result, loaded.state, { weights, top, feasibleOnly: flags.feasibleOnly === true }));
+        io.stdout(explainToTable(result, loaded.state, { ...table, weights }));
       }
     });
+}
+
+/** `--top` and `--feasible-only`: they shape the node table of one pod, nothing else. */
+function tableOptions(flags: ScheduleFlags, output: 'table' | 'json'): { top?: number; feasibleOnly: boolean } {
+  const top = flags.top === undefined ? undefined : parsePositiveInt('--top', flags.top, 1);
+  if ((top !== undefined || flags.feasibleOnly) && (output === 'json' || flags.allPending)) {
+    throw new UsageError(`${top !== undefined ? '--top' : '--feasible-only'} shapes the node table of one pod; ${flags.allPending ? '--all-pending lists pods' : '-o json has every node'}`);
+  }
+  return { top, feasibleOnly: flags.feasibleOnly === true };
+}
+
+/** The pod of `--pod`, with errors naming the file. */
+function loadPod(podFile: string): PodInfo {
+  const podObj = loadPodFile(podFile);
+  try {
+    return makePodInfo(podObj);
+  } catch (e) {
+    if (e instanceof ModelInputError) throw new InputError(`${podFile}: ${e.message}`, e.field);
+    throw e;
+  }
+}
+
+/** Reads the snapshot and builds its state, with a progress bar on a terminal. */
+function loadWithProgress(path: string, memory: TableMemory, progress: Progress): LoadedCluster {
+  const onLoad = loadProgress(progress, path);
+  try {
+    return buildClusterState(loadClusterSnapshot(path, onLoad), path, memory, onLoad);
+  } finally {
+    progress.stop();
+  }
 }
