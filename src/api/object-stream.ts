@@ -84,7 +84,7 @@ export function readJsonObjects(read: () => string, fileName: string, emit: Obje
   let text: string | undefined = read();
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text); // a byte-order mark is not JSON
   } catch (e) {
     throw new InputError(`${fileName}: invalid JSON: ${(e as Error).message}`);
   }

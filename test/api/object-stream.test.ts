@@ -143,3 +143,11 @@ describe('readJsonObjects', () => {
     }), { numRuns: 200 });
   });
 });
+
+describe('readObjectsFromText', () => {
+  it('reads JSON and YAML that start with a byte-order mark', () => {
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a' } };
+    expect(readObjectsFromText(`\uFEFF${JSON.stringify(pod)}`, 'c.json').map((r) => r.obj)).toEqual([pod]);
+    expect(readObjectsFromText(`\uFEFF${stringify(pod)}`, 'c.yaml').map((r) => r.obj)).toEqual([pod]);
+  });
+});
