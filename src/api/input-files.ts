@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { InputError } from './errors.js';
 import type { Pod } from './k8s.js';
 import { checkKnownFields, type FieldValidation } from './known-fields.js';
-import { decodePod, flattenObjects, parseDocuments } from './objects.js';
+import { decodePod, readObjectsFromText } from './objects.js';
 
 /** The file argument that means standard input, as kubectl's `-f -`. */
 export const STDIN_PATH = '-';
@@ -37,6 +37,13 @@ const READ_ERRORS: Readonly<Record<string, string>> = {
   ELOOP: 'too many levels of symbolic links',
 };
 
+/** What went wrong reading a file, in words where the errno code has some (`no such file`). */
+export function readErrorText(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  const reason = err.code !== undefined ? READ_ERRORS[err.code] : undefined;
+  return reason ?? `cannot read file: ${err.code ?? err.message}`;
+}
+
 /**
  * Reads a file given as `flag` (`--pod`; optional, it prefixes messages), or standard input for
  * `-`. An unreadable file is an InputError saying why: `--pod pod.yaml: no such file`.
@@ -47,10 +54,8 @@ export function readInputText(path: string, flag?: string, stdin: () => string =
     if (path === STDIN_PATH) return { text: stdin(), name: STDIN_NAME };
     return { text: readFileSync(path, 'utf8'), name: path };
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const reason = err.code !== undefined ? READ_ERRORS[err.code] : undefined;
-    if (path === STDIN_PATH) throw new InputError(`${label}: cannot read standard input: ${err.message}`);
-    throw new InputError(`${label}: ${reason ?? `cannot read file: ${err.message}`}`);
+    if (path === STDIN_PATH) throw new InputError(`${label}: cannot read standard input: ${(e as Error).message}`);
+    throw new InputError(`${label}: ${readErrorText(e)}`);
   }
 }
 
@@ -73,7 +78,7 @@ export interface PersonFileOptions {
  */
 export function loadPodFile(path: string, options: PersonFileOptions): { pod: Pod; name: string } {
   const { text, name } = readInputText(path, options.flag, options.stdin);
-  const raws = flattenObjects(parseDocuments(text, name), name);
+  const raws = readObjectsFromText(text, name);
   const pods = raws.filter((r) => r.obj.kind === 'Pod' || r.obj.kind === undefined);
   if (pods.length !== 1) {
     throw new InputError(`${name}: expected exactly one Pod, found ${pods.length} (kinds: ${raws.map((r) => String(r.obj.kind)).join(', ') || 'none'})`);

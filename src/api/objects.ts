@@ -1,66 +1,32 @@
 /**
  * Reading Kubernetes objects from files: JSON or YAML, a single object, a v1 List / NodeList /
- * PodList (what `kubectl get ... -o json|yaml` prints), or multi-document YAML. Objects are
- * validated once here, with errors naming the file, the item and the field, and handed to the
- * model already decoded.
+ * PodList (what `kubectl get ... -o json|yaml` prints, or the API server's own lists whose items
+ * carry no kind), or multi-document YAML. Objects are validated once here, with errors naming the
+ * file, the item and the field, and handed to the model already decoded. Large files are read
+ * one object at a time (object-stream.ts).
  */
-import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
 import { InputError, zodToInputError } from './errors.js';
 import { nodeSchema, podSchema, type Node, type Pod } from './k8s.js';
 import { EXTRA_KIND_SCHEMAS } from './k8s-extra.js';
 import { ClusterObjects } from '../model/cluster-objects.js';
+import { looksLikeJson, readJsonObjects, YamlObjectStream, type RawObject } from './object-stream.js';
 
-/** A raw object with its location, for error messages. */
-export interface RawObject {
-  readonly obj: Record<string, unknown>;
-  /** e.g. `items[3]` or `document 2`. */
-  readonly where: string;
-}
+export type { RawObject } from './object-stream.js';
 
-/** Parses JSON or YAML text into top-level documents. */
-export function parseDocuments(text: string, fileName: string): unknown[] {
-  const trimmed = text.trimStart();
-  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    try {
-      return [JSON.parse(text)];
-    } catch (e) {
-      throw new InputError(`${fileName}: invalid JSON: ${(e as Error).message}`);
-    }
-  }
-  const docs = parseAllDocuments(text);
-  const out: unknown[] = [];
-  for (const [i, d] of (Array.isArray(docs) ? docs : [docs]).entries()) {
-    if (d.errors.length > 0) throw new InputError(`${fileName}: invalid YAML in document ${i + 1}: ${d.errors[0]!.message}`);
-    const v = d.toJS({ maxAliasCount: 100 });
-    if (v !== null && v !== undefined) out.push(v);
-  }
-  return out;
-}
-
-/** Flattens Lists (any `*List` kind or `items` array) into objects with locations. */
-export function flattenObjects(docs: unknown[], fileName: string): RawObject[] {
+/** The objects of JSON or YAML text, lists flattened, in text order. */
+export function readObjectsFromText(text: string, fileName: string): RawObject[] {
   const out: RawObject[] = [];
-  docs.forEach((doc, di) => {
-    const docWhere = docs.length > 1 ? `document ${di + 1}` : '';
-    const visit = (v: unknown, where: string) => {
-      if (Array.isArray(v)) {
-        v.forEach((item, i) => visit(item, `${where}[${i}]`));
-        return;
-      }
-      if (typeof v !== 'object' || v === null) {
-        throw new InputError(`${fileName}: ${where || 'document'}: expected a Kubernetes object, got ${v === null ? 'null' : typeof v}`);
-      }
-      const o = v as Record<string, unknown>;
-      const kind = typeof o.kind === 'string' ? o.kind : '';
-      if ((kind === 'List' || kind.endsWith('List')) && Array.isArray(o.items)) {
-        (o.items as unknown[]).forEach((item, i) => visit(item, `${where ? `${where}.` : ''}items[${i}]`));
-        return;
-      }
-      out.push({ obj: o, where });
-    };
-    visit(doc, docWhere);
-  });
+  const emit = (raw: RawObject) => {
+    out.push(raw);
+  };
+  if (looksLikeJson(text.slice(0, 1024))) {
+    readJsonObjects(() => text, fileName, emit);
+  } else {
+    const stream = new YamlObjectStream(fileName, emit);
+    stream.push(text.replace(/^\uFEFF/, ''));
+    stream.end();
+  }
   return out;
 }
 

@@ -91,6 +91,8 @@ export interface ServerOptions {
   readonly queuedMax: number;
   readonly drainTimeoutMs: number;
   readonly parsePool: JsonParsePoolOptions;
+  /** Ready (and answering verbs) even while the cluster state has no nodes (`--allow-empty`). */
+  readonly allowEmpty?: boolean;
 }
 
 /** What /version reports. */
@@ -203,6 +205,17 @@ export class ExtenderServer {
     });
   }
 
+  /**
+   * Why verbs cannot be answered yet, or null: the cluster state has not synced, or it has no
+   * nodes (an empty or pods-only snapshot, a cluster without nodes) unless allowEmpty.
+   */
+  private notReady(): string | null {
+    const source = this.extender.source;
+    if (!source.ready()) return 'cluster state not synced';
+    if (!this.options.allowEmpty && source.state.nodeCount === 0) return 'cluster state has no nodes (podfit serve --allow-empty serves without nodes)';
+    return null;
+  }
+
   /** Requests being handled (any path). */
   get activeRequests(): number {
     return this.active;
@@ -274,8 +287,8 @@ export class ExtenderServer {
           break;
         case 'readyz': {
           this.requireGet(req);
-          const ready = this.extender.source.ready() && !this.draining;
-          this.send(res, ready ? 200 : 503, ready ? 'ok\n' : this.draining ? 'shutting down\n' : 'cluster state not synced\n', 'text/plain');
+          const why = this.draining ? 'shutting down' : this.notReady();
+          this.send(res, why ? 503 : 200, `${why ?? 'ok'}\n`, 'text/plain');
           break;
         }
         case 'metrics':
@@ -352,7 +365,8 @@ export class ExtenderServer {
       throw new ExtenderHttpError('PODFIT_ERR_EXTENDER_METHOD_NOT_ALLOWED', `${req.method} not allowed; extender verbs are POST`);
     }
     this.requireAuth(req, log);
-    if (!this.extender.source.ready()) throw new ExtenderHttpError('PODFIT_ERR_EXTENDER_NOT_READY', 'cluster state not synced yet');
+    const notReady = this.notReady();
+    if (notReady) throw new ExtenderHttpError('PODFIT_ERR_EXTENDER_NOT_READY', notReady);
     await this.acquire();
     try {
       const tr = performance.now();

@@ -37,7 +37,7 @@ export const ERROR_CODES = {
   PODFIT_ERR_EXTENDER_UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'the body is compressed or not JSON' },
   PODFIT_ERR_EXTENDER_OVERLOADED: { status: 429, meaning: 'too many requests in flight and queued' },
   PODFIT_ERR_EXTENDER_INTERNAL: { status: 500, meaning: 'podfit failed on a valid request (a plugin error)' },
-  PODFIT_ERR_EXTENDER_NOT_READY: { status: 503, meaning: 'the cluster state has not synced yet' },
+  PODFIT_ERR_EXTENDER_NOT_READY: { status: 503, meaning: 'the cluster state has not synced yet, or has no nodes (without --allow-empty)' },
   // Scheduling outcomes that are errors for kube-scheduler but answered with 200, as the protocol wants.
   PODFIT_ERR_EXTENDER_FILTER_FAILED: { status: 200, meaning: 'a plugin failed on the pod; ExtenderFilterResult.Error says why' },
   PODFIT_ERR_EXTENDER_BIND_FAILED: { status: 200, meaning: 'the pod could not be bound; ExtenderBindingResult.Error says why' },

@@ -114,3 +114,17 @@ export const KNOWN_FIELDS_DEPTH_MAX = 32;
 export const FIELD_SUGGESTION_DISTANCE_MAX = 2;
 /** Resource names whose class (integer or not) resource-validation.ts remembers. */
 export const RESOURCE_NAMES_CLASSIFIED_MAX = 1024;
+
+// Cluster snapshot files (src/cluster/snapshot.ts).
+/**
+ * Bytes of a YAML snapshot read at a time: the reader holds one block, the object being read and
+ * the decoded objects, never the file's text or its syntax tree.
+ */
+export const SNAPSHOT_READ_BLOCK_BYTES = 4 * 1024 * 1024;
+/** Objects between two progress reports while a snapshot is read or its state built. */
+export const SNAPSHOT_PROGRESS_EVERY_OBJECTS = 2048;
+/**
+ * Characters of list items kept because they define YAML anchors that later items may alias
+ * (src/api/object-stream.ts); kubectl writes none, PyYAML a few per shared object.
+ */
+export const SNAPSHOT_ANCHOR_TEXT_BYTES_MAX = 16 * 1024 * 1024;

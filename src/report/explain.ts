@@ -40,8 +40,33 @@ function pad(s: string, w: number): string {
   return s.length >= w ? s : s + ' '.repeat(w - s.length);
 }
 
-/** Renders a plain-text table: one row per node, filter verdict, each plugin's score, final score. */
-export function explainToTable(r: ScheduleResult, state: ClusterState): string {
+/** What the table shows: the profile's score weights, and which rows. */
+export interface ExplainTableOptions {
+  /** The profile's Score plugins and weights, in profile order (shown so FINAL can be checked by hand). */
+  readonly weights?: ReadonlyArray<{ readonly name: string; readonly weight: number }>;
+  /** Only the N best rows: highest FINAL first (the selected node first among equals), then nodes that failed. */
+  readonly top?: number;
+  /** Only nodes that passed every filter. */
+  readonly feasibleOnly?: boolean;
+}
+
+/** Tables longer than this end with a hint at --top and --feasible-only. */
+const TABLE_ROWS_HINT_MIN = 50;
+
+/** The weights line: the score columns' weights (FINAL is their weighted sum), then the plugins that did not score. */
+function weightsLine(weights: NonNullable<ExplainTableOptions['weights']>, columns: readonly string[]): string {
+  const w = (p: { name: string; weight: number }) => `${p.name} ${p.weight}`;
+  if (columns.length === 0) return `Weights:  ${weights.map(w).join(', ')}`;
+  const shown = columns.map((c) => w({ name: c, weight: weights.find((p) => p.name === c)?.weight ?? 1 }));
+  const skipped = weights.filter((p) => !columns.includes(p.name));
+  return `Weights:  ${shown.join(', ')}; FINAL = sum of score x weight${skipped.length ? ` (not scoring this pod: ${skipped.map(w).join(', ')})` : ''}`;
+}
+
+/**
+ * Renders a plain-text table: one row per node (or the rows `opts` picks), filter verdict, each
+ * plugin's score, final score; the JSON output always has every node.
+ */
+export function explainToTable(r: ScheduleResult, state: ClusterState, opts: ExplainTableOptions = {}): string {
   const j = explainToJson(r, state);
   const lines: string[] = [];
   lines.push(`Pod:      ${j.pod}`);
@@ -51,12 +76,19 @@ export function explainToTable(r: ScheduleResult, state: ClusterState): string {
   if (j.nominatedNode !== undefined) {
     lines.push(`Nominated: ${j.nominatedNode ?? '<none>'}${j.victims && j.victims.length ? `  victims: ${j.victims.join(', ')}` : ''}`);
   }
+  const entries = Object.entries(j.nodes);
   const scorePlugins: string[] = [];
-  for (const e of Object.values(j.nodes)) for (const p of Object.keys(e.score ?? {})) if (!scorePlugins.includes(p)) scorePlugins.push(p);
+  for (const [, e] of entries) for (const p of Object.keys(e.score ?? {})) if (!scorePlugins.includes(p)) scorePlugins.push(p);
+  if (opts.weights && opts.weights.length > 0) lines.push(weightsLine(opts.weights, scorePlugins));
+  let shown = opts.feasibleOnly ? entries.filter(([, e]) => e.finalScore !== undefined) : entries;
+  if (opts.top !== undefined) {
+    const rank = (name: string, e: ExplainJson['nodes'][string]) => (e.finalScore === undefined ? -Infinity : e.finalScore + (name === j.selectedNode ? 0.5 : 0));
+    shown = shown.map((x, i) => ({ x, i, k: rank(x[0], x[1]) })).sort((a, b) => b.k - a.k || a.i - b.i).slice(0, opts.top).map((y) => y.x);
+  }
   // Long filter reasons go last so the score columns stay aligned.
   const header = ['NODE', ...scorePlugins, 'FINAL', 'FILTER'];
   const rows: string[][] = [];
-  for (const [name, e] of Object.entries(j.nodes)) {
+  for (const [name, e] of shown) {
     const failed = Object.entries(e.filter).find(([, v]) => v !== 'passed');
     const verdict = failed ? `${failed[0]}: ${(failed[1] as string[]).join(', ')}` : 'passed';
     const mark = name === j.selectedNode ? '*' : ' ';
@@ -71,5 +103,11 @@ export function explainToTable(r: ScheduleResult, state: ClusterState): string {
   lines.push('');
   lines.push(header.map((h, i) => pad(i === 0 ? ` ${h}` : h, widths[i]!)).join('  ').trimEnd());
   for (const row of rows) lines.push(row.map((c, i) => pad(c, widths[i]!)).join('  ').trimEnd());
+  const feasible = entries.filter(([, e]) => e.finalScore !== undefined).length;
+  if (rows.length < entries.length) {
+    lines.push('', `${rows.length} of ${entries.length} nodes shown (${feasible} feasible${opts.top !== undefined ? `; --top ${opts.top}` : ''}${opts.feasibleOnly ? '; --feasible-only' : ''}); -o json has every node`);
+  } else if (rows.length > TABLE_ROWS_HINT_MIN) {
+    lines.push('', `${rows.length} nodes (${feasible} feasible); --top N or --feasible-only shows fewer rows`);
+  }
   return lines.join('\n') + '\n';
 }

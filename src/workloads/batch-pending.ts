@@ -69,6 +69,8 @@ export interface AllPendingOptions {
   readonly forceBatch?: boolean;
   /** Batch tuning (tests). */
   readonly batch?: Pick<BatchOptions, 'chunkPods' | 'windowChunks' | 'adaptive' | 'maxSessions'>;
+  /** Called as pods are decided (a progress bar): pods decided so far, of the queue's. */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 /** Schedules every pending pod in queue order; returns the report and the batch counters. */
@@ -96,7 +98,9 @@ export async function scheduleAllPending(opts: AllPendingOptions): Promise<{ rep
     ...opts.batch,
   });
   const results: PendingPodResult[] = new Array(queue.length);
+  let decided = 0;
   const stats = await batch.run((i, o) => {
+    opts.onProgress?.(++decided, queue.length);
     const pod = queue[i]!;
     const r: PendingPodResult = { pod: pod.key, priority: pod.priority, node: o.node };
     if (o.node === null) {

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from '../helpers/cli.js';
+import { makeNode } from '../helpers/builders.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'podfit-cli-'));
 const file = (name: string, text: string) => {
@@ -256,6 +257,73 @@ items:
     const r = await runCli('schedule', '--cluster', '-', '--pod', '-');
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('error: --cluster and --pod: only one of them can read standard input (-)\n');
+  });
+});
+
+describe('podfit schedule: the table on large clusters', () => {
+  /** A cluster of `n` roomy nodes, every fifth one tainted (so some fail TaintToleration). */
+  const cluster = (n: number) => file(`cluster-${n}.json`, JSON.stringify({
+    apiVersion: 'v1', kind: 'List',
+    items: Array.from({ length: n }, (_, i) => {
+      const node = makeNode(`n${String(i).padStart(3, '0')}`).capacity({ cpu: String(2 + (i % 7)), memory: `${4 + (i % 5)}Gi`, pods: 110 });
+      return { apiVersion: 'v1', kind: 'Node', ...(i % 5 === 4 ? node.taint({ key: 'dedicated', value: 'batch', effect: 'NoSchedule' }) : node).build() };
+    }),
+  }));
+  const rowsOf = (table: string) => table.split('\n').filter((l) => /^[ *]n\d{3}\b/.test(l));
+
+  it('shows the profile\'s weights, so FINAL can be checked by hand from the row', async () => {
+    const r = await runCli('schedule', '--cluster', 'examples/cluster.yaml', '--pod', 'examples/pod.yaml');
+    expect(r.stdout).toMatch(/^Weights: +TaintToleration 3, NodeResourcesFit 1, NodeResourcesBalancedAllocation 1, ImageLocality 1; FINAL = sum of score x weight \(not scoring this pod: NodeAffinity 2, PodTopologySpread 2, InterPodAffinity 2\)$/m);
+    const header = r.stdout.split('\n').find((l) => l.startsWith(' NODE'))!.trim().split(/\s+/);
+    const weights: Record<string, number> = { TaintToleration: 3, NodeResourcesFit: 1, NodeResourcesBalancedAllocation: 1, ImageLocality: 1 };
+    const selected = r.stdout.split('\n').find((l) => l.startsWith('*'))!.trim().slice(1).split(/\s+/);
+    const sum = header.slice(1, -2).reduce((a, p, i) => a + weights[p]! * Number(selected[i + 1]), 0);
+    expect(Number(selected[header.indexOf('FINAL')])).toBe(sum);
+  });
+
+  it('--top N shows the N best nodes, highest final score first, and says how many are left out', async () => {
+    const c = cluster(120);
+    const all = await runCli('schedule', '--cluster', c, '--pod', 'examples/pod.yaml');
+    expect(rowsOf(all.stdout)).toHaveLength(120);
+    expect(all.stdout).toMatch(/\n120 nodes \(96 feasible\); --top N or --feasible-only shows fewer rows\n$/);
+    const r = await runCli('schedule', '--cluster', c, '--pod', 'examples/pod.yaml', '--top', '5');
+    expect(r.code).toBe(0);
+    const rows = rowsOf(r.stdout);
+    expect(rows).toHaveLength(5);
+    expect(rows[0]).toMatch(/^\*/);
+    const finals = rows.map((l) => Number(l.trim().split(/\s+/).at(-2)));
+    expect(finals).toEqual([...finals].sort((a, b) => b - a));
+    const best = Math.max(...rowsOf(all.stdout).map((l) => Number(l.trim().split(/\s+/).at(-2))).filter((x) => !Number.isNaN(x)));
+    expect(finals[0]).toBe(best);
+    expect(r.stdout).toMatch(/\n5 of 120 nodes shown \(96 feasible; --top 5\); -o json has every node\n$/);
+  });
+
+  it('--feasible-only leaves out the nodes a filter rejected; JSON keeps every node', async () => {
+    const c = cluster(20);
+    const r = await runCli('schedule', '--cluster', c, '--pod', 'examples/pod.yaml', '--feasible-only');
+    const rows = rowsOf(r.stdout);
+    expect(rows).toHaveLength(16);
+    expect(rows.every((l) => l.endsWith('passed'))).toBe(true);
+    const j = JSON.parse((await runCli('schedule', '--cluster', c, '--pod', 'examples/pod.yaml', '-o', 'json')).stdout);
+    expect(Object.keys(j.nodes)).toHaveLength(20);
+  });
+
+  it.each([
+    [['--top', '0'], /--top: expected a positive integer, got "0"/],
+    [['--top', '3', '-o', 'json'], /--top shapes the node table of one pod; -o json has every node/],
+    [['--feasible-only', '-o', 'json'], /--feasible-only shapes the node table of one pod; -o json has every node/],
+  ])('%j exits 2', async (flags, message) => {
+    const r = await runCli('schedule', '--cluster', 'examples/cluster.yaml', '--pod', 'examples/pod.yaml', ...flags);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('warns, and still exits 0, when the cluster file has no nodes', async () => {
+    const empty = file('empty.yaml', '');
+    const r = await runCli('schedule', '--cluster', empty, '--pod', 'examples/pod.yaml', '-o', 'json');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^warning: .*empty\.yaml: no nodes in the cluster snapshot \(the file holds no objects podfit reads\): every pod is unschedulable/m);
+    expect(JSON.parse(r.stdout).selectedNode).toBeNull();
   });
 });
 

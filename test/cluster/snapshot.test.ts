@@ -61,6 +61,28 @@ describe('cluster snapshots', () => {
     expect(() => parseClusterSnapshot('a: [1, 2', 'c.yaml')).toThrow(/c\.yaml: invalid YAML/);
   });
 
+  it('reads a NodeList and a PodList as the API server returns them (`kubectl get --raw /api/v1/nodes`: items carry no kind)', () => {
+    const raw = (kind: string, items: object[]) => ({ kind, apiVersion: 'v1', metadata: { resourceVersion: '42' }, items: items.map((o) => { const { kind: _k, apiVersion: _a, ...rest } = o as Record<string, unknown>; return rest; }) });
+    const nodes = raw('NodeList', [n1, n2]);
+    const pods = raw('PodList', [running, pending]);
+    for (const [text, file] of [[JSON.stringify(nodes), 'nodes.json'], [stringify(nodes) + '---\n' + stringify(pods), 'c.yaml']] as const) {
+      const snap = parseClusterSnapshot(text, file);
+      expect(snap.warnings).toEqual([]);
+      expect(snap.nodes.map((n) => n.metadata.name)).toEqual(['n1', 'n2']);
+      expect(buildClusterState(snap, file).state.nodeCount).toBe(2);
+    }
+    expect(parseClusterSnapshot(stringify(pods), 'c.yaml').pods.map((p) => p.metadata.name)).toEqual(['a', 'c']);
+  });
+
+  it('warns that a snapshot without nodes (empty, or pods only) leaves every pod unschedulable', () => {
+    const empty = buildClusterState(parseClusterSnapshot('', 'e.yaml'), 'e.yaml');
+    expect(empty.state.nodeCount).toBe(0);
+    expect(empty.warnings).toEqual([expect.stringMatching(/^e\.yaml: no nodes in the cluster snapshot \(the file holds no objects podfit reads\): every pod is unschedulable; a snapshot is `kubectl get nodes,pods -A -o yaml`/)]);
+    const podsOnly = buildClusterState(parseClusterSnapshot(list([pending]), 'p.json'), 'p.json');
+    expect(podsOnly.warnings).toEqual([expect.stringMatching(/^p\.json: no nodes in the cluster snapshot \(read 1 pod\(s\) and no Node\)/)]);
+    expect(buildClusterState(parseClusterSnapshot(list([n1]), 'c.json'), 'c.json').warnings).toEqual([]);
+  });
+
   it('warns about pods bound to unknown nodes', () => {
     const ghost = makePod('g').nodeName('nope').build();
     const { warnings, state } = buildClusterState(parseClusterSnapshot(list([n1, ghost]), 'c.json'), 'c.json');

@@ -90,6 +90,34 @@ describe('podfit serve (CLI)', () => {
     expect(m.text).toMatch(/podfit_snapshot_reloads_total\{result="error"\} [1-9]/);
   });
 
+  it('is not ready while the snapshot has no nodes (a pods-only file), and ready once it has', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podfit-cli-'));
+    const file = join(dir, 'cluster.json');
+    const pod = { apiVersion: 'v1', kind: 'Pod', ...makePod('p', 'ns').req({ cpu: '1' }).build() };
+    writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [pod] }));
+    running = await serve(['--cluster', file, '--reload-interval-ms', '20']);
+    expect(running.out.join('')).toMatch(/snapshot .*cluster\.json, 0 nodes;.*\nnot ready: the snapshot has no nodes; \/readyz answers 503 until it has \(--allow-empty serves without nodes\)\n/);
+    const ready = await send(`${running.url}/readyz`);
+    expect([ready.status, ready.text]).toEqual([503, 'cluster state has no nodes (podfit serve --allow-empty serves without nodes)\n']);
+    const filter = await post(running.url, 'filter', { Pod: pod, NodeNames: ['n1'] });
+    expect(filter.status).toBe(503);
+    expect(filter.json()).toMatchObject({ Error: 'cluster state has no nodes (podfit serve --allow-empty serves without nodes)' });
+    const node = { apiVersion: 'v1', kind: 'Node', ...makeNode('n1').capacity({ cpu: '2', memory: '1Gi', pods: 10 }).build() };
+    writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [node, pod] }));
+    const deadline = Date.now() + 5000;
+    while ((await send(`${running.url}/readyz`)).status !== 200 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect((await send(`${running.url}/readyz`)).status).toBe(200);
+  });
+
+  it('with --allow-empty, is ready without nodes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podfit-cli-'));
+    const file = join(dir, 'empty.yaml');
+    writeFileSync(file, '');
+    running = await serve(['--cluster', file, '--allow-empty']);
+    expect(running.out.join('')).not.toMatch(/not ready/);
+    expect((await send(`${running.url}/readyz`)).status).toBe(200);
+  });
+
   it.each([
     [['--cluster', 'x.json', '--kubeconfig', 'y'], /use only one of --cluster, --kubeconfig and --in-cluster/],
     [['--cluster', join(FIXTURES, 'cluster.json'), '--client-ca', 'ca.crt'], /--client-ca needs --tls-cert and --tls-key/],

@@ -57,6 +57,7 @@ interface ServeFlags {
   engine?: string;
   seed?: string;
   logLevel: string;
+  allowEmpty?: boolean;
 }
 
 /** A non-negative integer flag. */
@@ -108,6 +109,7 @@ export function registerServe(program: Command, io: CliIO): void {
     .option('--parse-threads <n>', 'worker threads parsing large bodies (0 = parse on the main thread)', String(JSON_PARSE_POOL_DEFAULTS.threads))
     .option('--parse-inline-below-bytes <n>', 'bodies smaller than this are parsed on the main thread', String(JSON_PARSE_POOL_DEFAULTS.inlineBelowBytes))
     .option('--reload-interval-ms <n>', 'how often --cluster is checked for changes (0 = never)', '1000')
+    .option('--allow-empty', 'report ready and answer verbs while the cluster state has no nodes (by default /readyz is 503 until it has)')
     .option('--assume-ttl-ms <n>', 'live: forget a bound pod the watch has not confirmed after this long', String(LIVE_ASSUMED_POD_TTL_MS))
     .option('--engine <name>', 'numeric engine: js or wasm')
     .option('--seed <n>', 'seed for tie-breaking', String(DEFAULT_SEED))
@@ -174,6 +176,7 @@ async function runServe(flags: ServeFlags, io: CliIO): Promise<void> {
     queuedMax: intFlag('--max-queued', flags.maxQueued),
     drainTimeoutMs: intFlag('--drain-timeout-ms', flags.drainTimeoutMs),
     parsePool: { threads: intFlag('--parse-threads', flags.parseThreads), inlineBelowBytes: intFlag('--parse-inline-below-bytes', flags.parseInlineBelowBytes) },
+    allowEmpty: flags.allowEmpty === true,
   };
   const reloadIntervalMs = intFlag('--reload-interval-ms', flags.reloadIntervalMs);
   const stopSignal = onStopSignal();
@@ -258,6 +261,7 @@ async function runServe(flags: ServeFlags, io: CliIO): Promise<void> {
     const prefix = options.pathPrefix ? options.pathPrefix.replace(/\/+$/, '').replace(/^(?!\/)/, '/') : '';
     io.stdout(`podfit serve: listening on ${listening.url} (${source.kind === 'snapshot' ? `snapshot ${flags.cluster}, ${source.state.nodeCount} nodes` : 'live cluster'}; verbs under ${prefix || '/'})\n`);
     if (options.verbs.filter && source.state.nodeCount > 0) io.stdout(`try: ${demoCurl(listening.url, prefix, options.verbs.filter, source, !!options.tls)}\n`);
+    if (source.kind === 'snapshot' && source.state.nodeCount === 0 && !options.allowEmpty) io.stdout('not ready: the snapshot has no nodes; /readyz answers 503 until it has (--allow-empty serves without nodes)\n');
 
     await stopSignal.promise;
     logger.info({ signal: stopSignal.name }, 'shutting down: draining in-flight requests');
