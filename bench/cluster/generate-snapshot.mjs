@@ -96,7 +96,7 @@ export function replicaSetPod(app, ns, k, cpu, memory, node) {
 }
 
 /** The items in the order kubectl prints `nodes,pods`: all Nodes, then all Pods. */
-function* items(nodes, pods, pendingPods, seed) {
+function* items(nodes, pods, pendingPods, seed, podOf = replicaSetPod) {
   const rnd = prng(seed);
   for (let i = 0; i < nodes; i++) yield kubeletNode(i);
   for (let k = 0; k < pods; k++) {
@@ -105,7 +105,7 @@ function* items(nodes, pods, pendingPods, seed) {
     const app = `svc${k % 97}`;
     const i = Math.floor(rnd() * nodes);
     const node = k < pods - pendingPods ? { name: nodeName(i), ip: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` } : undefined;
-    yield replicaSetPod(app, `team-${k % 12}`, k, cpu, memory, node);
+    yield podOf(app, `team-${k % 12}`, k, cpu, memory, node);
   }
 }
 
@@ -132,16 +132,19 @@ class Out {
   }
 }
 
-/** Writes the snapshot as YAML and JSON (or only the given formats); returns the paths by format. */
-export function writeSnapshot({ nodes, pods, pendingPods = 100, seed = 1, out = RESULTS, formats = ['yaml', 'json'] }) {
+/**
+ * Writes the snapshot as YAML and JSON (or only the given formats); returns the paths by format.
+ * `pod` makes each pod (replicaSetPod's arguments; default replicaSetPod), `name` prefixes the files.
+ */
+export function writeSnapshot({ nodes, pods, pendingPods = 100, seed = 1, out = RESULTS, formats = ['yaml', 'json'], pod = replicaSetPod, name = 'snapshot' }) {
   mkdirSync(out, { recursive: true });
-  const base = join(out, `snapshot-${nodes}x${pods}`);
+  const base = join(out, `${name}-${nodes}x${pods}`);
   const yaml = formats.includes('yaml') ? new Out(`${base}.yaml`) : null;
   const json = formats.includes('json') ? new Out(`${base}.json`) : null;
   yaml?.write('apiVersion: v1\nitems:\n');
   json?.write('{"apiVersion":"v1","items":[');
   let first = true;
-  for (const item of items(nodes, pods, pendingPods, seed)) {
+  for (const item of items(nodes, pods, pendingPods, seed, pod)) {
     // go-yaml prints a list's items as an unindented block sequence: "- key: ..." at column 0.
     if (yaml) yaml.write(`- ${stringify(item, { sortMapEntries: true, indentSeq: false }).slice(0, -1).replaceAll('\n', '\n  ')}\n`);
     json?.write(`${first ? '' : ','}${JSON.stringify(item)}`);
