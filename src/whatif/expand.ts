@@ -1,11 +1,31 @@
 /**
- * Workload expansion for `podfit whatif`: the pods kube's controllers would create for the
- * workload objects of an `apply` step (Deployment, ReplicaSet, ReplicationController,
- * StatefulSet, Job, DaemonSet), named, labelled and owned as the controllers do it (v1.32).
+ * Workload expansion for `podfit whatif`: the pods kube's controllers (v1.32) would create for
+ * the objects of an `apply` step, named, labelled and owned as they make them, pending for the
+ * scheduler. Deployment (through its ReplicaSet), ReplicaSet, ReplicationController, StatefulSet
+ * and Job in expand-apps.ts and expand-job.ts, DaemonSet in expand-daemonset.ts; names, hashes
+ * and uids are seeded (expand-names.ts), so a scenario gives the same pods on every run.
  *
- * API first commit: the bodies follow.
+ * Pods in the files pass through as the API server would store them (namespace `default`, a name
+ * for a generateName, a uid). Namespaces, Services, PodDisruptionBudgets, PriorityClasses and the
+ * storage objects pass through to `objects`. A CronJob is recognised and skipped with a warning
+ * (its Jobs start on a schedule; apply its jobTemplate as a Job to model one run). Any other kind
+ * is skipped with a warning naming it and where it is. An object that fails validation is an
+ * InputError naming the file, the object and the field: nothing of the apply is half made.
+ *
+ * What is not modelled, as in time: scale-downs and rollouts (existing pods are counted, never
+ * removed), Job retries and backoff, StatefulSet OrderedReady's one-at-a-time start, and
+ * PersistentVolumeClaims from volumeClaimTemplates (warned once).
  */
+import { InputError } from '../api/errors.js';
 import type { Node, Pod } from '../api/k8s.js';
+import { podSchema } from '../api/k8s.js';
+import { EXTRA_KIND_SCHEMAS } from '../api/k8s-extra.js';
+import { daemonSetSchema, isWorkloadKind, workloadSchema, type Workload } from '../api/k8s-workloads.js';
+import { decodeObject } from '../api/objects.js';
+import { expandDeployment, expandReplicaSet, expandReplicationController, expandStatefulSet } from './expand-apps.js';
+import { daemonPods, planDaemonSet } from './expand-daemonset.js';
+import { expandJob } from './expand-job.js';
+import { admittedSpec, Expansion } from './expand-pods.js';
 
 /** What the expansion reads of the cluster. */
 export interface ExpandContext {
@@ -15,8 +35,12 @@ export interface ExpandContext {
   readonly existingPods?: readonly Pod[];
   /** Deterministic suffixes: seeded, so the same scenario gives the same pod names. */
   readonly seed: number;
-  /** The time the objects are created (creationTimestamp of generated objects). */
+  /** The time the objects are created (creationTimestamp of generated objects); absent: none is set. */
   readonly now?: string;
+  /** Where the objects come from (a file name), for messages. */
+  readonly source?: string;
+  /** Where each object is inside the source (`RawObject.where` of api/objects.ts: `items[2]`), by index; absent: `object <n>`. */
+  readonly positions?: readonly string[];
 }
 
 /** What the controllers would create. */
@@ -28,12 +52,88 @@ export interface Expanded {
   readonly warnings: string[];
 }
 
-/** Expands workload objects (in input order) into the pods their controllers would create. */
-export function expandWorkloads(_objects: readonly Record<string, unknown>[], _ctx: ExpandContext): Expanded {
-  throw new Error('not implemented');
+/** Kinds passed through to `objects` as they are (after validation for the ones podfit reads). */
+const PASS_THROUGH_KINDS: ReadonlySet<string> = new Set([
+  'Namespace', 'Service', 'PodDisruptionBudget', 'PriorityClass', 'PersistentVolumeClaim', 'PersistentVolume', 'StorageClass', 'CSINode',
+]);
+
+/** Expands workload objects, in input order, into the pods their controllers would create. */
+export function expandWorkloads(objects: readonly Record<string, unknown>[], ctx: ExpandContext): Expanded {
+  const run = new Expansion(ctx);
+  const source = ctx.source ?? 'apply';
+  objects.forEach((obj, i) => {
+    const position = ctx.positions?.[i] || `object ${i + 1}`;
+    const kind = typeof obj.kind === 'string' ? obj.kind : '';
+    const at = `${source}: ${position}`;
+    if (kind === 'Pod') passPod(run, obj, at);
+    else if (isWorkloadKind(kind)) expandWorkload(run, decodeObject(workloadSchema(kind), { obj, where: position }, source), `${at}: ${kind} ${identity(obj)}`);
+    else if (PASS_THROUGH_KINDS.has(kind)) {
+      const schema = (EXTRA_KIND_SCHEMAS as Record<string, (typeof EXTRA_KIND_SCHEMAS)[keyof typeof EXTRA_KIND_SCHEMAS] | undefined>)[kind];
+      run.objects.push(schema ? decodeObject(schema, { obj, where: position }, source) : obj);
+    } else run.warnings.push(`${at}: ${kind ? `kind ${kind}` : 'an object without a kind'} is not a workload podfit expands; skipped`);
+  });
+  return { pods: run.pods, objects: run.objects, warnings: run.warnings };
 }
 
-/** The pods DaemonSets add for nodes added later (an addNodes step after an apply). */
-export function daemonSetPodsForNodes(_daemonSets: readonly Record<string, unknown>[], _nodes: readonly Node[], _ctx: ExpandContext): Pod[] {
-  throw new Error('not implemented');
+/** `<namespace>/<name>` of a raw object, for messages. */
+function identity(obj: Record<string, unknown>): string {
+  const meta = (obj.metadata ?? {}) as { name?: unknown; namespace?: unknown };
+  return `${typeof meta.namespace === 'string' && meta.namespace ? meta.namespace : 'default'}/${typeof meta.name === 'string' ? meta.name : ''}`;
 }
+
+/** Runs the controller of a decoded workload. */
+function expandWorkload(run: Expansion, w: Workload, where: string): void {
+  switch (w.kind) {
+    case 'Deployment':
+      return expandDeployment(run, w, where);
+    case 'ReplicaSet':
+      return expandReplicaSet(run, w, where);
+    case 'ReplicationController':
+      return expandReplicationController(run, w, where);
+    case 'StatefulSet':
+      return expandStatefulSet(run, w, where);
+    case 'Job':
+      return expandJob(run, w, where);
+    case 'DaemonSet': {
+      const plan = planDaemonSet(run, w, where);
+      run.objects.push(plan.ds);
+      return daemonPods(run, plan, run.ctx.nodes);
+    }
+    case 'CronJob':
+      run.warnings.push(`${where}: not expanded: a CronJob starts Jobs on a schedule; apply its jobTemplate as a Job to model one run`);
+      return;
+  }
+}
+
+/**
+ * A Pod of the files, as the API server stores it: namespace `default` when unset, a name drawn
+ * for a generateName, a uid and the creation time when missing, the API server's defaults; a name
+ * that exists already is an error (the API server's AlreadyExists).
+ */
+function passPod(run: Expansion, obj: Record<string, unknown>, at: string): void {
+  const pod = decodeObject(podSchema, { obj, where: '' }, at);
+  const namespace = pod.metadata.namespace || 'default';
+  const name = pod.metadata.name;
+  if (!name && !pod.metadata.generateName) throw new InputError(`${at}: Pod: invalid value at metadata.name: Required value: name or generateName is required`, 'metadata.name');
+  const where = `${at}: Pod ${namespace}/${name ?? pod.metadata.generateName}`;
+  if (name && run.names.has(namespace, name)) throw new InputError(`${where}: already exists`, 'metadata.name');
+  const prng = run.prng('pod', namespace, name ?? pod.metadata.generateName ?? '');
+  run.addPod({ ...pod, metadata: { ...pod.metadata, namespace }, spec: admittedSpec(pod.spec) }, prng, where);
+}
+
+/**
+ * The pods DaemonSets add for nodes added later (an addNodes step after an apply): for each
+ * DaemonSet (as `Expanded.objects` holds it, or any DaemonSet object), a pod on each of `nodes` it
+ * should run on and has no pod on yet (`ctx.existingPods`). `ctx.nodes` is not read. Names are
+ * seeded by the DaemonSet and the node, so they do not depend on when the node came.
+ */
+export function daemonSetPodsForNodes(daemonSets: readonly Record<string, unknown>[], nodes: readonly Node[], ctx: ExpandContext): Pod[] {
+  const run = new Expansion(ctx);
+  for (const obj of daemonSets) {
+    const source = `${ctx.source ?? 'DaemonSet'} ${identity(obj)}`;
+    const ds = decodeObject(daemonSetSchema, { obj, where: '' }, source);
+    daemonPods(run, planDaemonSet(run, ds, source), nodes);
+  }
+  return run.pods;
+}
+
