@@ -16,6 +16,7 @@
  * removed), Job retries and backoff, StatefulSet OrderedReady's one-at-a-time start, and
  * PersistentVolumeClaims from volumeClaimTemplates (warned once).
  */
+import type { z } from 'zod';
 import { InputError } from '../api/errors.js';
 import type { Node, Pod } from '../api/k8s.js';
 import { podSchema } from '../api/k8s.js';
@@ -68,7 +69,8 @@ export function expandWorkloads(objects: readonly Record<string, unknown>[], ctx
     if (kind === 'Pod') passPod(run, obj, at);
     else if (isWorkloadKind(kind)) expandWorkload(run, decodeObject(workloadSchema(kind), { obj, where: position }, source), `${at}: ${kind} ${identity(obj)}`);
     else if (PASS_THROUGH_KINDS.has(kind)) {
-      const schema = (EXTRA_KIND_SCHEMAS as Record<string, (typeof EXTRA_KIND_SCHEMAS)[keyof typeof EXTRA_KIND_SCHEMAS] | undefined>)[kind];
+      // The table pairs schemas with kinds; the objects are only validated here, kept as loose records.
+      const schema = (EXTRA_KIND_SCHEMAS as unknown as Record<string, z.ZodType<Record<string, unknown>> | undefined>)[kind];
       run.objects.push(schema ? decodeObject(schema, { obj, where: position }, source) : obj);
     } else run.warnings.push(`${at}: ${kind ? `kind ${kind}` : 'an object without a kind'} is not a workload podfit expands; skipped`);
   });
