@@ -9,7 +9,8 @@
 import { InputError } from '../api/errors.js';
 import type { Pod } from '../api/k8s.js';
 import type { Deployment, PodTemplateSpec, ReplicaSetWorkload, ReplicationControllerWorkload, StatefulSetWorkload } from '../api/k8s-workloads.js';
-import { templateHash } from './expand-names.js';
+import { parseMilliValue } from '../model/quantity.js';
+import { canonicalJson, templateHash } from './expand-names.js';
 import { admittedSpec, checkSelectorSelectsTemplate, compileSelector, podFromTemplate, type Expansion, type LabelMatch, type Owner } from './expand-pods.js';
 
 /** The label the Deployment controller adds to its ReplicaSets and their pods (apps/v1 DefaultDeploymentUniqueLabelKey). */
@@ -21,7 +22,10 @@ export const STATEFULSET_POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
 /** A StatefulSet pod's ordinal, as a label (apps/v1 PodIndexLabel; PodIndexLabel is on by default since 1.28). */
 export const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
 
-/** A workload as the API server stores it: namespace defaulted, uid and creation time set; its controller reference target. */
+/**
+ * A workload as the API server stores it: namespace defaulted, uid and creation time set; its
+ * controller reference target. Without a uid, one that exists (its pods name it) keeps its uid.
+ */
 export function admitWorkload<T extends { metadata: { name: string; namespace?: string; uid?: string; creationTimestamp?: string | null } }>(
   run: Expansion,
   obj: T,
@@ -29,7 +33,7 @@ export function admitWorkload<T extends { metadata: { name: string; namespace?: 
   kind: string,
 ): { obj: T; owner: Owner } {
   const namespace = obj.metadata.namespace || 'default';
-  const uid = obj.metadata.uid || run.uidFor(kind, namespace, obj.metadata.name);
+  const uid = obj.metadata.uid || run.existingUid(kind, namespace, obj.metadata.name) || run.uidFor(kind, namespace, obj.metadata.name);
   const metadata = { ...obj.metadata, namespace, uid };
   if (run.now !== undefined) metadata.creationTimestamp ??= run.now;
   return { obj: { ...obj, apiVersion, kind, metadata }, owner: { apiVersion, kind, name: obj.metadata.name, namespace, uid } };
@@ -91,7 +95,7 @@ export function expandDeployment(run: Expansion, d: Deployment, where: string): 
     run.warnings.push(`${where}: paused: its controller creates no ReplicaSet, so no pods`);
     return;
   }
-  const hash = templateHash(d.spec.template, d.status?.collisionCount);
+  const hash = currentTemplateHash(run, d, owner, match);
   const replicas = d.spec.replicas ?? 1;
   const rs = deploymentReplicaSet(d, owner, hash, replicas);
   const rsAdmitted = admitWorkload(run, rs, 'apps/v1', 'ReplicaSet');
@@ -100,6 +104,50 @@ export function expandDeployment(run: Expansion, d: Deployment, where: string): 
   if (older > 0) run.warnings.push(`${where}: ${older} existing pod(s) of another template kept as they are (rollouts are not modelled)`);
   const rsMatch = compileSelector(rs.spec.selector, where);
   replicaPods(run, rsAdmitted.owner, rsMatch, replicas, rs.spec.template, `${where}: ReplicaSet ${owner.namespace}/${rs.metadata.name}`);
+}
+
+/**
+ * The pod-template-hash of the Deployment's new ReplicaSet. kube's FindNewReplicaSet looks for a
+ * ReplicaSet of the Deployment whose template equals the Deployment's (ignoring the hash label) and
+ * keeps its name; a new one is named by ComputeHash. The context holds pods, not ReplicaSets, and
+ * podfit's hash is not kube's, so a ReplicaSet that exists is found through its pods: pods the
+ * Deployment selects, controlled by a ReplicaSet `<deployment>-<their pod-template-hash>`, whose
+ * containers have the template's names, images and resources (quantities by value). Otherwise the
+ * hash of the template (expand-names.ts).
+ */
+function currentTemplateHash(run: Expansion, d: Deployment, owner: Owner, match: LabelMatch): string {
+  const computed = templateHash(d.spec.template, d.status?.collisionCount);
+  const shape = containersShape(d.spec.template.spec.containers);
+  let found: string | undefined;
+  for (const p of run.activePodsSelected(owner.namespace, match)) {
+    const h = p.metadata.labels?.[POD_TEMPLATE_HASH_LABEL];
+    const ref = (p.metadata.ownerReferences ?? []).find((r) => r.controller === true);
+    if (!h || ref?.kind !== 'ReplicaSet' || ref.name !== `${owner.name}-${h}`) continue;
+    if (h === computed) return computed;
+    if (found === undefined && containersShape(p.spec.containers) === shape) found = h;
+  }
+  return found ?? computed;
+}
+
+/** What of a pod's containers a template comparison looks at: names, images, resources by value. */
+function containersShape(containers: Pod['spec']['containers']): string {
+  const byValue = (m: Record<string, string | number | null> | null | undefined) =>
+    Object.fromEntries(Object.entries(m ?? {}).map(([k, v]) => [k, safeMilli(v)]));
+  return canonicalJson((containers ?? []).map((c) => ({
+    name: c.name,
+    image: c.image ?? '',
+    requests: byValue(c.resources?.requests),
+    limits: byValue(c.resources?.limits),
+  })));
+}
+
+/** A quantity in milli-units, or its text when it is not one (it then only equals itself). */
+function safeMilli(v: string | number | null): string {
+  try {
+    return v === null ? '' : String(parseMilliValue(v));
+  } catch {
+    return `!${String(v)}`;
+  }
 }
 
 /** The ReplicaSet the Deployment controller creates for its template (getNewReplicaSet). */

@@ -47,14 +47,30 @@ function admitJob(run: Expansion, job: Job, where: string): { job: Job; owner: O
   let template = spec.template;
   if (!spec.manualSelector) {
     const tl = { ...(template.metadata?.labels ?? {}) };
-    for (const [k, v] of [[LEGACY_JOB_NAME_LABEL, owner.name], [JOB_NAME_LABEL, owner.name], [LEGACY_CONTROLLER_UID_LABEL, owner.uid], [JOB_CONTROLLER_UID_LABEL, owner.uid]] as const) tl[k] ??= v;
+    for (const [k, v] of [[LEGACY_JOB_NAME_LABEL, owner.name], [JOB_NAME_LABEL, owner.name], [LEGACY_CONTROLLER_UID_LABEL, owner.uid], [JOB_CONTROLLER_UID_LABEL, owner.uid]] as const) {
+      tl[k] ??= v;
+      if (tl[k] !== v) throw new InputError(`${where}: invalid value at spec.template.metadata.labels: ${JSON.stringify(tl[k])}: must be '${v}'`, `spec.template.metadata.labels`);
+    }
     template = { ...template, metadata: { ...template.metadata, labels: tl } };
     selector = { ...selector, matchLabels: { ...(selector?.matchLabels ?? {}), [JOB_CONTROLLER_UID_LABEL]: (selector?.matchLabels ?? {})[JOB_CONTROLLER_UID_LABEL] ?? owner.uid } };
+    if (!isGeneratedSelector(selector, owner.uid)) {
+      throw new InputError(`${where}: invalid value at spec.selector: \`selector\` not auto-generated (set spec.manualSelector: true to choose one)`, 'spec.selector');
+    }
   } else if (!selector) {
     throw new InputError(`${where}: invalid value at spec.selector: Required value`, 'spec.selector');
   }
   const out: Job = { ...obj, spec: { ...spec, completions, parallelism, completionMode: spec.completionMode ?? 'NonIndexed', selector, template } };
   return { job: out, owner };
+}
+
+/**
+ * The API server's validateGeneratedSelector: without manualSelector the selector is exactly
+ * `matchLabels: {batch.kubernetes.io/controller-uid: <uid>}` (a Job exported from a cluster keeps
+ * its uid and passes; a selector of one's own needs manualSelector).
+ */
+function isGeneratedSelector(selector: NonNullable<Job['spec']['selector']>, uid: string): boolean {
+  const labels = Object.entries(selector.matchLabels ?? {});
+  return (selector.matchExpressions ?? []).length === 0 && labels.length === 1 && labels[0]![0] === JOB_CONTROLLER_UID_LABEL && labels[0]![1] === uid;
 }
 
 /** batch/v1 Job: the pods its controller starts now. A suspended Job starts none. */
@@ -98,7 +114,7 @@ export function expandJob(run: Expansion, input: Job, where: string): void {
 
 /**
  * An Indexed Job's pod for one index: generateName `<job>-<index>-` (the Job's name cut so it
- * fits), the index annotation and label, hostname `<job>-<index>` unless the template sets one,
+ * fits), the index annotation and label, hostname `<job>-<index>` (set over the template's, as the controller does),
  * and JOB_COMPLETION_INDEX in every container from the annotation.
  */
 function indexedPod(pod: Pod, jobName: string, index: number): Pod {
@@ -108,7 +124,7 @@ function indexedPod(pod: Pod, jobName: string, index: number): Pod {
   pod.metadata.annotations = { ...pod.metadata.annotations, [JOB_COMPLETION_INDEX]: String(index) };
   pod.metadata.labels = { ...pod.metadata.labels, [JOB_COMPLETION_INDEX]: String(index) };
   const spec = { ...pod.spec } as Pod['spec'] & Record<string, unknown>;
-  spec.hostname ||= `${jobName}-${index}`;
+  spec.hostname = `${jobName}-${index}`;
   spec.containers = withIndexEnv(spec.containers);
   if (spec.initContainers) spec.initContainers = withIndexEnv(spec.initContainers);
   pod.spec = spec;

@@ -4,6 +4,7 @@
  * the API server's defaults and admission on the way in, the pods a controller already owns, and
  * the check that each made pod is one podfit decodes (the Pod schema, then makePodInfo).
  */
+import { DEFAULT_SCHEDULER_NAME } from '../api/config.js';
 import { InputError } from '../api/errors.js';
 import type { LabelSelector, ObjectMeta, Pod, Toleration } from '../api/k8s.js';
 import { podSchema } from '../api/k8s.js';
@@ -113,6 +114,20 @@ export class Expansion {
     return this.activePodsSelected(owner.namespace, match).filter((p) => ownedOrOrphan(p, owner));
   }
 
+  /**
+   * The uid of an object that exists already, as its pods' controller references give it (kind
+   * and name in `namespace`): applying an object that exists updates it, keeping its uid, so
+   * the pods it has stay its own.
+   */
+  existingUid(kind: string, namespace: string, name: string): string | undefined {
+    for (const p of this.existing) {
+      if ((p.metadata.namespace || 'default') !== namespace) continue;
+      const ref = (p.metadata.ownerReferences ?? []).find((r) => r.controller === true);
+      if (ref?.uid && ref.kind === kind && ref.name === name) return ref.uid;
+    }
+    return undefined;
+  }
+
   /** The existing active pods of a namespace a selector selects, whoever controls them. */
   activePodsSelected(namespace: string, match: LabelMatch): Pod[] {
     return this.existing.filter((p) => (p.metadata.namespace || 'default') === namespace && isActive(p) && match(p.metadata.labels ?? {}));
@@ -178,7 +193,7 @@ export function podFromTemplate(template: PodTemplateSpec, owner: Owner, spec: P
  */
 export function admittedSpec(spec: Pod['spec'], keepRestartPolicy = false): Pod['spec'] {
   const out = { ...spec } as Pod['spec'] & Record<string, unknown>;
-  out.schedulerName ||= 'default-scheduler';
+  out.schedulerName ||= DEFAULT_SCHEDULER_NAME;
   if (!keepRestartPolicy) out.restartPolicy ??= 'Always';
   out.dnsPolicy ??= 'ClusterFirst';
   out.tolerations = withDefaultTolerationSeconds(spec.tolerations ?? []);
