@@ -1,0 +1,124 @@
+/**
+ * DaemonSet expansion (src/whatif/expand-daemonset.ts): one pod per node the controller would run
+ * it on (nodeSelector, required node affinity, NoSchedule/NoExecute taints against the template's
+ * tolerations and the controller's own), each pinned by the `matchFields metadata.name` term the
+ * controller puts in place of the template's required terms, and the pods for nodes added later.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Node, Pod } from '../../src/api/k8s.js';
+import { daemonSetPodsForNodes } from '../../src/whatif/expand.js';
+import { daemonSet, errorOf, expand, node, objectsOf, SUFFIX } from './expand-helpers.js';
+
+const NODES: Node[] = [
+  node('plain'),
+  node('tainted', (b) => b.taint({ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' })),
+  node('ssd', (b) => b.label('disk', 'ssd')),
+  node('cordoned', (b) => b.unschedulable().taint({ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' })),
+  node('notready', (b) => b.taint({ key: 'node.kubernetes.io/not-ready', effect: 'NoExecute' })),
+  node('prefer', (b) => b.taint({ key: 'x', value: 'y', effect: 'PreferNoSchedule' })),
+  node('pressure', (b) => b.taint({ key: 'node.kubernetes.io/memory-pressure', effect: 'NoSchedule' })),
+  node('netdown', (b) => b.taint({ key: 'node.kubernetes.io/network-unavailable', effect: 'NoSchedule' })),
+  node('evicting', (b) => b.taint({ key: 'maintenance', effect: 'NoExecute' })),
+];
+
+/** The node each pod is pinned to by its required node affinity. */
+function pinnedTo(p: Pod): string {
+  const terms = p.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+  expect(terms).toHaveLength(1);
+  expect(terms[0]!.matchExpressions ?? []).toEqual([]);
+  const [f] = terms[0]!.matchFields ?? [];
+  expect(f).toMatchObject({ key: 'metadata.name', operator: 'In' });
+  expect(f!.values).toHaveLength(1);
+  return f!.values![0]!;
+}
+
+const nodesOf = (pods: readonly Pod[]) => pods.map(pinnedTo);
+
+describe('expand: DaemonSet', () => {
+  it('runs on every node whose taints it tolerates with the controller tolerations, cordoned ones included', () => {
+    const e = expand([daemonSet('agent')], { nodes: NODES });
+    expect(nodesOf(e.pods)).toEqual(['plain', 'ssd', 'cordoned', 'notready', 'prefer', 'pressure']);
+  });
+
+  it('a hostNetwork pod also tolerates network-unavailable; a toleration of its own opens its taint', () => {
+    expect(nodesOf(expand([daemonSet('agent', { hostNetwork: true })], { nodes: NODES }).pods)).toContain('netdown');
+    const tolerant = daemonSet('agent', { tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'gpu', effect: 'NoSchedule' }, { operator: 'Exists', effect: 'NoExecute' }] });
+    expect(nodesOf(expand([tolerant], { nodes: NODES }).pods)).toEqual(['plain', 'tainted', 'ssd', 'cordoned', 'notready', 'prefer', 'pressure', 'evicting']);
+  });
+
+  it('honours the nodeSelector and the required node affinity, and replaces the required terms by the node term', () => {
+    expect(nodesOf(expand([daemonSet('agent', { nodeSelector: { disk: 'ssd' } })], { nodes: NODES }).pods)).toEqual(['ssd']);
+    const preferred = [{ weight: 10, preference: { matchExpressions: [{ key: 'zone', operator: 'In', values: ['a'] }] } }];
+    const podAntiAffinity = { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'agent' } }, topologyKey: 'kubernetes.io/hostname' }] };
+    const affinity = {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'disk', operator: 'In', values: ['ssd'] }] }, { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['plain'] }] }] },
+        preferredDuringSchedulingIgnoredDuringExecution: preferred,
+      },
+      podAntiAffinity,
+    };
+    const e = expand([daemonSet('agent', { affinity, nodeSelector: { 'kubernetes.io/hostname': 'ssd' } })], { nodes: NODES });
+    expect(nodesOf(e.pods)).toEqual(['ssd']);
+    const [p] = e.pods;
+    expect(p!.spec.affinity).toEqual({
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['ssd'] }] }] },
+        preferredDuringSchedulingIgnoredDuringExecution: preferred,
+      },
+      podAntiAffinity,
+    });
+    expect(p!.spec.nodeSelector).toEqual({ 'kubernetes.io/hostname': 'ssd' });
+    const ors = expand([daemonSet('agent', { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution } } })], { nodes: NODES });
+    expect(nodesOf(ors.pods)).toEqual(['plain', 'ssd']);
+  });
+
+  it('makes pods <ds>-<suffix>, labelled with the revision and generation, owned, with the controller tolerations in kube order', () => {
+    const own = { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 60 };
+    const extra = { key: 'team', operator: 'Exists' };
+    const e = expand([daemonSet('agent', { tolerations: [extra, own] })], { nodes: [node('plain')] });
+    const [ds] = objectsOf(e, 'DaemonSet') as Array<{ metadata: { uid: string; namespace: string } }>;
+    const [p] = e.pods;
+    expect(p!.metadata.name).toMatch(new RegExp(`^agent-${SUFFIX}$`));
+    expect(p!.metadata.namespace).toBe('kube-system');
+    expect(p!.metadata.labels).toEqual({ app: 'agent', 'pod-template-generation': '1', 'controller-revision-hash': expect.stringMatching(/^[bcdfghjklmnpqrstvwxz2456789]{1,10}$/) });
+    expect(p!.metadata.ownerReferences).toEqual([{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'agent', uid: ds!.metadata.uid, controller: true, blockOwnerDeletion: true }]);
+    expect(p!.spec.tolerations).toEqual([
+      extra,
+      { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' },
+      { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' },
+      { key: 'node.kubernetes.io/disk-pressure', operator: 'Exists', effect: 'NoSchedule' },
+      { key: 'node.kubernetes.io/memory-pressure', operator: 'Exists', effect: 'NoSchedule' },
+      { key: 'node.kubernetes.io/pid-pressure', operator: 'Exists', effect: 'NoSchedule' },
+      { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
+    ]);
+    expect(p!.spec.nodeName).toBeUndefined();
+  });
+
+  it('makes no pod where it has one (bound there, or pinned there and pending)', () => {
+    const first = expand([daemonSet('agent')], { nodes: [node('a'), node('b')] });
+    const bound = { ...first.pods[0]!, spec: { ...first.pods[0]!.spec, nodeName: 'a' }, status: { phase: 'Running' } } as Pod;
+    const again = expand([objectsOf(first, 'DaemonSet')[0]!], { nodes: [node('a'), node('b'), node('c')], existingPods: [bound, first.pods[1]!] });
+    expect(nodesOf(again.pods)).toEqual(['c']);
+  });
+
+  it('daemonSetPodsForNodes makes the pods for added nodes, named as if the nodes had been there', () => {
+    const a = node('a');
+    const added = [node('a'), node('big-0'), node('big-1', (b) => b.taint({ key: 'dedicated', effect: 'NoSchedule' }))];
+    const applied = expand([daemonSet('agent'), daemonSet('logs', { nodeSelector: { pool: 'big' } })], { nodes: [a] });
+    expect(applied.pods).toHaveLength(1);
+    const later = daemonSetPodsForNodes(applied.objects.filter((o) => o.kind === 'DaemonSet'), added, { nodes: [], seed: 1, existingPods: applied.pods });
+    expect(nodesOf(later)).toEqual(['big-0']);
+    const allAtOnce = expand([daemonSet('agent'), daemonSet('logs', { nodeSelector: { pool: 'big' } })], { nodes: [a, ...added.slice(1)] });
+    expect(later).toEqual(allAtOnce.pods.filter((p) => pinnedTo(p) === 'big-0'));
+    const labelled = [node('big-2', (b) => b.label('pool', 'big'))];
+    const logs = daemonSetPodsForNodes(applied.objects.filter((o) => o.kind === 'DaemonSet'), labelled, { nodes: [], seed: 1, existingPods: [...applied.pods, ...later] });
+    expect(logs.map((p) => `${p.metadata.name!.replace(/-[^-]+$/, '')}@${pinnedTo(p)}`)).toEqual(['agent@big-2', 'logs@big-2']);
+  });
+
+  it('daemonSetPodsForNodes refuses an invalid DaemonSet, naming it and the field', () => {
+    const bad = daemonSet('agent');
+    (bad.spec as Record<string, unknown>).selector = { matchLabels: { app: 'other' } };
+    const err = errorOf(() => daemonSetPodsForNodes([bad], [node('a')], { nodes: [], seed: 1, source: 'scenario.yaml' }));
+    expect(err.message).toMatch(/^scenario\.yaml kube-system\/agent: invalid value at spec\.template\.metadata\.labels: `selector` does not match template `labels`/);
+  });
+});
