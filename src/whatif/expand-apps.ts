@@ -210,7 +210,7 @@ export function expandStatefulSet(run: Expansion, sts: StatefulSetWorkload, wher
       run.warnings.push(`${where}: pod ${owner.namespace}/${name} exists and is not this StatefulSet's; ordinal ${ord} not created`);
       continue;
     }
-    run.addPod(statefulSetPod(sts, owner, spec, name, ord, revision), prng, where);
+    run.addPod(statefulSetPod(sts, owner, spec, name, ord, revision), prng, where, spec);
   }
 }
 

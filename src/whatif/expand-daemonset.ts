@@ -108,7 +108,7 @@ export function daemonPods(run: Expansion, plan: DaemonSetPlan, nodes: readonly 
     const name = node.metadata.name ?? '';
     const spec = { ...plan.spec, affinity: replaceNodeNameAffinity(plan.spec.affinity, name) };
     const prng = run.prng('pods', plan.owner.kind, plan.owner.namespace, plan.owner.name, name);
-    run.addPod(podFromTemplate(plan.template, plan.owner, spec), prng, plan.where);
+    run.addPod(podFromTemplate(plan.template, plan.owner, spec), prng, plan.where, plan.spec);
   }
 }
 

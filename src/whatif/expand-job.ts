@@ -107,7 +107,7 @@ export function expandJob(run: Expansion, input: Job, where: string): void {
   let made = 0;
   for (let index = 0; index < spec.completions! && made < diff; index++) {
     if (done.has(index) || running.has(index)) continue;
-    run.addPod(indexedPod(podFromTemplate(template, owner, podSpec), owner.name, index), prng, where);
+    run.addPod(indexedPod(podFromTemplate(template, owner, podSpec), owner.name, index), prng, where, podSpec);
     made++;
   }
 }

@@ -115,6 +115,13 @@ describe('expand: DaemonSet', () => {
     expect(logs.map((p) => `${p.metadata.name!.replace(/-[^-]+$/, '')}@${pinnedTo(p)}`)).toEqual(['agent@big-2', 'logs@big-2']);
   });
 
+  it('refuses a template podfit cannot read, naming the DaemonSet', () => {
+    const bad = daemonSet('agent');
+    ((bad.spec as { template: { spec: { containers: Array<{ resources: unknown }> } } }).template.spec.containers[0]!).resources = { requests: { cpu: 'lots' } };
+    const err = errorOf(() => expand([bad], { nodes: [node('a'), node('b')] }));
+    expect(err.message).toMatch(/^apply\.yaml: object 1: DaemonSet kube-system\/agent: .*cpu/);
+  });
+
   it('daemonSetPodsForNodes refuses an invalid DaemonSet, naming it and the field', () => {
     const bad = daemonSet('agent');
     (bad.spec as Record<string, unknown>).selector = { matchLabels: { app: 'other' } };
