@@ -28,6 +28,8 @@ import { admittedSpec, checkSelectorSelectsTemplate, compileSelector, podFromTem
 
 /** The DaemonSet controller's generation label (apps/v1beta1 DaemonSetTemplateGenerationKey). */
 export const DAEMONSET_TEMPLATE_GENERATION_LABEL = 'pod-template-generation';
+/** Where the API server keeps a DaemonSet's template generation (apps/v1 DeprecatedTemplateGeneration). */
+const TEMPLATE_GENERATION_ANNOTATION = 'deprecated.daemonset.template.generation';
 
 /** The tolerations AddOrUpdateDaemonPodTolerations adds, in its order; the last only for hostNetwork pods. */
 const DAEMON_TOLERATIONS: readonly Toleration[] = [
@@ -58,7 +60,7 @@ export function planDaemonSet(run: Expansion, input: DaemonSet, where: string): 
   checkSelectorSelectsTemplate('DaemonSet', ds.spec.selector, match, ds.spec.template, where);
   const labels = {
     ...(ds.spec.template.metadata?.labels ?? {}),
-    [DAEMONSET_TEMPLATE_GENERATION_LABEL]: String(ds.metadata.generation ?? 1),
+    [DAEMONSET_TEMPLATE_GENERATION_LABEL]: templateGeneration(ds),
     [CONTROLLER_REVISION_HASH_LABEL]: templateHash(ds.spec.template, ds.status?.collisionCount),
   };
   let tolerations = [...(ds.spec.template.spec.tolerations ?? [])];
@@ -66,6 +68,15 @@ export function planDaemonSet(run: Expansion, input: DaemonSet, where: string): 
   const spec = admittedSpec({ ...ds.spec.template.spec, tolerations });
   const template = { ...ds.spec.template, metadata: { ...ds.spec.template.metadata, labels }, spec };
   return { ds, owner, match, template, spec, where };
+}
+
+/**
+ * The template generation the controller labels pods with (util.GetTemplateGeneration): the
+ * annotation the API server keeps it in, 1 for a DaemonSet it creates (which sets it so).
+ */
+function templateGeneration(ds: DaemonSet): string {
+  const v = ds.metadata.annotations?.[TEMPLATE_GENERATION_ANNOTATION];
+  return v && /^\d+$/.test(v) ? v : '1';
 }
 
 /** v1helper.AddOrUpdateTolerationInPodSpec: replaces the tolerations that match `t` (Toleration.MatchToleration), else appends it. */

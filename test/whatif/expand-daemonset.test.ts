@@ -115,6 +115,15 @@ describe('expand: DaemonSet', () => {
     expect(logs.map((p) => `${p.metadata.name!.replace(/-[^-]+$/, '')}@${pinnedTo(p)}`)).toEqual(['agent@big-2', 'logs@big-2']);
   });
 
+  it("a cluster's DaemonSet (as a snapshot holds it) gets pods on added nodes only, with its uid and template generation", () => {
+    const ds = daemonSet('kube-proxy', {}, { metadata: { uid: 'ds-uid', generation: 4, annotations: { 'deprecated.daemonset.template.generation': '3' } } });
+    const running = expand([ds], { nodes: [node('a')] }).pods.map((p) => ({ ...p, spec: { ...p.spec, nodeName: 'a', affinity: undefined }, status: { phase: 'Running' } }) as Pod);
+    const pods = daemonSetPodsForNodes([ds], [node('a'), node('new-0')], { nodes: [], seed: 7, existingPods: running });
+    expect(nodesOf(pods)).toEqual(['new-0']);
+    expect(pods[0]!.metadata.ownerReferences![0]!.uid).toBe('ds-uid');
+    expect(pods[0]!.metadata.labels!['pod-template-generation']).toBe('3');
+  });
+
   it('refuses a template podfit cannot read, naming the DaemonSet', () => {
     const bad = daemonSet('agent');
     ((bad.spec as { template: { spec: { containers: Array<{ resources: unknown }> } } }).template.spec.containers[0]!).resources = { requests: { cpu: 'lots' } };
