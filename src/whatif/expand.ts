@@ -12,9 +12,18 @@
  * is skipped with a warning naming it and where it is. An object that fails validation is an
  * InputError naming the file, the object and the field: nothing of the apply is half made.
  *
+ * Existing pods (`ExpandContext.existingPods`) a workload controls or would adopt count toward
+ * what it wants, so only what is missing is made; an object without a uid whose pods exist takes
+ * their controller reference's uid (applying an object that exists updates it).
+ *
  * What is not modelled, as in time: scale-downs and rollouts (existing pods are counted, never
  * removed), Job retries and backoff, StatefulSet OrderedReady's one-at-a-time start, and
- * PersistentVolumeClaims from volumeClaimTemplates (warned once).
+ * PersistentVolumeClaims from volumeClaimTemplates (warned once). Template hashes
+ * (`pod-template-hash`, `controller-revision-hash`) are FNV-1a of the template's canonical JSON,
+ * encoded as kube encodes them, not kube's exact values (kube hashes the Go struct's printed form;
+ * see expand-names.ts): a Deployment whose pods already run under another hash finds its
+ * ReplicaSet through them (expand-apps.ts, currentTemplateHash), and a cluster DaemonSet's pods on
+ * added nodes carry podfit's revision hash, not the one its running pods show.
  */
 import type { z } from 'zod';
 import { InputError } from '../api/errors.js';
@@ -46,7 +55,7 @@ export interface ExpandContext {
 
 /** What the controllers would create. */
 export interface Expanded {
-  /** Pending pods the controllers would create, in the order they would create them. */
+  /** Pending pods the controllers would create, in the order they would create them, and the Pods of the files (one with spec.nodeName is bound there, as the API server takes it). */
   readonly pods: Pod[];
   /** Objects to add to the cluster's objects: the workloads themselves and what they create (ReplicaSets of Deployments), plus PDBs, PriorityClasses, Namespaces, Services passed through. */
   readonly objects: Record<string, unknown>[];
