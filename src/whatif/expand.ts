@@ -30,7 +30,7 @@ import { InputError } from '../api/errors.js';
 import type { Node, Pod } from '../api/k8s.js';
 import { podSchema } from '../api/k8s.js';
 import { EXTRA_KIND_SCHEMAS } from '../api/k8s-extra.js';
-import { daemonSetSchema, isWorkloadKind, workloadSchema, type Workload } from '../api/k8s-workloads.js';
+import { daemonSetSchema, isWorkloadKind, workloadSchema, type Workload, type WorkloadKind } from '../api/k8s-workloads.js';
 import { decodeObject } from '../api/objects.js';
 import { expandDeployment, expandReplicaSet, expandReplicationController, expandStatefulSet } from './expand-apps.js';
 import { daemonPods, planDaemonSet } from './expand-daemonset.js';
@@ -62,6 +62,12 @@ export interface Expanded {
   readonly warnings: string[];
 }
 
+/** The API version each workload kind is read as (its served version in kube v1.32). */
+const WORKLOAD_API_VERSIONS: Readonly<Record<WorkloadKind, string>> = {
+  Deployment: 'apps/v1', ReplicaSet: 'apps/v1', StatefulSet: 'apps/v1', DaemonSet: 'apps/v1',
+  ReplicationController: 'v1', Job: 'batch/v1', CronJob: 'batch/v1',
+};
+
 /** Kinds passed through to `objects` as they are (after validation for the ones podfit reads). */
 const PASS_THROUGH_KINDS: ReadonlySet<string> = new Set([
   'Namespace', 'Service', 'PodDisruptionBudget', 'PriorityClass', 'PersistentVolumeClaim', 'PersistentVolume', 'StorageClass', 'CSINode',
@@ -76,7 +82,11 @@ export function expandWorkloads(objects: readonly Record<string, unknown>[], ctx
     const kind = typeof obj.kind === 'string' ? obj.kind : '';
     const at = `${source}: ${position}`;
     if (kind === 'Pod') passPod(run, obj, at);
-    else if (isWorkloadKind(kind)) expandWorkload(run, decodeObject(workloadSchema(kind), { obj, where: position }, source), `${at}: ${kind} ${identity(obj)}`);
+    else if (isWorkloadKind(kind)) {
+      const expected = WORKLOAD_API_VERSIONS[kind];
+      if (typeof obj.apiVersion === 'string' && obj.apiVersion !== expected) run.warnings.push(`${at}: ${kind} ${identity(obj)}: apiVersion ${obj.apiVersion} read as ${expected}`);
+      expandWorkload(run, decodeObject(workloadSchema(kind), { obj, where: position }, source), `${at}: ${kind} ${identity(obj)}`);
+    }
     else if (PASS_THROUGH_KINDS.has(kind)) {
       // The table pairs schemas with kinds; the objects are only validated here, kept as loose records.
       const schema = (EXTRA_KIND_SCHEMAS as unknown as Record<string, z.ZodType<Record<string, unknown>> | undefined>)[kind];

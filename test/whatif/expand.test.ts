@@ -299,6 +299,13 @@ describe('expand: pods, other kinds, limits, determinism', () => {
     ]);
   });
 
+  it('reads an old apiVersion as the served one, with a warning', () => {
+    const e = expand([{ ...deployment('web', 1), apiVersion: 'extensions/v1beta1' }]);
+    expect(e.pods).toHaveLength(1);
+    expect(e.warnings).toEqual(['apply.yaml: object 1: Deployment default/web: apiVersion extensions/v1beta1 read as apps/v1']);
+    expect((objectsOf(e, 'Deployment')[0] as { apiVersion: string }).apiVersion).toBe('apps/v1');
+  });
+
   it(`refuses more than EXPAND_PODS_MAX (${EXPAND_PODS_MAX}) pods before making any`, () => {
     const err = errorOf(() => expand([deployment('web', EXPAND_PODS_MAX + 1)]));
     expect(err).toBeInstanceOf(InputError);
