@@ -207,7 +207,7 @@ export function expandStatefulSet(run: Expansion, sts: StatefulSetWorkload, wher
     const name = `${owner.name}-${ord}`;
     if (own.has(name)) continue;
     if (run.names.has(owner.namespace, name)) {
-      run.warnings.push(`${where}: pod ${owner.namespace}/${name} exists and is not this StatefulSet's; ordinal ${ord} not created`);
+      run.warnings.push(`${where}: pod ${owner.namespace}/${name} exists and is not an active pod of this StatefulSet; ordinal ${ord} not created`);
       continue;
     }
     run.addPod(statefulSetPod(sts, owner, spec, name, ord, revision), prng, where, spec);

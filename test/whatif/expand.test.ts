@@ -264,7 +264,7 @@ describe('expand: StatefulSet', () => {
     const squatter = makePod('db-2').label('other', 'x').build();
     const e = expand([statefulSet('db', 4, { metadata: { uid: 'sts-1' } })], { existingPods: [own, squatter] });
     expect(names(e.pods)).toEqual(['db-0', 'db-3']);
-    expect(e.warnings.join('\n')).toMatch(/pod default\/db-2 exists and is not this StatefulSet's; ordinal 2 not created/);
+    expect(e.warnings.join('\n')).toMatch(/pod default\/db-2 exists and is not an active pod of this StatefulSet; ordinal 2 not created/);
   });
 
   it('warns once that volumeClaimTemplates are not modelled', () => {
