@@ -150,10 +150,10 @@ function passPod(run: Expansion, obj: Record<string, unknown>, at: string): void
  */
 export function daemonSetPodsForNodes(daemonSets: readonly Record<string, unknown>[], nodes: readonly Node[], ctx: ExpandContext): Pod[] {
   const run = new Expansion(ctx);
+  const source = ctx.source ?? 'daemonSetPodsForNodes';
   for (const obj of daemonSets) {
-    const source = `${ctx.source ?? 'DaemonSet'} ${identity(obj)}`;
     const ds = decodeObject(daemonSetSchema, { obj, where: '' }, source);
-    daemonPods(run, planDaemonSet(run, ds, source), nodes);
+    daemonPods(run, planDaemonSet(run, ds, `${source}: DaemonSet ${identity(obj)}`), nodes);
   }
   return run.pods;
 }

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Node, Pod } from '../../src/api/k8s.js';
+import { readObjectsFromText } from '../../src/api/objects.js';
 import { daemonSetPodsForNodes } from '../../src/whatif/expand.js';
 import { daemonSet, errorOf, expand, node, objectsOf, SUFFIX } from './expand-helpers.js';
 
@@ -124,6 +125,57 @@ describe('expand: DaemonSet', () => {
     expect(pods[0]!.metadata.labels!['pod-template-generation']).toBe('3');
   });
 
+  it('reads a DaemonSet as `kubectl get -o yaml` prints it (kube-proxy)', () => {
+    const text = `
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  annotations: { deprecated.daemonset.template.generation: "2" }
+  creationTimestamp: "2026-01-01T00:00:00Z"
+  generation: 2
+  labels: { k8s-app: kube-proxy }
+  name: kube-proxy
+  namespace: kube-system
+  resourceVersion: "123"
+  uid: 0b7a2d7e-1111-4222-8333-444455556666
+spec:
+  revisionHistoryLimit: 10
+  selector: { matchLabels: { k8s-app: kube-proxy } }
+  template:
+    metadata:
+      creationTimestamp: null
+      labels: { k8s-app: kube-proxy }
+    spec:
+      containers:
+      - command: [/usr/local/bin/kube-proxy]
+        image: registry.k8s.io/kube-proxy:v1.32.0
+        imagePullPolicy: IfNotPresent
+        name: kube-proxy
+        resources: {}
+        securityContext: { privileged: true }
+      dnsPolicy: ClusterFirst
+      hostNetwork: true
+      nodeSelector: { kubernetes.io/os: linux }
+      priorityClassName: system-node-critical
+      restartPolicy: Always
+      schedulerName: default-scheduler
+      serviceAccountName: kube-proxy
+      terminationGracePeriodSeconds: 30
+      tolerations: [{ operator: Exists }]
+  updateStrategy: { rollingUpdate: { maxSurge: 0, maxUnavailable: 1 }, type: RollingUpdate }
+status: { currentNumberScheduled: 1, desiredNumberScheduled: 1, numberReady: 1, observedGeneration: 2 }
+`;
+    const [raw] = readObjectsFromText(text, 'cluster.yaml');
+    const linux = (name: string) => node(name, (b) => b.label('kubernetes.io/os', 'linux').taint({ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }));
+    const pods = daemonSetPodsForNodes([raw!.obj], [linux('cp-0'), node('windows'), linux('w-1')], { nodes: [], seed: 1 });
+    expect(nodesOf(pods)).toEqual(['cp-0', 'w-1']);
+    expect(pods[0]!.spec.tolerations![0]).toEqual({ operator: 'Exists' });
+    expect(pods[0]!.spec.tolerations!.map((t) => t.key)).toContain('node.kubernetes.io/network-unavailable');
+    expect(pods[0]!.spec.priorityClassName).toBe('system-node-critical');
+    expect(pods[0]!.metadata.labels!['pod-template-generation']).toBe('2');
+    expect(pods[0]!.metadata.ownerReferences![0]!.uid).toBe('0b7a2d7e-1111-4222-8333-444455556666');
+  });
+
   it('refuses a template podfit cannot read, naming the DaemonSet', () => {
     const bad = daemonSet('agent');
     ((bad.spec as { template: { spec: { containers: Array<{ resources: unknown }> } } }).template.spec.containers[0]!).resources = { requests: { cpu: 'lots' } };
@@ -134,7 +186,10 @@ describe('expand: DaemonSet', () => {
   it('daemonSetPodsForNodes refuses an invalid DaemonSet, naming it and the field', () => {
     const bad = daemonSet('agent');
     (bad.spec as Record<string, unknown>).selector = { matchLabels: { app: 'other' } };
-    const err = errorOf(() => daemonSetPodsForNodes([bad], [node('a')], { nodes: [], seed: 1, source: 'scenario.yaml' }));
-    expect(err.message).toMatch(/^scenario\.yaml kube-system\/agent: invalid value at spec\.template\.metadata\.labels: `selector` does not match template `labels`/);
+    const err = errorOf(() => daemonSetPodsForNodes([bad], [node('a')], { nodes: [], seed: 1, source: 'scenario.yaml: steps[2].addNodes' }));
+    expect(err.message).toBe('scenario.yaml: steps[2].addNodes: DaemonSet kube-system/agent: invalid value at spec.template.metadata.labels: `selector` does not match template `labels`');
+    (bad.spec as Record<string, unknown>).template = { spec: { containers: 'none' } };
+    expect(errorOf(() => daemonSetPodsForNodes([bad], [node('a')], { nodes: [], seed: 1, source: 'scenario.yaml: steps[2].addNodes' })).message)
+      .toMatch(/^scenario\.yaml: steps\[2\]\.addNodes: DaemonSet kube-system\/agent: invalid value at spec\.template\.spec\.containers: /);
   });
 });

@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/api/errors.js';
 import type { Pod } from '../../src/api/k8s.js';
+import { decodeClusterObjects } from '../../src/api/objects.js';
 import { Prng } from '../../src/framework/prng.js';
 import { EXPAND_PODS_MAX } from '../../src/model/limits.js';
 import { canonicalJson, fnv32a, generatedName, KUBE_ALPHANUMS, NameBook, namePrng, safeEncodeString, templateHash } from '../../src/whatif/expand-names.js';
@@ -320,6 +321,24 @@ describe('expand: pods, other kinds, limits, determinism', () => {
     expect(names(expand(objs, { seed: 2 }).pods)).not.toEqual(names(a.pods));
     const more = expand([statefulSet('db', 2), ...objs]);
     expect(names(more.pods).slice(2)).toEqual(names(a.pods));
+  });
+
+  it("makes objects the cluster's objects decode (ReplicaSets, StatefulSets, RCs, PDBs with their kinds' schemas)", () => {
+    const rc = { apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'legacy' }, spec: { replicas: 1, template: template({ app: 'legacy' }) } };
+    const pdb = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web' }, spec: { minAvailable: 1, selector: { matchLabels: { app: 'web' } } } };
+    const e = expand([deployment('web', 2), statefulSet('db', 1), rc, pdb]);
+    const byKind = new Map<string, Record<string, unknown>[]>();
+    for (const o of e.objects) byKind.set(String(o.kind), [...(byKind.get(String(o.kind)) ?? []), o]);
+    expect([...byKind.keys()].sort()).toEqual(['Deployment', 'PodDisruptionBudget', 'ReplicaSet', 'ReplicationController', 'StatefulSet']);
+    const objects = decodeClusterObjects(byKind, 'apply.yaml');
+    expect(objects.warnings).toEqual([]);
+  });
+
+  it('refuses a pass-through object its kind cannot read, naming the field', () => {
+    const pdb = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web' }, spec: { selector: { matchLabels: 'web' } } };
+    const err = errorOf(() => expand([pdb], { positions: ['items[3]'] }));
+    expect(err).toBeInstanceOf(InputError);
+    expect(err.message).toMatch(/^apply\.yaml: items\[3\]: PodDisruptionBudget web: invalid value at spec\.selector\.matchLabels/);
   });
 
   it('sets creationTimestamp on what it makes when given the time', () => {
