@@ -100,17 +100,33 @@ export function seededUid(prng: Prng): string {
 export class NameBook {
   private readonly taken = new Map<string, Set<string>>();
 
+  /**
+   * `existing` are pods that exist (namespace `default` when unset), read the first time their
+   * namespace is looked at (an expansion touches a few namespaces of a cluster that may hold
+   * 100,000 pods).
+   */
+  constructor(private readonly existing: readonly { readonly metadata: { readonly name?: string; readonly namespace?: string } }[] = []) {}
+
+  private namespaceSet(namespace: string): Set<string> {
+    let set = this.taken.get(namespace);
+    if (!set) {
+      set = new Set();
+      for (const { metadata: m } of this.existing) if (m.name && (m.namespace || 'default') === namespace) set.add(m.name);
+      this.taken.set(namespace, set);
+    }
+    return set;
+  }
+
   /** Marks a name taken; false when it already was. */
   take(namespace: string, name: string): boolean {
-    let set = this.taken.get(namespace);
-    if (!set) this.taken.set(namespace, (set = new Set()));
+    const set = this.namespaceSet(namespace);
     if (set.has(name)) return false;
     set.add(name);
     return true;
   }
 
   has(namespace: string, name: string): boolean {
-    return this.taken.get(namespace)?.has(name) ?? false;
+    return this.namespaceSet(namespace).has(name);
   }
 
   /** A free name `generateName` + suffix, taken (EXPAND_NAME_DRAWS_MAX draws at most). */

@@ -67,15 +67,16 @@ export class Expansion {
   readonly pods: Pod[] = [];
   readonly objects: Record<string, unknown>[] = [];
   readonly warnings: string[] = [];
-  readonly names = new NameBook();
+  readonly names: NameBook;
   private readonly warned = new Set<string>();
   /** Specs (or shapes, see addPod) whose pods passed checkPod. */
   private readonly checkedShapes = new WeakSet<object>();
   private readonly existing: readonly Pod[];
+  private readonly existingByNamespace = new Map<string, readonly Pod[]>();
 
   constructor(readonly ctx: ExpandContext) {
     this.existing = ctx.existingPods ?? [];
-    for (const p of this.existing) if (p.metadata.name) this.names.take(p.metadata.namespace || 'default', p.metadata.name);
+    this.names = new NameBook(this.existing);
   }
 
   /** A warning said once per `key` (a limitation that holds for every object of a kind). */
@@ -122,8 +123,7 @@ export class Expansion {
    * the pods it has stay its own.
    */
   existingUid(kind: string, namespace: string, name: string): string | undefined {
-    for (const p of this.existing) {
-      if ((p.metadata.namespace || 'default') !== namespace) continue;
+    for (const p of this.existingIn(namespace)) {
       const ref = (p.metadata.ownerReferences ?? []).find((r) => r.controller === true);
       if (ref?.uid && ref.kind === kind && ref.name === name) return ref.uid;
     }
@@ -132,7 +132,17 @@ export class Expansion {
 
   /** The existing active pods of a namespace a selector selects, whoever controls them. */
   activePodsSelected(namespace: string, match: LabelMatch): Pod[] {
-    return this.existing.filter((p) => (p.metadata.namespace || 'default') === namespace && isActive(p) && match(p.metadata.labels ?? {}));
+    return this.existingIn(namespace).filter((p) => isActive(p) && match(p.metadata.labels ?? {}));
+  }
+
+  /** The existing pods of a namespace (indexed on first use: workloads of one namespace share the scan). */
+  private existingIn(namespace: string): readonly Pod[] {
+    let list = this.existingByNamespace.get(namespace);
+    if (!list) {
+      list = this.existing.filter((p) => (p.metadata.namespace || 'default') === namespace);
+      this.existingByNamespace.set(namespace, list);
+    }
+    return list;
   }
 
   /**
