@@ -12,6 +12,7 @@
  *   characters. kube hashes the Go struct's printed form, which this cannot reproduce; podfit
  *   hashes the template's canonical JSON (keys sorted), so equal templates get equal hashes.
  */
+import { InputError } from '../api/errors.js';
 import { Prng } from '../framework/prng.js';
 import { EXPAND_NAME_DRAWS_MAX } from '../model/limits.js';
 
@@ -135,6 +136,6 @@ export class NameBook {
       const name = generatedName(generateName, prng);
       if (this.take(namespace, name)) return name;
     }
-    throw new Error(`no free pod name for generateName ${generateName} in namespace ${namespace} after ${EXPAND_NAME_DRAWS_MAX} draws`);
+    throw new InputError(`no free pod name for generateName ${generateName} in namespace ${namespace} after ${EXPAND_NAME_DRAWS_MAX} draws (EXPAND_NAME_DRAWS_MAX)`, 'metadata.generateName');
   }
 }

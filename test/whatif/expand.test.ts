@@ -10,7 +10,7 @@ import { InputError } from '../../src/api/errors.js';
 import type { Pod } from '../../src/api/k8s.js';
 import { decodeClusterObjects } from '../../src/api/objects.js';
 import { Prng } from '../../src/framework/prng.js';
-import { EXPAND_PODS_MAX } from '../../src/model/limits.js';
+import { EXPAND_NAME_DRAWS_MAX, EXPAND_PODS_MAX } from '../../src/model/limits.js';
 import { canonicalJson, fnv32a, generatedName, KUBE_ALPHANUMS, NameBook, namePrng, safeEncodeString, templateHash } from '../../src/whatif/expand-names.js';
 import { makePod } from '../helpers/builders.js';
 import { deployment, errorOf, expand, names, objectsOf, replicaSet, statefulSet, SUFFIX, template } from './expand-helpers.js';
@@ -56,6 +56,16 @@ describe('expand: names and hashes as kube makes them', () => {
     expect(again).not.toBe(first);
     expect(again).toMatch(new RegExp(`^web-${SUFFIX}$`));
     expect(book.generate('other', 'web-', namePrng(1, 'a'))).toBe(first);
+  });
+
+  it('gives up after EXPAND_NAME_DRAWS_MAX draws with an InputError', () => {
+    const book = new NameBook();
+    const prng = namePrng(1, 'b');
+    const draws = namePrng(1, 'b');
+    for (let i = 0; i < EXPAND_NAME_DRAWS_MAX; i++) book.take('default', generatedName('x-', draws));
+    const err = errorOf(() => book.generate('default', 'x-', prng));
+    expect(err).toBeInstanceOf(InputError);
+    expect(err.message).toMatch(/no free pod name for generateName x- in namespace default after 1000 draws/);
   });
 });
 
