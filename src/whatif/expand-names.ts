@@ -5,12 +5,14 @@
  * - A pod of a ReplicaSet, Job or DaemonSet is created with `generateName: <owner>-` and the API
  *   server appends 5 characters of `bcdfghjklmnpqrstvwxz2456789` (apimachinery utilrand.String,
  *   names.SimpleNameGenerator), first cutting the prefix to 58 characters so the name fits 63.
- * - A template hash (Deployment's `pod-template-hash`, the `controller-revision-hash` of
- *   StatefulSets and DaemonSets) is kube's controller.ComputeHash: an FNV-1a 32-bit hash of the
- *   template (and of the collision count, as 4 little-endian bytes, when there is one), printed
- *   in decimal and each digit mapped through the same alphabet (rand.SafeEncodeString): 1 to 10
- *   characters. kube hashes the Go struct's printed form, which this cannot reproduce; podfit
- *   hashes the template's canonical JSON (keys sorted), so equal templates get equal hashes.
+ * - A template hash (Deployment's `pod-template-hash`, the DaemonSet's `controller-revision-hash`)
+ *   is kube's controller.ComputeHash: an FNV-1a 32-bit hash of the template (and of the collision
+ *   count, as 4 little-endian bytes, when there is one), printed in decimal and each digit mapped
+ *   through the same alphabet (rand.SafeEncodeString): 1 to 10 characters. kube hashes the Go
+ *   struct's spew-printed form, which this cannot reproduce; podfit hashes the template's
+ *   canonical JSON (keys sorted), so equal templates get equal hashes and the values have kube's
+ *   form, but not kube's digits. A StatefulSet's revision (`<set>-<hash>`) is kube's
+ *   history.HashControllerRevision of its revision patch; podfit uses the same template hash.
  */
 import { InputError } from '../api/errors.js';
 import { Prng } from '../framework/prng.js';
