@@ -128,3 +128,17 @@ export const SNAPSHOT_PROGRESS_EVERY_OBJECTS = 2048;
  * (src/api/object-stream.ts); kubectl writes none, PyYAML a few per shared object.
  */
 export const SNAPSHOT_ANCHOR_TEXT_BYTES_MAX = 16 * 1024 * 1024;
+
+// What-if workload expansion (whatif/expand.ts).
+/**
+ * Pods one `apply` may make (replicas, parallelism, DaemonSet pods summed). Each pod is a few KB
+ * of objects before the scheduler sees it, so a million is a few GB: a typo such as
+ * `replicas: 10000000` is refused with a message instead of running the process out of heap.
+ */
+export const EXPAND_PODS_MAX = 1_000_000;
+/**
+ * Draws of a generated pod name before giving up. 27^5 (14 million) suffixes per prefix: a draw
+ * collides only in a namespace holding millions of one owner's pods, so this bounds retries of a
+ * case that does not happen.
+ */
+export const EXPAND_NAME_DRAWS_MAX = 1000;
