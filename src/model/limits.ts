@@ -128,3 +128,20 @@ export const SNAPSHOT_PROGRESS_EVERY_OBJECTS = 2048;
  * (src/api/object-stream.ts); kubectl writes none, PyYAML a few per shared object.
  */
 export const SNAPSHOT_ANCHOR_TEXT_BYTES_MAX = 16 * 1024 * 1024;
+
+// The whatif HTML report (src/report/html.ts): one page per run, so what it holds is bounded.
+/**
+ * Rows one table of the page holds (about 60-100 bytes of JSON each, and one DOM row); the rest
+ * are counted in its caption (`-o json` has them all). 5,000 keeps a 5,000-node table whole.
+ */
+export const HTML_TABLE_ROWS_MAX = 5000;
+/**
+ * Bars along the category axis of one chart (reasons, drained nodes, replicas per node): past it
+ * the smallest are summed into one "other" bar, so a chart stays readable.
+ */
+export const HTML_CHART_CATEGORIES_MAX = 40;
+/**
+ * Sweep points a page shows in full (their charts and tables, 0.2-2 MB each at 5,000 nodes); the
+ * rest are rows of the overview table only.
+ */
+export const HTML_SWEEP_RUNS_DETAILED_MAX = 20;
