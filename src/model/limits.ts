@@ -145,3 +145,8 @@ export const HTML_CHART_CATEGORIES_MAX = 40;
  * rest are rows of the overview table only.
  */
 export const HTML_SWEEP_RUNS_DETAILED_MAX = 20;
+/**
+ * Characters of JSON shown for a field of a question the page has no shape for (in a closed
+ * <details>); the rest is cut with a note, so one odd field cannot make the page megabytes larger.
+ */
+export const HTML_RAW_JSON_CHARS_MAX = 20_000;

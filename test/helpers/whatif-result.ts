@@ -5,7 +5,7 @@
  * kube's FitError messages), cordon and drain, and one answer of each question kind.
  */
 import type {
-  ClusterUsage, CompareResult, DrainedPod, DrainResult, MaxReplicasResult, NodeUsage, ProfileOutcome, StepResult,
+  ClusterUsage, CompareResult, DrainedPod, DrainResult, MaxReplicasResult, NodeUsage, ProfileOutcome, QuestionResult, StepResult,
   UnschedulablePod, UtilizationStats, WhatifResult, WhatifSweepResult,
 } from '../../src/whatif/result.js';
 
@@ -15,6 +15,8 @@ export interface WhatifFixtureOptions {
   readonly seed?: number;
   /** Puts markup into every kind of string the page shows (pod, node, PDB, config and file names, reasons). */
   readonly hostile?: boolean;
+  /** Adds a minNodes answer (issue 14's `-o json` keys; not in result.ts yet, so the page draws it generically). Default true. */
+  readonly minNodes?: boolean;
 }
 
 const GI = 1024 ** 3;
@@ -111,8 +113,32 @@ export function makeWhatifResult(opts: WhatifFixtureOptions = {}): WhatifResult 
       file: `examples/whatif/capacity-plan${mark}.yaml`, cluster: '/data/snapshots/prod-eu-1.json', config: null, seed: 1,
       before, after, steps, warnings: [`2 pods reference PriorityClass "batch-low"${mark}, which the snapshot lacks; their priority is 0`],
     },
-    questions: [maxReplicas(after, rnd), drain(after, rnd, mark), compare(after, rnd, mark)],
+    questions: [maxReplicas(after, rnd), drain(after, rnd, mark), compare(after, rnd, mark), ...(opts.minNodes === false ? [] : [minNodes(after, rnd, mark)])],
   };
+}
+
+/**
+ * A minNodes answer shaped as issue 14 gives its `-o json` keys (nodes, byTemplate, cost,
+ * lowerBound, gap, placements, unschedulable, seconds) plus the per-node fill after it. Typed as a
+ * QuestionResult only by a cast: result.ts does not name the kind yet, which is the point.
+ */
+function minNodes(base: ClusterUsage, rnd: () => number, mark: string): QuestionResult {
+  const added = Array.from({ length: 12 }, (_, i) => {
+    const pool = i < 9 ? POOLS[0]! : POOLS[2]!;
+    const n = node(`${i < 9 ? 'm5-2xlarge' : 'g5-4xlarge'}-${i}${i === 0 ? mark : ''}`, pool, 0.6 + 0.4 * rnd(), rnd);
+    return n;
+  });
+  const placements: Record<string, string> = {};
+  for (let k = 0; k < 60; k++) placements[`batch/train-${k}${k === 0 ? mark : ''}`] = added[k % added.length]!.name;
+  const result = {
+    name: 'how-many', type: 'minNodes', nodes: 12, byTemplate: { 'm5.2xlarge': 9, [`g5.4xlarge${mark}`]: 3 }, cost: 7.296,
+    lowerBound: 11, gap: 1 / 11, placements,
+    unschedulable: [{ pod: `batch/huge-0${mark}`, reason: fitError(base.nodes.length + 12, [[base.nodes.length + 12, 'Insufficient memory']]) }],
+    seconds: 1.84, after: { nodes: [...base.nodes, ...added] },
+    heuristics: [{ name: 'ffd-sum', nodes: 13 }, { name: 'bin-centric', nodes: 12 }, { name: 'local-search', nodes: 12 }],
+    options: { objective: 'nodes', timeLimitSeconds: 10, nested: { deep: [1, 2, 3] } },
+  };
+  return result as unknown as QuestionResult;
 }
 
 function maxReplicas(base: ClusterUsage, rnd: () => number): MaxReplicasResult {

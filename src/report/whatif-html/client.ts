@@ -306,5 +306,7 @@ th[aria-sort=descending] button::after { content: " \\25BC"; }
 td.none { color: var(--muted); }
 details.run { border: 1px solid var(--line); border-radius: 8px; padding: 4px 12px; margin: 12px 0; }
 details.run > summary { cursor: pointer; font-weight: 600; padding: 6px 0; }
+details.raw { margin: 8px 0; }
+details.raw pre { max-height: 320px; overflow: auto; background: var(--bg2); padding: 8px; border-radius: 6px; font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; white-space: pre-wrap; overflow-wrap: anywhere; }
 footer { margin-top: 40px; color: var(--muted); font-size: 12px; }
 `;

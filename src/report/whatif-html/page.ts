@@ -5,6 +5,7 @@
 import { HTML_SWEEP_RUNS_DETAILED_MAX } from '../../model/limits.js';
 import type { QuestionResult, WhatifResult, WhatifSweepResult } from '../../whatif/result.js';
 import { escapeHtml, formatInt } from './format.js';
+import { genericHeadline, type GenericQuestion } from './generic.js';
 import { questionSection } from './questions.js';
 import { scenarioHeader, stepsSection, sweepValues, utilizationSection } from './scenario.js';
 import { podCount, reportResources } from './usage.js';
@@ -29,6 +30,8 @@ function headline(q: QuestionResult): Array<{ label: string; value: number }> {
       return [{ label: `${q.name}: pods that cannot move`, value: q.pods.filter((p) => p.to === null).length }];
     case 'compare':
       return q.profiles.map((p) => ({ label: `${q.name}: unschedulable (${p.config})`, value: p.unschedulable }));
+    default:
+      return genericHeadline(q as unknown as GenericQuestion);
   }
 }
 

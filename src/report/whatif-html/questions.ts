@@ -7,14 +7,18 @@
 import { CPU, MEMORY, PODS } from '../../model/resources.js';
 import type { CompareResult, DrainResult, MaxReplicasResult, QuestionResult } from '../../whatif/result.js';
 import { escapeHtml, formatInt } from './format.js';
+import { genericSection, type GenericQuestion } from './generic.js';
 import { capCategories, countReasons } from './reasons.js';
 import { reasonsChart, resourcesChart, sortedChart } from './scenario.js';
 import { roundPct } from './usage.js';
 import type { Cell, ColorKey, Column, PageBuilder } from './view.js';
 
-/** A question's section, its heading anchored at `<idPrefix>q-<index>` (the header's answers link there). */
+/**
+ * A question's section, its heading anchored at `<idPrefix>q-<index>` (the header's answers link
+ * there). A kind result.ts does not name yet (minNodes) is drawn from its shape (generic.ts).
+ */
 export function questionSection(page: PageBuilder, q: QuestionResult, index: number, idPrefix: string, resources: readonly string[]): string {
-  const head = `<h2 id="${idPrefix}q-${index}">${escapeHtml(q.name)} <span class="tag">${q.type}</span></h2>`;
+  const head = `<h2 id="${idPrefix}q-${index}">${escapeHtml(String(q.name))} <span class="tag">${escapeHtml(String(q.type))}</span></h2>`;
   switch (q.type) {
     case 'maxReplicas':
       return head + maxReplicasSection(page, q, resources);
@@ -22,6 +26,8 @@ export function questionSection(page: PageBuilder, q: QuestionResult, index: num
       return head + drainSection(page, q, resources);
     case 'compare':
       return head + compareSection(page, q);
+    default:
+      return head + genericSection(page, q as unknown as GenericQuestion);
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import type { ClusterUsage, QuestionResult, StepResult, WhatifResult } from '../../whatif/result.js';
 import { escapeHtml, formatAmount, formatInt, formatPct, pctOf } from './format.js';
+import { genericAnswerLine, type GenericQuestion } from './generic.js';
 import { capCategories, countReasons } from './reasons.js';
 import { HISTOGRAM_LABELS, podCount, sortedUtilization, totals, utilizationHistogram, utilizationPct } from './usage.js';
 import type { ColorKey, PageBuilder } from './view.js';
@@ -47,6 +48,8 @@ function answerLine(q: QuestionResult): string {
     }
     case 'compare':
       return q.profiles.map((p) => `<code>${escapeHtml(p.config)}</code>: ${formatInt(p.unschedulable)} unschedulable on ${formatInt(p.nodesUsed)} nodes`).join('; ');
+    default:
+      return genericAnswerLine(q as unknown as GenericQuestion);
   }
 }
 
@@ -77,7 +80,7 @@ export function scenarioHeader(result: WhatifResult, resources: readonly string[
         `${escapeHtml(formatAmount(r, a.requested))} of ${escapeHtml(formatAmount(r, a.allocatable))} after`);
     }),
   ];
-  const answers = result.questions.map((q, i) => `<li><a href="#${idPrefix}q-${i}">${escapeHtml(q.name)}</a> <span class="tag">${q.type}</span> ${answerLine(q)}</li>`);
+  const answers = result.questions.map((q, i) => `<li><a href="#${idPrefix}q-${i}">${escapeHtml(String(q.name))}</a> <span class="tag">${escapeHtml(String(q.type))}</span> ${answerLine(q)}</li>`);
   const warnings = s.warnings.map((w) => `<li>${escapeHtml(w)}</li>`);
   return `<dl class="meta">${meta.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>`
     + `<div class="cards">${cards.join('')}</div>`
