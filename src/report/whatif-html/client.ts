@@ -17,6 +17,7 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     s0: '#1f6feb', s1: '#e36209', s2: '#8250df', s3: '#2da44e', s4: '#cf222e', s5: '#0a7ea4', s6: '#bf3989', s7: '#6e7781'
   };
   var LABEL_CHARS_MAX = 48;
+  var NOWRAP_CHARS_MAX = 48;
   var collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
   var ints = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
@@ -120,6 +121,12 @@ export const CLIENT_SCRIPT = String.raw`(function () {
       ticks: { callback: function (v) { return spec.unit === '%' ? v + '%' : v; } }
     };
     if (spec.unit !== '%') scales[value].ticks.precision = 0;
+    // Room for the whiskers: the axis reaches the highest mean + stddev.
+    var top = 0;
+    spec.datasets.forEach(function (d) {
+      if (d.errors) d.data.forEach(function (v, k) { top = Math.max(top, v + (d.errors[k] || 0)); });
+    });
+    if (top > 0) scales[value].suggestedMax = top;
     scales[category] = {
       stacked: !!spec.stacked,
       title: { display: !!spec.categoryLabel, text: spec.categoryLabel || '' },
@@ -193,6 +200,12 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     var spec = view.tables[table.dataset.table];
     var rows = spec.rows.slice();
     var state = { col: -1, dir: 1 };
+    // Short text (names) stays on one line; only long text (kube's messages) wraps.
+    var nowrap = spec.columns.map(function (c, i) {
+      if (c.type !== 'text') return false;
+      for (var r = 0; r < rows.length; r++) if (rows[r][i] !== null && String(rows[r][i]).length > NOWRAP_CHARS_MAX) return false;
+      return true;
+    });
     var thead = document.createElement('thead');
     var head = document.createElement('tr');
     var ths = spec.columns.map(function (c, i) {
@@ -223,6 +236,7 @@ export const CLIENT_SCRIPT = String.raw`(function () {
           var v = rows[r][c];
           td.textContent = cellText(v, type);
           if (type !== 'text') td.className = 'num';
+          else if (nowrap[c]) td.className = 'nowrap';
           if (v === null || v === undefined) td.className += ' none';
           tr.appendChild(td);
         }
@@ -297,12 +311,13 @@ figure.chart.wide .chart-box { height: 320px; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; }
 caption { text-align: left; font-weight: 600; padding: 8px 10px; }
 caption .note { font-weight: 400; }
-th, td { padding: 3px 10px; border-top: 1px solid var(--line); text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+th, td { padding: 3px 10px; border-top: 1px solid var(--line); text-align: left; vertical-align: top; overflow-wrap: break-word; }
 th { position: sticky; top: 0; background: var(--bg2); z-index: 1; }
 th button { all: unset; cursor: pointer; font-weight: 600; }
 th[aria-sort=ascending] button::after { content: " \\25B2"; }
 th[aria-sort=descending] button::after { content: " \\25BC"; }
-.num { text-align: right; font-variant-numeric: tabular-nums; }
+.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.nowrap { white-space: nowrap; }
 td.none { color: var(--muted); }
 details.run { border: 1px solid var(--line); border-radius: 8px; padding: 4px 12px; margin: 12px 0; }
 details.run > summary { cursor: pointer; font-weight: 600; padding: 6px 0; }

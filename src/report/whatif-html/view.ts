@@ -77,6 +77,20 @@ export interface ReportView {
   readonly tables: Record<string, TableSpec>;
 }
 
+/** Pixels per bar row of a horizontal chart (a label of 11px type and its gap). */
+const HORIZONTAL_ROW_PX = 18;
+
+/**
+ * A horizontal bar chart's height, so each category keeps a readable row (HTML_CHART_CATEGORIES_MAX
+ * caps it near 800px); undefined keeps the stylesheet's (260px, 320px wide).
+ */
+function chartHeightPx(spec: ChartSpec, wide: boolean): number | undefined {
+  if (spec.kind !== 'bar' || !spec.horizontal) return undefined;
+  const rows = spec.labels.length * (spec.stacked ? 1 : Math.max(1, spec.datasets.length));
+  const height = 70 + HORIZONTAL_ROW_PX * rows;
+  return height > (wide ? 320 : 260) ? height : undefined;
+}
+
 /**
  * Collects a page's charts and tables while its HTML is written: each `chart`/`table` call
  * registers the data under a fresh id and returns the HTML of its container. Node name lists are
@@ -104,8 +118,9 @@ export class PageBuilder {
     const id = `c${this.nextId++}`;
     this.view.charts[id] = spec;
     const t = escapeHtml(title);
+    const height = chartHeightPx(spec, wide);
     return `<figure class="chart${wide ? ' wide' : ''}"><figcaption>${t}</figcaption>`
-      + `<div class="chart-box" data-chart="${id}"><canvas role="img" aria-label="${t}"></canvas></div></figure>`;
+      + `<div class="chart-box" data-chart="${id}"${height ? ` style="height: ${height}px"` : ''}><canvas role="img" aria-label="${t}"></canvas></div></figure>`;
   }
 
   /**
