@@ -316,8 +316,8 @@ th { position: sticky; top: 0; background: var(--bg2); z-index: 1; }
 th button { all: unset; cursor: pointer; font-weight: 600; }
 th[aria-sort=ascending] button::after { content: " \\25B2"; }
 th[aria-sort=descending] button::after { content: " \\25BC"; }
-.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-td.nowrap { white-space: nowrap; }
+.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num, td.nowrap { white-space: nowrap; }
 td.none { color: var(--muted); }
 details.run { border: 1px solid var(--line); border-radius: 8px; padding: 4px 12px; margin: 12px 0; }
 details.run > summary { cursor: pointer; font-weight: 600; padding: 6px 0; }
