@@ -18,9 +18,15 @@ import { makeWhatifResult, makeWhatifSweep } from '../helpers/whatif-result.js';
 
 const ROOT = path.resolve(new URL('../..', import.meta.url).pathname);
 const SCREENSHOT = path.join(ROOT, 'docs/images/whatif-report.png');
-/** PODFIT_CHROMIUM overrides where Chromium is; Debian's package puts it at /usr/bin/chromium. */
-const CHROMIUM = process.env.PODFIT_CHROMIUM ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-const SKIP_REASON = 'no Chromium at /usr/bin/chromium (apt-get install chromium, or set PODFIT_CHROMIUM)';
+/**
+ * Debian's package puts Chromium at /usr/bin/chromium; else the first `chromium` or
+ * `chromium-browser` on PATH; PODFIT_CHROMIUM overrides both (and fails loudly if wrong).
+ */
+const CHROMIUM = process.env.PODFIT_CHROMIUM ?? [
+  '/usr/bin/chromium',
+  ...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean).flatMap((d) => [path.join(d, 'chromium'), path.join(d, 'chromium-browser')]),
+].find((p) => existsSync(p));
+const SKIP_REASON = 'no Chromium at /usr/bin/chromium or on PATH (apt-get install chromium, or set PODFIT_CHROMIUM)';
 if (!CHROMIUM) console.warn(`test/report/html-browser.test.ts skipped: ${SKIP_REASON}`);
 
 /** A page loaded from a file, with what its console said and which requests it tried. */
