@@ -29,6 +29,29 @@ const CHROMIUM = process.env.PODFIT_CHROMIUM ?? [
 const SKIP_REASON = 'no Chromium at /usr/bin/chromium or on PATH (apt-get install chromium, or set PODFIT_CHROMIUM)';
 if (!CHROMIUM) console.warn(`test/report/html-browser.test.ts skipped: ${SKIP_REASON}`);
 
+/*
+ * The browser globals the functions run in the page use, typed as far as they use them: the
+ * project's tsconfig has no DOM lib (src/ runs in Node), and pulling it in for one test would let
+ * DOM names type-check everywhere.
+ */
+interface PageCanvas {
+  readonly width: number;
+  readonly height: number;
+  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { readonly data: ArrayLike<number> } } | null;
+}
+interface PageElement {
+  readonly dataset: Record<string, string | undefined>;
+  readonly parentElement: PageElement | null;
+  closest(selector: string): PageElement | null;
+  querySelector(selector: 'canvas'): PageCanvas | null;
+}
+declare const document: { querySelectorAll(selector: string): ArrayLike<PageElement> & Iterable<PageElement> };
+declare const window: {
+  readonly Chart: { getChart(canvas: PageCanvas): { readonly data: { readonly datasets: readonly unknown[] } } | undefined };
+  readonly __pwned?: number;
+};
+interface PageRow { readonly cells: ArrayLike<{ readonly textContent: string | null }> }
+
 /** A page loaded from a file, with what its console said and which requests it tried. */
 interface Loaded {
   page: Page;
@@ -71,11 +94,11 @@ describe.skipIf(!CHROMIUM)(`whatif report in headless Chromium${CHROMIUM ? '' : 
 
   /** Per chart container that is not inside a closed <details>: its id, state, whether Chart.js owns its canvas, and its non-blank pixels. */
   function chartStates(page: Page) {
-    return page.evaluate(() => [...document.querySelectorAll<HTMLElement>('[data-chart]')]
+    return page.evaluate(() => [...document.querySelectorAll('[data-chart]')]
       .filter((box) => !box.parentElement!.closest('details:not([open])'))
       .map((box) => {
         const canvas = box.querySelector('canvas')!;
-        const chart = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): { data: { datasets: unknown[] } } | undefined } }).Chart.getChart(canvas);
+        const chart = window.Chart.getChart(canvas);
         const ctx = canvas.getContext('2d')!;
         const pixels = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
         let inked = 0;
@@ -105,7 +128,7 @@ describe.skipIf(!CHROMIUM)(`whatif report in headless Chromium${CHROMIUM ? '' : 
     const { page, errors } = await load(makeWhatifResult({ nodes: 60 }), 'sort.html');
     const table = page.locator('table[data-table]').filter({ has: page.locator('caption', { hasText: /^Nodes \(utilisation/ }) });
     const header = (label: string) => table.locator('thead th button', { hasText: new RegExp(`^${label}$`) });
-    const column = (k: number) => table.locator('tbody tr').evaluateAll((rows, i) => rows.map((r) => (r as HTMLTableRowElement).cells[i]!.textContent!), k);
+    const column = (k: number) => table.locator('tbody tr').evaluateAll((rows, i) => rows.map((r) => (r as unknown as PageRow).cells[i]!.textContent!), k);
     const numbers = (cells: string[]) => cells.filter((c) => c !== '\u2014').map((c) => Number.parseFloat(c.replace(/,/g, '')));
 
     await header('cpu after').click();
@@ -129,7 +152,7 @@ describe.skipIf(!CHROMIUM)(`whatif report in headless Chromium${CHROMIUM ? '' : 
 
   it('keeps markup from the data as text: no injected script runs, no injected element appears', async () => {
     const { page, errors } = await load(makeWhatifResult({ nodes: 30, hostile: true }), 'hostile.html');
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
     expect(await page.locator('script').count()).toBe(3);
     expect(await page.locator('img').count()).toBe(0);
     expect(await page.locator('body').innerText()).toContain('<script>window.__pwned=1</script>');
@@ -145,7 +168,7 @@ describe.skipIf(!CHROMIUM)(`whatif report in headless Chromium${CHROMIUM ? '' : 
     const closed = await page.locator('details.run:not([open]) [data-chart]').count();
     expect(closed).toBeGreaterThan(0);
     await page.locator('details.run:not([open]) > summary').first().click();
-    await page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>('details.run[open] [data-chart]')].every((b) => b.dataset.rendered === 'true'));
+    await page.waitForFunction(() => [...document.querySelectorAll('details.run[open] [data-chart]')].every((b) => b.dataset.rendered === 'true'));
     const after = await chartStates(page);
     expect(after.length).toBeGreaterThan(first.length);
     for (const c of after) expect(c.inked, c.id).toBeGreaterThan(2000);
