@@ -41,10 +41,12 @@ interface PageCanvas {
 }
 interface PageElement {
   readonly dataset: Record<string, string | undefined>;
+  scrollIntoView(): void;
   readonly parentElement: PageElement | null;
   closest(selector: string): PageElement | null;
   querySelector(selector: 'canvas'): PageCanvas | null;
 }
+declare function requestAnimationFrame(callback: () => void): number;
 declare const document: { querySelectorAll(selector: string): ArrayLike<PageElement> & Iterable<PageElement> };
 declare const window: {
   readonly Chart: { getChart(canvas: PageCanvas): { readonly data: { readonly datasets: readonly unknown[] } } | undefined };
@@ -92,8 +94,23 @@ describe.skipIf(!CHROMIUM)(`whatif report in headless Chromium${CHROMIUM ? '' : 
     return { page, errors, requests };
   }
 
-  /** Per chart container that is not inside a closed <details>: its id, state, whether Chart.js owns its canvas, and its non-blank pixels. */
-  function chartStates(page: Page) {
+  /**
+   * Scrolls every chart not inside a closed <details> into view, one after another, and waits
+   * until the page has drawn it (the page draws charts as they come near the viewport).
+   */
+  function scrollThroughCharts(page: Page): Promise<void> {
+    return page.evaluate(async () => {
+      const frame = () => new Promise<void>((resolve) => { requestAnimationFrame(() => resolve()); });
+      for (const box of [...document.querySelectorAll('[data-chart]')].filter((b) => !b.parentElement!.closest('details:not([open])'))) {
+        box.scrollIntoView();
+        for (let k = 0; k < 600 && !box.dataset.rendered; k++) await frame();
+      }
+    });
+  }
+
+  /** Per chart container that is not inside a closed <details>, once drawn: its id, state, whether Chart.js owns its canvas, and its non-blank pixels. */
+  async function chartStates(page: Page) {
+    await scrollThroughCharts(page);
     return page.evaluate(() => [...document.querySelectorAll('[data-chart]')]
       .filter((box) => !box.parentElement!.closest('details:not([open])'))
       .map((box) => {
@@ -109,6 +126,8 @@ describe.skipIf(!CHROMIUM)(`whatif report in headless Chromium${CHROMIUM ? '' : 
 
   it('draws every chart of a run with Chart.js (non-blank canvases), with no console error and no request', async () => {
     const { page, errors, requests } = await load(makeWhatifResult({ nodes: 120 }), 'run.html');
+    // Charts far below the first screen wait until they are scrolled near.
+    expect(await page.evaluate(() => [...document.querySelectorAll('[data-chart]')].at(-1)!.dataset.rendered)).toBeUndefined();
     const charts = await chartStates(page);
     const total = await page.locator('[data-chart]').count();
     expect(charts.length).toBe(total);
@@ -168,7 +187,6 @@ describe.skipIf(!CHROMIUM)(`whatif report in headless Chromium${CHROMIUM ? '' : 
     const closed = await page.locator('details.run:not([open]) [data-chart]').count();
     expect(closed).toBeGreaterThan(0);
     await page.locator('details.run:not([open]) > summary').first().click();
-    await page.waitForFunction(() => [...document.querySelectorAll('details.run[open] [data-chart]')].every((b) => b.dataset.rendered === 'true'));
     const after = await chartStates(page);
     expect(after.length).toBeGreaterThan(first.length);
     for (const c of after) expect(c.inked, c.id).toBeGreaterThan(2000);
