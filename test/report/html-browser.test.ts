@@ -143,22 +143,31 @@ describe.skipIf(!CHROMIUM)(`whatif report in headless Chromium${CHROMIUM ? '' : 
     expect(requests).toEqual([]);
   });
 
-  it('sorts a table on a header click: numbers as numbers, ascending then descending, text numeric-aware', async () => {
-    const { page, errors } = await load(makeWhatifResult({ nodes: 60 }), 'sort.html');
+  it('sorts a table on a header click: numbers as numbers, ascending then descending, text numeric-aware; shows 200 rows, then all', async () => {
+    const { page, errors } = await load(makeWhatifResult({ nodes: 250 }), 'sort.html');
     const table = page.locator('table[data-table]').filter({ has: page.locator('caption', { hasText: /^Nodes \(utilisation/ }) });
     const header = (label: string) => table.locator('thead th button', { hasText: new RegExp(`^${label}$`) });
     const column = (k: number) => table.locator('tbody tr').evaluateAll((rows, i) => rows.map((r) => (r as unknown as PageRow).cells[i]!.textContent!), k);
     const numbers = (cells: string[]) => cells.filter((c) => c !== '\u2014').map((c) => Number.parseFloat(c.replace(/,/g, '')));
+    const ascending = (a: number, b: number) => a - b;
 
+    expect(await table.locator('tbody tr').count()).toBe(200);
     await header('cpu after').click();
     const cpuCol = await table.locator('thead th').evaluateAll((ths) => ths.findIndex((th) => th.textContent === 'cpu after'));
     const up = numbers(await column(cpuCol));
-    expect(up.length).toBeGreaterThan(50);
-    expect(up).toEqual([...up].sort((a, b) => a - b));
+    expect(up).toHaveLength(200);
+    expect(up).toEqual([...up].sort(ascending));
     expect(await table.locator('thead th').nth(cpuCol).getAttribute('aria-sort')).toBe('ascending');
+
+    await table.locator('tfoot button', { hasText: 'Show all 255 rows (200 shown)' }).click();
+    const all = numbers(await column(cpuCol));
+    expect(all).toHaveLength(255);
+    expect(all).toEqual([...all].sort(ascending));
+    expect(all.slice(0, 200)).toEqual(up);
+    expect(await table.locator('tfoot').count()).toBe(0);
+
     await header('cpu after').click();
-    const down = numbers(await column(cpuCol));
-    expect(down).toEqual([...up].sort((a, b) => b - a));
+    expect(numbers(await column(cpuCol))).toEqual([...all].sort(ascending).reverse());
     expect(await table.locator('thead th').nth(cpuCol).getAttribute('aria-sort')).toBe('descending');
 
     await header('Node').click();
