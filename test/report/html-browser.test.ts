@@ -12,6 +12,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HTML_TABLE_ROWS_SHOWN } from '../../src/model/limits.js';
 import { renderWhatifHtml } from '../../src/report/html.js';
 import type { WhatifResult, WhatifSweepResult } from '../../src/whatif/result.js';
 import { makeWhatifResult, makeWhatifSweep } from '../helpers/whatif-result.js';
@@ -143,27 +144,29 @@ describe.skipIf(!CHROMIUM)(`whatif report in headless Chromium${CHROMIUM ? '' : 
     expect(requests).toEqual([]);
   });
 
-  it('sorts a table on a header click: numbers as numbers, ascending then descending, text numeric-aware; shows 200 rows, then all', async () => {
-    const { page, errors } = await load(makeWhatifResult({ nodes: 250 }), 'sort.html');
+  it('sorts a table on a header click: numbers as numbers, ascending then descending, text numeric-aware; shows the first rows, then all', async () => {
+    const shown = HTML_TABLE_ROWS_SHOWN;
+    const total = shown + 55; // 5 nodes are added by a step
+    const { page, errors } = await load(makeWhatifResult({ nodes: shown + 50 }), 'sort.html');
     const table = page.locator('table[data-table]').filter({ has: page.locator('caption', { hasText: /^Nodes \(utilisation/ }) });
     const header = (label: string) => table.locator('thead th button', { hasText: new RegExp(`^${label}$`) });
     const column = (k: number) => table.locator('tbody tr').evaluateAll((rows, i) => rows.map((r) => (r as unknown as PageRow).cells[i]!.textContent!), k);
     const numbers = (cells: string[]) => cells.filter((c) => c !== '\u2014').map((c) => Number.parseFloat(c.replace(/,/g, '')));
     const ascending = (a: number, b: number) => a - b;
 
-    expect(await table.locator('tbody tr').count()).toBe(200);
+    expect(await table.locator('tbody tr').count()).toBe(shown);
     await header('cpu after').click();
     const cpuCol = await table.locator('thead th').evaluateAll((ths) => ths.findIndex((th) => th.textContent === 'cpu after'));
     const up = numbers(await column(cpuCol));
-    expect(up).toHaveLength(200);
+    expect(up).toHaveLength(shown);
     expect(up).toEqual([...up].sort(ascending));
     expect(await table.locator('thead th').nth(cpuCol).getAttribute('aria-sort')).toBe('ascending');
 
-    await table.locator('tfoot button', { hasText: 'Show all 255 rows (200 shown)' }).click();
+    await table.locator('tfoot button', { hasText: `Show all ${total} rows (${shown} shown)` }).click();
     const all = numbers(await column(cpuCol));
-    expect(all).toHaveLength(255);
+    expect(all).toHaveLength(total);
     expect(all).toEqual([...all].sort(ascending));
-    expect(all.slice(0, 200)).toEqual(up);
+    expect(all.slice(0, shown)).toEqual(up);
     expect(await table.locator('tfoot').count()).toBe(0);
 
     await header('cpu after').click();

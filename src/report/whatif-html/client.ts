@@ -24,9 +24,7 @@ export const CLIENT_SCRIPT = String.raw`(function () {
   var LABEL_CHARS_MAX = 48;
   var NOWRAP_CHARS_MAX = 48;
   var CHART_MARGIN_PX = 600;
-  // Rows of a table put in the DOM before "Show all": a 5,000-row node table is 65,000 cells, and
-  // laying it out (and again after each sort) took over a second in Chromium on a loaded 2-core box.
-  var TABLE_ROWS_SHOWN = 200;
+  var TABLE_ROWS_SHOWN = view.tableRowsShown; // HTML_TABLE_ROWS_SHOWN in src/model/limits.ts
   var collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
   var ints = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 

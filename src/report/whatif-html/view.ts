@@ -6,7 +6,7 @@
  *
  * Units: utilisation is in percent of allocatable (`...Pct`, one decimal); counts are counts.
  */
-import { HTML_TABLE_ROWS_MAX } from '../../model/limits.js';
+import { HTML_TABLE_ROWS_MAX, HTML_TABLE_ROWS_SHOWN } from '../../model/limits.js';
 import { escapeHtml } from './format.js';
 
 /** A colour the draw script knows: a role (`before`, `after`, `ok`, `bad`, `warn`) or a series slot (`s0`..`s7`). */
@@ -73,6 +73,8 @@ export interface TableSpec {
 /** The page's data: `charts` and `tables` keyed by the ids their containers carry. */
 export interface ReportView {
   readonly nameLists: string[][];
+  /** Rows of a table the draw script puts in the DOM before its "Show all" button (HTML_TABLE_ROWS_SHOWN). */
+  readonly tableRowsShown: number;
   readonly charts: Record<string, ChartSpec>;
   readonly tables: Record<string, TableSpec>;
 }
@@ -97,7 +99,7 @@ function chartHeightPx(spec: ChartSpec, wide: boolean): number | undefined {
  * stored once however many series point at them (before/after and each question mostly share one).
  */
 export class PageBuilder {
-  readonly view: ReportView = { nameLists: [], charts: {}, tables: {} };
+  readonly view: ReportView = { nameLists: [], tableRowsShown: HTML_TABLE_ROWS_SHOWN, charts: {}, tables: {} };
   private readonly nameListIds = new Map<string, number>();
   private nextId = 0;
 
