@@ -142,6 +142,29 @@ describe('renderWhatifHtml: data is never markup', () => {
   });
 });
 
+describe('renderWhatifHtml: edge cases', () => {
+  const empty: WhatifResult = {
+    scenario: { file: 's.yaml', cluster: null, config: null, seed: 1, before: { nodes: [] }, after: { nodes: [] }, steps: [], warnings: [] },
+    questions: [],
+  };
+
+  it.each([
+    { what: 'an empty cluster, no steps, no questions', result: empty },
+    { what: 'a drain of nothing and a compare of no profiles', result: { ...empty, questions: [
+      { name: 'd', type: 'drain', drainable: true, nodes: [], pods: [], blockingPdbs: [], ignored: [], after: { nodes: [] } },
+      { name: 'c', type: 'compare', profiles: [] },
+    ] } as WhatifResult },
+    { what: 'an unknown question kind with only a name and a type', result: { ...empty, questions: [{ name: 'x', type: 'somethingNew' }] } as unknown as WhatifResult },
+    { what: 'an empty sweep', result: { sweep: { total: 0 }, runs: [] } },
+  ])('renders $what as a whole page whose containers all have data', ({ result }) => {
+    const html = renderWhatifHtml(result);
+    const page = parse(html);
+    expect(html.trimEnd().endsWith('</html>')).toBe(true);
+    expect(page.chartIds.sort()).toEqual(Object.keys(page.view.charts).sort());
+    expect(page.tableIds.sort()).toEqual(Object.keys(page.view.tables).sort());
+  });
+});
+
 describe('renderWhatifHtml: sweeps', () => {
   it('shows an overview of every point and the first points in full, each in a <details>', () => {
     const sweep = makeWhatifSweep(3, { nodes: 10 });
