@@ -173,10 +173,12 @@ describe('renderWhatifHtml: sweeps', () => {
     expect(html).toContain('3 of 3 sweep points');
     expect(html.match(/<details class="run"/g)).toHaveLength(3);
     expect(html.match(/<details class="run" open>/g)).toHaveLength(1);
-    expect(captions(html)).toContain('Answers per sweep point');
-    const overview = Object.values(page.view.charts).find((c): c is BarChart => c.kind === 'bar' && c.categoryLabel === 'sweep point')!;
-    expect(overview.labels).toEqual(['#0', '#1', '#2']);
-    expect(overview.datasets.map((d) => d.label)).toEqual(expect.arrayContaining(['more-web: replicas', 'how-many: nodes']));
+    expect(captions(html)).toEqual(expect.arrayContaining(['more-web: replicas', 'how-many: nodes', 'profiles: unschedulable (least-allocated.yaml)']));
+    const overview = Object.values(page.view.charts).filter((c): c is BarChart => c.kind === 'bar' && c.categoryLabel === 'sweep point');
+    expect(overview.map((c) => c.datasets.map((d) => d.label))).toEqual(expect.arrayContaining([['more-web: replicas'], ['how-many: nodes']]));
+    for (const c of overview) expect(c.labels).toEqual(['#0', '#1', '#2']);
+    const nodes = overview.find((c) => c.datasets[0]!.label === 'how-many: nodes')!;
+    expect(nodes.datasets[0]!.data).toEqual([12, 12, 12]);
     // Ids are unique across the runs.
     expect(new Set(page.chartIds).size).toBe(page.chartIds.length);
     const ids = [...html.replace(/<script[^>]*>[\s\S]*?<\/script>/gi, '').matchAll(/ id="([^"]+)"/g)].map((m) => m[1]);

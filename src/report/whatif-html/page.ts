@@ -35,7 +35,7 @@ function headline(q: QuestionResult): Array<{ label: string; value: number }> {
   }
 }
 
-/** Every sweep point in a table and the questions' answers across the points in a chart, then the first points in full. */
+/** Every sweep point in a table and each question's answer across the points in a chart, then the first points in full. */
 export function sweepBody(page: PageBuilder, sweep: WhatifSweepResult): string {
   const runs = sweep.runs;
   const label = (r: WhatifResult, k: number) => `#${r.scenario.sweep?.index ?? k}`;
@@ -63,8 +63,9 @@ export function sweepBody(page: PageBuilder, sweep: WhatifSweepResult): string {
   let html = `<p>${formatInt(runs.length)} of ${formatInt(sweep.sweep.total)} sweep points${escapeHtml(shard)}`
     + (runs[0] ? ` of <code>${escapeHtml(runs[0].scenario.file)}</code>` : '') + '.</p>'
     + '<h2>Across the sweep</h2>'
+    // One small chart per answer: their scales differ by orders of magnitude (replicas vs pods stuck).
     + (datasets.length > 0
-      ? `<div class="grid">${page.chart('Answers per sweep point', { kind: 'bar', labels: runs.map(label), datasets, valueLabel: 'count', categoryLabel: 'sweep point' }, true)}</div>`
+      ? `<div class="grid">${datasets.map((d) => page.chart(d.label, { kind: 'bar', labels: runs.map(label), datasets: [d], valueLabel: 'count', categoryLabel: 'sweep point' })).join('')}</div>`
       : '')
     + page.table('Sweep points', columns, rows);
   if (runs.length > detailed.length) html += `<p class="note">The first ${detailed.length} points are shown in full below; the overview above has every point.</p>`;
