@@ -16,7 +16,7 @@ import { HTML_RAW_JSON_CHARS_MAX } from '../../model/limits.js';
 import type { ClusterUsage, NodeUsage } from '../../whatif/result.js';
 import { escapeHtml, formatInt, formatPct } from './format.js';
 import { capCategories, countReasons } from './reasons.js';
-import { reasonsChart, resourcesChart } from './scenario.js';
+import { reasonsChart, resourcesChart } from './charts.js';
 import { reportResources, roundPct, utilizationPct } from './usage.js';
 import type { Cell, Column, ColumnType, PageBuilder } from './view.js';
 

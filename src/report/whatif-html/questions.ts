@@ -9,7 +9,7 @@ import type { CompareResult, DrainResult, MaxReplicasResult, QuestionResult } fr
 import { escapeHtml, formatInt } from './format.js';
 import { genericSection, type GenericQuestion } from './generic.js';
 import { capCategories, countReasons } from './reasons.js';
-import { reasonsChart, resourcesChart, sortedChart } from './scenario.js';
+import { reasonsChart, resourcesChart, sortedChart } from './charts.js';
 import { roundPct } from './usage.js';
 import type { Cell, ColorKey, Column, PageBuilder } from './view.js';
 
