@@ -177,10 +177,16 @@ function churnTemplate(files: TemplateFiles, rel: string): ChurnTemplate {
     case 'Pod':
       return { kind: 'Pod', pod: decodePodText(text, file) };
     case 'Service':
-      return { kind: 'Service', service: decodeObject(serviceSchema, { obj, where: '' }, file) };
+      return { kind: 'Service', service: decodeObject(serviceSchema, { obj: named(obj), where: '' }, file) };
     default:
       throw new PerfSkip(`churn template ${rel}: kind ${String(obj.kind)} not supported by podfit`);
   }
+}
+
+/** A template object named by generateName only gets a placeholder name (each created copy is named). */
+function named(obj: Record<string, unknown>): Record<string, unknown> {
+  const meta = (obj.metadata ?? {}) as Record<string, unknown>;
+  return { ...obj, metadata: { ...meta, name: meta.name ?? meta.generateName ?? 'template' } };
 }
 
 function intParam(v: unknown, name: string): number {
@@ -225,7 +231,7 @@ export function resolvePerfPlan(config: PerfConfig, tc: PerfTestCase, entry: Per
         let labels: Record<string, string> = {};
         if (op.namespaceTemplatePath) {
           const { file, text } = files.text(op.namespaceTemplatePath);
-          labels = decodeObject(namespaceSchema, { obj: { kind: 'Namespace', metadata: { name: 'template' }, ...yamlObject(text, file) }, where: '' }, file).metadata.labels ?? {};
+          labels = decodeObject(namespaceSchema, { obj: named({ kind: 'Namespace', ...yamlObject(text, file) }), where: '' }, file).metadata.labels ?? {};
         }
         return { op: 'createNamespaces', index, prefix: op.prefix, count: countOf(op, where), labels };
       }
