@@ -431,7 +431,10 @@ export class PerfExecutor {
     const task: Background = {
       dueMs: start + st.intervalMs, deletes: st.mode === 'recreate',
       run: (now) => {
-        while (task.dueMs <= now) {
+        // One tick per call, as a Go ticker delivers them to a slow receiver: ticks missed while
+        // the loop was busy are dropped, not caught up (so a churn slower than its interval cannot
+        // starve the scheduling it is meant to disturb).
+        {
           st.templates.forEach((t, i) => {
             if (st.mode === 'create') this.churnCreate(t, st.namespace);
             else {
@@ -444,7 +447,7 @@ export class PerfExecutor {
             }
           });
           tick++;
-          task.dueMs += st.intervalMs;
+          task.dueMs = start + (Math.floor((now - start) / st.intervalMs) + 1) * st.intervalMs;
           if (st.mode === 'create' && st.number > 0 && tick >= st.number) return false;
         }
         return true;
