@@ -137,11 +137,11 @@ export const UNSUPPORTED_OPS: ReadonlySet<string> = new Set([
   'createAny', 'updateAny', 'createPodGroups', 'waitForPodGroups', 'startCollectingProfile', 'stopCollectingProfile',
 ]);
 
-/** Known op fields podfit does not implement: a test case setting one is skipped, naming it. */
-export const UNSUPPORTED_FIELDS: ReadonlySet<string> = new Set([
-  'nodeAllocatableStrategy', 'steadyState', 'steadyStateParam', 'duration', 'durationParam', 'countMultiplierParam',
-  'persistentVolumeTemplatePath', 'persistentVolumeClaimTemplatePath',
-].map((f) => f));
+/** Known op fields podfit does not implement, per op: a test case setting one is skipped, naming it. */
+export const UNSUPPORTED_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  createNodes: ['nodeAllocatableStrategy'],
+  createPods: ['steadyState', 'steadyStateParam', 'duration', 'durationParam', 'countMultiplierParam', 'persistentVolumeTemplatePath', 'persistentVolumeClaimTemplatePath'],
+};
 
 /**
  * Feature gates a config may set, and why none of them changes a podfit placement: they switch
@@ -268,8 +268,8 @@ function decodeOp(raw: { opcode: string }, i: number): { op?: PerfOpSpec; skip?:
   const r = schema.safeParse(raw);
   if (!r.success) return { skip: `${where}: ${issueText(r.error)}` };
   const op = r.data as PerfOpSpec;
-  const fields = Object.keys(op).concat(op.opcode === 'createPodSets' ? Object.keys(op.createPodsOp).map((k) => `createPodsOp.${k}`) : []);
-  const unsupported = fields.filter((f) => UNSUPPORTED_FIELDS.has(f.replace(/^createPodsOp\./, '')));
+  const bad = (o: object, opcode: string, prefix = '') => Object.keys(o).filter((f) => UNSUPPORTED_FIELDS[opcode]?.includes(f)).map((f) => prefix + f);
+  const unsupported = op.opcode === 'createPodSets' ? bad(op.createPodsOp, 'createPods', 'createPodsOp.') : bad(op, op.opcode);
   if (unsupported.length > 0) return { skip: `${where}: field${unsupported.length > 1 ? 's' : ''} ${unsupported.join(', ')} not supported by podfit` };
   if (op.opcode === 'createPods' && op.collectMetrics && op.skipWaitToCompletion) return { skip: `${where}: collectMetrics and skipWaitToCompletion are mutually exclusive` };
   return { op };

@@ -132,6 +132,16 @@ describe('performance-config decoding', () => {
     expect(steady.testCases[0]!.skip).toBe('op 1 (createPods): field steadyState not supported by podfit');
   });
 
+  it('runs sleep (a supported op whose duration field is unsupported on createPods)', async () => {
+    const config = parsePerfConfig(MINI(`${CREATE}\n  - opcode: sleep\n    duration: 20ms`), 'x.yaml');
+    const tc = config.testCases[0]!;
+    expect(tc.skip).toBeUndefined();
+    const plan = resolvePerfPlan(config, tc, tc.workloads[0]!);
+    expect(plan.steps[2]).toEqual({ op: 'sleep', index: 2, durationMs: 20 });
+    const r = await runPerfBench({ plan, config: defaultSchedulerConfig(), kernels: createJsKernels(), registry: REGISTRY, seed: 1 });
+    expect(r.durationMs).toBeGreaterThanOrEqual(19);
+  });
+
   it('skips workloads with a missing or unused param, or an unmodelled feature gate', () => {
     const missing = parsePerfConfig(MINI(CREATE, 'initNodes: 3'), 'x.yaml');
     expect(missing.testCases[0]!.workloads[0]!.skip).toBe('param $measurePods not set');
