@@ -18,15 +18,15 @@
  * - a deleted pod that has finalizers stays (terminating, still holding its resources).
  */
 import { performance } from 'node:perf_hooks';
-import type { Node, Pod } from '../../api/k8s.js';
-import type { ChurnTemplate, ObjectSource, PerfPlan, PerfStep } from '../../api/perf-plan.js';
+import type { Node } from '../../api/k8s.js';
+import type { ChurnTemplate, PerfPlan, PerfStep } from '../../api/perf-plan.js';
 import type { Framework } from '../../framework/framework.js';
 import type { CommitOutcome, Scheduler } from '../../framework/scheduler.js';
 import type { ClusterObjects } from '../../model/cluster-objects.js';
-import { classKeyOf, clonePodInfo, makePodInfo, podClassKey, type PodInfo } from '../../model/pod-info.js';
-import { HOSTNAME_LABEL } from '../../model/templates.js';
+import type { PodInfo } from '../../model/pod-info.js';
 import { PlacementChecksum } from '../checksum.js';
 import { queueOrder } from '../batch-pending.js';
+import { PerfObjects } from './objects.js';
 import { sampleIntervalFor, summarize, throughputSamples, type PercentileSummary } from './metrics.js';
 
 /** scheduler_perf's limit on a waiting createPods op (then the workload fails). */
@@ -124,8 +124,7 @@ export class PerfExecutor {
   private unschedulableQ: PodInfo[] = [];
   private retry = false;
   private gated = 0;
-  private readonly nameSeq = new Map<string, number>();
-  private creationSeq = 0;
+  private readonly objects: PerfObjects;
   private readonly background: Background[] = [];
   private nextDueMs = Infinity;
   private lastYieldMs = 0;
@@ -136,13 +135,11 @@ export class PerfExecutor {
   private scheduled = 0;
   private deletedCount = 0;
   private preempted = 0;
-  /** Whether a template mentions `signature`: then the per-pod signature label stays in class keys. */
-  private readonly signatureRead: boolean;
 
   constructor(private readonly o: PerfExecOptions) {
     this.s = o.scheduler;
     this.fw = o.scheduler.defaultFramework;
-    this.signatureRead = o.plan.steps.some((st) => st.op === 'createPods' && st.pods.mentionsSignature);
+    this.objects = new PerfObjects(o.plan.steps.some((st) => st.op === 'createPods' && st.pods.mentionsSignature));
   }
 
   /** Runs every step; returns what was measured. */
@@ -203,61 +200,19 @@ export class PerfExecutor {
 
   // ---- objects -------------------------------------------------------------------------------
 
-  private nextName(prefix: string): string {
-    const n = this.nameSeq.get(prefix) ?? 0;
-    this.nameSeq.set(prefix, n + 1);
-    return `${prefix}${n}`;
-  }
-
   private addNode(node: Node): void {
     this.s.state.addNode(node);
     this.retry = true;
   }
 
-  private nodeObject(src: ObjectSource<Node>, i: number, count: number): Node {
-    const n = src.fixed !== undefined ? (structuredClone(src.fixed) as Node) : src.render!(i, count);
-    const name = n.metadata.name ?? this.nextName(n.metadata.generateName ?? 'scheduler-perf-');
-    n.metadata = { ...n.metadata, name, labels: { ...n.metadata.labels, [HOSTNAME_LABEL]: n.metadata.labels?.[HOSTNAME_LABEL] ?? name } };
-    return n;
-  }
-
   private createNodes(st: Extract<PerfStep, { op: 'createNodes' }>): void {
     for (let i = 0; i < st.count; i++) {
-      const n = this.nodeObject(st.nodes, i, st.count);
+      const n = this.objects.node(st.nodes, i, st.count);
       if (st.labelStrategy) n.metadata.labels![st.labelStrategy.key] = st.labelStrategy.values[i % st.labelStrategy.values.length]!;
       if (st.uniqueLabelKey) n.metadata.labels![st.uniqueLabelKey] = `${st.uniqueLabelKey}-${i}`;
       if (this.s.state.getNode(n.metadata.name!)) throw new WaitFailed(`createNodes (op ${st.index}): node ${n.metadata.name} already exists`);
       this.addNode(n);
     }
-  }
-
-  /** Builds `count` pods of an op (before any is queued: pod creation is the API server's part). */
-  private buildPods(src: ObjectSource<Pod>, namespace: string, count: number, batch: number): PodInfo[] {
-    const out: PodInfo[] = new Array(count);
-    const base = src.fixed !== undefined ? makePodInfo({ ...src.fixed, metadata: { ...src.fixed.metadata, namespace } }) : undefined;
-    if (base) base.classKey = classKeyOf(base.pod);
-    for (let i = 0; i < count; i++) {
-      const sig = `signature-label-${Math.floor(i / batch)}`;
-      let p: PodInfo;
-      if (base) {
-        const name = base.pod.metadata.name && count === 1 ? base.pod.metadata.name : this.nextName(`${namespace}/${base.pod.metadata.generateName ?? base.pod.metadata.name ?? 'pod-'}`).slice(namespace.length + 1);
-        p = clonePodInfo(base, name, `${namespace}-${name}`);
-        const labels = { ...base.labels, signature: sig };
-        p.pod.metadata.labels = labels;
-        (p as { labels: Readonly<Record<string, string>> }).labels = labels;
-        if (this.signatureRead) p.classKey = classKeyOf(p.pod);
-      } else {
-        const pod = src.render!(i, count);
-        const name = pod.metadata.name ?? this.nextName(`${namespace}/${pod.metadata.generateName ?? 'pod-'}`).slice(namespace.length + 1);
-        pod.metadata = { ...pod.metadata, name, namespace, uid: `${namespace}-${name}`, labels: { ...pod.metadata.labels, signature: sig } };
-        p = makePodInfo(pod);
-        podClassKey(p);
-      }
-      // Creation order on a virtual clock: QueueSort (priority, then creation) keeps the ops' order.
-      (p as { creationMs: number }).creationMs = this.creationSeq++;
-      out[i] = p;
-    }
-    return out;
   }
 
   /** Puts created pods in the queue (or holds them at PreEnqueue). */
@@ -277,7 +232,7 @@ export class PerfExecutor {
 
   private async createPods(st: Extract<PerfStep, { op: 'createPods' }>): Promise<void> {
     this.o.objects.noteNamespace(st.namespace);
-    const pods = this.buildPods(st.pods, st.namespace, st.count, st.signatureBatchSize);
+    const pods = this.objects.pods(st.pods, st.namespace, st.count, st.signatureBatchSize);
     if (st.collectMetrics) {
       await this.drain();
       this.o.settle?.();
@@ -473,18 +428,18 @@ export class PerfExecutor {
   private churnCreate(t: ChurnTemplate, namespace: string): string {
     switch (t.kind) {
       case 'Node': {
-        const n = this.nodeObject({ file: '', fixed: t.node, mentionsSignature: false }, 0, 1);
+        const n = this.objects.node({ file: '', fixed: t.node, mentionsSignature: false }, 0, 1);
         this.addNode(n);
         return n.metadata.name!;
       }
       case 'Service': {
-        const name = this.nextName(`${namespace}/svc/${t.service.metadata.generateName ?? t.service.metadata.name}`).slice(namespace.length + 5);
+        const name = this.objects.nextName(`${namespace}/svc/${t.service.metadata.generateName ?? t.service.metadata.name}`).slice(namespace.length + 5);
         this.o.objects.addService({ ...t.service, metadata: { ...t.service.metadata, name, namespace } });
         this.retry = true;
         return `${namespace}/${name}`;
       }
       case 'Pod': {
-        const [p] = this.buildPods({ file: '', fixed: t.pod, mentionsSignature: false }, namespace, 1, 1);
+        const [p] = this.objects.pods({ file: '', fixed: t.pod, mentionsSignature: false }, namespace, 1, 1);
         this.enqueue([p!]);
         // Churned pods go to the queue's head (they outrank or tie the queued ones): schedule now.
         const i = this.pending.indexOf(p!);
