@@ -32,7 +32,7 @@ import { sampleIntervalFor, summarize, throughputSamples, type PercentileSummary
 /** scheduler_perf's limit on a waiting createPods op (then the workload fails). */
 export const WAIT_LIMIT_MS = 10 * 60_000;
 /** Pods between progress reports. */
-const PROGRESS_EVERY = 1024;
+const PROGRESS_EVERY = 64;
 /**
  * The scheduling loop yields to the event loop at least this often (ms): kernel scratch memory of
  * dropped class batches is released by FinalizationRegistry callbacks, which only run between
