@@ -258,10 +258,26 @@ function issueText(e: z.ZodError): string {
   }).join('; ');
 }
 
+/** Kinds of DRA objects (resource.k8s.io): podfit does not model them. */
+export const DRA_KINDS: ReadonlySet<string> = new Set(['ResourceClaim', 'ResourceClaimTemplate', 'DeviceClass', 'ResourceSlice', 'DeviceTaintRule']);
+
+/** The `kind` of a template file, best effort (for naming DRA objects in a skip reason). */
+function templateKind(baseDir: string, rel: unknown): string | undefined {
+  if (typeof rel !== 'string') return undefined;
+  try {
+    const v = parseYaml(readFileSync(path.resolve(baseDir, rel), 'utf8')) as { kind?: unknown } | null;
+    return typeof v?.kind === 'string' ? v.kind : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Decodes one op, or says why the test case cannot run it. */
-function decodeOp(raw: { opcode: string }, i: number): { op?: PerfOpSpec; skip?: string } {
+function decodeOp(raw: { opcode: string }, i: number, baseDir: string): { op?: PerfOpSpec; skip?: string } {
   const where = `op ${i} (${raw.opcode})`;
   if (DRA_OPS.has(raw.opcode)) return { skip: `${where}: DRA op; podfit does not model DRA objects` };
+  const kind = raw.opcode === 'createAny' || raw.opcode === 'updateAny' ? templateKind(baseDir, (raw as { templatePath?: unknown }).templatePath) : undefined;
+  if (kind !== undefined && DRA_KINDS.has(kind)) return { skip: `${where}: DRA object ${kind}; podfit does not model DRA objects` };
   if (UNSUPPORTED_OPS.has(raw.opcode)) return { skip: `${where}: op not supported by podfit` };
   const schema = (OP_SCHEMAS as Record<string, z.ZodType>)[raw.opcode];
   if (!schema) return { skip: `op ${i}: unknown op "${raw.opcode}"` };
@@ -318,7 +334,7 @@ function decodeWorkload(tc: PerfTestCaseSpec, w: PerfWorkloadSpec, topic: string
 }
 
 /** Decodes one test case; a problem becomes its skip reason. */
-function decodeTestCase(raw: unknown, topic: string): PerfTestCase {
+function decodeTestCase(raw: unknown, topic: string, baseDir: string): PerfTestCase {
   const name = (raw as { name: string }).name;
   const r = testCaseSchema.safeParse(raw);
   if (!r.success) {
@@ -331,7 +347,7 @@ function decodeTestCase(raw: unknown, topic: string): PerfTestCase {
   const ops: PerfOpSpec[] = [];
   let skip: string | undefined;
   tc.workloadTemplate.forEach((o, i) => {
-    const d = decodeOp(o, i);
+    const d = decodeOp(o, i, baseDir);
     if (d.op) ops.push(d.op);
     else skip ??= d.skip;
   });
@@ -362,7 +378,7 @@ export function parsePerfConfig(text: string, file: string, baseDir = path.dirna
     if (seen.has(tc.name)) throw new InputError(`${file}: test case "${tc.name}" appears twice`);
     seen.add(tc.name);
   }
-  return { file, baseDir, topic, testCases: r.data.map((tc) => decodeTestCase(tc, topic)) };
+  return { file, baseDir, topic, testCases: r.data.map((tc) => decodeTestCase(tc, topic, baseDir)) };
 }
 
 /** Reads and decodes a performance-config.yaml. */

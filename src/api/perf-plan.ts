@@ -238,6 +238,9 @@ export function resolvePerfPlan(config: PerfConfig, tc: PerfTestCase, entry: Per
       case 'createPods': {
         const tpl = op.podTemplatePath ?? tc.defaultPodTemplatePath;
         const pods = tpl ? source(files, tpl, decodePodText, op.templateParams ?? {}) : { file: '(scheduler_perf built-in pod)', fixed: BUILTIN_POD, mentionsSignature: false };
+        const sample = pods.fixed ?? pods.render!(0, 1);
+        const claims = (sample.spec as { resourceClaims?: unknown }).resourceClaims;
+        if (Array.isArray(claims) && claims.length > 0) throw new PerfSkip(`${where}: pod template ${tpl} uses resourceClaims (DRA); podfit does not model DRA`);
         const batch = op.signatureBatchSizeParam !== undefined ? intParam(p[op.signatureBatchSizeParam.slice(1)], op.signatureBatchSizeParam) : op.signatureBatchSize ?? 1;
         return { op: 'createPods', index, count: countOf(op, where), namespace: op.namespace ?? `namespace-${index}`, pods, collectMetrics: op.collectMetrics ?? false, skipWait: op.skipWaitToCompletion ?? false, signatureBatchSize: Math.max(1, batch) };
       }

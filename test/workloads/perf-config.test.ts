@@ -4,7 +4,8 @@
  * is skipped with a stated reason, and every test case runs at its small (integration-test) size
  * without failing.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultSchedulerConfig } from '../../src/api/config.js';
@@ -140,6 +141,17 @@ describe('performance-config decoding', () => {
     expect(plan.steps[2]).toEqual({ op: 'sleep', index: 2, durationMs: 20 });
     const r = await runPerfBench({ plan, config: defaultSchedulerConfig(), kernels: createJsKernels(), registry: REGISTRY, seed: 1 });
     expect(r.durationMs).toBeGreaterThanOrEqual(19);
+  });
+
+  it('skips DRA objects: a createAny of a ResourceClaim, a pod template with resourceClaims', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'podfit-dra-'));
+    writeFileSync(path.join(dir, 'claim.yaml'), 'apiVersion: resource.k8s.io/v1\nkind: ResourceClaim\nmetadata:\n  name: c\n');
+    writeFileSync(path.join(dir, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata:\n  generateName: p-\nspec:\n  resourceClaims:\n  - name: gpu\n    resourceClaimName: c\n  containers:\n  - name: c\n    image: x\n');
+    const any = parsePerfConfig(MINI(`${CREATE}\n  - opcode: createAny\n    templatePath: claim.yaml`), path.join(dir, 'performance-config.yaml'));
+    expect(any.testCases[0]!.skip).toBe('op 2 (createAny): DRA object ResourceClaim; podfit does not model DRA objects');
+    const pods = parsePerfConfig(MINI(CREATE.replace('collectMetrics: true', 'collectMetrics: true\n    podTemplatePath: pod.yaml')), path.join(dir, 'performance-config.yaml'));
+    const tc = pods.testCases[0]!;
+    expect(() => resolvePerfPlan(pods, tc, tc.workloads[0]!)).toThrow(/op 1 \(createPods\): pod template pod.yaml uses resourceClaims \(DRA\)/);
   });
 
   it('skips workloads with a missing or unused param, or an unmodelled feature gate', () => {
