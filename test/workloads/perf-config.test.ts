@@ -154,6 +154,25 @@ describe('performance-config decoding', () => {
     expect(() => resolvePerfPlan(pods, tc, tc.workloads[0]!)).toThrow(/op 1 \(createPods\): pod template pod.yaml uses resourceClaims \(DRA\)/);
   });
 
+  it('churn (recreate) creates and deletes nodes, Services and pods on the wall clock while a sleep runs', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'podfit-churn-'));
+    writeFileSync(path.join(dir, 'node.yaml'), 'apiVersion: v1\nkind: Node\nmetadata:\n  generateName: churn-node-\nstatus:\n  capacity:\n    pods: "0"\n');
+    writeFileSync(path.join(dir, 'svc.yaml'), 'apiVersion: v1\nkind: Service\nmetadata:\n  generateName: svc-\nspec:\n  selector:\n    app: x\n');
+    writeFileSync(path.join(dir, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata:\n  generateName: big-\nspec:\n  priority: 10\n  containers:\n  - name: c\n    image: x\n    resources:\n      requests:\n        cpu: "9"\n');
+    const ops = `  - opcode: createNodes\n    countParam: $initNodes\n  - opcode: churn\n    mode: recreate\n    number: 1\n    templatePaths: [node.yaml, svc.yaml, pod.yaml]\n    intervalMilliseconds: 5\n  - opcode: sleep\n    duration: 60ms\n  - opcode: createPods\n    countParam: $measurePods\n    collectMetrics: true`;
+    const config = parsePerfConfig(MINI(ops), path.join(dir, 'performance-config.yaml'));
+    const tc = config.testCases[0]!;
+    const r = await runPerfBench({ plan: resolvePerfPlan(config, tc, tc.workloads[0]!), config: defaultSchedulerConfig(), kernels: createJsKernels(), registry: REGISTRY, seed: 1 });
+    expect(r.status, r.reason).toBe('ok');
+    expect(r.measuredPods).toBe(4);
+    // Ticks alternate create / delete: at most one churned node is left beside the 3.
+    expect(r.nodes).toBeGreaterThanOrEqual(3);
+    expect(r.nodes).toBeLessThanOrEqual(4);
+    // The 9-cpu pods never fit; every other tick deletes the one created before.
+    expect(r.pods.created).toBeGreaterThan(4);
+    expect(r.pods.deleted).toBeGreaterThan(0);
+  });
+
   it('skips workloads with a missing or unused param, or an unmodelled feature gate', () => {
     const missing = parsePerfConfig(MINI(CREATE, 'initNodes: 3'), 'x.yaml');
     expect(missing.testCases[0]!.workloads[0]!.skip).toBe('param $measurePods not set');
