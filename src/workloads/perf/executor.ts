@@ -124,7 +124,8 @@ export class PerfExecutor {
   private unschedulableQ: PodInfo[] = [];
   private retry = false;
   private gated = 0;
-  private readonly objects: PerfObjects;
+  /** Builds the nodes and pods the ops create. */
+  private readonly factory: PerfObjects;
   private readonly background: Background[] = [];
   private nextDueMs = Infinity;
   private lastYieldMs = 0;
@@ -139,7 +140,7 @@ export class PerfExecutor {
   constructor(private readonly o: PerfExecOptions) {
     this.s = o.scheduler;
     this.fw = o.scheduler.defaultFramework;
-    this.objects = new PerfObjects(o.plan.steps.some((st) => st.op === 'createPods' && st.pods.mentionsSignature));
+    this.factory = new PerfObjects(o.plan.steps.some((st) => st.op === 'createPods' && st.pods.mentionsSignature));
   }
 
   /** Runs every step; returns what was measured. */
@@ -149,6 +150,10 @@ export class PerfExecutor {
     try {
       for (const st of this.o.plan.steps) await this.step(st);
       if (this.collector) this.stopCollector();
+      // Pods still queued (created with skipWaitToCompletion and never waited for) get their attempt,
+      // outside any window, so `unschedulable` counts pods that do not fit.
+      this.background.length = 0;
+      await this.drain();
     } catch (e) {
       if (!(e instanceof WaitFailed)) throw e;
       failure = e.message;
@@ -207,7 +212,7 @@ export class PerfExecutor {
 
   private createNodes(st: Extract<PerfStep, { op: 'createNodes' }>): void {
     for (let i = 0; i < st.count; i++) {
-      const n = this.objects.node(st.nodes, i, st.count);
+      const n = this.factory.node(st.nodes, i, st.count);
       if (st.labelStrategy) n.metadata.labels![st.labelStrategy.key] = st.labelStrategy.values[i % st.labelStrategy.values.length]!;
       if (st.uniqueLabelKey) n.metadata.labels![st.uniqueLabelKey] = `${st.uniqueLabelKey}-${i}`;
       if (this.s.state.getNode(n.metadata.name!)) throw new WaitFailed(`createNodes (op ${st.index}): node ${n.metadata.name} already exists`);
@@ -232,7 +237,7 @@ export class PerfExecutor {
 
   private async createPods(st: Extract<PerfStep, { op: 'createPods' }>): Promise<void> {
     this.o.objects.noteNamespace(st.namespace);
-    const pods = this.objects.pods(st.pods, st.namespace, st.count, st.signatureBatchSize);
+    const pods = this.factory.pods(st.pods, st.namespace, st.count, st.signatureBatchSize);
     if (st.collectMetrics) {
       await this.drain();
       this.o.settle?.();
@@ -428,18 +433,18 @@ export class PerfExecutor {
   private churnCreate(t: ChurnTemplate, namespace: string): string {
     switch (t.kind) {
       case 'Node': {
-        const n = this.objects.node({ file: '', fixed: t.node, mentionsSignature: false }, 0, 1);
+        const n = this.factory.node({ file: '', fixed: t.node, mentionsSignature: false }, 0, 1);
         this.addNode(n);
         return n.metadata.name!;
       }
       case 'Service': {
-        const name = this.objects.nextName(`${namespace}/svc/${t.service.metadata.generateName ?? t.service.metadata.name}`).slice(namespace.length + 5);
+        const name = this.factory.nextName(`${namespace}/svc/${t.service.metadata.generateName ?? t.service.metadata.name}`).slice(namespace.length + 5);
         this.o.objects.addService({ ...t.service, metadata: { ...t.service.metadata, name, namespace } });
         this.retry = true;
         return `${namespace}/${name}`;
       }
       case 'Pod': {
-        const [p] = this.objects.pods({ file: '', fixed: t.pod, mentionsSignature: false }, namespace, 1, 1);
+        const [p] = this.factory.pods({ file: '', fixed: t.pod, mentionsSignature: false }, namespace, 1, 1);
         this.enqueue([p!]);
         // Churned pods go to the queue's head (they outrank or tie the queued ones): schedule now.
         const i = this.pending.indexOf(p!);
