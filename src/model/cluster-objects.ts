@@ -65,6 +65,14 @@ export class ClusterObjects {
     list.push(s);
     this.services.set(k, list);
   }
+  /** Removes a Service (churn deletes what it created); false when there was none. */
+  removeService(namespace: string, name: string): boolean {
+    const list = this.services.get(namespace || 'default');
+    const i = list ? list.findIndex((s) => s.metadata.name === name) : -1;
+    if (i < 0) return false;
+    list!.splice(i, 1);
+    return true;
+  }
   addReplicaSet(o: ReplicaSet): void {
     this.replicaSets.set(key(o.metadata.namespace, o.metadata.name), o);
   }
