@@ -128,3 +128,15 @@ export const SNAPSHOT_PROGRESS_EVERY_OBJECTS = 2048;
  * (src/api/object-stream.ts); kubectl writes none, PyYAML a few per shared object.
  */
 export const SNAPSHOT_ANCHOR_TEXT_BYTES_MAX = 16 * 1024 * 1024;
+
+// `podfit whatif` scenarios (src/api/scenario.ts, src/whatif/).
+/** Steps in one scenario (each runs on the whole cluster; a scenario is written by hand). */
+export const WHATIF_STEPS_MAX = 1000;
+/** Questions in one scenario (each answers on its own copy of the cluster: one copy's memory each). */
+export const WHATIF_QUESTIONS_MAX = 100;
+/** Configurations one `compare` question runs (each replays the steps on its own copy). */
+export const WHATIF_COMPARE_CONFIGS_MAX = 16;
+/** Nodes one addNodes step adds (each a NodeTable row and a NodeInfo, about 1 KB). */
+export const WHATIF_ADD_NODES_MAX = 100_000;
+/** Pods one addPods step adds (each a PodInfo sharing its template's spec, about 300 B). */
+export const WHATIF_ADD_PODS_MAX = 1_000_000;

@@ -1,0 +1,244 @@
+/**
+ * Reading a `podfit whatif` scenario and every file it names, before any cluster is loaded, so a
+ * mistake in a file a person wrote fails fast and nothing runs half-way: the scenario itself
+ * (scenario.ts), Pod and Node templates inline or from files (checked as kubectl checks them,
+ * `--validate`), the objects of `apply` files, and the scheduler configurations. Paths inside a
+ * scenario are relative to the scenario file.
+ */
+import { dirname, isAbsolute, join } from 'node:path';
+import { parseDocument } from 'yaml';
+import { defaultSchedulerConfig, loadSchedulerConfig, type SchedulerConfig } from './config.js';
+import { InputError } from './errors.js';
+import { readInputText, STDIN_PATH } from './input-files.js';
+import type { Node, Pod } from './k8s.js';
+import { EXTRA_KIND_SCHEMAS } from './k8s-extra.js';
+import { checkKnownFields, isCheckedKind, type FieldValidation } from './known-fields.js';
+import { decodeNode, decodeObject, decodePod, readObjectsFromText } from './objects.js';
+import {
+  DEFAULT_CONFIG_NAME, decodeScenario, type NodeTarget, type QuestionValue, type ScenarioDoc, type ScenarioSelector, type StepValue,
+} from './scenario.js';
+
+/** Workload kinds an `apply` step expands into pods as their controllers would (whatif/expand.ts). */
+export const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'Job', 'DaemonSet', 'ReplicationController']);
+/** Other kinds an `apply` step adds as they are. */
+export const APPLY_OBJECT_KINDS: ReadonlySet<string> = new Set(['Pod', 'PodDisruptionBudget', 'PriorityClass', 'Namespace', 'Service']);
+
+/** A scheduler configuration and how the scenario named it (`default`, or the file as written). */
+export interface NamedConfig {
+  readonly name: string;
+  readonly config: SchedulerConfig;
+}
+
+/** A template and where it came from, for messages (`s.yaml: steps[0].addPods.template`, or its file). */
+export interface Sourced<T> {
+  readonly object: T;
+  readonly source: string;
+}
+
+/** One object of an `apply` file, decoded (Pods, PDBs...) or checked and kept for expansion (workloads). */
+export interface ApplyObject {
+  readonly kind: string;
+  readonly object: Record<string, unknown>;
+  /** `<file>: <item>` for messages. */
+  readonly where: string;
+}
+
+/** A step, its files read. `path` is where it is in the scenario (`steps[2]`). */
+export type ScenarioStep =
+  | { readonly type: 'addNodes'; readonly path: string; readonly template: Sourced<Node>; readonly count: number; readonly namePrefix: string }
+  | { readonly type: 'addPods'; readonly path: string; readonly template: Sourced<Pod>; readonly replicas: number }
+  | { readonly type: 'apply'; readonly path: string; readonly file: string; readonly objects: readonly ApplyObject[] }
+  | { readonly type: 'cordon' | 'drain' | 'removeNodes'; readonly path: string; readonly target: NodeTarget }
+  | { readonly type: 'removePods'; readonly path: string; readonly namespace?: string; readonly selector?: ScenarioSelector }
+  | { readonly type: 'schedule'; readonly path: string };
+
+/** A question, its files read. */
+export type ScenarioQuestion =
+  | { readonly type: 'maxReplicas'; readonly name: string; readonly path: string; readonly template: Sourced<Pod>; readonly limit?: number }
+  | { readonly type: 'drain'; readonly name: string; readonly path: string; readonly target: NodeTarget }
+  | { readonly type: 'compare'; readonly name: string; readonly path: string; readonly configs: readonly NamedConfig[] };
+
+/** A scenario with every file it names read and checked. */
+export interface Scenario {
+  /** The scenario file as given (`-` for standard input is named `<stdin>`). */
+  readonly file: string;
+  /** The snapshot's path (resolved against the scenario's folder), or null for an empty cluster. */
+  readonly cluster: string | null;
+  readonly config: NamedConfig;
+  /** The file's seed, if it set one. */
+  readonly seed?: number;
+  readonly steps: readonly ScenarioStep[];
+  readonly questions: readonly ScenarioQuestion[];
+  /** `--validate=warn` warnings and skipped objects. */
+  readonly warnings: readonly string[];
+}
+
+/** How a scenario's files are read. */
+export interface ScenarioReadOptions {
+  /** kubectl's --validate for templates and apply files. */
+  readonly validation: FieldValidation;
+  /** Standard input (tests). */
+  readonly stdin?: () => string;
+}
+
+/** Parses YAML or JSON text into plain data (YAML 1.1, as kubectl reads it; duplicate keys are errors). */
+export function parseYamlOrJson(text: string, name: string): unknown {
+  const doc = parseDocument(text.replace(/^\uFEFF/, ''), { version: '1.1', uniqueKeys: true, prettyErrors: true });
+  const err = doc.errors[0];
+  if (err) throw new InputError(`${name}: invalid YAML: ${err.message}`);
+  return doc.toJS() as unknown;
+}
+
+/** Reads a scenario file and the files it names. Throws InputError naming the file and path. */
+export function readScenario(path: string, opts: ScenarioReadOptions): Scenario {
+  const { text, name } = readInputText(path, undefined, opts.stdin);
+  const doc = decodeScenario(parseYamlOrJson(text, name), name);
+  return resolveScenario(doc, name, path === STDIN_PATH ? '.' : dirname(path), opts.validation);
+}
+
+/** A path as written in the scenario, relative to its folder. */
+function resolvePath(dir: string, p: string): string {
+  return isAbsolute(p) || dir === '.' ? p : join(dir, p);
+}
+
+/** Resolves a decoded document: templates decoded, apply files read, configurations loaded. */
+export function resolveScenario(doc: ScenarioDoc, file: string, dir: string, validation: FieldValidation): Scenario {
+  const warnings: string[] = [];
+  const ctx: Ctx = { file, dir, validation, warnings, configs: new Map() };
+  const config = loadConfig(ctx, doc.config ?? DEFAULT_CONFIG_NAME);
+  const steps = doc.steps.map((s): ScenarioStep => {
+    const path = s.path;
+    switch (s.type) {
+      case 'addNodes': {
+        const v = s.value as StepValue<'addNodes'>;
+        const template = nodeTemplate(ctx, v, `${path}.addNodes`);
+        const prefix = v.namePrefix ?? `${template.object.metadata.name ?? 'node'}-`;
+        return { type: 'addNodes', path, template, count: v.count, namePrefix: prefix };
+      }
+      case 'addPods': {
+        const v = s.value as StepValue<'addPods'>;
+        return { type: 'addPods', path, template: podTemplate(ctx, v, `${path}.addPods`), replicas: v.replicas };
+      }
+      case 'apply':
+        return { type: 'apply', path, ...applyFile(ctx, (s.value as StepValue<'apply'>).file) };
+      case 'cordon':
+      case 'drain':
+      case 'removeNodes':
+        return { type: s.type, path, target: s.value as NodeTarget };
+      case 'removePods': {
+        const v = s.value as StepValue<'removePods'>;
+        return { type: 'removePods', path, ...(v.namespace !== undefined ? { namespace: v.namespace } : {}), ...(v.selector !== undefined ? { selector: v.selector } : {}) };
+      }
+      case 'schedule':
+        return { type: 'schedule', path };
+    }
+  });
+  const questions = doc.questions.map((q): ScenarioQuestion => {
+    const { name, path } = q;
+    switch (q.type) {
+      case 'maxReplicas': {
+        const v = q.value as QuestionValue<'maxReplicas'>;
+        return { type: 'maxReplicas', name, path, template: podTemplate(ctx, v, `${path}.maxReplicas`), ...(v.limit !== undefined ? { limit: v.limit } : {}) };
+      }
+      case 'drain':
+        return { type: 'drain', name, path, target: q.value as NodeTarget };
+      case 'compare':
+        return { type: 'compare', name, path, configs: (q.value as QuestionValue<'compare'>).configs.map((c) => loadConfig(ctx, c)) };
+    }
+  });
+  return {
+    file,
+    cluster: doc.cluster !== undefined ? resolvePath(dir, doc.cluster) : null,
+    config,
+    ...(doc.seed !== undefined ? { seed: doc.seed } : {}),
+    steps,
+    questions,
+    warnings,
+  };
+}
+
+interface Ctx {
+  readonly file: string;
+  readonly dir: string;
+  readonly validation: FieldValidation;
+  readonly warnings: string[];
+  /** Configurations already loaded, by name (compare often names the scenario's own). */
+  readonly configs: Map<string, NamedConfig>;
+}
+
+function loadConfig(ctx: Ctx, name: string): NamedConfig {
+  const known = ctx.configs.get(name);
+  if (known) return known;
+  const config = name === DEFAULT_CONFIG_NAME ? defaultSchedulerConfig() : loadSchedulerConfig(resolvePath(ctx.dir, name));
+  const out = { name, config };
+  ctx.configs.set(name, out);
+  return out;
+}
+
+type TemplateRef = { readonly template?: Record<string, unknown>; readonly templateFile?: string };
+
+/** The one object of `kind` an inline template or a template file holds, checked under --validate. */
+function templateObject(ctx: Ctx, ref: TemplateRef, at: string, kind: 'Pod' | 'Node'): { raw: Record<string, unknown>; where: string } {
+  if (ref.template !== undefined) {
+    const where = `${ctx.file}: ${at}.template`;
+    const kindOf = ref.template.kind;
+    if (kindOf !== undefined && kindOf !== kind) throw new InputError(`${where}: kind: expected ${kind}, got ${JSON.stringify(kindOf)}`, `${at}.template.kind`);
+    const raw = { apiVersion: 'v1', kind, ...ref.template };
+    checkKnownFields(raw, kind, where, ctx.validation, ctx.warnings);
+    return { raw, where };
+  }
+  const path = resolvePath(ctx.dir, ref.templateFile!);
+  const { text, name } = readInputText(path, `${ctx.file}: ${at}.templateFile`);
+  const raws = readObjectsFromText(text, name).filter((r) => r.obj.kind === kind || r.obj.kind === undefined);
+  if (raws.length !== 1) throw new InputError(`${name}: expected exactly one ${kind}, found ${raws.length} (named by ${ctx.file}: ${at}.templateFile)`);
+  const r = raws[0]!;
+  const where = r.where ? `${name}: ${r.where}` : name;
+  checkKnownFields(r.obj, kind, where, ctx.validation, ctx.warnings);
+  return { raw: { kind, ...r.obj }, where };
+}
+
+function podTemplate(ctx: Ctx, ref: TemplateRef, at: string): Sourced<Pod> {
+  const { raw, where } = templateObject(ctx, ref, at, 'Pod');
+  const pod = decodePod({ obj: raw, where: '' }, where);
+  if (!pod.metadata.name) throw new InputError(`${where}: metadata.name: Required value: the template needs a name (its pods are <name>-<i>)`, 'metadata.name');
+  return { object: pod, source: where };
+}
+
+function nodeTemplate(ctx: Ctx, ref: TemplateRef & { readonly namePrefix?: string }, at: string): Sourced<Node> {
+  const { raw, where } = templateObject(ctx, ref, at, 'Node');
+  const meta = (raw.metadata ?? {}) as Record<string, unknown>;
+  // A template needs no name of its own when namePrefix names its nodes.
+  const node = decodeNode({ obj: { ...raw, metadata: { ...meta, name: meta.name ?? ref.namePrefix ?? 'node' } }, where: '' }, where);
+  if (meta.name === undefined && ref.namePrefix === undefined) {
+    throw new InputError(`${where}: metadata.name: Required value: give the template a name or the step a namePrefix (nodes are <namePrefix><i>)`, 'metadata.name');
+  }
+  return { object: node, source: where };
+}
+
+/** Reads an apply file: every object checked (known fields) and decoded; kinds podfit does not apply are skipped with a warning. */
+function applyFile(ctx: Ctx, p: string): { file: string; objects: ApplyObject[] } {
+  const path = resolvePath(ctx.dir, p);
+  const { text, name } = readInputText(path);
+  const out: ApplyObject[] = [];
+  const skipped = new Map<string, number>();
+  for (const raw of readObjectsFromText(text, name)) {
+    const kind = typeof raw.obj.kind === 'string' ? raw.obj.kind : '';
+    const where = raw.where ? `${name}: ${raw.where}` : name;
+    if (!WORKLOAD_KINDS.has(kind) && !APPLY_OBJECT_KINDS.has(kind)) {
+      skipped.set(kind || '<no kind>', (skipped.get(kind || '<no kind>') ?? 0) + 1);
+      continue;
+    }
+    if (isCheckedKind(kind)) checkKnownFields(raw.obj, kind, where, ctx.validation, ctx.warnings);
+    let object: Record<string, unknown> = raw.obj;
+    if (kind === 'Pod') object = decodePod(raw, name) as unknown as Record<string, unknown>;
+    else if (kind in EXTRA_KIND_SCHEMAS) object = decodeObject(EXTRA_KIND_SCHEMAS[kind as keyof typeof EXTRA_KIND_SCHEMAS] as never, raw, name) as Record<string, unknown>;
+    else if (typeof (raw.obj.metadata as { name?: unknown } | undefined)?.name !== 'string') {
+      throw new InputError(`${where}: metadata.name: Required value`, 'metadata.name');
+    }
+    out.push({ kind, object, where });
+  }
+  for (const [kind, n] of skipped) {
+    ctx.warnings.push(`${name}: skipped ${n} object(s) of kind ${kind} (apply reads ${[...WORKLOAD_KINDS, ...APPLY_OBJECT_KINDS].join(', ')})`);
+  }
+  return { file: name, objects: out };
+}
