@@ -1,6 +1,5 @@
 /**
- * Label and node selectors live in model/label-selector.ts: the plugins and the what-if steps
- * (cordon, drain and PodDisruptionBudgets select with them) share one implementation, and
- * whatif/ may not import plugins/. Re-exported here so the plugins' imports stay as they were.
+ * Label and node selectors for the plugins. The semantics live in model/label-selector.ts, where
+ * what sits beside the framework (the what-if workload expansion) can use them too.
  */
 export * from '../../model/label-selector.js';
