@@ -11,17 +11,11 @@ import { defaultSchedulerConfig, loadSchedulerConfig, type SchedulerConfig } fro
 import { InputError } from './errors.js';
 import { readInputText, STDIN_PATH } from './input-files.js';
 import type { Node, Pod } from './k8s.js';
-import { EXTRA_KIND_SCHEMAS } from './k8s-extra.js';
 import { checkKnownFields, isCheckedKind, type FieldValidation } from './known-fields.js';
-import { decodeNode, decodeObject, decodePod, readObjectsFromText } from './objects.js';
+import { decodeNode, decodePod, readObjectsFromText } from './objects.js';
 import {
   DEFAULT_CONFIG_NAME, decodeScenario, type NodeTarget, type QuestionValue, type ScenarioDoc, type ScenarioSelector, type StepValue,
 } from './scenario.js';
-
-/** Workload kinds an `apply` step expands into pods as their controllers would (whatif/expand.ts). */
-export const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'Job', 'DaemonSet', 'ReplicationController']);
-/** Other kinds an `apply` step adds as they are. */
-export const APPLY_OBJECT_KINDS: ReadonlySet<string> = new Set(['Pod', 'PodDisruptionBudget', 'PriorityClass', 'Namespace', 'Service']);
 
 /** A scheduler configuration and how the scenario named it (`default`, or the file as written). */
 export interface NamedConfig {
@@ -35,11 +29,11 @@ export interface Sourced<T> {
   readonly source: string;
 }
 
-/** One object of an `apply` file, decoded (Pods, PDBs...) or checked and kept for expansion (workloads). */
+/** One object of an `apply` file, as written (its fields checked under --validate). */
 export interface ApplyObject {
   readonly kind: string;
   readonly object: Record<string, unknown>;
-  /** `<file>: <item>` for messages. */
+  /** Where it is in its file (`items[2]`, `document 3`; empty for a file of one object). */
   readonly where: string;
 }
 
@@ -120,7 +114,7 @@ export function resolveScenario(doc: ScenarioDoc, file: string, dir: string, val
         return { type: 'addPods', path, template: podTemplate(ctx, v, `${path}.addPods`), replicas: v.replicas };
       }
       case 'apply':
-        return { type: 'apply', path, ...applyFile(ctx, (s.value as StepValue<'apply'>).file) };
+        return { type: 'apply', path, ...applyFile(ctx, (s.value as StepValue<'apply'>).file, `${path}.apply`) };
       case 'cordon':
       case 'drain':
       case 'removeNodes':
@@ -215,30 +209,21 @@ function nodeTemplate(ctx: Ctx, ref: TemplateRef & { readonly namePrefix?: strin
   return { object: node, source: where };
 }
 
-/** Reads an apply file: every object checked (known fields) and decoded; kinds podfit does not apply are skipped with a warning. */
-function applyFile(ctx: Ctx, p: string): { file: string; objects: ApplyObject[] } {
+/**
+ * Reads an apply file: every object of a kind kubectl checks has its fields checked (--validate);
+ * the objects are kept as written, with where each is, for the expansion (whatif/expand.ts), which
+ * decodes them, runs the controllers and warns about the kinds it does not apply.
+ */
+function applyFile(ctx: Ctx, p: string, at: string): { file: string; objects: ApplyObject[] } {
   const path = resolvePath(ctx.dir, p);
-  const { text, name } = readInputText(path);
+  const { text, name } = readInputText(path, `${ctx.file}: ${at}.file`);
   const out: ApplyObject[] = [];
-  const skipped = new Map<string, number>();
   for (const raw of readObjectsFromText(text, name)) {
     const kind = typeof raw.obj.kind === 'string' ? raw.obj.kind : '';
     const where = raw.where ? `${name}: ${raw.where}` : name;
-    if (!WORKLOAD_KINDS.has(kind) && !APPLY_OBJECT_KINDS.has(kind)) {
-      skipped.set(kind || '<no kind>', (skipped.get(kind || '<no kind>') ?? 0) + 1);
-      continue;
-    }
     if (isCheckedKind(kind)) checkKnownFields(raw.obj, kind, where, ctx.validation, ctx.warnings);
-    let object: Record<string, unknown> = raw.obj;
-    if (kind === 'Pod') object = decodePod(raw, name) as unknown as Record<string, unknown>;
-    else if (kind in EXTRA_KIND_SCHEMAS) object = decodeObject(EXTRA_KIND_SCHEMAS[kind as keyof typeof EXTRA_KIND_SCHEMAS] as never, raw, name) as Record<string, unknown>;
-    else if (typeof (raw.obj.metadata as { name?: unknown } | undefined)?.name !== 'string') {
-      throw new InputError(`${where}: metadata.name: Required value`, 'metadata.name');
-    }
-    out.push({ kind, object, where });
+    out.push({ kind, object: raw.obj, where: raw.where });
   }
-  for (const [kind, n] of skipped) {
-    ctx.warnings.push(`${name}: skipped ${n} object(s) of kind ${kind} (apply reads ${[...WORKLOAD_KINDS, ...APPLY_OBJECT_KINDS].join(', ')})`);
-  }
+  if (out.length === 0) throw new InputError(`${name}: no objects (named by ${ctx.file}: ${at}.file)`);
   return { file: name, objects: out };
 }
