@@ -42,7 +42,9 @@ export type ScenarioStep =
   | { readonly type: 'addNodes'; readonly path: string; readonly template: Sourced<Node>; readonly count: number; readonly namePrefix: string }
   | { readonly type: 'addPods'; readonly path: string; readonly template: Sourced<Pod>; readonly replicas: number }
   | { readonly type: 'apply'; readonly path: string; readonly file: string; readonly objects: readonly ApplyObject[] }
-  | { readonly type: 'cordon' | 'drain' | 'removeNodes'; readonly path: string; readonly target: NodeTarget }
+  | { readonly type: 'cordon'; readonly path: string; readonly target: NodeTarget }
+  | { readonly type: 'drain'; readonly path: string; readonly target: NodeTarget }
+  | { readonly type: 'removeNodes'; readonly path: string; readonly target: NodeTarget }
   | { readonly type: 'removePods'; readonly path: string; readonly namespace?: string; readonly selector?: ScenarioSelector }
   | { readonly type: 'schedule'; readonly path: string };
 
@@ -118,7 +120,7 @@ export function resolveScenario(doc: ScenarioDoc, file: string, dir: string, val
       case 'cordon':
       case 'drain':
       case 'removeNodes':
-        return { type: s.type, path, target: s.value as NodeTarget };
+        return { type: s.type, path, target: s.value as NodeTarget } as ScenarioStep;
       case 'removePods': {
         const v = s.value as StepValue<'removePods'>;
         return { type: 'removePods', path, ...(v.namespace !== undefined ? { namespace: v.namespace } : {}), ...(v.selector !== undefined ? { selector: v.selector } : {}) };
