@@ -140,3 +140,5 @@ export const WHATIF_COMPARE_CONFIGS_MAX = 16;
 export const WHATIF_ADD_NODES_MAX = 100_000;
 /** Pods one addPods step adds (each a PodInfo sharing its template's spec, about 300 B). */
 export const WHATIF_ADD_PODS_MAX = 1_000_000;
+/** Rows of a per-node or per-pod table in `podfit whatif -o table` (a screenful; `-o json` has all). */
+export const WHATIF_TABLE_ROWS_MAX = 50;

@@ -88,10 +88,13 @@ export function rowsWhereSomeShapeFits(scheduler: Scheduler, shapes: readonly Po
   return fits;
 }
 
-/** Free capacity stranded on nodes where no shape fits; `shapes` are pending pods and templates. */
+/**
+ * Free capacity stranded on nodes where no shape fits; `shapes` are pending pods and templates.
+ * Without shapes nothing is measured against, so nothing counts as stranded.
+ */
 export function fragmentation(scheduler: Scheduler, usage: ClusterUsage, shapes: readonly PodInfo[]): Fragmentation {
   const state = scheduler.state;
-  const fits = rowsWhereSomeShapeFits(scheduler, shapes);
+  const fits = shapes.length === 0 ? new Set(state.nodes.map((n) => n.row)) : rowsWhereSomeShapeFits(scheduler, shapes);
   const stranded: ResourceAmounts = {};
   const free: ResourceAmounts = {};
   let nodes = 0;
