@@ -3,6 +3,11 @@
  * on the cluster, then each question on its own copy of the cluster after the steps. The same
  * scenario, cluster and seed give the same result, byte for byte: pods are named and timed from
  * the scenario, never from the clock, and every scheduler (one per copy) starts from the seed.
+ *
+ * A question's answer comes in parts (questions/types.ts QuestionDef: a compare's profiles), each
+ * on its own copy, so the parts can run anywhere: `runScenario` answers them in order here;
+ * `--workers` hands them to worker threads, each of which builds the same run (ScenarioRun) and
+ * answers the parts it was given, and joins them (scenarioResult): the same result.
  */
 import type { SchedulerConfig } from '../api/config.js';
 import type { Scenario } from '../api/scenario-files.js';
@@ -11,10 +16,10 @@ import { ClusterObjects } from '../model/cluster-objects.js';
 import { ClusterState } from '../model/cluster-state.js';
 import type { PodInfo } from '../model/pod-info.js';
 import type { OnPlaced } from './place.js';
-import { runQuestion } from './questions/index.js';
+import { questionDef } from './questions/index.js';
 import { maxReplicasTemplate } from './questions/max-replicas.js';
 import type { QuestionContext } from './questions/types.js';
-import type { QuestionResult, StepResult, WhatifResult } from './result.js';
+import type { ScenarioSummary, WhatifResult } from './result.js';
 import { runStep, stepSchedules, type StepContext } from './steps.js';
 import { clusterUsage } from './usage.js';
 import { WhatifWorld, type WhatifEngine } from './world.js';
@@ -28,6 +33,12 @@ export interface ScenarioRunOptions {
   /** The cluster (cluster/snapshot.ts buildClusterState on the engine's memory), or null for an empty one. */
   readonly cluster: LoadedCluster | null;
   readonly onProgress?: ScenarioProgress;
+}
+
+/** One part of one question's answer: questions[question], part `part` of its QuestionDef. */
+export interface QuestionPart {
+  readonly question: number;
+  readonly part: number;
 }
 
 /** The time base when the cluster has no pods (pods the scenario makes are timed from it). */
@@ -56,55 +67,91 @@ function initialWorld(s: Scenario, opts: ScenarioRunOptions): WhatifWorld {
   return WhatifWorld.create(opts.engine, s.config.config, state, objects, c?.pending ?? [], daemonSets);
 }
 
-/** Runs the steps on `world` (changing it); their results. */
-function runSteps(s: Scenario, world: WhatifWorld, ctx: StepContext): StepResult[] {
-  return s.steps.map((step, i) => runStep(world, step, i, ctx));
-}
+/** A scenario with its steps applied: the summary, and the questions' parts to answer. */
+export class ScenarioRun {
+  readonly summary: ScenarioSummary;
+  private readonly world: WhatifWorld;
+  private readonly start: WhatifWorld | undefined;
+  private readonly templates: PodInfo[];
+  private readonly timeOf: (index: number) => string;
 
-/** Runs a scenario: the steps, then the questions. Throws InputError when a step or question cannot apply. */
-export function runScenario(s: Scenario, opts: ScenarioRunOptions): WhatifResult {
-  const warnings: string[] = [...s.warnings, ...(opts.cluster?.warnings ?? [])];
-  const world = initialWorld(s, opts);
-  for (const w of world.scheduler.warnings) if (!warnings.includes(w)) warnings.push(w);
-  const progress = (stage: string): OnPlaced | undefined => (opts.onProgress ? (done, total) => opts.onProgress!(stage, done, total) : undefined);
-  const timeOf = timeBase(opts.cluster);
-  const stepCtx = (stage: string, sink: string[]): StepContext => ({ file: s.file, timeOf, warnings: sink, onPlaced: progress(stage) });
-
-  // The start, kept for compare questions whose profiles must run the scheduling steps themselves.
-  const replays = s.steps.some(stepSchedules) && s.questions.some((q) => q.type === 'compare');
-  const start = replays ? world.clone() : undefined;
-  const before = clusterUsage(world.state);
-  const steps = runSteps(s, world, stepCtx('steps', warnings));
-  const after = clusterUsage(world.state);
-
-  const templates: PodInfo[] = s.questions.flatMap((q) => (q.type === 'maxReplicas' ? [maxReplicasTemplate(q, s.file)] : []));
-  const questions: QuestionResult[] = s.questions.map((q) => {
-    const ctx: QuestionContext = {
-      file: s.file,
-      afterSteps: (config?: SchedulerConfig) => world.clone(config),
-      stepsUnder: (config: SchedulerConfig) => {
-        if (!start) return world.clone(config);
-        const w = start.clone(config);
-        runSteps(s, w, stepCtx(`${q.name}: steps`, []));
-        return w;
-      },
-      templates,
-      stepContext: stepCtx(q.name, warnings),
-      onPlaced: progress(q.name),
-    };
-    return runQuestion(q, ctx);
-  });
-  return {
-    scenario: {
+  /** Applies the steps (throws InputError when one cannot apply). */
+  constructor(readonly scenario: Scenario, private readonly opts: ScenarioRunOptions) {
+    const s = scenario;
+    const warnings: string[] = [...s.warnings, ...(opts.cluster?.warnings ?? [])];
+    this.world = initialWorld(s, opts);
+    for (const w of this.world.scheduler.warnings) if (!warnings.includes(w)) warnings.push(w);
+    this.timeOf = timeBase(opts.cluster);
+    // The start, kept for compare questions whose profiles must run the scheduling steps themselves.
+    const replays = s.steps.some(stepSchedules) && s.questions.some((q) => q.type === 'compare');
+    this.start = replays ? this.world.clone() : undefined;
+    const before = clusterUsage(this.world.state);
+    const steps = s.steps.map((step, i) => runStep(this.world, step, i, this.stepContext('steps', warnings)));
+    this.summary = {
       file: s.file,
       cluster: s.cluster,
       config: s.config.name === 'default' ? null : s.config.name,
       seed: opts.engine.seed,
       before,
-      after,
+      after: clusterUsage(this.world.state),
       steps,
       warnings,
-    },
-    questions,
-  };
+    };
+    this.templates = s.questions.flatMap((q) => (q.type === 'maxReplicas' ? [maxReplicasTemplate(q, s.file)] : []));
+  }
+
+  private stepContext(stage: string, warnings: string[]): StepContext {
+    const p = this.opts.onProgress;
+    const onPlaced: OnPlaced | undefined = p ? (done, total) => p(stage, done, total) : undefined;
+    return { file: this.scenario.file, timeOf: this.timeOf, warnings, ...(onPlaced ? { onPlaced } : {}) };
+  }
+
+  /** Every part of every question, in order. */
+  parts(): QuestionPart[] {
+    return scenarioParts(this.scenario);
+  }
+
+  /** Answers one part, on copies of the cluster after the steps (this run is not changed). */
+  answer(p: QuestionPart): unknown {
+    const q = this.scenario.questions[p.question]!;
+    const steps = this.stepContext(q.name, this.summary.warnings as string[]);
+    const ctx: QuestionContext = {
+      file: this.scenario.file,
+      afterSteps: (config?: SchedulerConfig) => this.world.clone(config),
+      stepsUnder: (config: SchedulerConfig) => {
+        if (!this.start) return this.world.clone(config);
+        const w = this.start.clone(config);
+        this.scenario.steps.forEach((step, i) => runStep(w, step, i, { ...steps, warnings: [] }));
+        return w;
+      },
+      templates: this.templates,
+      stepContext: steps,
+      ...(steps.onPlaced ? { onPlaced: steps.onPlaced } : {}),
+    };
+    return questionDef(q).runPart(q, p.part, ctx);
+  }
+}
+
+/** Every part of every question of a scenario, in order (known before anything runs). */
+export function scenarioParts(s: Scenario): QuestionPart[] {
+  return s.questions.flatMap((q, question) => Array.from({ length: questionDef(q).parts(q) }, (_, part) => ({ question, part })));
+}
+
+/** The result of a run from its summary and the answers to its parts (in `parts()` order). */
+export function scenarioResult(s: Scenario, summary: ScenarioSummary, answers: readonly unknown[]): WhatifResult {
+  let k = 0;
+  const questions = s.questions.map((q) => {
+    const def = questionDef(q);
+    const n = def.parts(q);
+    const parts = answers.slice(k, k + n);
+    k += n;
+    return def.join(q, parts);
+  });
+  return { scenario: summary, questions };
+}
+
+/** Runs a scenario here: the steps, then every question. Throws InputError when a step or question cannot apply. */
+export function runScenario(s: Scenario, opts: ScenarioRunOptions): WhatifResult {
+  const run = new ScenarioRun(s, opts);
+  return scenarioResult(s, run.summary, run.parts().map((p) => run.answer(p)));
 }

@@ -84,7 +84,7 @@ describe('readScenario: files relative to the scenario', () => {
     expect(s.cluster).toBe(path.join(dir, 'c.yaml'));
     expect(s.steps[0]).toMatchObject({ type: 'addPods', replicas: 2, template: { object: { metadata: { name: 'web' } } } });
     expect(s.steps[1]).toMatchObject({ type: 'apply', file: path.join(dir, 'sub/objects.yaml') });
-    expect((s.steps[1] as { objects: unknown[] }).objects).toHaveLength(2);
+    expect((s.steps[1] as unknown as { objects: unknown[] }).objects).toHaveLength(2);
     expect(s.questions[0]).toMatchObject({ type: 'compare', configs: [{ name: 'default' }] });
   });
 

@@ -2,6 +2,9 @@
  * `podfit whatif` end to end: --schema, the output formats, the flags, and bad input (exit 2,
  * the file and the path named, nothing on stdout).
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { main } from '../../src/cli/main.js';
@@ -42,6 +45,24 @@ describe('podfit whatif', () => {
     const r = await runCli('whatif', EXAMPLE, '-o', 'json', '--seed', '9');
     expect(JSON.parse(r.stdout).scenario.seed).toBe(9);
   });
+
+  it('--workers 2 gives the same result as --workers 0 (parts of several questions and profiles on other threads)', async () => {
+    for (const f of ['examples/whatif/compare-replicaset/scenario.yaml', 'examples/whatif/question-drain.yaml']) {
+      const here = await runCli('whatif', f, '-o', 'json', '--workers', '0');
+      const there = await runCli('whatif', f, '-o', 'json', '--workers', '2');
+      expect(there.stderr).toBe(here.stderr);
+      expect(there.code).toBe(0);
+      expect(there.stdout).toBe(here.stdout);
+    }
+  }, 120_000);
+
+  it('--workers: a question that cannot apply is exit 2 with its path, as on this thread', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'podfit-whatif-cli-'));
+    const f = path.join(dir, 's.yaml');
+    writeFileSync(f, `apiVersion: podfit/v1alpha1\nkind: Scenario\ncluster: ${path.resolve('examples/whatif/cluster.yaml')}\nquestions:\n- drain: {nodes: [a-1]}\n- drain: {nodes: [zz]}\n`);
+    const r = await runCli('whatif', f, '--workers', '2');
+    expect(r).toEqual({ code: 2, stdout: '', stderr: `error: ${f}: questions[1].drain.nodes[0]: no node "zz" in the cluster\n` });
+  }, 120_000);
 
   const bad: Array<[string, string[], RegExp]> = [
     ['no scenario', [], /^error: missing scenario file/],

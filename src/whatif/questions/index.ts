@@ -5,16 +5,19 @@
  */
 import type { QuestionType } from '../../api/scenario.js';
 import type { ScenarioQuestion } from '../../api/scenario-files.js';
-import type { QuestionResult } from '../result.js';
 import { compare } from './compare.js';
 import { drain } from './drain.js';
 import { maxReplicas } from './max-replicas.js';
-import type { QuestionContext, QuestionRunner } from './types.js';
+import { singlePart, type QuestionDef } from './types.js';
 
-/** Runners by question type. */
-export const QUESTION_RUNNERS: { readonly [T in QuestionType]: QuestionRunner<T> } = { maxReplicas, drain, compare };
+/** Question types, by the key that names them. */
+export const QUESTIONS: { readonly [T in QuestionType]: QuestionDef<T> } = {
+  maxReplicas: singlePart(maxReplicas),
+  drain: singlePart(drain),
+  compare,
+};
 
-/** Answers one question. */
-export function runQuestion(q: ScenarioQuestion, ctx: QuestionContext): QuestionResult {
-  return (QUESTION_RUNNERS[q.type] as QuestionRunner<QuestionType>)(q as never, ctx);
+/** The definition of a question's type. */
+export function questionDef(q: ScenarioQuestion): QuestionDef<QuestionType> {
+  return QUESTIONS[q.type] as QuestionDef<QuestionType>;
 }

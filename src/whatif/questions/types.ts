@@ -35,3 +35,20 @@ export type QuestionOf<T extends QuestionType> = Extract<ScenarioQuestion, { typ
 
 /** Answers one question. */
 export type QuestionRunner<T extends QuestionType> = (q: QuestionOf<T>, ctx: QuestionContext) => QuestionResult;
+
+/**
+ * A question type: its answer in independent parts (each on its own copy of the cluster, so
+ * `--workers` may run them on other threads: a compare's profiles), and how the parts join. Parts
+ * are plain data (they cross threads).
+ */
+export interface QuestionDef<T extends QuestionType> {
+  /** How many independent parts the question has (1 for most). */
+  readonly parts: (q: QuestionOf<T>) => number;
+  readonly runPart: (q: QuestionOf<T>, part: number, ctx: QuestionContext) => unknown;
+  readonly join: (q: QuestionOf<T>, parts: readonly unknown[]) => QuestionResult;
+}
+
+/** A question answered in one part. */
+export function singlePart<T extends QuestionType>(run: QuestionRunner<T>): QuestionDef<T> {
+  return { parts: () => 1, runPart: (q, _i, ctx) => run(q, ctx), join: (_q, parts) => parts[0] as QuestionResult };
+}
