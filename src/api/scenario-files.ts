@@ -16,6 +16,7 @@ import { decodeNode, decodePod, readObjectsFromText } from './objects.js';
 import {
   DEFAULT_CONFIG_NAME, decodeScenario, type NodeTarget, type QuestionValue, type ScenarioDoc, type ScenarioSelector, type StepValue,
 } from './scenario.js';
+import { sweepPoints, sweepSize, type Shard } from './scenario-sweep.js';
 
 /** A scheduler configuration and how the scenario named it (`default`, or the file as written). */
 export interface NamedConfig {
@@ -85,11 +86,45 @@ export function parseYamlOrJson(text: string, name: string): unknown {
   return doc.toJS() as unknown;
 }
 
-/** Reads a scenario file and the files it names. Throws InputError naming the file and path. */
+/** Reads a scenario file and the files it names. Throws InputError naming the file and path (and for a sweep, that it is one). */
 export function readScenario(path: string, opts: ScenarioReadOptions): Scenario {
+  const r = readScenarioOrSweep(path, opts);
+  if (r.kind === 'sweep') throw new InputError(`${path}: sweep: a sweep runs as podfit whatif runs it (one run per point)`, 'sweep');
+  return r.scenario;
+}
+
+/** A sweep's points, each a scenario with its files read. */
+export interface ScenarioSweep {
+  readonly kind: 'sweep';
+  /** Points of the whole sweep. */
+  readonly total: number;
+  readonly shard?: Shard;
+  /** The points of the shard (all when no shard), in order. */
+  readonly points: ReadonlyArray<{ readonly index: number; readonly values: Readonly<Record<string, unknown>>; readonly scenario: Scenario }>;
+}
+
+/**
+ * Reads a scenario file: one scenario, or a sweep (the points of `shard`, each decoded and its
+ * files read; an error in a point names the point's values).
+ */
+export function readScenarioOrSweep(path: string, opts: ScenarioReadOptions, shard?: Shard): { readonly kind: 'single'; readonly scenario: Scenario } | ScenarioSweep {
   const { text, name } = readInputText(path, undefined, opts.stdin);
-  const doc = decodeScenario(parseYamlOrJson(text, name), name);
-  return resolveScenario(doc, name, path === STDIN_PATH ? '.' : dirname(path), opts.validation);
+  const raw = parseYamlOrJson(text, name);
+  const dir = path === STDIN_PATH ? '.' : dirname(path);
+  const doc = decodeScenario(raw, name);
+  if (doc.sweep === undefined) {
+    if (shard) throw new InputError(`--shard: ${name} has no sweep to shard`);
+    return { kind: 'single', scenario: resolveScenario(doc, name, dir, opts.validation) };
+  }
+  const points = sweepPoints(raw as Record<string, unknown>, doc.sweep, name, shard).map((p) => {
+    try {
+      return { index: p.index, values: p.values, scenario: resolveScenario(decodeScenario(p.doc, name), name, dir, opts.validation) };
+    } catch (e) {
+      if (e instanceof InputError) throw new InputError(`${e.message} (sweep point ${p.index}: ${Object.entries(p.values).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')})`, e.field);
+      throw e;
+    }
+  });
+  return { kind: 'sweep', total: sweepSize(doc.sweep), ...(shard ? { shard } : {}), points };
 }
 
 /** A path as written in the scenario, relative to its folder. */

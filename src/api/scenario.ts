@@ -15,6 +15,7 @@
 import { z } from 'zod';
 import { InputError, formatPath } from './errors.js';
 import { editDistance } from './known-fields.js';
+import { sweepSchema, type SweepSpec } from './scenario-sweep.js';
 import {
   FIELD_SUGGESTION_DISTANCE_MAX, WHATIF_ADD_NODES_MAX, WHATIF_ADD_PODS_MAX, WHATIF_COMPARE_CONFIGS_MAX, WHATIF_QUESTIONS_MAX, WHATIF_STEPS_MAX,
 } from '../model/limits.js';
@@ -125,7 +126,6 @@ export type NodeTarget = z.output<typeof nodeTargetSchema>;
 
 /** Keys a scenario reserves for what comes in later issues: named in the error instead of "unknown". */
 const COMING: Readonly<Record<string, string>> = {
-  sweep: 'sweeps are not in this release (coming with `--shard` and `podfit whatif merge`)',
   minNodes: 'minNodes is not in this release (coming in its own issue)',
 };
 
@@ -137,6 +137,7 @@ const rootSchema = z.strictObject({
   seed: z.int().min(0).max(2 ** 32 - 1).optional().describe('seed for tie-breaking among equal top scores (default 1; --seed overrides it)'),
   steps: z.array(z.unknown()).max(WHATIF_STEPS_MAX).optional().describe('applied in order to a copy of the cluster'),
   questions: z.array(z.unknown()).max(WHATIF_QUESTIONS_MAX).optional().describe('each answered on its own copy of the cluster after the steps'),
+  sweep: sweepSchema.optional(),
 });
 
 /** One step as written: its type, its decoded value and its path in the file (`steps[2]`). */
@@ -151,6 +152,8 @@ export interface ScenarioDoc {
   readonly seed?: number;
   readonly steps: readonly ScenarioStepDoc[];
   readonly questions: readonly ScenarioQuestionDoc[];
+  /** The sweep, when the file has one (scenario-sweep.ts: each point is decoded on its own). */
+  readonly sweep?: SweepSpec;
 }
 
 /** The nearest of `known` to `key` (kubectl-style suggestion), if any is close enough. */
@@ -258,6 +261,7 @@ export function decodeScenario(doc: unknown, file: string): ScenarioDoc {
     ...(root.cluster !== undefined ? { cluster: root.cluster } : {}),
     ...(root.config !== undefined ? { config: root.config } : {}),
     ...(root.seed !== undefined ? { seed: root.seed } : {}),
+    ...(root.sweep !== undefined ? { sweep: root.sweep } : {}),
     steps,
     questions,
   };

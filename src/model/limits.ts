@@ -142,3 +142,5 @@ export const WHATIF_ADD_NODES_MAX = 100_000;
 export const WHATIF_ADD_PODS_MAX = 1_000_000;
 /** Rows of a per-node or per-pod table in `podfit whatif -o table` (a screenful; `-o json` has all). */
 export const WHATIF_TABLE_ROWS_MAX = 50;
+/** Points of one sweep (each a whole scenario run; shard larger sweeps into several files). */
+export const WHATIF_SWEEP_POINTS_MAX = 10_000;

@@ -26,7 +26,7 @@ function errorOf(doc: unknown): InputError {
 describe('decodeScenario: errors name the path', () => {
   const cases: Array<[string, Record<string, unknown>, string, string | undefined]> = [
     ['a misspelt top-level key', { stepz: [] }, 's.yaml: stepz: unknown field, did you mean steps?', 'stepz'],
-    ['a reserved key', { sweep: [] }, 's.yaml: sweep: sweeps are not in this release', 'sweep'],
+    ['a sweep without values', { sweep: [{ field: 'seed' }] }, 's.yaml: sweep[0].values: ', 'sweep[0].values'],
     ['the wrong kind', { kind: 'Scenari' }, 's.yaml: kind: ', 'kind'],
     ['a misspelt step', { steps: [{ schedule: {} }, { cordn: { nodes: ['a'] } }] }, 's.yaml: steps[1]: unknown step "cordn", did you mean cordon?', 'steps[1].cordn'],
     ['a misspelt field of a step', { steps: [{ cordon: { nodez: ['a'] } }] }, 's.yaml: steps[0].cordon.nodez: unknown field, did you mean nodes?', 'steps[0].cordon.nodez'],

@@ -18,7 +18,7 @@ describe('podfit whatif', () => {
     expect(r.code).toBe(0);
     const s = JSON.parse(r.stdout) as { title: string; properties: Record<string, unknown> };
     expect(s.title).toBe('podfit whatif scenario');
-    expect(Object.keys(s.properties).sort()).toEqual(['apiVersion', 'cluster', 'config', 'kind', 'questions', 'seed', 'steps']);
+    expect(Object.keys(s.properties).sort()).toEqual(['apiVersion', 'cluster', 'config', 'kind', 'questions', 'seed', 'steps', 'sweep']);
   });
 
   it('-o json is { scenario, questions: [{ name, type, ... }] }; -o yaml the same data', async () => {

@@ -10,7 +10,8 @@ import { stringify as toYaml } from 'yaml';
 import { scenarioJsonSchema } from '../../api/scenario.js';
 import { InputError } from '../../api/errors.js';
 import { STDIN_PATH } from '../../api/input-files.js';
-import { readScenario, type Scenario } from '../../api/scenario-files.js';
+import { readScenarioOrSweep, type Scenario } from '../../api/scenario-files.js';
+import { parseShard, type Shard } from '../../api/scenario-sweep.js';
 import { buildClusterState, loadClusterSnapshot, type LoadedCluster } from '../../cluster/snapshot.js';
 import { createKernels } from '../../kernel/engine.js';
 import { DEFAULT_SEED } from '../../model/limits.js';
@@ -18,8 +19,9 @@ import type { TableMemory } from '../../model/node-table.js';
 import type { EngineName } from '../../kernel/kernels.js';
 import { closeWorkerPool, workerPool } from '../../parallel/pool.js';
 import { REGISTRY } from '../../plugins/registry.js';
-import { whatifText } from '../../report/whatif-table.js';
-import type { WhatifResult } from '../../whatif/result.js';
+import { whatifSweepText, whatifText } from '../../report/whatif-table.js';
+import type { WhatifResult, WhatifSweepResult } from '../../whatif/result.js';
+import { mergeSweepFiles } from '../../whatif/sweep-merge.js';
 import { runScenario, scenarioParts, scenarioResult } from '../../whatif/scenario.js';
 import { WHATIF_PARTS_JOB, type WhatifPartsArgs } from '../jobs.js';
 import { UsageError } from '../errors.js';
@@ -29,6 +31,8 @@ import { loadProgress, Progress } from '../progress.js';
 
 interface WhatifFlags {
   schema?: boolean;
+  shard?: string;
+  shards?: string;
   output?: string;
   html?: string;
   workers?: string;
@@ -42,7 +46,7 @@ interface WhatifFlags {
  * was written. At merge: `import { writeWhatifHtml } from '../../report/html.js'` and replace the
  * body with `await writeWhatifHtml(file, result);`.
  */
-async function writeHtmlReport(file: string, _result: WhatifResult): Promise<void> {
+async function writeHtmlReport(file: string, _result: WhatifResult | WhatifSweepResult): Promise<void> {
   throw new UsageError(`--html ${file}: the HTML report is not in this build yet`);
 }
 
@@ -101,16 +105,55 @@ async function runOnWorkers(scenario: Scenario, base: Omit<WhatifPartsArgs, 'par
   }
 }
 
+/** The shard to run: --shard, else JOB_COMPLETION_INDEX with --shards; undefined: the whole sweep. */
+function shardOf(flags: WhatifFlags): Shard | undefined {
+  if (flags.shard !== undefined) {
+    if (flags.shards !== undefined) throw new UsageError('--shard and --shards: give one of them (--shards goes with JOB_COMPLETION_INDEX)');
+    return parseShardFlag(flags.shard);
+  }
+  const index = process.env.JOB_COMPLETION_INDEX;
+  if (flags.shards === undefined) return undefined;
+  if (index === undefined || index === '') throw new UsageError('--shards: JOB_COMPLETION_INDEX is not set (give --shard i/n outside an Indexed Job)');
+  return parseShardFlag(`${index}/${flags.shards}`, `JOB_COMPLETION_INDEX=${index} with --shards`);
+}
+
+function parseShardFlag(v: string, flag = '--shard'): Shard {
+  try {
+    return parseShard(v, flag);
+  } catch (e) {
+    if (e instanceof InputError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** Prints a result (a run, or a sweep's runs) in the chosen format. */
+function writeResult(io: CliIO, output: 'table' | 'json' | 'yaml', result: WhatifResult | WhatifSweepResult): void {
+  if (output === 'json') io.stdout(JSON.stringify(result, null, 2) + '\n');
+  else if (output === 'yaml') io.stdout(toYaml(result));
+  else io.stdout('runs' in result ? whatifSweepText(result) : whatifText(result));
+}
+
 /** Registers the command. */
 export function registerWhatif(program: Command, io: CliIO): void {
-  program
-    .command('whatif')
+  const whatif = program.command('whatif');
+  whatif
+    .command('merge')
+    .argument('<files...>', 'the JSON results of the shards of one sweep (`podfit whatif S --shard i/n -o json`)')
+    .description("join the shards of a sweep into one result, the runs in the sweep's order (as if run whole)")
+    .option('-o, --output <format>', 'table, json or yaml (default: table on a terminal, json otherwise)')
+    .action((files: string[], flags: { output?: string }) => {
+      const output = parseOutput(flags.output, ['table', 'json', 'yaml'] as const, io.stdoutIsTTY ? 'table' : 'json');
+      writeResult(io, output, mergeSweepFiles(files));
+    });
+  whatif
     .argument('[scenario]', 'the scenario file (YAML or JSON; - reads standard input); paths inside it are relative to it')
     .description('what-if scenarios: steps (add/remove nodes and pods, apply workloads, cordon, drain, schedule) on a copy of a cluster, then questions (maxReplicas, drain, compare profiles)')
     .option('--schema', "print the scenario file's JSON Schema (for editors) and exit")
     .option('-o, --output <format>', 'table, json or yaml (default: table on a terminal, json otherwise)')
     .option('--html <file>', 'also write the HTML report to this file')
     .option('--workers <n>', 'worker threads for the questions and compare profiles, each reading the cluster and running the steps itself (0 = this thread; the results are the same)', '0')
+    .option('--shard <i/n>', 'run slice i of n of a sweep (0-based); default: JOB_COMPLETION_INDEX of an Indexed Job, with --shards')
+    .option('--shards <n>', 'with JOB_COMPLETION_INDEX (and no --shard): the number of slices (the Job\'s completions)')
     .option('--seed <n>', "seed for tie-breaking among equal top scores (default: the scenario's seed, else 1)")
     .option('--engine <name>', 'numeric engine: js or wasm')
     .option(VALIDATE_FLAG, `${VALIDATE_HELP} (templates and apply files; default strict)`)
@@ -126,16 +169,30 @@ export function registerWhatif(program: Command, io: CliIO): void {
       const workers = parseWorkers(flags.workers, 0);
       const validation = parseValidate(flags.validate);
       // Every file the scenario names, before the cluster: a mistake fails fast.
-      const scenario = readScenario(scenarioPath, { validation });
-      const seed = parseSeed(flags.seed, scenario.seed ?? DEFAULT_SEED);
-      const parts = scenarioParts(scenario);
-      const result = workers > 0 && parts.length > 1 && scenarioPath !== STDIN_PATH
-        ? await runOnWorkers(scenario, { scenario: scenarioPath, validation, seed, engine }, workers, io)
-        : await runHere(scenario, seed, engine);
-      for (const w of result.scenario.warnings) io.stderr(`warning: ${w}\n`);
+      const read = readScenarioOrSweep(scenarioPath, { validation }, shardOf(flags));
+      const runOne = async (scenario: Scenario): Promise<WhatifResult> => {
+        const seed = parseSeed(flags.seed, scenario.seed ?? DEFAULT_SEED);
+        const parts = scenarioParts(scenario);
+        return workers > 0 && parts.length > 1 && scenarioPath !== STDIN_PATH && read.kind === 'single'
+          ? runOnWorkers(scenario, { scenario: scenarioPath, validation, seed, engine }, workers, io)
+          : runHere(scenario, seed, engine);
+      };
+      let result: WhatifResult | WhatifSweepResult;
+      if (read.kind === 'single') {
+        result = await runOne(read.scenario);
+        for (const w of result.scenario.warnings) io.stderr(`warning: ${w}\n`);
+      } else {
+        const runs: WhatifResult[] = [];
+        for (const p of read.points) {
+          const r = await runOne(p.scenario);
+          const { file, cluster, config, seed, ...rest } = r.scenario;
+          runs.push({ ...r, scenario: { file, cluster, config, seed, sweep: { index: p.index, values: p.values }, ...rest } });
+        }
+        const warnings = new Set(runs.flatMap((r) => r.scenario.warnings));
+        for (const w of warnings) io.stderr(`warning: ${w}\n`);
+        result = { sweep: { total: read.total, ...(read.shard ? { shard: read.shard } : {}) }, runs };
+      }
       if (flags.html) await writeHtmlReport(flags.html, result);
-      if (output === 'json') io.stdout(JSON.stringify(result, null, 2) + '\n');
-      else if (output === 'yaml') io.stdout(toYaml(result));
-      else io.stdout(whatifText(result));
+      writeResult(io, output, result);
     });
 }
