@@ -6,7 +6,8 @@
  * placement committed before the next pod. Preemption is not run (world.ts whatifConfig).
  */
 import type { Pod } from '../api/k8s.js';
-import { makePodInfo, podClassKey, type PodInfo } from '../model/pod-info.js';
+import { CLASS_BATCHES_MAX } from '../model/limits.js';
+import { classKeyOf, makePodInfo, type PodInfo } from '../model/pod-info.js';
 import { queueOrder } from '../workloads/batch-pending.js';
 import type { UnschedulablePod } from './result.js';
 import type { WhatifWorld } from './world.js';
@@ -40,7 +41,7 @@ export function placePods(world: WhatifWorld, pods: readonly PodInfo[], onPlaced
   // Admission (PriorityClass) before the queue sorts by priority, as the API server admits first.
   if (world.objects) for (const p of queued) world.objects.admitPod(p);
   const queue = queueOrder(queued, s.defaultFramework.queueSort);
-  for (const p of queue) podClassKey(p);
+  markClasses(queue);
   let done = 0;
   for (const pod of queue) {
     onPlaced?.(++done, queue.length);
@@ -68,6 +69,28 @@ export function placePods(world: WhatifWorld, pods: readonly PodInfo[], onPlaced
     for (const p of left) world.pending.push(p);
   }
   return { placed, unschedulable };
+}
+
+/**
+ * Sets the class key of the pods whose class has other pods near them in the queue, so class
+ * batching shares their decisions. Class batching keeps the batches of the last few classes
+ * (CLASS_BATCHES_MAX), so a pod whose class does not come again soon would build a batch it uses
+ * once; such a pod keeps no key and takes the plain cycle (the same decision: class batching
+ * reproduces it). Measured on the Alibaba trace (8,152 pods, their shapes interleaved by creation
+ * time): building those batches was most of the run.
+ */
+function markClasses(queue: readonly PodInfo[]): void {
+  const keys = queue.map((p) => p.classKey ?? classKeyOf(p.pod));
+  const near = CLASS_BATCHES_MAX;
+  queue.forEach((p, i) => {
+    if (p.classKey !== undefined) return;
+    for (let j = Math.max(0, i - near); j <= Math.min(keys.length - 1, i + near); j++) {
+      if (j !== i && keys[j] === keys[i]) {
+        p.classKey = keys[i]!;
+        return;
+      }
+    }
+  });
 }
 
 /** Places every pending pod of the world. */
