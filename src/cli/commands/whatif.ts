@@ -19,6 +19,7 @@ import type { TableMemory } from '../../model/node-table.js';
 import type { EngineName } from '../../kernel/kernels.js';
 import { closeWorkerPool, workerPool } from '../../parallel/pool.js';
 import { REGISTRY } from '../../plugins/registry.js';
+import { writeWhatifHtml } from '../../report/html.js';
 import { whatifSweepText, whatifText } from '../../report/whatif-table.js';
 import type { WhatifResult, WhatifSweepResult } from '../../whatif/result.js';
 import { mergeSweepFiles } from '../../whatif/sweep-merge.js';
@@ -41,13 +42,9 @@ interface WhatifFlags {
   validate?: string | boolean;
 }
 
-/**
- * HOOK for the HTML report (src/report/html.ts, branch i13-html): not on main when this command
- * was written. At merge: `import { writeWhatifHtml } from '../../report/html.js'` and replace the
- * body with `await writeWhatifHtml(file, result);`.
- */
-async function writeHtmlReport(file: string, _result: WhatifResult | WhatifSweepResult): Promise<void> {
-  throw new UsageError(`--html ${file}: the HTML report is not in this build yet`);
+/** Writes the HTML report (src/report/html.ts): one self-contained page. */
+async function writeHtmlReport(file: string, result: WhatifResult | WhatifSweepResult): Promise<void> {
+  await writeWhatifHtml(file, result);
 }
 
 /** Reads the snapshot and builds its state, with a progress bar on a terminal. */
