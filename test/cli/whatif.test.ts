@@ -2,7 +2,7 @@
  * `podfit whatif` end to end: --schema, the output formats, the flags, and bad input (exit 2,
  * the file and the path named, nothing on stdout).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -77,4 +77,20 @@ describe('podfit whatif', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(message);
   });
+});
+
+describe('podfit whatif --html', () => {
+  it('writes the report (one self-contained page) beside the output, and nothing on bad input', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'podfit-whatif-html-'));
+    const out = path.join(dir, 'r.html');
+    const r = await runCli('whatif', 'examples/whatif/question-drain.yaml', '-o', 'json', '--html', out);
+    expect(r.code).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    expect(html.startsWith('<!DOCTYPE html>') || html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).toContain('retire-pool-a');
+    const bad = path.join(dir, 'bad.html');
+    const b = await runCli('whatif', 'examples/whatif/nope.yaml', '--html', bad);
+    expect(b.code).toBe(2);
+    expect(existsSync(bad)).toBe(false);
+  }, 60_000);
 });
