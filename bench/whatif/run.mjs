@@ -105,15 +105,17 @@ if (existsSync(TRACE)) {
 const gnuTime = existsSync('/usr/bin/time');
 function timed(args) {
   const cmd = gnuTime ? '/usr/bin/time' : process.execPath;
-  const argv = gnuTime ? ['-f', '%M', process.execPath, ...args] : args;
+  const argv = gnuTime ? ['-f', '%M %U %S', process.execPath, ...args] : args;
   const t0 = process.hrtime.bigint();
   const r = spawnSync(cmd, argv, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 30 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
-  const rss = gnuTime ? Number(r.stderr.trim().split('\n').pop()) / 1024 : undefined;
-  return { ms: Math.round(ms), rssMb: rss && Math.round(rss), stdout: r.stdout };
+  // Peak RSS, and the CPU time the process got (user + system): on a shared machine the wall time
+  // also counts the time other processes held the cores.
+  const [rssKb, user, sys] = gnuTime ? r.stderr.trim().split('\n').pop().split(' ').map(Number) : [];
+  return { ms: Math.round(ms), cpuMs: gnuTime ? Math.round((user + sys) * 1000) : undefined, rssMb: rssKb && Math.round(rssKb / 1024), stdout: r.stdout };
 }
-const whatif = (file) => timed(['bin/podfit.js', 'whatif', file, '-o', 'json', '--engine', values.engine]);
+const whatif = (file, extra = []) => timed(['bin/podfit.js', 'whatif', file, '-o', 'json', '--engine', values.engine, ...extra]);
 
 /** What each run answered, to check the benchmark measured what it says. */
 const answer = {
@@ -129,18 +131,18 @@ const rows = {};
 for (let i = 0; i < Number(values.runs); i++) {
   for (const [name, file] of Object.entries(scenarios)) {
     if (only && !only.has(name)) continue;
-    const t = whatif(file);
-    (rows[name] ??= []).push({ ms: t.ms, rssMb: t.rssMb, ...{ answer: answer[name](JSON.parse(t.stdout)) } });
-    console.error(JSON.stringify({ run: i, name, ms: t.ms, rssMb: t.rssMb, answer: answer[name](JSON.parse(t.stdout)) }));
+    const t = whatif(file, name === 'trace' ? ['--html', join(DIR, 'trace.html')] : []);
+    (rows[name] ??= []).push({ ms: t.ms, cpuMs: t.cpuMs, rssMb: t.rssMb, answer: answer[name](JSON.parse(t.stdout)) });
+    console.error(JSON.stringify({ run: i, name, ms: t.ms, cpuMs: t.cpuMs, rssMb: t.rssMb, answer: answer[name](JSON.parse(t.stdout)) }));
   }
   if (!only || only.has('capacity')) {
     const t = timed(['bin/podfit.js', 'capacity', '--cluster', cluster, '--podspec', join(DIR, 'web.yaml'), '-o', 'json', '--engine', values.engine]);
-    (rows.capacity ??= []).push({ ms: t.ms, rssMb: t.rssMb, answer: { replicas: JSON.parse(t.stdout).status.replicas } });
-    console.error(JSON.stringify({ run: i, name: 'capacity', ms: t.ms, rssMb: t.rssMb }));
+    (rows.capacity ??= []).push({ ms: t.ms, cpuMs: t.cpuMs, rssMb: t.rssMb, answer: { replicas: JSON.parse(t.stdout).status.replicas } });
+    console.error(JSON.stringify({ run: i, name: 'capacity', ms: t.ms, cpuMs: t.cpuMs, rssMb: t.rssMb, replicas: JSON.parse(t.stdout).status.replicas }));
   }
 }
-const summary = Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, { medianMs: median(v.map((x) => x.ms)), runs: v }]));
+const summary = Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, { medianMs: median(v.map((x) => x.ms)), medianCpuMs: median(v.map((x) => x.cpuMs ?? 0)), runs: v }]));
 const out = join(RESULTS, `whatif-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
 writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), engine: values.engine, summary }, null, 2));
-console.log(JSON.stringify(Object.fromEntries(Object.entries(summary).map(([k, v]) => [k, v.medianMs]))));
+console.log(JSON.stringify(Object.fromEntries(Object.entries(summary).map(([k, v]) => [k, { wallMs: v.medianMs, cpuMs: v.medianCpuMs }]))));
 console.log(out);

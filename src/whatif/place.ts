@@ -39,7 +39,7 @@ export function placePods(world: WhatifWorld, pods: readonly PodInfo[], onPlaced
     else queued.push(pod);
   }
   // Admission (PriorityClass) before the queue sorts by priority, as the API server admits first.
-  if (world.objects) for (const p of queued) world.objects.admitPod(p);
+  for (const p of queued) world.objects.admitPod(p);
   const queue = queueOrder(queued, s.defaultFramework.queueSort);
   markClasses(queue);
   let done = 0;

@@ -73,9 +73,4 @@ export class WhatifWorld {
     for (const p of this.pending) out.push(p.pod);
     return out;
   }
-
-  /** Whether a pod key is taken (placed or pending). */
-  hasPod(key: string): boolean {
-    return this.state.placementOf(key) !== undefined || this.pending.some((p) => p.key === key);
-  }
 }

@@ -114,6 +114,30 @@ describe('drain honours PodDisruptionBudgets', () => {
   });
 });
 
+describe('apply and addNodes with the workload expansion', () => {
+  it("a DaemonSet's pods follow the nodes added after it; drain and removeNodes leave them", async () => {
+    const ds = put(stringify({
+      apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent', namespace: 'default' },
+      spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'a', image: 'agent:1', resources: { requests: { cpu: '100m' } } }] } } },
+    }));
+    const cluster = list([...nodes(2)]);
+    const r = await run({
+      cluster,
+      steps: [
+        { apply: { file: ds } },
+        { addNodes: { template: { metadata: { name: 'x' }, status: { allocatable: { cpu: '2', memory: '4Gi', pods: '10' } } }, count: 2, namePrefix: 'new-' } },
+        { schedule: {} },
+        { drain: { nodes: ['new-0'] } },
+      ],
+    });
+    expect(r.scenario.steps[0]!.summary).toMatch(/: 2 pending pods; added 1 DaemonSet$/);
+    expect(r.scenario.steps[1]!.summary).toBe('added 2 nodes new-0..new-1 and 2 DaemonSet pods for them');
+    expect(r.scenario.steps[2]).toMatchObject({ scheduled: 4, unschedulable: [] });
+    expect(r.scenario.after.nodes.map((n) => [n.name, n.pods, n.requested.cpu])).toEqual([['n0', 1, 100], ['n1', 1, 100], ['new-0', 1, 100], ['new-1', 1, 100]]);
+    expect(r.scenario.steps[3]!.summary).toBe('drained 1 node: 0 pods evicted, 0 placed elsewhere');
+  });
+});
+
 describe('compare', () => {
   it('runs scheduling steps again under each profile', async () => {
     const cluster = list([...nodes(4)]);
