@@ -61,6 +61,15 @@ spec:
   containers:
   - {name: app, image: registry.example/new-${i}:1, resources: {requests: {cpu: "${cpu}", memory: ${memory}}}}
 `));
+// The same shapes without an owner: PodTopologySpread's system default constraints do not apply
+// (they select by the owning ReplicaSet), so class batching decides them.
+SHAPES.forEach(([cpu, memory], i) => put(`pod-plain-${i}.yaml`, `apiVersion: v1
+kind: Pod
+metadata: {name: plain-${i}, namespace: bench, labels: {app: plain-${i}}}
+spec:
+  containers:
+  - {name: app, image: registry.example/new-${i}:1, resources: {requests: {cpu: "${cpu}", memory: ${memory}}}}
+`));
 put('most-allocated.yaml', readFileSync(join(ROOT, 'examples/whatif/compare-profiles/most-allocated.yaml'), 'utf8'));
 put('web.yaml', `apiVersion: v1
 kind: Pod
@@ -75,6 +84,7 @@ const head = `apiVersion: podfit/v1alpha1\nkind: Scenario\ncluster: ${cluster}\n
 const scenarios = {
   load: put('load.yaml', head),
   compare: put('compare.yaml', `${head}steps:\n- apply: {file: replicasets.yaml}\n${SHAPES.map((_, i) => `- addPods: {templateFile: pod-${i}.yaml, replicas: 2500}\n`).join('')}questions:\n- name: profiles\n  compare: {configs: [default, most-allocated.yaml]}\n`),
+  comparePlain: put('compare-plain.yaml', `${head}steps:\n${SHAPES.map((_, i) => `- addPods: {templateFile: pod-plain-${i}.yaml, replicas: 2500}\n`).join('')}questions:\n- name: profiles\n  compare: {configs: [default, most-allocated.yaml]}\n`),
   drain: put('drain.yaml', `${head}questions:\n- name: drain-100\n  drain:\n    nodes:\n${Array.from({ length: 100 }, (_, i) => `    - ${nodeName(i)}\n`).join('')}`),
   maxReplicas: put('max-replicas.yaml', `${head}questions:\n- name: web\n  maxReplicas: {templateFile: web.yaml}\n`),
 };
@@ -120,6 +130,7 @@ const whatif = (file, extra = []) => timed(['bin/podfit.js', 'whatif', file, '-o
 /** What each run answered, to check the benchmark measured what it says. */
 const answer = {
   load: () => ({}),
+  comparePlain: (r) => r.questions[0].profiles.map((p) => ({ config: p.config, scheduled: p.scheduled, unschedulable: p.unschedulable, nodesUsed: p.nodesUsed })),
   compare: (r) => r.questions[0].profiles.map((p) => ({ config: p.config, scheduled: p.scheduled, unschedulable: p.unschedulable, nodesUsed: p.nodesUsed })),
   drain: (r) => ({ drainable: r.questions[0].drainable, pods: r.questions[0].pods.length, placed: r.questions[0].pods.filter((p) => p.to).length }),
   maxReplicas: (r) => ({ replicas: r.questions[0].replicas }),

@@ -113,8 +113,13 @@ const addPods: StepRunner<'addPods'> = (world, step, index, ctx) => {
   const template: Pod = { ...t, metadata: { ...t.metadata, creationTimestamp: t.metadata.creationTimestamp ?? ctx.timeOf(index) } };
   const base = atStep(ctx, `${at}.template`, () => makePodInfo(template));
   world.objects.admitPod(base);
-  const taken = new Set(world.allPods().map((p) => `${p.metadata.namespace || 'default'}/${p.metadata.name}`));
   const prefix = `${base.name}-`;
+  // Names the clones could collide with: the template's namespace and prefix only (a cluster has
+  // a hundred thousand pods; a scenario adds several templates).
+  const taken = new Set<string>();
+  const mayCollide = (p: PodInfo) => p.namespace === base.namespace && p.name.startsWith(prefix);
+  for (const n of world.state.nodes) for (const p of n.pods) if (mayCollide(p)) taken.add(p.key);
+  for (const p of world.pending) if (mayCollide(p)) taken.add(p.key);
   let k = 0;
   const first = [];
   for (let i = 0; i < step.replicas; i++) {
