@@ -43,6 +43,11 @@ export function placePods(world: WhatifWorld, pods: readonly PodInfo[], onPlaced
   const queue = queueOrder(queued, s.defaultFramework.queueSort);
   markClasses(queue);
   let done = 0;
+  // The last pod that fit nowhere: a pod of its class after it, with the state unchanged since
+  // (nothing placed in between), gets the same cycle and so the same FitError (a failing cycle
+  // changes nothing: no placement, no tie-break draw, no preemption here). Class batching cannot
+  // decide failures, so this saves a full cycle for each of a class's pods that do not fit.
+  let lastFail: { key: string; generation: number; reason: string } | undefined;
   for (const pod of queue) {
     onPlaced?.(++done, queue.length);
     const fw = s.frameworkFor(pod);
@@ -50,10 +55,19 @@ export function placePods(world: WhatifWorld, pods: readonly PodInfo[], onPlaced
       unschedulable.push({ pod: pod.key, reason: `no profile for schedulerName "${pod.schedulerName}"` });
       continue;
     }
+    if (lastFail !== undefined && pod.classKey === lastFail.key && world.state.generation === lastFail.generation) {
+      unschedulable.push({ pod: pod.key, reason: lastFail.reason });
+      continue;
+    }
     const cs = fw.newCycleState();
+    const start = s.nextStartNodeIndex;
     const r = s.schedulePod(pod, {}, fw, cs);
     if (r.selectedNode === null) {
-      unschedulable.push({ pod: pod.key, reason: r.message ?? r.status?.message() ?? 'the pod could not be scheduled' });
+      const reason = r.message ?? r.status?.message() ?? 'the pod could not be scheduled';
+      unschedulable.push({ pod: pod.key, reason });
+      // Sampled filtering (percentageOfNodesToScore) moves its start even when a pod fails: then every cycle counts.
+      const repeatable = pod.classKey !== undefined && s.nextStartNodeIndex === start;
+      lastFail = repeatable ? { key: pod.classKey!, generation: world.state.generation, reason } : undefined;
       continue;
     }
     const c = s.commit(fw, cs, pod, r.selectedNode);

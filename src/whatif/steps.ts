@@ -114,12 +114,11 @@ const addPods: StepRunner<'addPods'> = (world, step, index, ctx) => {
   const base = atStep(ctx, `${at}.template`, () => makePodInfo(template));
   world.objects.admitPod(base);
   const prefix = `${base.name}-`;
-  // Names the clones could collide with: the template's namespace and prefix only (a cluster has
-  // a hundred thousand pods; a scenario adds several templates).
-  const taken = new Set<string>();
-  const mayCollide = (p: PodInfo) => p.namespace === base.namespace && p.name.startsWith(prefix);
-  for (const n of world.state.nodes) for (const p of n.pods) if (mayCollide(p)) taken.add(p.key);
-  for (const p of world.pending) if (mayCollide(p)) taken.add(p.key);
+  // Names taken: placed pods by the state's keyed lookup, pending ones of the template's namespace
+  // and prefix (a cluster has a hundred thousand pods; a scenario adds several templates).
+  const pendingKeys = new Set<string>();
+  for (const p of world.pending) if (p.namespace === base.namespace && p.name.startsWith(prefix)) pendingKeys.add(p.key);
+  const taken = { has: (key: string) => pendingKeys.has(key) || world.state.placementOf(key) !== undefined };
   let k = 0;
   const first = [];
   for (let i = 0; i < step.replicas; i++) {

@@ -178,6 +178,25 @@ describe('the schedule step places pods as `schedule --all-pending` does', () =>
   });
 });
 
+describe('the schedule step with pods that do not fit', () => {
+  it('places as `schedule --all-pending` does, and each pod that fits nowhere gets the full cycle\'s FitError', async () => {
+    const items: unknown[] = [...nodes(4)];
+    for (let i = 0; i < 10; i++) items.push(makePod(`big-${i}`).req({ cpu: '1500m' }).created('2026-01-01T00:00:00Z').build());
+    for (let i = 0; i < 10; i++) items.push(makePod(`small-${i}`).req({ cpu: '300m' }).created('2026-01-01T00:00:01Z').build());
+    const cluster = list(items);
+    const all = await runCli('schedule', '--cluster', cluster, '--all-pending', '--workers', '0', '-o', 'json');
+    const pods = (JSON.parse(all.stdout) as { pods: Array<{ pod: string; node: string | null }> }).pods;
+    const r = await run({ cluster, steps: [{ schedule: {} }] });
+    const s = r.scenario.steps[0]!;
+    expect(s.scheduled).toBe(pods.filter((p) => p.node).length);
+    expect(s.unschedulable!.map((u) => u.pod)).toEqual(pods.filter((p) => !p.node).map((p) => p.pod));
+    // 8 big pods fill 3 of 4 CPU per node; big-8 and big-9 fit nowhere, both with kube's message.
+    expect(s.unschedulable!.map((u) => u.reason)).toEqual(['0/4 nodes are available: 4 Insufficient cpu.', '0/4 nodes are available: 4 Insufficient cpu.']);
+    // The ten small pods fill the 1 CPU left per node three at a time: 3, 3, 2, 2.
+    expect(r.scenario.after.nodes.map((n) => n.requested.cpu).sort()).toEqual([3600, 3600, 3900, 3900]);
+  });
+});
+
 describe('determinism', () => {
   it('the same scenario and seed give the same result, byte for byte', async () => {
     const cluster = list([...nodes(6), makePod('x').req({ cpu: '1' }).label('app', 'x').nodeName('n2').build()]);
