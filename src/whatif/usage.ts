@@ -8,7 +8,7 @@
 import { Code } from '../framework/status.js';
 import type { Scheduler } from '../framework/scheduler.js';
 import type { ClusterState, NodeInfo } from '../model/cluster-state.js';
-import { podClassKey, type PodInfo } from '../model/pod-info.js';
+import { classKeyOf, type PodInfo } from '../model/pod-info.js';
 import type { ClusterUsage, Fragmentation, NodeUsage, ResourceAmounts, UtilizationStats } from './result.js';
 
 /** Resources reported: the table's, in its slot order (cpu, memory, pods, ...). */
@@ -70,7 +70,9 @@ export function rowsWhereSomeShapeFits(scheduler: Scheduler, shapes: readonly Po
   const fits = new Set<number>();
   const seen = new Set<string>();
   for (const pod of shapes) {
-    const key = `${pod.schedulerName}\u0000${podClassKey(pod)}`;
+    // The key without setting it on the pod: PodInfos are shared by the copies of a cluster, and a
+    // class key makes the scheduler batch a pod's class (see place.ts markClasses).
+    const key = `${pod.schedulerName}\u0000${pod.classKey ?? classKeyOf(pod.pod)}`;
     if (seen.has(key)) continue;
     seen.add(key);
     const fw = scheduler.frameworkFor(pod);
