@@ -130,7 +130,8 @@ describe('podfit capacity: the report', () => {
     const r = await runCli('capacity', '--cluster', empty, '--podspec', POD);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('The cluster can schedule 0 instance(s) of the pod small-pod.\n\nTermination reason: Unschedulable: no nodes available to schedule pods\n');
-    expect(r.stderr).toContain('has no nodes');
+    expect(r.stderr).toMatch(/no nodes in the cluster snapshot/);
+    expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(1);
   });
 
   it('--priority lets the clones preempt and lists the pods they evict', async () => {

@@ -179,7 +179,9 @@ export function registerCapacity(program: Command, io: CliIO): void {
     if (loaded.pending.length > 0) {
       warnings.push(`${source}: ${loaded.pending.length} pending pod(s) left out: they hold no resources until scheduled`);
     }
-    if (loaded.state.nodeCount === 0) warnings.push(`${source}: the cluster has no nodes`);
+    if (loaded.state.nodeCount === 0 && (flags.excludeNodes ?? []).length > 0 && loaded.snapshot.nodes.length > 0) {
+      warnings.push('--exclude-nodes: no nodes are left in the cluster');
+    }
 
     const templates: CapacityTemplate[] = pods.map((pod, i) => {
       const file = loadedTemplates[i]!.name;

@@ -19,6 +19,7 @@ import type { PodInfo } from '../../model/pod-info.js';
 import { TopologyIndex } from '../../model/topology-index.js';
 import { MAX_NODE_SCORE } from '../../model/limits.js';
 import { labelSelectorMatches, requirementsMatch, type Labels, type Requirement } from '../shared/label-selector.js';
+import { preFilterExtensions } from '../shared/prefilter-extensions.js';
 import { podQuery } from '../shared/pod-query.js';
 import { argsSchema, type InterPodAffinityArgs } from './args.js';
 import type { ClusterState } from '../../model/cluster-state.js';
@@ -233,19 +234,7 @@ export function newInterPodAffinity(args: InterPodAffinityArgs | undefined, hand
       return { status: null };
     },
 
-    addPod(cs, pod, podToAdd, node) {
-      const s = readPreFilter(cs);
-      if (s instanceof Status) return s;
-      updateWithPod(s, pod, podToAdd, node, 1);
-      return null;
-    },
-
-    removePod(cs, pod, podToRemove, node) {
-      const s = readPreFilter(cs);
-      if (s instanceof Status) return s;
-      updateWithPod(s, pod, podToRemove, node, -1);
-      return null;
-    },
+    ...preFilterExtensions(readPreFilter, (s, pod, other, node, delta) => updateWithPod(s, pod, other, node, delta)),
 
     filter(cs, pod, nodes, out) {
       const s = readPreFilter(cs);

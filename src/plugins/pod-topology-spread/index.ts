@@ -26,6 +26,7 @@ import {
   getRequiredNodeAffinity, labelSelectorAsSelector, requiredIsNodeSpecific, requiredNodeAffinityMatches,
   requirementsMatch, selectorFromSet, type Labels, type Requirement, type RequiredNodeAffinity,
 } from '../shared/label-selector.js';
+import { preFilterExtensions } from '../shared/prefilter-extensions.js';
 import { podQuery, selectorRequirements } from '../shared/pod-query.js';
 import { findUntoleratedTaint, isDoNotScheduleTaint } from '../shared/taints.js';
 import { argsSchema, SYSTEM_DEFAULT_CONSTRAINTS, type PodTopologySpreadArgs } from './args.js';
@@ -356,19 +357,7 @@ export function newPodTopologySpread(args: PodTopologySpreadArgs | undefined, ha
       return { status: null };
     },
 
-    addPod(cs, pod, podToAdd, node) {
-      const s = readPreFilter(cs);
-      if (s instanceof Status) return s;
-      updateWithPod(s, podToAdd, pod, node, 1);
-      return null;
-    },
-
-    removePod(cs, pod, podToRemove, node) {
-      const s = readPreFilter(cs);
-      if (s instanceof Status) return s;
-      updateWithPod(s, podToRemove, pod, node, -1);
-      return null;
-    },
+    ...preFilterExtensions(readPreFilter, (s, pod, other, node, delta) => updateWithPod(s, other, pod, node, delta)),
 
     filter(cs, pod, nodes, out) {
       const s = readPreFilter(cs);
