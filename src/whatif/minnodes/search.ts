@@ -46,7 +46,7 @@ const PAIR_EJECT_ITEMS_MAX = 12;
 /** Two-pod insertions are tried while U has at most this many pods. */
 const PAIR_INSERT_U_MAX = 16;
 /** Consecutive failed attempts (each on another node) before the search gives up. */
-const FAILED_ATTEMPTS_MAX = 24;
+const FAILED_ATTEMPTS_MAX = 100;
 
 /** A candidate move: insert u (and u2) into bin b, ejecting j1 (and j2). */
 interface Move {
