@@ -134,11 +134,14 @@ export function martelloTothL2(sizes: readonly number[], c: number): number {
   return best;
 }
 
-/** Whether items i and j can never share a node (numerically in the big bin, or by their groups). */
-function conflicts(m: VectorModel, cap: Float64Array, i: number, j: number): boolean {
+/**
+ * Whether items i and j can never share a node (numerically in the big bin, even with every
+ * negative-size item beside them, or by their groups).
+ */
+function conflicts(m: VectorModel, cap: Float64Array, negative: Float64Array, i: number, j: number): boolean {
   const D = m.dims;
   for (let d = 0; d < D; d++) {
-    const s = m.req[i * D + d]! + m.req[j * D + d]!;
+    const s = m.req[i * D + d]! + m.req[j * D + d]! + negative[d]!;
     if (s > 0 && s > cap[d]!) return true;
   }
   const gi = m.group[i]!;
@@ -150,7 +153,7 @@ function conflicts(m: VectorModel, cap: Float64Array, i: number, j: number): boo
 }
 
 /** Greedy clique of pairwise-conflicting items, largest (normalised max) first. */
-function conflictBound(m: VectorModel, cap: Float64Array, items: readonly number[]): number {
+function conflictBound(m: VectorModel, cap: Float64Array, negative: Float64Array, items: readonly number[]): number {
   const D = m.dims;
   const key = (i: number): number => {
     let s = 0;
@@ -160,7 +163,7 @@ function conflictBound(m: VectorModel, cap: Float64Array, items: readonly number
   // Only items that conflict with something matter; bound the quadratic work.
   const sorted = [...items].sort((a, b) => key(b) - key(a) || a - b).slice(0, CLIQUE_CANDIDATES_MAX);
   const clique: number[] = [];
-  for (const i of sorted) if (clique.every((j) => conflicts(m, cap, i, j))) clique.push(i);
+  for (const i of sorted) if (clique.every((j) => conflicts(m, cap, negative, i, j))) clique.push(i);
   return clique.length;
 }
 
@@ -175,12 +178,17 @@ export function lowerBounds(m: VectorModel, objective: Objective, weights: Float
   for (let i = 0; i < m.items; i++) if (placeable(m, i)) all.push(i);
   const forced = forcedItems(m);
   const vol = volumeBound(m, cap, all);
+  // Negative sizes (some published instances have them; Kubernetes requests never are) make room
+  // for others: L2 skips such a dimension, and the conflict test counts their total.
+  const negative = new Float64Array(D);
+  for (const i of all) for (let d = 0; d < D; d++) negative[d]! += Math.min(0, m.req[i * D + d]!);
   let l2 = 0;
   for (let d = 0; d < D; d++) {
+    if (negative[d]! < 0) continue;
     const sizes = forced.map((i) => m.req[i * D + d]!).filter((x) => x > 0);
     l2 = Math.max(l2, martelloTothL2(sizes, cap[d]!));
   }
-  const conflict = conflictBound(m, cap, forced);
+  const conflict = conflictBound(m, cap, negative, forced);
   const nodes = Math.max(vol.nodes, l2, conflict);
   let obj = nodes;
   if (objective === 'cost' && m.templates.length > 0) {
