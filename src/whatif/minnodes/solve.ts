@@ -10,7 +10,8 @@
  * search and the downgrade pass mix them further.
  */
 import { lowerBounds, type LowerBounds } from './bounds.js';
-import { bestOf, FFD_BASELINE, heuristicContext, heuristicName, heuristicPortfolio, runHeuristic, type HeuristicSpec } from './heuristics.js';
+import { bestOf, FFD_BASELINE, heuristicContext, heuristicName, heuristicPortfolio, runHeuristic, type HeuristicContext, type HeuristicResult, type HeuristicSpec } from './heuristics.js';
+import { bestOfParallel, type JobRunner } from './jobs.js';
 import { templateWeights, type Objective, type Snapshot, type VectorModel } from './model.js';
 import { objectiveOf } from './packing.js';
 import { localSearch, type SearchResult } from './search.js';
@@ -53,15 +54,43 @@ export interface NumericResult {
 
 /** Solves the numeric model. */
 export function solveNumeric(m: VectorModel, opts: NumericOptions = {}): NumericResult {
+  const s = setup(m, opts);
+  return finish(m, opts, s, bestOf(s.ctx, s.specs));
+}
+
+/**
+ * Solves the numeric model with the heuristic portfolio spread over a worker pool (jobs.ts); the
+ * answer equals solveNumeric's for the same options.
+ */
+export async function solveNumericParallel(m: VectorModel, runner: JobRunner, opts: NumericOptions = {}): Promise<NumericResult> {
+  const s = setup(m, opts);
+  const best = await bestOfParallel(runner, m, s.objective, s.weights, s.bounds.nodes, s.specs);
+  return finish(m, opts, s, best);
+}
+
+interface Setup {
+  readonly t0: number;
+  readonly objective: Objective;
+  readonly weights: Float64Array;
+  readonly bounds: LowerBounds;
+  readonly ctx: HeuristicContext;
+  readonly specs: readonly HeuristicSpec[];
+}
+
+function setup(m: VectorModel, opts: NumericOptions): Setup {
   const t0 = performance.now();
   const objective = opts.objective ?? 'nodes';
-  const seed = opts.seed ?? 1;
-  const deadlineMs = t0 + 1000 * (opts.timeLimitSeconds ?? 10);
   const weights = templateWeights(m, objective);
   const bounds = lowerBounds(m, objective, weights);
   const ctx = heuristicContext(m, objective, weights, bounds.nodes);
-  const specs = opts.heuristics ?? heuristicPortfolio(m);
-  const best = bestOf(ctx, specs);
+  return { t0, objective, weights, bounds, ctx, specs: opts.heuristics ?? heuristicPortfolio(m) };
+}
+
+/** The FFD baseline, the local search from the best heuristic packing, and the answer. */
+function finish(m: VectorModel, opts: NumericOptions, s: Setup, best: HeuristicResult & { index: number }): NumericResult {
+  const { t0, objective, weights, bounds, ctx } = s;
+  const seed = opts.seed ?? 1;
+  const deadlineMs = t0 + 1000 * (opts.timeLimitSeconds ?? 10);
   const ffdRun = runHeuristic(ctx, FFD_BASELINE);
   let snapshot = best.snapshot;
   let search: Omit<SearchResult, 'snapshot'> | undefined;
