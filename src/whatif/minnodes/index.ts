@@ -32,9 +32,10 @@ import type { NodeInfo } from '../../model/cluster-state.js';
 import type { PodInfo } from '../../model/pod-info.js';
 import { nodeFromTemplate } from '../../model/templates.js';
 import type { UnschedulablePod } from '../result.js';
-import type { Objective } from './model.js';
+import type { JobRunner } from './jobs.js';
+import type { Objective, VectorModel } from './model.js';
 import { buildModel, isNumericPod, type TemplateSpec } from './oracle.js';
-import { solveNumeric, type NumericResult } from './solve.js';
+import { solveNumeric, solveNumericParallel, type NumericOptions, type NumericResult } from './solve.js';
 
 /** A node shape new nodes are made from. */
 export interface MinNodesTemplate {
@@ -98,8 +99,32 @@ export interface MinNodesResult {
 
 /** Finds the fewest nodes (or cheapest mix) for `pending` on the scheduler's cluster; changes it. */
 export function solveMinNodes(scheduler: Scheduler, pending: readonly PodInfo[], opts: MinNodesOptions): MinNodesResult {
+  const p = prepare(scheduler, pending, opts);
+  return materialize(scheduler, pending, opts, p, solveNumeric(p.model, p.numericOptions));
+}
+
+/**
+ * solveMinNodes with the heuristic portfolio on a worker pool (`--workers`: pass the WorkerPool of
+ * src/parallel/pool.ts); the same answer as solveMinNodes.
+ */
+export async function solveMinNodesParallel(scheduler: Scheduler, pending: readonly PodInfo[], opts: MinNodesOptions, runner: JobRunner): Promise<MinNodesResult> {
+  const p = prepare(scheduler, pending, opts);
+  return materialize(scheduler, pending, opts, p, await solveNumericParallel(p.model, runner, p.numericOptions));
+}
+
+interface Prepared {
+  readonly t0: number;
+  readonly objective: Objective;
+  readonly specs: readonly TemplateSpec[];
+  readonly prefixes: readonly string[];
+  readonly numericPods: readonly PodInfo[];
+  readonly model: VectorModel;
+  readonly numericOptions: NumericOptions;
+}
+
+/** Validates the templates and builds the numeric model of the numeric pods. */
+function prepare(scheduler: Scheduler, pending: readonly PodInfo[], opts: MinNodesOptions): Prepared {
   const t0 = performance.now();
-  const state = scheduler.state;
   const objective = opts.objective ?? 'nodes';
   const specs: TemplateSpec[] = opts.templates.map((t, k) => ({
     name: t.name ?? t.node.metadata.name ?? `template-${k}`, node: t.node, price: t.price ?? (objective === 'cost' ? NaN : 1), max: t.max ?? Infinity,
@@ -107,14 +132,19 @@ export function solveMinNodes(scheduler: Scheduler, pending: readonly PodInfo[],
   if (objective === 'cost' && specs.some((s) => !Number.isFinite(s.price))) throw new Error('minNodes: objective cost needs a price on every node template');
   if (specs.length === 0) throw new Error('minNodes: no node template');
   const prefixes = opts.templates.map((t, k) => t.prefix ?? specs[k]!.name);
-
   const numericPods = pending.filter((p) => isNumericPod(p) && scheduler.frameworkFor(p) !== undefined);
-  const numericSet = new Set(numericPods);
-  const model = buildModel(state, numericPods, specs);
-  const numeric = solveNumeric(model, {
+  const model = buildModel(scheduler.state, numericPods, specs);
+  const numericOptions: NumericOptions = {
     objective, seed: opts.seed ?? 1, timeLimitSeconds: opts.timeLimitSeconds ?? 10, ...(opts.effortMax !== undefined ? { effortMax: opts.effortMax } : {}),
-  });
+  };
+  return { t0, objective, specs, prefixes, numericPods, model, numericOptions };
+}
 
+/** Adds the proposed nodes, commits the checked placements, schedules the rest, and answers. */
+function materialize(scheduler: Scheduler, pending: readonly PodInfo[], opts: MinNodesOptions, p: Prepared, numeric: NumericResult): MinNodesResult {
+  const { t0, objective, specs, prefixes, numericPods } = p;
+  const state = scheduler.state;
+  const numericSet = new Set(numericPods);
   const existing = [...state.nodes];
   const added = new NodeAdder(scheduler, specs, prefixes);
   const binNode: NodeInfo[] = [...existing];

@@ -4,7 +4,15 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeWorkerPool, workerPool } from '../../../src/parallel/pool.js';
+import { defaultSchedulerConfig } from '../../../src/api/config.js';
+import { Scheduler } from '../../../src/framework/scheduler.js';
+import { createJsKernels } from '../../../src/kernel/js-kernels.js';
+import { ClusterState } from '../../../src/model/cluster-state.js';
+import { makePodInfo } from '../../../src/model/pod-info.js';
+import { REGISTRY } from '../../../src/plugins/registry.js';
+import { solveMinNodes, solveMinNodesParallel } from '../../../src/whatif/minnodes/index.js';
 import { plainModel, solveNumeric, solveNumericParallel } from '../../../src/whatif/minnodes/solve.js';
+import { makeNode, makePod } from '../../helpers/builders.js';
 
 afterAll(() => closeWorkerPool());
 
@@ -24,5 +32,20 @@ describe('minNodes --workers', () => {
     expect(Array.from(par.snapshot.binTemplate)).toEqual(Array.from(seq.snapshot.binTemplate));
     expect(par.objective).toBe(seq.objective);
     expect(failures).toEqual([]); // ran on the workers, no fallback to this thread
+  }, 120_000);
+
+  it('solveMinNodesParallel equals solveMinNodes (placements, nodes, bound)', async () => {
+    const run = async (parallel: boolean) => {
+      const kernels = createJsKernels();
+      const state = new ClusterState(kernels.createTableMemory());
+      state.addNode(makeNode('old').capacity({ cpu: '4', memory: '8Gi', pods: 110 }).build());
+      const scheduler = new Scheduler({ registry: REGISTRY, state, kernels, config: defaultSchedulerConfig(), seed: 7 });
+      const pending = Array.from({ length: 40 }, (_, i) => makePodInfo(makePod(`p${i}`).req({ cpu: `${200 + 100 * (i % 7)}m`, memory: `${256 * (1 + (i % 5))}Mi` }).build()));
+      const opts = { templates: [{ node: makeNode('m').capacity({ cpu: '4', memory: '16Gi', pods: 110 }).build() }], seed: 2, effortMax: 500_000 };
+      return parallel ? solveMinNodesParallel(scheduler, pending, opts, await workerPool(2)) : solveMinNodes(scheduler, pending, opts);
+    };
+    const [a, b] = [await run(false), await run(true)];
+    expect(b.placements).toEqual(a.placements);
+    expect([b.nodes, b.lowerBound]).toEqual([a.nodes, a.lowerBound]);
   }, 120_000);
 });
