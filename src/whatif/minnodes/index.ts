@@ -72,7 +72,10 @@ export interface MinNodesResult {
   readonly byTemplate: Readonly<Record<string, number>>;
   /** Summed price of the added nodes (null when a template has no price). */
   readonly cost: number | null;
-  /** A valid lower bound on `nodes` (objective nodes) or on `cost` (objective cost). */
+  /**
+   * A valid lower bound on `nodes` (objective nodes) or on `cost` (objective cost): bounds.ts on
+   * the numeric pods (the others can only need more nodes, never fewer).
+   */
   readonly lowerBound: number;
   /** (answer - lowerBound) / lowerBound in the objective's unit; 0 when both are 0, null when only the bound is. */
   readonly gap: number | null;
@@ -99,8 +102,8 @@ export interface MinNodesResult {
   readonly seconds: number;
 }
 
-/** Time the search leaves per pending pod for the filters' pass (twice the measured ~50 µs). */
-const FILTER_PASS_SECONDS_PER_POD = 100e-6;
+/** Time the search leaves per pending pod for the filters' pass (about 3x the measured 50-70 µs). */
+const FILTER_PASS_SECONDS_PER_POD = 200e-6;
 
 /** Finds the fewest nodes (or cheapest mix) for `pending` on the scheduler's cluster; changes it. */
 export function solveMinNodes(scheduler: Scheduler, pending: readonly PodInfo[], opts: MinNodesOptions): MinNodesResult {
@@ -140,7 +143,8 @@ function prepare(scheduler: Scheduler, pending: readonly PodInfo[], opts: MinNod
   const numericPods = pending.filter((p) => isNumericPod(p) && scheduler.frameworkFor(p) !== undefined);
   const model = buildModel(scheduler.state, numericPods, specs);
   // The time limit is the whole answer's: the filters' pass after the numeric core takes about
-  // 50 µs a pod (measured: 0.5 s for 10,000), so the search leaves it 100 µs a pod, at most half.
+  // 50-70 µs a pod (measured: 0.5-0.7 s for 10,000 on a loaded 2-core VM), so the search leaves
+  // it 200 µs a pod, at most half the limit.
   const limit = opts.timeLimitSeconds ?? 10;
   const numericOptions: NumericOptions = {
     objective, seed: opts.seed ?? 1, timeLimitSeconds: Math.max(limit / 2, limit - pending.length * FILTER_PASS_SECONDS_PER_POD), ...(opts.effortMax !== undefined ? { effortMax: opts.effortMax } : {}),

@@ -10,10 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { lowerBounds, martelloTothL2 } from '../../../src/whatif/minnodes/bounds.js';
 import { templateWeights } from '../../../src/whatif/minnodes/model.js';
 import { plainModel, solveNumeric } from '../../../src/whatif/minnodes/solve.js';
-// @ts-expect-error plain ESM helper shared with the bench (no types)
-import { DATA, loadInstances } from '../../../bench/minnodes/instances.mjs';
-
-interface Instance { set: string; cls: string; name: string; capacity: number[]; items: number[][]; opt: number; published?: { overall: number } }
+import { DATA, loadInstances, type BinPackingInstance as Instance } from '../../../bench/minnodes/instances.mjs';
 
 const HAVE_DATA = existsSync(DATA);
 const ALL: Instance[] = HAVE_DATA ? loadInstances() : [];

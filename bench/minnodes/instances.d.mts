@@ -1,0 +1,17 @@
+/** Types of instances.mjs for the tests that use it. */
+export const DATA: string;
+export interface BinPackingInstance {
+  set: 'panigrahy' | 'new' | 'triplet' | 'triplet2d' | 'bpp1d';
+  cls: string;
+  name: string;
+  dims: number;
+  capacity: number[];
+  items: number[][];
+  /** The proven optimum, or -1. */
+  opt: number;
+  lb: number;
+  /** Mommessin et al.'s best per family (vbp sets only). */
+  published?: { overall: number; ic: number; bc: number; pairing: number; wfd: number };
+}
+export function parseVbp(text: string): { dims: number; capacity: number[]; items: number[][] };
+export function loadInstances(opts?: { sets?: string[] }): BinPackingInstance[];
