@@ -27,7 +27,7 @@ export interface VectorModel {
   readonly items: number;
   /** items x dims requests. */
   readonly req: Float64Array;
-  /** Item -> constraint group (pods equal but for their requests: one oracle verdict). */
+  /** Item -> constraint group (pods with one verdict of the static filters: oracle.ts groups by tolerations). */
   readonly group: Int32Array;
   readonly groups: number;
   /** Item -> shape: items of one shape (same group and requests) are interchangeable. */
@@ -44,7 +44,11 @@ export interface VectorModel {
   readonly allowExisting: Uint8Array;
   /** groups x templates: the group passes every non-resource filter on a fresh node of it. */
   readonly allowTemplate: Uint8Array;
-  /** Group -> most items of the group on one node (0: no cap), from the real filters (anti-affinity, spread, host ports). */
+  /**
+   * Group -> most items of the group on one node (0: no cap), e.g. 1 for hostname anti-affinity or
+   * a host port. The packing, search and bounds honour caps and conflicts; oracle.ts leaves them
+   * empty for now (pods with such constraints go to the real scheduler instead, index.ts).
+   */
   readonly groupCap: Int32Array;
   /** Groups with a cap or a conflict (constrained), and group -> index among them (-1: none). */
   readonly constrained: Int32Array;
