@@ -95,7 +95,7 @@ export class StateBinder implements Binder {
   }
   readonly bindSync = (pod: PodInfo, nodeName: string): void => {
     // The pod is usually assumed on that node already: then binding only confirms it.
-    if (!this.state.confirmOn(pod.key, nodeName)) this.state.addPod(pod, nodeName, false);
+    if (!this.state.confirmOn(pod, nodeName)) this.state.addPod(pod, nodeName, false);
   };
 }
 
@@ -125,6 +125,12 @@ export class Scheduler {
   readonly useFusedCycle: boolean;
   /** Whether pods may be decided by class batching. */
   readonly useClassBatching: boolean;
+  /**
+   * The node class batching chose last, and the state's nodeGeneration then: the commit that
+   * follows a decision finds its node without a lookup by name (assume).
+   */
+  private picked: NodeInfo | undefined = undefined;
+  private pickedGeneration = -1;
 
   constructor(opts: SchedulerOptions) {
     this.state = opts.state;
@@ -192,7 +198,10 @@ export class Scheduler {
     const d = fw.classBatches.decide(pod, plan, this.prng);
     if (d === null) return null;
     const numAll = this.state.nodes.length;
-    return { pod, profile: fw.profileName, feasibleNodes: d.feasibleNodes, evaluatedNodes: numAll, selectedNode: this.state.nodes[d.node]!.name, status: null };
+    const node = this.state.nodes[d.node]!;
+    this.picked = node;
+    this.pickedGeneration = this.state.nodeGeneration;
+    return { pod, profile: fw.profileName, feasibleNodes: d.feasibleNodes, evaluatedNodes: numAll, selectedNode: node.name, status: null };
   }
 
   /** One scheduling cycle: the fused cycle when the plan allows it, else the general path. */
@@ -445,7 +454,9 @@ export class Scheduler {
       const rs = fw.runReserve(cs, pod, nodeName);
       if (rs) return rs;
     }
-    this.state.addPod(pod, nodeName, true);
+    const picked = this.picked;
+    if (picked !== undefined && picked.name === nodeName && this.pickedGeneration === this.state.nodeGeneration) this.state.addPodTo(pod, picked, true);
+    else this.state.addPod(pod, nodeName, true);
     if (fw.permit.length === 0) return null;
     const { status } = fw.runPermit(cs, pod, nodeName);
     if (status && status.code !== Code.Wait) {
@@ -473,7 +484,7 @@ export class Scheduler {
       this.state.removePod(pod.key);
       return { kind: 'rejected', status: st };
     }
-    this.state.confirm(pod.key);
+    this.state.confirm(pod);
     return BOUND;
   }
 
@@ -485,7 +496,7 @@ export class Scheduler {
       this.state.removePod(pod.key);
       return st;
     }
-    this.state.confirm(pod.key);
+    this.state.confirm(pod);
     return null;
   }
 }
