@@ -73,9 +73,9 @@ export function forcedItems(m: VectorModel): number[] {
 }
 
 /** Volume bound: per dimension, demand beyond the existing nodes' free capacity over the big bin. */
-function volumeBound(m: VectorModel, cap: Float64Array, items: readonly number[]): { nodes: number; rest: Float64Array } {
+function volumeBound(m: VectorModel, cap: Float64Array, items: readonly number[], extra?: Float64Array): { nodes: number; rest: Float64Array } {
   const D = m.dims;
-  const rest = new Float64Array(D);
+  const rest = extra ? Float64Array.from(extra) : new Float64Array(D);
   for (const i of items) for (let d = 0; d < D; d++) rest[d]! += m.req[i * D + d]!;
   for (let e = 0; e < m.existing; e++) for (let d = 0; d < D; d++) rest[d]! -= Math.max(0, m.existingCap[e * D + d]! - m.existingLoad[e * D + d]!);
   let nodes = 0;
@@ -170,14 +170,18 @@ function conflictBound(m: VectorModel, cap: Float64Array, negative: Float64Array
 /** Candidates the greedy clique looks at (its work is candidates x clique size). */
 const CLIQUE_CANDIDATES_MAX = 20_000;
 
-/** All bounds for a model and objective (weights: the objective weight of a node per template). */
-export function lowerBounds(m: VectorModel, objective: Objective, weights: Float64Array): LowerBounds {
+/**
+ * All bounds for a model and objective (weights: the objective weight of a node per template).
+ * `extra` (per dimension of the model) is demand of pods outside the model that any answer must
+ * also place (index.ts: the pods the real scheduler placed); it adds to the volume bound only.
+ */
+export function lowerBounds(m: VectorModel, objective: Objective, weights: Float64Array, extra?: Float64Array): LowerBounds {
   const D = m.dims;
   const cap = bigBinCapacity(m);
   const all: number[] = [];
   for (let i = 0; i < m.items; i++) if (placeable(m, i)) all.push(i);
   const forced = forcedItems(m);
-  const vol = volumeBound(m, cap, all);
+  const vol = volumeBound(m, cap, all, extra);
   // Negative sizes (some published instances have them; Kubernetes requests never are) make room
   // for others: L2 skips such a dimension, and the conflict test counts their total.
   const negative = new Float64Array(D);

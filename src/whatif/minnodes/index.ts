@@ -32,8 +32,10 @@ import type { NodeInfo } from '../../model/cluster-state.js';
 import type { PodInfo } from '../../model/pod-info.js';
 import { nodeFromTemplate } from '../../model/templates.js';
 import type { UnschedulablePod } from '../result.js';
+import { PODS } from '../../model/resources.js';
+import { lowerBounds } from './bounds.js';
 import type { JobRunner } from './jobs.js';
-import type { Objective, VectorModel } from './model.js';
+import { templateWeights, type Objective, type VectorModel } from './model.js';
 import { buildModel, isNumericPod, type TemplateSpec } from './oracle.js';
 import { solveNumeric, solveNumericParallel, type NumericOptions, type NumericResult } from './solve.js';
 
@@ -73,8 +75,9 @@ export interface MinNodesResult {
   /** Summed price of the added nodes (null when a template has no price). */
   readonly cost: number | null;
   /**
-   * A valid lower bound on `nodes` (objective nodes) or on `cost` (objective cost): bounds.ts on
-   * the numeric pods (the others can only need more nodes, never fewer).
+   * A valid lower bound on `nodes` (objective nodes) or on `cost` (objective cost) for placing
+   * every pod the answer places: bounds.ts on the numeric pods, the volume bound counting the
+   * requests of the pods the real scheduler placed too.
    */
   readonly lowerBound: number;
   /** (answer - lowerBound) / lowerBound in the objective's unit; 0 when both are 0, null when only the bound is. */
@@ -197,14 +200,21 @@ function materialize(scheduler: Scheduler, pending: readonly PodInfo[], opts: Mi
   }
   const nodes = added.nodes.size;
   const value = objective === 'cost' ? (cost ?? 0) : nodes;
-  const lowerBound = numeric.bounds.objective;
+  // The pods the real scheduler placed outside the model need room too: their volume joins the bound.
+  const extra = new Float64Array(p.model.dims);
+  for (const pod of pending) {
+    if (numericSet.has(pod) || placements[pod.key] === undefined) continue;
+    p.model.dimNames.forEach((r, d) => (extra[d]! += r === PODS ? 1 : pod.requests.get(r) ?? 0));
+  }
+  const bounds = extra.some((x) => x > 0) ? lowerBounds(p.model, objective, templateWeights(p.model, objective), extra) : numeric.bounds;
+  const lowerBound = Math.max(numeric.bounds.objective, bounds.objective);
   const gap = lowerBound > 0 ? (value - lowerBound) / lowerBound : value === 0 ? 0 : null;
   return {
     type: 'minNodes', nodes, byTemplate, cost, lowerBound, gap, objective, placements, unschedulable,
     addedNodes: Object.fromEntries([...added.nodes].map(([n, t]) => [n, specs[t]!.name])),
     numeric: {
       pods: numericPods.length, nodes: numeric.nodes, ffdNodes: numeric.ffd.nodes, heuristic: numeric.heuristic,
-      bounds: { volume: numeric.bounds.volume, l2: numeric.bounds.l2, conflict: numeric.bounds.conflict },
+      bounds: { volume: Math.max(numeric.bounds.volume, bounds.volume), l2: numeric.bounds.l2, conflict: numeric.bounds.conflict },
       ...(numeric.search ? { searchStop: numeric.search.stop } : {}),
       seconds: numeric.seconds,
     },

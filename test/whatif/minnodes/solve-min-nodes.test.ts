@@ -121,6 +121,8 @@ describe('solveMinNodes', () => {
     // db pods: four distinct nodes; train pods only on gpu nodes.
     expect(new Set([0, 1, 2, 3].map((i) => r.placements[`default/db${i}`])).size).toBe(4);
     for (let i = 0; i < 3; i++) expect(r.addedNodes[r.placements[`default/train${i}`]!]).toBe('gpu');
+    // The bound counts the pods the real scheduler placed: 12.4 cpu, 2 free on `old`, 8 per node at most.
+    expect(r.lowerBound).toBe(2);
     expect(r.nodes).toBeGreaterThanOrEqual(r.lowerBound);
     expect(rejectedOnReplay({ nodes: [tmpl('old', '2', '4Gi')] }, pending, r)).toEqual([]);
   });
