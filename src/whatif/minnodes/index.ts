@@ -33,7 +33,7 @@ import type { PodInfo } from '../../model/pod-info.js';
 import { nodeFromTemplate } from '../../model/templates.js';
 import type { UnschedulablePod } from '../result.js';
 import { PODS } from '../../model/resources.js';
-import { lowerBounds } from './bounds.js';
+import { lowerBounds, type LowerBounds } from './bounds.js';
 import type { JobRunner } from './jobs.js';
 import { templateWeights, type Objective, type VectorModel } from './model.js';
 import { buildModel, isNumericPod, type TemplateSpec } from './oracle.js';
@@ -200,13 +200,7 @@ function materialize(scheduler: Scheduler, pending: readonly PodInfo[], opts: Mi
   }
   const nodes = added.nodes.size;
   const value = objective === 'cost' ? (cost ?? 0) : nodes;
-  // The pods the real scheduler placed outside the model need room too: their volume joins the bound.
-  const extra = new Float64Array(p.model.dims);
-  for (const pod of pending) {
-    if (numericSet.has(pod) || placements[pod.key] === undefined) continue;
-    p.model.dimNames.forEach((r, d) => (extra[d]! += r === PODS ? 1 : pod.requests.get(r) ?? 0));
-  }
-  const bounds = extra.some((x) => x > 0) ? lowerBounds(p.model, objective, templateWeights(p.model, objective), extra) : numeric.bounds;
+  const bounds = withPlacedOthers(p, pending, numericSet, placements, numeric);
   const lowerBound = Math.max(numeric.bounds.objective, bounds.objective);
   const gap = lowerBound > 0 ? (value - lowerBound) / lowerBound : value === 0 ? 0 : null;
   return {
@@ -221,6 +215,16 @@ function materialize(scheduler: Scheduler, pending: readonly PodInfo[], opts: Mi
     scheduledByFilters,
     seconds: (performance.now() - t0) / 1000,
   };
+}
+
+/** The bounds again, the volume bound counting the pods placed outside the model (they need room too). */
+function withPlacedOthers(p: Prepared, pending: readonly PodInfo[], numericSet: ReadonlySet<PodInfo>, placements: Readonly<Record<string, string>>, numeric: NumericResult): LowerBounds {
+  const extra = new Float64Array(p.model.dims);
+  for (const pod of pending) {
+    if (numericSet.has(pod) || placements[pod.key] === undefined) continue;
+    p.model.dimNames.forEach((r, d) => (extra[d]! += r === PODS ? 1 : pod.requests.get(r) ?? 0));
+  }
+  return extra.some((x) => x > 0) ? lowerBounds(p.model, p.objective, templateWeights(p.model, p.objective), extra) : numeric.bounds;
 }
 
 /** Adds template nodes to the cluster, named `<prefix>-<i>` (skipping names the cluster has). */
