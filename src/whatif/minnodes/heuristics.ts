@@ -12,7 +12,9 @@
  *   dot product with the bin's free capacity (Panigrahy's DotProduct), or smallest L2 norm of what
  *   is left after it;
  * - multi-bin: open as many bins as the lower bound says at once, then place items (L2 order) on
- *   the emptiest (WFD) or fullest (BFD) bin that holds them, opening more only when none does.
+ *   the emptiest (WFD) or fullest (BFD) bin that holds them, opening more only when none does;
+ *   and pairing: with m bins open, repeatedly place the (item, bin) pair of largest dot product
+ *   of request and free capacity, m found by binary search between the bound and FFD's count.
  *
  * Existing nodes are bins from the start, always first, so their free capacity is used first. A new
  * bin's template is the one the heuristic's template policy names (a single template, or the best
@@ -29,27 +31,36 @@ export type Measure = (typeof MEASURES)[number];
 export type HeuristicSpec =
   | { readonly kind: 'item'; readonly measure: Measure; readonly rule: 'ff' | 'bf'; readonly template: number }
   | { readonly kind: 'bin'; readonly score: 'size' | 'dot' | 'l2'; readonly template: number }
-  | { readonly kind: 'multi'; readonly rule: 'wf' | 'bf'; readonly template: number };
+  | { readonly kind: 'multi'; readonly rule: 'wf' | 'bf'; readonly template: number }
+  | { readonly kind: 'pairing'; readonly template: number };
 
 /** A heuristic's name for reports (`ffd-l2`, `bc-dot`, `mb-wfd`, with `@t` for a fixed template). */
 export function heuristicName(h: HeuristicSpec): string {
   const at = h.template >= 0 ? `@${h.template}` : '';
   if (h.kind === 'item') return `${h.rule}d-${h.measure}${at}`;
   if (h.kind === 'bin') return `bc-${h.score}${at}`;
+  if (h.kind === 'pairing') return `mb-pairing${at}`;
   return `mb-${h.rule}d${at}`;
 }
+
+/**
+ * Multi-bin pairing scans every (remaining shape, bin) pair per placement, for each bin count of
+ * its binary search: left out of the portfolio above this many pair scans per count.
+ */
+const PAIRING_WORK_MAX = 10_000_000;
 
 /** Bin-centric runs scan every remaining shape per placement: skipped above this many shape scans. */
 const BIN_CENTRIC_WORK_MAX = 40_000_000;
 
 /** The portfolio: every family and measure, for the best-value policy and for each template alone (when there are several). */
-export function heuristicPortfolio(m: VectorModel): HeuristicSpec[] {
+export function heuristicPortfolio(m: VectorModel, binsLowerBound = 0): HeuristicSpec[] {
   const policies = m.templates.length > 1 ? [-1, ...m.templates.map((_, t) => t)] : [-1];
   const out: HeuristicSpec[] = [];
   for (const template of policies) {
     for (const measure of MEASURES) for (const rule of ['ff', 'bf'] as const) out.push({ kind: 'item', measure, rule, template });
     if (m.items * m.shapes <= BIN_CENTRIC_WORK_MAX) for (const score of ['size', 'dot', 'l2'] as const) out.push({ kind: 'bin', score, template });
     for (const rule of ['wf', 'bf'] as const) out.push({ kind: 'multi', rule, template });
+    if (m.items * m.shapes * (m.existing + 2 * binsLowerBound + 1) <= PAIRING_WORK_MAX) out.push({ kind: 'pairing', template });
   }
   return out;
 }
@@ -90,10 +101,10 @@ export interface HeuristicResult {
 
 /** Runs one heuristic (then moves added bins to their cheapest template). */
 export function runHeuristic(ctx: HeuristicContext, h: HeuristicSpec): HeuristicResult {
-  const p = new Packing(ctx.m, ctx.weights);
+  const p = h.kind === 'pairing' ? pairing(ctx, h.template) : new Packing(ctx.m, ctx.weights);
   if (h.kind === 'item') itemCentric(ctx, p, h.measure, h.rule, h.template);
   else if (h.kind === 'bin') binCentric(ctx, p, h.score, h.template);
-  else multiBin(ctx, p, h.rule, h.template);
+  else if (h.kind === 'multi') multiBin(ctx, p, h.rule, h.template);
   p.closeEmpty();
   p.downgrade();
   const snapshot = p.snapshot();
@@ -322,4 +333,73 @@ function multiBin(ctx: HeuristicContext, p: Packing, rule: 'wf' | 'bf', fixed: n
     if (chosen < 0) chosen = openFor(ctx, p, i, fixed);
     if (chosen >= 0) p.add(i, chosen);
   }
+}
+
+/**
+ * Multi-bin pairing (Mommessin et al.'s MB-Pairing with the dot-product score): the fewest bins m,
+ * by binary search between the lower bound and first-fit decreasing's count, for which pairing
+ * places every item without opening more; FFD's packing when no m below its count works.
+ */
+function pairing(ctx: HeuristicContext, fixed: number): Packing {
+  let best = new Packing(ctx.m, ctx.weights);
+  itemCentric(ctx, best, 'l1', 'ff', fixed);
+  best.closeEmpty();
+  let lo = ctx.binsLowerBound;
+  let hi = best.addedBins - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const q = pairingWith(ctx, fixed, mid);
+    q.closeEmpty();
+    if (betterThan(q.unplaced(), q.objectiveValue, q.addedBins, best.unplaced(), best.objectiveValue, best.addedBins)) best = q;
+    if (q.addedBins <= mid) hi = mid - 1;
+    else lo = mid + 1;
+  }
+  return best;
+}
+
+/** Pairing with `count` added bins open from the start (more opened only for an item no bin holds). */
+function pairingWith(ctx: HeuristicContext, fixed: number, count: number): Packing {
+  const { m, ref } = ctx;
+  const D = m.dims;
+  const p = new Packing(m, ctx.weights);
+  const pool = shapePool(ctx);
+  let remaining = m.items;
+  const take = (k: number): number => {
+    const items = pool.items[k]!;
+    const i = items[items.length - pool.left[k]!]!;
+    pool.left[k]!--;
+    remaining--;
+    return i;
+  };
+  const t = pool.rep.length > 0 ? pickTemplate(ctx, p, pool.rep[0]!, fixed) : -1;
+  if (t >= 0) for (let k = 0; k < count && p.canOpen(t); k++) p.open(t);
+  while (remaining > 0) {
+    let bestK = -1;
+    let bestB = -1;
+    let best = -Infinity;
+    for (let k = 0; k < pool.rep.length; k++) {
+      if (pool.left[k] === 0) continue;
+      const i = pool.rep[k]!;
+      for (let b = 0; b < p.bins; b++) {
+        if (p.alive[b] !== 1 || !p.fits(i, b)) continue;
+        let v = 0;
+        for (let d = 0; d < D; d++) v += (m.req[i * D + d]! / ref[d]!) * ((p.cap[b * D + d]! - p.load[b * D + d]!) / ref[d]!);
+        if (v > best + 1e-12) {
+          best = v;
+          bestK = k;
+          bestB = b;
+        }
+      }
+    }
+    if (bestK >= 0) {
+      p.add(take(bestK), bestB);
+      continue;
+    }
+    let k = 0;
+    while (pool.left[k] === 0) k++;
+    const b = openFor(ctx, p, pool.rep[k]!, fixed);
+    const i = take(k);
+    if (b >= 0) p.add(i, b);
+  }
+  return p;
 }

@@ -83,7 +83,7 @@ function setup(m: VectorModel, opts: NumericOptions): Setup {
   const weights = templateWeights(m, objective);
   const bounds = lowerBounds(m, objective, weights);
   const ctx = heuristicContext(m, objective, weights, bounds.nodes);
-  return { t0, objective, weights, bounds, ctx, specs: opts.heuristics ?? heuristicPortfolio(m) };
+  return { t0, objective, weights, bounds, ctx, specs: opts.heuristics ?? heuristicPortfolio(m, bounds.nodes) };
 }
 
 /** The FFD baseline, the local search from the best heuristic packing, and the answer. */
