@@ -1,13 +1,14 @@
 /**
- * Local search after the heuristics: repeatedly empty the least valuable added node and reinsert
- * its pods into the others, in the manner of Buljubašić and Vasquez's consistent neighbourhood
- * search (2016, "Consistent neighborhood search for one-dimensional bin packing and
- * two-dimensional vector packing"): the pods of the emptied node form an unassigned set U; a tabu
- * search swaps pods of U with pods on nodes (one for one, one for two, two for one), each time the
- * move that lowers the normalised size of U the most, forbidding an ejected pod to return to the
- * node it left for a few iterations; whenever a pod of U fits a node as it is, it goes there. U
- * empty: one node fewer, keep it and empty the next; the attempt's budget spent: restore the best
- * packing and try another node.
+ * Local search after the heuristics, in the manner of Buljubašić and Vasquez's consistent
+ * neighbourhood search (2016, "Consistent neighborhood search for one-dimensional bin packing and
+ * two-dimensional vector packing"): empty the two least valuable added nodes (least fill per unit
+ * of price); their pods form an unassigned set U, and the goal is that U fits ONE new node (one
+ * node fewer; with a single added node, that U goes into the others). A tabu search swaps pods of
+ * U with pods on nodes (one for one, one for two, two for one), each time the move that lowers the
+ * normalised size of U the most, forbidding an ejected pod to return to the node it left for a few
+ * iterations; whenever a pod of U fits a node as it is, it goes there. Success: keep the packing
+ * and empty the next two; the attempt's budget spent: restore the best packing and try another
+ * pair (the k-th failure in a row picks among the k+2 least valuable, by the PRNG).
  *
  * Effort is counted in move evaluations, so a run is deterministic for a seed (the PRNG breaks
  * ties and picks among the least valuable nodes); the wall-clock deadline is only a safety net,
