@@ -14,4 +14,6 @@ export interface BinPackingInstance {
   published?: { overall: number; ic: number; bc: number; pairing: number; wfd: number };
 }
 export function parseVbp(text: string): { dims: number; capacity: number[]; items: number[][] };
-export function loadInstances(opts?: { sets?: string[] }): BinPackingInstance[];
+/** With `shuffle`, each instance's items in a fixed order seeded by its name (shuffleItems). */
+export function loadInstances(opts?: { sets?: string[]; shuffle?: boolean }): BinPackingInstance[];
+export function shuffleItems(items: number[][], name: string): number[][];

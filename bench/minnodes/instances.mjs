@@ -39,8 +39,13 @@ function readTable(file, nameCol, optCol, lbCol) {
  * published is the Mommessin et al. row (best_overall, best_IC, best_BC, best_MB-Pairing, best_MB-WFD)
  * when the set has one.
  */
-export function loadInstances({ sets = ['panigrahy', 'new', 'triplet', 'triplet2d', 'bpp1d'] } = {}) {
+export function loadInstances({ sets = ['panigrahy', 'new', 'triplet', 'triplet2d', 'bpp1d'], shuffle = false } = {}) {
   const out = [];
+  if (shuffle) {
+    const all = loadInstances({ sets });
+    for (const inst of all) shuffleItems(inst.items, inst.name);
+    return all;
+  }
   const vbp = path.join(DATA, 'vbp-mommessin2024');
   const tables = { panigrahy: 'Panigrahy', new: 'New', triplet: 'Triplet' };
   for (const set of ['panigrahy', 'new', 'triplet']) {
@@ -89,6 +94,22 @@ export function loadInstances({ sets = ['panigrahy', 'new', 'triplet', 'triplet2
     }
   }
   return out;
+}
+
+/**
+ * Shuffles items in place, seeded by the instance name (FNV-1a, then an LCG): the upstream triplet
+ * files list each optimal triplet consecutively, and a sort whose ties keep input order can use
+ * that (the README's leak, which the 2-D set removes the same way).
+ */
+export function shuffleItems(items, name) {
+  let x = 0x811c9dc5;
+  for (let k = 0; k < name.length; k++) x = Math.imul(x ^ name.charCodeAt(k), 16777619) >>> 0;
+  const rnd = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [items[i], items[j]] = [items[j], items[i]];
+  }
+  return items;
 }
 
 function naturalOrder(a, b) {
