@@ -126,7 +126,7 @@ export class ClusterState {
   private nextRow = 0;
   private nextSeq = 0;
   /** Pods bound or assumed to a node, by key. */
-  private readonly placed = new KeyedTable<Placement>();
+  private readonly placed = new KeyedTable<Placement>((p) => p.pod.key);
   readonly classes: NodeClass[] = [];
   private readonly classByKey = new Map<string, NodeClass>();
   /** image name -> number of nodes having it (ImageLocality's spread factor). */
@@ -314,7 +314,7 @@ export class ClusterState {
     for (const hp of pod.hostPorts) info.usedPorts.push(hp);
     this.applyPod(info, pod, 1);
     const placement: Placement = { pod, node: info, assumed, owner: this, indexSlot: -1 };
-    this.placed.set(pod.key, placement, pod.keyHash);
+    this.placed.set(placement, pod.keyHash);
     pod.placement = placement;
     for (const l of this.podListeners) l.onPodAdded(placement);
     return placement;
@@ -400,7 +400,7 @@ export class ClusterState {
     // The copy's own placement objects (`owner` is the copy: a shared PodInfo's `placement` stays the
     // source's, and the copy finds its own by key).
     for (const p of this.placed.values()) {
-      c.placed.set(p.pod.key, { pod: p.pod, node: c.byName.get(p.node.name)!, assumed: p.assumed, owner: c, indexSlot: -1 }, p.pod.keyHash);
+      c.placed.set({ pod: p.pod, node: c.byName.get(p.node.name)!, assumed: p.assumed, owner: c, indexSlot: -1 }, p.pod.keyHash);
     }
     c.generation = this.generation;
     c.nodeGeneration = this.nodeGeneration;

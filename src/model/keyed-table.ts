@@ -7,8 +7,8 @@
  * evicted them; measured on this project's machine with the caches disturbed between operations
  * (bench/model/keyed-table.mjs), a miss-then-insert costs 1.6-2.8 µs on a 70,000-key Map against
  * 0.05-0.15 µs here. Here a probe reads one Int32Array of 30-bit key hashes (open addressing,
- * linear probing, load at most one half) and compares strings only when the hashes are equal, so
- * a key that is absent usually costs one cache line. Callers that look a key up often keep its
+ * linear probing, load at most one half) and compares keys only when the hashes are equal, so a
+ * key that is absent usually costs one cache line. Callers that look a key up often keep its
  * hash (PodInfo.keyHash) and pass it in.
  *
  * Iteration is in insertion order, as a Map's (replacing a key's value keeps its place; a deleted
@@ -26,20 +26,25 @@ const EMPTY = -1;
 const DELETED = -2;
 const MIN_CAPACITY = 64;
 
-/** A string-keyed, insertion-ordered table (see the module comment). */
+/**
+ * A string-keyed, insertion-ordered table of values that carry their key (see the module
+ * comment). Per slot, `meta` holds the key's hash and the entry's place in the insertion order
+ * side by side (one cache line for a probe and its bookkeeping); `vals` holds the value, read only
+ * when the hashes are equal.
+ */
 export class KeyedTable<V> {
   private mask = MIN_CAPACITY - 1;
-  /** Per slot: the key's hash, EMPTY or DELETED. */
-  private hashes = new Int32Array(MIN_CAPACITY).fill(EMPTY);
-  private keys: (string | undefined)[] = new Array<string | undefined>(MIN_CAPACITY).fill(undefined);
+  /** Per slot i: meta[2i] the key's hash (or EMPTY / DELETED), meta[2i+1] its index in `order`. */
+  private meta = newMeta(MIN_CAPACITY);
   private vals: (V | undefined)[] = new Array<V | undefined>(MIN_CAPACITY).fill(undefined);
-  /** Per slot: the entry's index in the insertion order. */
-  private orderOf = new Int32Array(MIN_CAPACITY);
   /** Insertion order: the slot of each entry, -1 once deleted. */
   private order: number[] = [];
   private live = 0;
   /** Live plus deleted slots (what the load counts). */
   private used = 0;
+
+  /** `keyOf(value)` is the value's key (a placement's pod key, say). */
+  constructor(private readonly keyOf: (value: V) => string) {}
 
   get size(): number {
     return this.live;
@@ -47,12 +52,12 @@ export class KeyedTable<V> {
 
   /** The slot holding `key`, or -1. */
   private find(key: string, hash: number): number {
-    const hashes = this.hashes;
+    const meta = this.meta;
     const mask = this.mask;
     for (let i = hash & mask; ; i = (i + 1) & mask) {
-      const h = hashes[i]!;
+      const h = meta[2 * i]!;
       if (h === EMPTY) return -1;
-      if (h === hash && this.keys[i] === key) return i;
+      if (h === hash && this.keyOf(this.vals[i]!) === key) return i;
     }
   }
 
@@ -65,18 +70,19 @@ export class KeyedTable<V> {
     return this.find(key, hash) >= 0;
   }
 
-  /** Sets `key` to `value`; returns the value it replaces, if any. */
-  set(key: string, value: V, hash: number = keyHash(key)): V | undefined {
-    const hashes = this.hashes;
+  /** Sets the entry of `value`'s key to `value`; returns the value it replaces, if any. */
+  set(value: V, hash: number = keyHash(this.keyOf(value))): V | undefined {
+    const key = this.keyOf(value);
+    const meta = this.meta;
     const mask = this.mask;
     let free = -1;
     let i = hash & mask;
     for (; ; i = (i + 1) & mask) {
-      const h = hashes[i]!;
+      const h = meta[2 * i]!;
       if (h === EMPTY) break;
       if (h === DELETED) {
         if (free < 0) free = i;
-      } else if (h === hash && this.keys[i] === key) {
+      } else if (h === hash && this.keyOf(this.vals[i]!) === key) {
         const prev = this.vals[i];
         this.vals[i] = value;
         return prev;
@@ -84,10 +90,9 @@ export class KeyedTable<V> {
     }
     if (free >= 0) i = free;
     else this.used++;
-    hashes[i] = hash;
-    this.keys[i] = key;
+    meta[2 * i] = hash;
+    meta[2 * i + 1] = this.order.length;
     this.vals[i] = value;
-    this.orderOf[i] = this.order.length;
     this.order.push(i);
     this.live++;
     if (this.used * 2 > this.mask + 1) this.rehash();
@@ -99,10 +104,9 @@ export class KeyedTable<V> {
     const i = this.find(key, hash);
     if (i < 0) return undefined;
     const prev = this.vals[i];
-    this.hashes[i] = DELETED;
-    this.keys[i] = undefined;
+    this.meta[2 * i] = DELETED;
+    this.order[this.meta[2 * i + 1]!] = -1;
     this.vals[i] = undefined;
-    this.order[this.orderOf[i]!] = -1;
     this.live--;
     // Deleted slots lengthen probes and the order keeps holes: rebuild once they outnumber the live.
     if (this.order.length > 2 * this.live + MIN_CAPACITY) this.rehash();
@@ -122,28 +126,33 @@ export class KeyedTable<V> {
   private rehash(): void {
     let cap = MIN_CAPACITY;
     while (cap < this.live * 4) cap *= 2;
-    const { hashes, keys, vals, order } = this;
+    const { meta, vals, order } = this;
     this.mask = cap - 1;
-    this.hashes = new Int32Array(cap).fill(EMPTY);
-    this.keys = new Array<string | undefined>(cap).fill(undefined);
+    this.meta = newMeta(cap);
     this.vals = new Array<V | undefined>(cap).fill(undefined);
-    this.orderOf = new Int32Array(cap);
     this.order = [];
     this.live = 0;
     this.used = 0;
+    const m = this.meta;
     for (let k = 0; k < order.length; k++) {
       const i = order[k]!;
       if (i < 0) continue;
-      const hash = hashes[i]!;
+      const hash = meta[2 * i]!;
       let j = hash & this.mask;
-      while (this.hashes[j] !== EMPTY) j = (j + 1) & this.mask;
-      this.hashes[j] = hash;
-      this.keys[j] = keys[i];
+      while (m[2 * j] !== EMPTY) j = (j + 1) & this.mask;
+      m[2 * j] = hash;
+      m[2 * j + 1] = this.order.length;
       this.vals[j] = vals[i];
-      this.orderOf[j] = this.order.length;
       this.order.push(j);
       this.live++;
       this.used++;
     }
   }
+}
+
+/** Slot metadata for `cap` slots, every slot empty. */
+function newMeta(cap: number): Int32Array {
+  const m = new Int32Array(2 * cap);
+  for (let i = 0; i < m.length; i += 2) m[i] = EMPTY;
+  return m;
 }

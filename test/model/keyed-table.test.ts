@@ -14,13 +14,15 @@ describe('KeyedTable', () => {
       fc.property(fc.array(op, { maxLength: 2000 }), fc.constantFrom(0, 3, 0x3fffffff), (ops, hashMask) => {
         // hashMask 0 or 3: every key collides with many others (probing and string compares decide).
         const hash = (k: string) => keyHash(k) & hashMask;
-        const t = new KeyedTable<number>();
-        const m = new Map<string, number>();
+        type E = { key: string; value: number };
+        const t = new KeyedTable<E>((e) => e.key);
+        const m = new Map<string, E>();
         for (const o of ops) {
           const k = `ns/pod-${o.key}`;
           if (o.op === 'set') {
-            expect(t.set(k, o.value, hash(k))).toBe(m.get(k));
-            m.set(k, o.value);
+            const e = { key: k, value: o.value };
+            expect(t.set(e, hash(k))).toBe(m.get(k));
+            m.set(k, e);
           } else if (o.op === 'delete') {
             expect(t.delete(k, hash(k))).toBe(m.get(k));
             m.delete(k);
@@ -37,27 +39,28 @@ describe('KeyedTable', () => {
   });
 
   it('finds a key by content, not by string identity, and hashes it when no hash is given', () => {
-    const t = new KeyedTable<string>();
+    const t = new KeyedTable<{ key: string }>((e) => e.key);
     const a = ['default', 'web-0'].join('/');
-    t.set(a, 'x');
+    const x = { key: a };
+    t.set(x);
     const b = JSON.parse(JSON.stringify(a)) as string;
-    expect(t.get(b)).toBe('x');
-    expect(t.get(b, keyHash(b))).toBe('x');
+    expect(t.get(b)).toBe(x);
+    expect(t.get(b, keyHash(b))).toBe(x);
     expect(keyHash(a)).toBe(keyHash(b));
     expect(keyHash(a)).toBeGreaterThanOrEqual(0);
     expect(keyHash(a)).toBeLessThan(2 ** 30);
   });
 
   it('grows and shrinks across many keys', () => {
-    const t = new KeyedTable<number>();
-    for (let i = 0; i < 50_000; i++) t.set(`k${i}`, i);
+    const t = new KeyedTable<{ key: string; i: number }>((e) => e.key);
+    for (let i = 0; i < 50_000; i++) t.set({ key: `k${i}`, i });
     for (let i = 0; i < 50_000; i += 2) t.delete(`k${i}`);
     expect(t.size).toBe(25_000);
-    expect(t.get('k49999')).toBe(49999);
+    expect(t.get('k49999')!.i).toBe(49999);
     expect(t.get('k49998')).toBeUndefined();
     let expectNext = 1;
     for (const v of t.values()) {
-      expect(v).toBe(expectNext);
+      expect(v.i).toBe(expectNext);
       expectNext += 2;
     }
   });

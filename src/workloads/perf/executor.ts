@@ -119,7 +119,7 @@ export class PerfExecutor {
   private readonly podsByNs = new Map<string, PodInfo[]>();
   private readonly boundByNs = new Map<string, number>();
   /** Pods attempted (or gated), by key: a KeyedTable, as a Set's insert per pod is a measurable part of a cheap cycle. */
-  private readonly attempted = new KeyedTable<true>();
+  private readonly attempted = new KeyedTable<PodInfo>((p) => p.key);
   private readonly deleted = new Set<string>();
   private readonly terminating = new Set<string>();
   private pending: PodInfo[] = [];
@@ -232,7 +232,7 @@ export class PerfExecutor {
       const fw = this.s.frameworkFor(p) ?? this.fw;
       if (fw.runPreEnqueue(p)) {
         this.gated++;
-        this.attempted.set(p.key, true, p.keyHash);
+        this.attempted.set(p, p.keyHash);
       } else this.pending.push(p);
     }
   }
@@ -284,7 +284,7 @@ export class PerfExecutor {
   /** Records a pod's outcome (checksum, counts, the measured window). */
   private decide(pod: PodInfo, node: string | null, t: number): string | null {
     const done = performance.now();
-    this.attempted.set(pod.key, true, pod.keyHash);
+    this.attempted.set(pod, pod.keyHash);
     this.checksum.add(pod.key, node);
     if (node !== null) {
       this.scheduled++;
