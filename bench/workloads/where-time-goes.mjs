@@ -2,11 +2,11 @@
 // runner (schedule, commit, checksum), each pod timed, then the slowest pods (with their index in
 // the queue), the percentiles and how much of the total the slowest 100 take.
 //
-//   node bench/workloads/where-time-goes.mjs [--engine wasm|js] [--nodes 5000] [--pods 10000]
+//   node bench/workloads/where-time-goes.mjs [--engine wasm|js] [--nodes 5000] [--pods 10000] [--init-pods 0]
 import { parseArgs } from 'node:util';
 import { dist } from '../common.js';
 
-const { values } = parseArgs({ options: { engine: { type: 'string', default: 'wasm' }, nodes: { type: 'string', default: '5000' }, pods: { type: 'string', default: '10000' } } });
+const { values } = parseArgs({ options: { engine: { type: 'string', default: 'wasm' }, nodes: { type: 'string', default: '5000' }, pods: { type: 'string', default: '10000' }, 'init-pods': { type: 'string', default: '0' } } });
 const { buildWorkload, scheduleAndBind, settleHeap } = await dist('workloads/runner.js');
 const { defaultSchedulerConfig } = await dist('api/config.js');
 const { createKernels } = await dist('kernel/engine.js');
@@ -16,9 +16,13 @@ const { PlacementChecksum } = await dist('workloads/checksum.js');
 
 const kernels = await createKernels(values.engine);
 const pods = Number(values.pods);
-const { state, measured } = buildWorkload({ workload: 'SchedulingBasic', nodes: Number(values.nodes), initPods: 0, pods, memory: kernels.createTableMemory() });
+const { state, init, measured } = buildWorkload({ workload: 'SchedulingBasic', nodes: Number(values.nodes), initPods: Number(values['init-pods']), pods, memory: kernels.createTableMemory() });
 const s = new Scheduler({ state, config: defaultSchedulerConfig(), kernels, registry: REGISTRY, seed: 1 });
 const checksum = new PlacementChecksum();
+for (const p of init) {
+  const r = scheduleAndBind(s, p);
+  checksum.add(p.key, r instanceof Promise ? await r : r);
+}
 settleHeap();
 const lat = new Float64Array(pods);
 const t0 = performance.now();

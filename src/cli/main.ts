@@ -7,6 +7,7 @@ import { registerServe } from './commands/serve.js';
 import { registerBench } from './commands/bench.js';
 import { registerCapacity } from './commands/capacity.js';
 import { registerSnapshot } from './commands/snapshot.js';
+import { registerWhatif } from './commands/whatif.js';
 
 /** Where a command writes (replaceable in tests). */
 export interface CliIO {
@@ -14,6 +15,8 @@ export interface CliIO {
   stderr(s: string): void;
   /** Whether stderr is a terminal (progress lines go there only then); false when absent. */
   readonly stderrIsTTY?: boolean;
+  /** Whether stdout is a terminal (commands whose default output differs: whatif's table); false when absent. */
+  readonly stdoutIsTTY?: boolean;
 }
 
 const processIO: CliIO = {
@@ -21,6 +24,9 @@ const processIO: CliIO = {
   stderr: (s) => process.stderr.write(s),
   get stderrIsTTY() {
     return process.stderr.isTTY === true;
+  },
+  get stdoutIsTTY() {
+    return process.stdout.isTTY === true;
   },
 };
 
@@ -45,6 +51,7 @@ export function buildProgram(io: CliIO, name = 'podfit'): Command {
   registerBench(program, io);
   registerCapacity(program, io);
   registerSnapshot(program, io);
+  registerWhatif(program, io);
   return program;
 }
 

@@ -77,6 +77,12 @@ export interface SchedulerOptions {
    * true; class-batch.ts). Decisions are the same either way.
    */
   readonly classBatching?: boolean;
+  /**
+   * On the general path, run a Filter whose trait says it reads nothing on one node when it
+   * passes there, and leave out a Score whose trait says it is the same on every node (default
+   * true; Framework.runFilters and runScore). Decisions are the same either way.
+   */
+  readonly constantParts?: boolean;
 }
 
 /** Options for one cycle. */
@@ -95,7 +101,7 @@ export class StateBinder implements Binder {
   }
   readonly bindSync = (pod: PodInfo, nodeName: string): void => {
     // The pod is usually assumed on that node already: then binding only confirms it.
-    if (!this.state.confirmOn(pod.key, nodeName)) this.state.addPod(pod, nodeName, false);
+    if (!this.state.confirmOn(pod, nodeName)) this.state.addPod(pod, nodeName, false);
   };
 }
 
@@ -125,6 +131,14 @@ export class Scheduler {
   readonly useFusedCycle: boolean;
   /** Whether pods may be decided by class batching. */
   readonly useClassBatching: boolean;
+  /** Whether the general path may skip the parts the plan shows constant (SchedulerOptions.constantParts). */
+  readonly useConstantParts: boolean;
+  /**
+   * The node class batching chose last, and the state's nodeGeneration then: the commit that
+   * follows a decision finds its node without a lookup by name (assume).
+   */
+  private picked: NodeInfo | undefined = undefined;
+  private pickedGeneration = -1;
 
   constructor(opts: SchedulerOptions) {
     this.state = opts.state;
@@ -133,6 +147,7 @@ export class Scheduler {
     this.objects = opts.objects;
     this.useFusedCycle = opts.fusedCycle ?? true;
     this.useClassBatching = opts.classBatching ?? true;
+    this.useConstantParts = opts.constantParts ?? true;
     const binder = opts.binder ?? new StateBinder(opts.state);
     for (const w of opts.config.warnings) this.warnings.push(w);
     for (const profile of opts.config.profiles) {
@@ -192,7 +207,10 @@ export class Scheduler {
     const d = fw.classBatches.decide(pod, plan, this.prng);
     if (d === null) return null;
     const numAll = this.state.nodes.length;
-    return { pod, profile: fw.profileName, feasibleNodes: d.feasibleNodes, evaluatedNodes: numAll, selectedNode: this.state.nodes[d.node]!.name, status: null };
+    const node = this.state.nodes[d.node]!;
+    this.picked = node;
+    this.pickedGeneration = this.state.nodeGeneration;
+    return { pod, profile: fw.profileName, feasibleNodes: d.feasibleNodes, evaluatedNodes: numAll, selectedNode: node.name, status: null };
   }
 
   /** One scheduling cycle: the fused cycle when the plan allows it, else the general path. */
@@ -256,11 +274,11 @@ export class Scheduler {
     const numToFind = numFeasibleNodesToFind(candidates.length, framework.percentageOfNodesToScore ?? this.config.percentageOfNodesToScore);
     let evaluated: number;
     if (numToFind >= candidates.length) {
-      const st = framework.runFilters(cs, pod, candidates, feasible, failed, trace);
+      const st = framework.runFilters(cs, pod, candidates, feasible, failed, trace, this.useConstantParts ? plan : undefined);
       if (st) return { ...base, selectedNode: null, status: st, message: st.message() };
       evaluated = candidates.length;
     } else {
-      const r = this.sampledFilter(framework, cs, pod, candidates, numToFind, feasible, failed, trace);
+      const r = this.sampledFilter(framework, cs, pod, candidates, numToFind, feasible, failed, trace, this.useConstantParts ? plan : undefined);
       if (r.status) return { ...base, selectedNode: null, status: r.status, message: r.status.message() };
       evaluated = r.evaluated;
       // Feasible nodes in node order (kube's order is the rotated one; selection below uses node order).
@@ -299,7 +317,7 @@ export class Scheduler {
     if (ps) return { ...result, selectedNode: null, status: ps, message: ps.message() };
     const totals = new Float64Array(feasible.length);
     const perPlugin = explain ? new Map<string, Float64Array>() : undefined;
-    const ss = framework.runScore(cs, pod, feasible, totals, perPlugin);
+    const ss = framework.runScore(cs, pod, feasible, totals, perPlugin, this.useConstantParts ? plan : undefined);
     if (ss) return { ...result, selectedNode: null, status: ss, message: ss.message() };
     if (framework.score.length === 0) totals.fill(1);
     if (explanation && perPlugin) {
@@ -374,7 +392,7 @@ export class Scheduler {
    */
   private sampledFilter(
     framework: Framework, cs: CycleState, pod: PodInfo, candidates: readonly NodeInfo[], numToFind: number,
-    feasible: NodeInfo[], failed: Map<string, Status>, trace?: Map<string, FilterTrace>,
+    feasible: NodeInfo[], failed: Map<string, Status>, trace?: Map<string, FilterTrace>, plan?: PodPlan,
   ): { status: Status | null; evaluated: number } {
     const n = candidates.length;
     const start = this.nextStartNodeIndex % n;
@@ -385,7 +403,7 @@ export class Scheduler {
       for (let i = 0; i < size; i++) chunk[i] = candidates[(start + pos + i) % n]!;
       const chunkFeasible: NodeInfo[] = [];
       const chunkFailed = new Map<string, Status>();
-      const st = framework.runFilters(cs, pod, chunk, chunkFeasible, chunkFailed, trace);
+      const st = framework.runFilters(cs, pod, chunk, chunkFeasible, chunkFailed, trace, plan);
       if (st) return { status: st, evaluated: pos };
       const need = numToFind - feasible.length;
       if (chunkFeasible.length >= need) {
@@ -445,7 +463,9 @@ export class Scheduler {
       const rs = fw.runReserve(cs, pod, nodeName);
       if (rs) return rs;
     }
-    this.state.addPod(pod, nodeName, true);
+    const picked = this.picked;
+    if (picked !== undefined && picked.name === nodeName && this.pickedGeneration === this.state.nodeGeneration) this.state.addPodTo(pod, picked, true);
+    else this.state.addPod(pod, nodeName, true);
     if (fw.permit.length === 0) return null;
     const { status } = fw.runPermit(cs, pod, nodeName);
     if (status && status.code !== Code.Wait) {
@@ -473,7 +493,7 @@ export class Scheduler {
       this.state.removePod(pod.key);
       return { kind: 'rejected', status: st };
     }
-    this.state.confirm(pod.key);
+    this.state.confirm(pod);
     return BOUND;
   }
 
@@ -485,7 +505,7 @@ export class Scheduler {
       this.state.removePod(pod.key);
       return st;
     }
-    this.state.confirm(pod.key);
+    this.state.confirm(pod);
     return null;
   }
 }

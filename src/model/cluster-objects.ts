@@ -89,6 +89,23 @@ export class ClusterObjects {
     this.priorityClasses.set(o.metadata.name, o);
   }
 
+  /**
+   * A copy whose additions do not show in this one (a what-if question's own cluster): the maps
+   * and lists are copied, the decoded objects in them shared (nothing changes them in place).
+   */
+  clone(): ClusterObjects {
+    const c = new ClusterObjects();
+    for (const [k, v] of this.namespaces) c.namespaces.set(k, v);
+    for (const [k, v] of this.services) c.services.set(k, [...v]);
+    for (const [k, v] of this.replicaSets) c.replicaSets.set(k, v);
+    for (const [k, v] of this.statefulSets) c.statefulSets.set(k, v);
+    for (const [k, v] of this.replicationControllers) c.replicationControllers.set(k, v);
+    for (const p of this.pdbs) c.pdbs.push(p);
+    for (const [k, v] of this.priorityClasses) c.priorityClasses.set(k, v);
+    for (const w of this.warnings) c.warnings.push(w);
+    return c;
+  }
+
   /** Services of a namespace, in input order. */
   servicesIn(namespace: string): readonly Service[] {
     return this.services.get(namespace) ?? [];

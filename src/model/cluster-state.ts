@@ -9,6 +9,7 @@ import { invalidValueMessage, resourceQuantityProblem } from './resource-validat
 import { ModelInputError } from './errors.js';
 import { CPU, isTrackedResource, PODS } from './resources.js';
 import { CPU_SLOT, MEMORY_SLOT, NodeTable, PODS_SLOT, type TableMemory } from './node-table.js';
+import { KeyedTable } from './keyed-table.js';
 import type { HostPort, PodInfo } from './pod-info.js';
 
 /** Label keys unique per node, ignored when grouping nodes into classes. */
@@ -99,6 +100,10 @@ export interface Placement {
   readonly pod: PodInfo;
   readonly node: NodeInfo;
   assumed: boolean;
+  /** The state holding it (a pod's `placement` is this state's when `owner` is). */
+  readonly owner: ClusterState;
+  /** The topology index's slot for it (model/topology-index.ts); -1 until indexed. */
+  indexSlot: number;
 }
 
 /**
@@ -121,7 +126,7 @@ export class ClusterState {
   private nextRow = 0;
   private nextSeq = 0;
   /** Pods bound or assumed to a node, by key. */
-  private readonly placed = new Map<string, Placement>();
+  private readonly placed = new KeyedTable<Placement>();
   readonly classes: NodeClass[] = [];
   private readonly classByKey = new Map<string, NodeClass>();
   /** image name -> number of nodes having it (ImageLocality's spread factor). */
@@ -255,9 +260,10 @@ export class ClusterState {
     const info = this.byName.get(name);
     if (!info) return;
     for (const p of info.pods) {
-      const placement = this.placed.get(p.key);
-      this.placed.delete(p.key);
-      if (placement) for (const l of this.podListeners) l.onPodRemoved(placement);
+      const placement = this.placed.delete(p.key, p.keyHash);
+      if (!placement) continue;
+      if (p.placement === placement) p.placement = undefined;
+      for (const l of this.podListeners) l.onPodRemoved(placement);
     }
     for (const img of info.images.keys()) this.bumpImage(img, -1);
     const cls = this.classes[info.classId];
@@ -285,23 +291,56 @@ export class ClusterState {
     this.generation++;
   }
 
-  /** Places a pod on a node (bound, or assumed when `assumed`). Replaces an earlier placement. */
-  addPod(pod: PodInfo, nodeName: string, assumed = false): void {
+  /**
+   * Places a pod on a node (bound, or assumed when `assumed`). Replaces an earlier placement of
+   * its key. Returns the placement (the state's own object, as listeners see it).
+   */
+  addPod(pod: PodInfo, nodeName: string, assumed = false): Placement {
     const info = this.byName.get(nodeName);
     if (!info) throw new ModelInputError(`pod ${pod.key}: node ${nodeName} not found`, 'spec.nodeName');
-    if (this.placed.has(pod.key)) this.removePod(pod.key);
+    return this.addPodTo(pod, info, assumed);
+  }
+
+  /** addPod onto a node the caller holds (one of this state's `nodes`): no lookup by name. */
+  addPodTo(pod: PodInfo, info: NodeInfo, assumed = false): Placement {
+    // The same PodInfo placed here already is found from the pod; another PodInfo of its key by key.
+    const own = this.ownPlacement(pod);
+    if (own !== undefined) this.unplace(own);
+    else {
+      const other = this.placed.get(pod.key, pod.keyHash);
+      if (other !== undefined) this.unplace(other);
+    }
     info.pods.push(pod);
     for (const hp of pod.hostPorts) info.usedPorts.push(hp);
     this.applyPod(info, pod, 1);
-    const placement: Placement = { pod, node: info, assumed };
-    this.placed.set(pod.key, placement);
+    const placement: Placement = { pod, node: info, assumed, owner: this, indexSlot: -1 };
+    this.placed.set(pod.key, placement, pod.keyHash);
+    pod.placement = placement;
     for (const l of this.podListeners) l.onPodAdded(placement);
+    return placement;
+  }
+
+  /** The pod's placement in this state when this PodInfo is the one placed (no keyed lookup). */
+  private ownPlacement(pod: PodInfo): Placement | undefined {
+    const p = pod.placement;
+    return p !== undefined && p.owner === this ? p : undefined;
+  }
+
+  /** Where this pod (this PodInfo, or another of its key) is placed, if anywhere. */
+  placementOfPod(pod: PodInfo): Placement | undefined {
+    return this.ownPlacement(pod) ?? this.placed.get(pod.key, pod.keyHash);
   }
 
   /** Removes a placed pod; returns false if it was not placed. */
   removePod(podKey: string): boolean {
     const p = this.placed.get(podKey);
     if (!p) return false;
+    this.unplace(p);
+    return true;
+  }
+
+  /** Removes the pod of a placement of this state. */
+  private unplace(p: Placement): void {
     const info = p.node;
     const i = info.pods.indexOf(p.pod);
     if (i >= 0) info.pods.splice(i, 1);
@@ -310,23 +349,62 @@ export class ClusterState {
       if (j >= 0) info.usedPorts.splice(j, 1);
     }
     this.applyPod(info, p.pod, -1);
-    this.placed.delete(podKey);
+    this.placed.delete(p.pod.key, p.pod.keyHash);
+    if (p.pod.placement === p) p.pod.placement = undefined;
     for (const l of this.podListeners) l.onPodRemoved(p);
-    return true;
   }
 
   /** Confirms a pod placed on `nodeName` (true), or does nothing when it is not placed there (false). */
-  confirmOn(podKey: string, nodeName: string): boolean {
-    const p = this.placed.get(podKey);
+  confirmOn(pod: PodInfo, nodeName: string): boolean {
+    const p = this.placementOfPod(pod);
     if (p === undefined || p.node.name !== nodeName) return false;
     p.assumed = false;
     return true;
   }
 
   /** Marks an assumed pod as confirmed (bound by the API). */
-  confirm(podKey: string): void {
-    const p = this.placed.get(podKey);
+  confirm(pod: PodInfo): void {
+    const p = this.placementOfPod(pod);
     if (p) p.assumed = false;
+  }
+
+  /**
+   * A copy for a what-if question (DESIGN "Capacity planning": a column copy, not a deep copy of
+   * objects): the same nodes in the same order on the same rows and classes, the same placements,
+   * the NodeTable's columns copied into `memory`. Objects nothing changes in place (Node objects,
+   * labels, taints, image maps, PodInfos) are shared; what mutations change (node infos, their pod
+   * and port lists, placements, classes' member counts) is copied. Placement listeners are not:
+   * the schedulers built on the copy register their own. O(nodes + placed pods).
+   */
+  clone(memory?: TableMemory): ClusterState {
+    const c = new ClusterState(memory);
+    c.table.copyFrom(this.table);
+    c.nextRow = this.nextRow;
+    c.nextSeq = this.nextSeq;
+    for (const r of this.freeRows) c.freeRows.push(r);
+    for (const cls of this.classes) {
+      const copy: NodeClass = { ...cls };
+      c.classes.push(copy);
+      c.classByKey.set(copy.key, copy);
+    }
+    for (const [img, n] of this.imageNodeCount) c.imageNodeCount.set(img, n);
+    for (const [img, name] of this.imageNames) c.imageNames.set(img, name);
+    for (const n of this.nodes) {
+      const info: NodeInfo = {
+        name: n.name, node: n.node, labels: n.labels, taints: n.taints, unschedulable: n.unschedulable, row: n.row, seq: n.seq,
+        classId: n.classId, pods: [...n.pods], usedPorts: [...n.usedPorts], images: n.images, generation: n.generation,
+      };
+      c.nodes.push(info);
+      c.byName.set(info.name, info);
+    }
+    // The copy's own placement objects (`owner` is the copy: a shared PodInfo's `placement` stays the
+    // source's, and the copy finds its own by key).
+    for (const p of this.placed.values()) {
+      c.placed.set(p.pod.key, { pod: p.pod, node: c.byName.get(p.node.name)!, assumed: p.assumed, owner: c, indexSlot: -1 }, p.pod.keyHash);
+    }
+    c.generation = this.generation;
+    c.nodeGeneration = this.nodeGeneration;
+    return c;
   }
 
   /** Convenience readers for tests and reports. */

@@ -128,3 +128,61 @@ export const SNAPSHOT_PROGRESS_EVERY_OBJECTS = 2048;
  * (src/api/object-stream.ts); kubectl writes none, PyYAML a few per shared object.
  */
 export const SNAPSHOT_ANCHOR_TEXT_BYTES_MAX = 16 * 1024 * 1024;
+
+// `podfit whatif` scenarios (src/api/scenario.ts, src/whatif/).
+/** Steps in one scenario (each runs on the whole cluster; a scenario is written by hand). */
+export const WHATIF_STEPS_MAX = 1000;
+/** Questions in one scenario (each answers on its own copy of the cluster: one copy's memory each). */
+export const WHATIF_QUESTIONS_MAX = 100;
+/** Configurations one `compare` question runs (each replays the steps on its own copy). */
+export const WHATIF_COMPARE_CONFIGS_MAX = 16;
+/** Nodes one addNodes step adds (each a NodeTable row and a NodeInfo, about 1 KB). */
+export const WHATIF_ADD_NODES_MAX = 100_000;
+/** Pods one addPods step adds (each a PodInfo sharing its template's spec, about 300 B). */
+export const WHATIF_ADD_PODS_MAX = 1_000_000;
+/** Rows of a per-node or per-pod table in `podfit whatif -o table` (a screenful; `-o json` has all). */
+export const WHATIF_TABLE_ROWS_MAX = 50;
+/** Points of one sweep (each a whole scenario run; shard larger sweeps into several files). */
+export const WHATIF_SWEEP_POINTS_MAX = 10_000;
+
+// What-if workload expansion (whatif/expand.ts).
+/**
+ * Pods one `apply` may make (replicas, parallelism, DaemonSet pods summed). Each pod is a few KB
+ * of objects before the scheduler sees it, so a million is a few GB: a typo such as
+ * `replicas: 10000000` is refused with a message instead of running the process out of heap.
+ */
+export const EXPAND_PODS_MAX = 1_000_000;
+/**
+ * Draws of a generated pod name before giving up. 27^5 (14 million) suffixes per prefix: a draw
+ * collides only in a namespace holding millions of one owner's pods, so this bounds retries of a
+ * case that does not happen.
+ */
+export const EXPAND_NAME_DRAWS_MAX = 1000;
+
+// The whatif HTML report (src/report/html.ts): one page per run, so what it holds is bounded.
+/**
+ * Rows one table of the page holds (about 60-100 bytes of JSON each, and one DOM row); the rest
+ * are counted in its caption (`-o json` has them all). 5,000 keeps a 5,000-node table whole.
+ */
+export const HTML_TABLE_ROWS_MAX = 5000;
+/**
+ * Rows of a table the page puts in the DOM at first (and after each sort); a "Show all" button
+ * adds the rest. A 5,000-row node table is some 65,000 cells: laying it out, and again after each
+ * sort, took over a second in Chromium on a loaded 2-core machine, against a tenth of that for 200.
+ */
+export const HTML_TABLE_ROWS_SHOWN = 200;
+/**
+ * Bars along the category axis of one chart (reasons, drained nodes, replicas per node): past it
+ * the smallest are summed into one "other" bar, so a chart stays readable.
+ */
+export const HTML_CHART_CATEGORIES_MAX = 40;
+/**
+ * Sweep points a page shows in full (their charts and tables, 0.2-2 MB each at 5,000 nodes); the
+ * rest are rows of the overview table only.
+ */
+export const HTML_SWEEP_RUNS_DETAILED_MAX = 20;
+/**
+ * Characters of JSON shown for a field of a question the page has no shape for (in a closed
+ * <details>); the rest is cut with a note, so one odd field cannot make the page megabytes larger.
+ */
+export const HTML_RAW_JSON_CHARS_MAX = 20_000;

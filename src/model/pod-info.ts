@@ -3,6 +3,8 @@
  * tolerations, affinity), so no plugin re-parses quantities or walks containers per node.
  */
 import type { Affinity, Container, Pod, Toleration, TopologySpreadConstraint } from '../api/k8s.js';
+import type { Placement } from './cluster-state.js';
+import { keyHash } from './keyed-table.js';
 import { parseQuantityExact, QuantityError, type ExactQuantity } from './quantity.js';
 import { ModelInputError } from './errors.js';
 import { invalidValueMessage, requestLimitProblem, resourceQuantityProblem } from './resource-validation.js';
@@ -20,6 +22,8 @@ export interface HostPort {
 export interface PodInfo {
   /** `<namespace>/<name>`. */
   readonly key: string;
+  /** keyHash(key) (model/keyed-table.ts), computed once: the state's tables look the pod up by it. */
+  readonly keyHash: number;
   readonly namespace: string;
   readonly name: string;
   readonly uid: string;
@@ -56,6 +60,12 @@ export interface PodInfo {
    * so class batching builds on the first one instead of waiting for the second.
    */
   cloned?: boolean;
+  /**
+   * The placement of the ClusterState that placed this pod last, while that state holds it (its
+   * own bookkeeping, written only by model/cluster-state.ts): the state finds the pod's placement
+   * from the pod without a keyed lookup. Another state (a clone sharing the PodInfo) finds it by key.
+   */
+  placement?: Placement;
 }
 
 /**
@@ -280,6 +290,7 @@ export function makePodInfo(pod: Pod): PodInfo {
   const created = pod.metadata.creationTimestamp ? Date.parse(pod.metadata.creationTimestamp) : 0;
   return {
     key,
+    keyHash: keyHash(key),
     namespace: pod.metadata.namespace || 'default',
     name: pod.metadata.name ?? '',
     uid: pod.metadata.uid ?? '',
@@ -299,6 +310,9 @@ export function makePodInfo(pod: Pod): PodInfo {
     images,
     creationMs: Number.isFinite(created) ? created : 0,
     hasRestartableInit: (pod.spec.initContainers ?? []).some((c) => c.restartPolicy === 'Always'),
+    classKey: undefined,
+    cloned: false,
+    placement: undefined,
   };
 }
 
@@ -312,10 +326,12 @@ export function makePodInfo(pod: Pod): PodInfo {
 export function clonePodInfo(template: PodInfo, name: string, uid: string): PodInfo {
   const src = template.pod;
   const pod: Pod = { apiVersion: src.apiVersion, kind: src.kind, metadata: { ...src.metadata, name, uid }, spec: src.spec, status: { ...src.status } };
+  const key = `${template.namespace}/${name}`;
   // Every field spelled out (not a spread of the template): the clone gets the same object shape
   // as a decoded pod, and building it is a plain allocation, several times cheaper than a spread.
   return {
-    key: `${template.namespace}/${name}`,
+    key,
+    keyHash: keyHash(key),
     namespace: template.namespace,
     name,
     uid,
@@ -337,5 +353,6 @@ export function clonePodInfo(template: PodInfo, name: string, uid: string): PodI
     hasRestartableInit: template.hasRestartableInit,
     classKey: podClassKey(template),
     cloned: true,
+    placement: undefined,
   };
 }

@@ -23,6 +23,51 @@ import { TOPOLOGY_QUERY_CACHE_MAX } from './limits.js';
 export interface IndexedPod {
   readonly pod: PodInfo;
   readonly node: NodeInfo;
+  /** Its place in its namespace's list of pods (the index's own; -1 while not indexed). */
+  indexSlot: number;
+}
+
+/**
+ * The pods of one namespace in the order they were placed: an array with holes where pods left
+ * (compacted when the holes outnumber the pods), each pod knowing its slot. Adding and removing a
+ * pod touch one array cell, where a Set of tens of thousands of pods hashes and probes.
+ */
+class PodList implements Iterable<IndexedPod> {
+  private items: (IndexedPod | undefined)[] = [];
+  size = 0;
+
+  add(e: IndexedPod): void {
+    e.indexSlot = this.items.length;
+    this.items.push(e);
+    this.size++;
+  }
+
+  delete(e: IndexedPod): void {
+    const i = e.indexSlot;
+    if (i < 0 || this.items[i] !== e) return;
+    this.items[i] = undefined;
+    e.indexSlot = -1;
+    this.size--;
+    if (this.items.length > 2 * this.size + 64) this.compact();
+  }
+
+  private compact(): void {
+    const out: IndexedPod[] = [];
+    for (const e of this.items) {
+      if (e === undefined) continue;
+      e.indexSlot = out.length;
+      out.push(e);
+    }
+    this.items = out;
+  }
+
+  *[Symbol.iterator](): Iterator<IndexedPod> {
+    const items = this.items;
+    for (let i = 0; i < items.length; i++) {
+      const e = items[i];
+      if (e !== undefined) yield e;
+    }
+  }
 }
 
 /** A label every pod matching a query carries: one of `values`, or any value when null. */
@@ -62,7 +107,7 @@ export interface TopologyIndexStats {
 }
 
 interface NamespaceBucket {
-  readonly all: Set<IndexedPod>;
+  readonly all: PodList;
   /** label key -> label value -> pods. */
   readonly byLabel: Map<string, Map<string, Set<IndexedPod>>>;
 }
@@ -173,7 +218,7 @@ export class TopologyIndex implements PodListener {
 
   private bucket(ns: string): NamespaceBucket {
     let b = this.byNamespace.get(ns);
-    if (!b) this.byNamespace.set(ns, (b = { all: new Set(), byLabel: new Map() }));
+    if (!b) this.byNamespace.set(ns, (b = { all: new PodList(), byLabel: new Map() }));
     return b;
   }
 
@@ -256,7 +301,7 @@ export class TopologyIndex implements PodListener {
   }
 }
 
-function candidatesOf(b: NamespaceBucket, hint: LabelHint | null): Iterable<Set<IndexedPod>> {
+function candidatesOf(b: NamespaceBucket, hint: LabelHint | null): Iterable<Iterable<IndexedPod>> {
   if (hint === null) return [b.all];
   const byValue = b.byLabel.get(hint.key);
   if (!byValue) return [];

@@ -1,0 +1,149 @@
+/**
+ * An insertion-ordered map from string keys to values for the state's largest maps (a cluster's
+ * placed pods: tens of thousands of keys, one insert and several lookups per scheduled pod).
+ *
+ * Why not a Map: a lookup in a large JS Map reads the key string, the bucket, the entry and the
+ * candidate key strings, each a cache miss once the scheduling cycle between two lookups has
+ * evicted them; measured on this project's machine with the caches disturbed between operations
+ * (bench/model/keyed-table.mjs), a miss-then-insert costs 1.6-2.8 µs on a 70,000-key Map against
+ * 0.05-0.15 µs here. Here a probe reads one Int32Array of 30-bit key hashes (open addressing,
+ * linear probing, load at most one half) and compares strings only when the hashes are equal, so
+ * a key that is absent usually costs one cache line. Callers that look a key up often keep its
+ * hash (PodInfo.keyHash) and pass it in.
+ *
+ * Iteration is in insertion order, as a Map's (replacing a key's value keeps its place; a deleted
+ * key inserted again goes last).
+ */
+
+/** The 30-bit FNV-1a hash of a string's UTF-16 code units (a small integer in every V8 build). */
+export function keyHash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h & 0x3fffffff;
+}
+
+const EMPTY = -1;
+const DELETED = -2;
+const MIN_CAPACITY = 64;
+
+/** A string-keyed, insertion-ordered table (see the module comment). */
+export class KeyedTable<V> {
+  private mask = MIN_CAPACITY - 1;
+  /** Per slot: the key's hash, EMPTY or DELETED. */
+  private hashes = new Int32Array(MIN_CAPACITY).fill(EMPTY);
+  private keys: (string | undefined)[] = new Array<string | undefined>(MIN_CAPACITY).fill(undefined);
+  private vals: (V | undefined)[] = new Array<V | undefined>(MIN_CAPACITY).fill(undefined);
+  /** Per slot: the entry's index in the insertion order. */
+  private orderOf = new Int32Array(MIN_CAPACITY);
+  /** Insertion order: the slot of each entry, -1 once deleted. */
+  private order: number[] = [];
+  private live = 0;
+  /** Live plus deleted slots (what the load counts). */
+  private used = 0;
+
+  get size(): number {
+    return this.live;
+  }
+
+  /** The slot holding `key`, or -1. */
+  private find(key: string, hash: number): number {
+    const hashes = this.hashes;
+    const mask = this.mask;
+    for (let i = hash & mask; ; i = (i + 1) & mask) {
+      const h = hashes[i]!;
+      if (h === EMPTY) return -1;
+      if (h === hash && this.keys[i] === key) return i;
+    }
+  }
+
+  get(key: string, hash: number = keyHash(key)): V | undefined {
+    const i = this.find(key, hash);
+    return i < 0 ? undefined : this.vals[i];
+  }
+
+  has(key: string, hash: number = keyHash(key)): boolean {
+    return this.find(key, hash) >= 0;
+  }
+
+  /** Sets `key` to `value`; returns the value it replaces, if any. */
+  set(key: string, value: V, hash: number = keyHash(key)): V | undefined {
+    const hashes = this.hashes;
+    const mask = this.mask;
+    let free = -1;
+    let i = hash & mask;
+    for (; ; i = (i + 1) & mask) {
+      const h = hashes[i]!;
+      if (h === EMPTY) break;
+      if (h === DELETED) {
+        if (free < 0) free = i;
+      } else if (h === hash && this.keys[i] === key) {
+        const prev = this.vals[i];
+        this.vals[i] = value;
+        return prev;
+      }
+    }
+    if (free >= 0) i = free;
+    else this.used++;
+    hashes[i] = hash;
+    this.keys[i] = key;
+    this.vals[i] = value;
+    this.orderOf[i] = this.order.length;
+    this.order.push(i);
+    this.live++;
+    if (this.used * 2 > this.mask + 1) this.rehash();
+    return undefined;
+  }
+
+  /** Deletes `key`; returns its value, if it was there. */
+  delete(key: string, hash: number = keyHash(key)): V | undefined {
+    const i = this.find(key, hash);
+    if (i < 0) return undefined;
+    const prev = this.vals[i];
+    this.hashes[i] = DELETED;
+    this.keys[i] = undefined;
+    this.vals[i] = undefined;
+    this.order[this.orderOf[i]!] = -1;
+    this.live--;
+    // Deleted slots lengthen probes and the order keeps holes: rebuild once they outnumber the live.
+    if (this.order.length > 2 * this.live + MIN_CAPACITY) this.rehash();
+    return prev;
+  }
+
+  /** Values in insertion order. */
+  *values(): IterableIterator<V> {
+    const order = this.order;
+    for (let k = 0; k < order.length; k++) {
+      const i = order[k]!;
+      if (i >= 0) yield this.vals[i]!;
+    }
+  }
+
+  /** Rebuilds at a load of at most a quarter, in insertion order, without deleted slots. */
+  private rehash(): void {
+    let cap = MIN_CAPACITY;
+    while (cap < this.live * 4) cap *= 2;
+    const { hashes, keys, vals, order } = this;
+    this.mask = cap - 1;
+    this.hashes = new Int32Array(cap).fill(EMPTY);
+    this.keys = new Array<string | undefined>(cap).fill(undefined);
+    this.vals = new Array<V | undefined>(cap).fill(undefined);
+    this.orderOf = new Int32Array(cap);
+    this.order = [];
+    this.live = 0;
+    this.used = 0;
+    for (let k = 0; k < order.length; k++) {
+      const i = order[k]!;
+      if (i < 0) continue;
+      const hash = hashes[i]!;
+      let j = hash & this.mask;
+      while (this.hashes[j] !== EMPTY) j = (j + 1) & this.mask;
+      this.hashes[j] = hash;
+      this.keys[j] = keys[i];
+      this.vals[j] = vals[i];
+      this.orderOf[j] = this.order.length;
+      this.order.push(j);
+      this.live++;
+      this.used++;
+    }
+  }
+}
