@@ -54,12 +54,15 @@ export class KubeApi {
     return c.server.replace(/\/+$/, '');
   }
 
-  /** Sends a request; resolves with the status and body text (any status). */
-  async request(method: string, path: string, body?: unknown): Promise<{ statusCode: number; body: string }> {
+  /**
+   * Sends a request; resolves with the status and body text (any status). `contentType` for
+   * patches (`application/strategic-merge-patch+json`, `application/merge-patch+json`).
+   */
+  async request(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ statusCode: number; body: string }> {
     const url = new URL(this.server + path);
     const opts: RequestOptions = {
       method,
-      headers: { Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+      headers: { Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': contentType } : {}) },
       timeout: this.timeoutMs,
     };
     await this.kc.applyToHTTPSOptions(opts);

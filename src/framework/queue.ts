@@ -73,6 +73,19 @@ export interface QueueOptions {
   readonly onActive?: () => void;
 }
 
+/**
+ * kube's isPodUpdated: did anything but the status, resourceVersion and generation change? (A
+ * status-only update, such as the scheduler's own PodScheduled condition, moves nothing.)
+ */
+function isPodUpdated(old: PodInfo, cur: PodInfo): boolean {
+  if (old.pod === cur.pod) return false;
+  const strip = (p: PodInfo) => {
+    const { resourceVersion: _r, generation: _g, managedFields: _m, ...meta } = p.pod.metadata as Record<string, unknown>;
+    return JSON.stringify([meta, p.pod.spec]);
+  };
+  return strip(old) !== strip(cur);
+}
+
 /** A binary heap over QueuedPods with a position map, so removal by key is O(log n). */
 class Heap {
   private readonly items: QueuedPod[] = [];
@@ -260,8 +273,10 @@ export class SchedulingQueue {
     }
     const u = this.unschedulable.get(key);
     if (u) {
-      this.unschedulable.delete(key);
+      const moved = isPodUpdated(u.pod, pod);
       u.pod = pod;
+      if (!moved) return;
+      this.unschedulable.delete(key);
       if (this.isBackingOff(u, this.clock.now())) this.toBackoff(u);
       else this.toActive(u);
       return;

@@ -130,7 +130,7 @@ describe('SchedulingQueue', () => {
     q.add(pod('a'));
     q.requeue(q.pop()!, false);
     clock.step(2000);
-    q.update(pod('a'));
+    q.update(pod('a', 5));
     expect(q.counts().active).toBe(1);
     q.delete('default/a');
     expect(q.counts()).toEqual({ active: 0, backoff: 0, unschedulable: 0, gated: 0 });
@@ -144,5 +144,24 @@ describe('SchedulingQueue', () => {
     q.delete('default/a');
     q.requeue(a, true);
     expect(q.counts()).toEqual({ active: 0, backoff: 0, unschedulable: 0, gated: 0 });
+  });
+});
+
+describe('SchedulingQueue status-only updates', () => {
+  it('a status-only update (the scheduler\'s own condition) does not move an unschedulable pod', () => {
+    const { q, clock } = queue();
+    const p = makePod('a').build();
+    q.add(makePodInfo(p));
+    q.requeue(q.pop()!, false);
+    const withStatus = structuredClone(p);
+    withStatus.metadata.resourceVersion = '7';
+    withStatus.status = { conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }] };
+    q.update(makePodInfo(withStatus));
+    expect(q.counts()).toMatchObject({ unschedulable: 1, active: 0 });
+    const relabeled = structuredClone(withStatus);
+    relabeled.metadata.labels = { x: 'y' };
+    clock.step(1000);
+    q.update(makePodInfo(relabeled));
+    expect(q.counts()).toMatchObject({ unschedulable: 0, active: 1 });
   });
 });
