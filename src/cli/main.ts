@@ -7,6 +7,7 @@ import { registerServe } from './commands/serve.js';
 import { registerBench } from './commands/bench.js';
 import { registerCapacity } from './commands/capacity.js';
 import { registerSnapshot } from './commands/snapshot.js';
+import { registerScheduler } from './commands/scheduler.js';
 
 /** Where a command writes (replaceable in tests). */
 export interface CliIO {
@@ -45,6 +46,7 @@ export function buildProgram(io: CliIO, name = 'podfit'): Command {
   registerBench(program, io);
   registerCapacity(program, io);
   registerSnapshot(program, io);
+  registerScheduler(program, io);
   return program;
 }
 
