@@ -24,7 +24,7 @@ import { dist, machine, resultsDir, ROOT } from '../common.js';
 const { values } = parseArgs({
   options: {
     nodes: { type: 'string', default: '5000' }, pending: { type: 'string', default: '10000' }, running: { type: 'string', default: '15000' },
-    seed: { type: 'string', default: '1' }, runs: { type: 'string', default: '3' },
+    seed: { type: 'string', default: '1' }, runs: { type: 'string', default: '3' }, 'cpu-prof': { type: 'string' },
     'skip-failover': { type: 'boolean', default: false }, 'skip-throughput': { type: 'boolean', default: false },
   },
 });
@@ -65,10 +65,14 @@ function generate(nodes, running, pending) {
       status: { phase: 'Running' } });
   }
   const templates = Array.from({ length: 20 }, (_, t) => ({ cpu: cpus[t % 5], memory: mems[(t * 3) % 5], priority: t % 7 === 0 ? 1000 : 0 }));
+  // The replicas of a template are created together (as a ReplicaSet creates them), one template
+  // per second: queue order groups each template's pods, after the high-priority templates.
+  const perTemplate = Math.ceil(pending / templates.length);
   for (let i = 0; i < pending; i++) {
-    const t = templates[i % templates.length];
+    const ti = Math.floor(i / perTemplate);
+    const t = templates[ti];
     const name = `pending-${String(i).padStart(6, '0')}`;
-    items.push({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'bench', uid: `uid-${name}`, labels: { app: `t${i % templates.length}` }, creationTimestamp: new Date(base + 1000 * (1 + Math.floor(i / 10))).toISOString() },
+    items.push({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'bench', uid: `uid-${name}`, labels: { app: `t${ti}` }, creationTimestamp: new Date(base + 1000 * (1 + ti)).toISOString() },
       spec: { schedulerName: 'podfit', priority: t.priority, containers: [{ name: 'app', resources: { requests: { cpu: t.cpu, memory: t.memory } } }] },
       status: { phase: 'Pending' } });
   }
@@ -112,7 +116,9 @@ function startApi(args) {
 
 /** A `podfit scheduler` process; `probe` resolves to its probe URL. */
 function startScheduler(kubeconfig, extra) {
-  const child = spawn(process.execPath, [BIN, 'scheduler', '--kubeconfig', kubeconfig, '--address', '127.0.0.1', '--port', '0', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // --cpu-prof DIR: a V8 CPU profile of each scheduler process, written when it exits.
+  const prof = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] : [];
+  const child = spawn(process.execPath, [...prof, BIN, 'scheduler', '--kubeconfig', kubeconfig, '--address', '127.0.0.1', '--port', '0', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stderr.on('data', (d) => (out += d.toString()));
   const probe = new Promise((resolve) => child.stdout.on('data', (d) => {
@@ -147,6 +153,7 @@ async function throughput() {
   const s = startScheduler(kubeconfig, ['--config', config, '--seed', values.seed, '--log-level', 'info']);
   const doneAt = Number((await all).split(' ')[2]);
   const cpuS = cpuSeconds(s.child.pid);
+  const apiCpuS = cpuSeconds(api.child.pid);
   const bindingsFile = join(dir, 'scheduler-bindings.json');
   api.send(`dump ${bindingsFile}`);
   await api.waitLine((l) => l.startsWith('dumped '));
@@ -171,7 +178,7 @@ async function throughput() {
   return {
     nodes, runningPods: Number(values.running), pendingPods: pending, seed: Number(values.seed),
     allBoundS: +((doneAt - t0) / 1000).toFixed(2), informersSyncedS: synced ? +(Number(synced[1]) / 1000).toFixed(2) : null,
-    schedulerCpuS: +cpuS.toFixed(2), cpuMsPerPod: +((cpuS * 1000) / pending).toFixed(3),
+    schedulerCpuS: +cpuS.toFixed(2), fakeApiServerCpuS: +apiCpuS.toFixed(2), cpuMsPerPod: +((cpuS * 1000) / pending).toFixed(3),
     bindings: bindings.length, duplicateBindings: duplicates,
     placementsComparedWithAllPending: expected.size, placementsDiffering: differ,
   };

@@ -8,7 +8,7 @@
  * carry, so one set of zod schemas decodes all of them.
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest, type RequestOptions } from 'node:https';
+import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { PodfitError } from '../model/error-codes.js';
 
@@ -45,7 +45,15 @@ export class KubeApi {
     readonly timeoutMs = 60_000,
     /** Bound on opening the connection (TCP and TLS); by default only timeoutMs bounds it. */
     readonly connectTimeoutMs?: number,
+    /**
+     * Keep connections open and reuse them (at most this many at once): the client library makes
+     * a new agent, so a new TLS connection, per request, which a scheduler writing thousands of
+     * bindings cannot afford. 0 (the default) keeps the library's agent.
+     */
+    readonly keepAliveSockets = 0,
   ) {}
+
+  private agent: HttpsAgent | undefined;
 
   /** The API server URL of the current context. */
   get server(): string {
@@ -66,6 +74,15 @@ export class KubeApi {
       timeout: this.timeoutMs,
     };
     await this.kc.applyToHTTPSOptions(opts);
+    if (this.keepAliveSockets > 0 && url.protocol === 'https:') {
+      // The TLS material applyToHTTPSOptions put on the options, on one kept-alive agent.
+      this.agent ??= new HttpsAgent({
+        keepAlive: true, noDelay: true, maxSockets: this.keepAliveSockets, ca: opts.ca, cert: opts.cert, key: opts.key,
+        ...(opts.rejectUnauthorized !== undefined ? { rejectUnauthorized: opts.rejectUnauthorized } : {}),
+        ...(opts.servername ? { servername: opts.servername } : {}),
+      });
+      opts.agent = this.agent;
+    }
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
@@ -108,6 +125,12 @@ export class KubeApi {
       });
       req.end(payload);
     });
+  }
+
+  /** Closes kept-alive connections. */
+  close(): void {
+    this.agent?.destroy();
+    this.agent = undefined;
   }
 
   /** GET returning parsed JSON; non-2xx throws KubeApiError. */

@@ -178,3 +178,5 @@ export const HTML_RAW_JSON_CHARS_MAX = 20_000;
 export const SCHEDULER_BINDS_IN_FLIGHT_MAX = 256;
 /** `podfit scheduler`: pods scheduled between yields to the event loop (watch events, binding answers). */
 export const SCHEDULER_PODS_PER_YIELD = 32;
+/** `podfit scheduler`: kept-alive connections for bindings, status patches and events. */
+export const SCHEDULER_API_SOCKETS_MAX = 16;

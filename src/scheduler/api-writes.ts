@@ -12,12 +12,18 @@
  *   the FitError text cut to 1024 characters), `Preempted` on victims (Normal, action `Preempting`);
  *   reportingController is the profile's schedulerName, the name `<pod>.<hex nanoseconds>`.
  *   podfit writes each event once (no series aggregation, kube's PATCH of a repeated event);
+ * - Bindings (pods/binding, with metadata.uid as kube's DefaultBinder sends it), with
+ *   cluster/binder.ts's semantics over raw JSON on kept-alive connections: transient failures
+ *   retried, a 409 checked against the pod (already on that node: done; else a conflict);
  * - preemption victims: the DisruptionTarget condition (reason PreemptionByScheduler) patched onto
  *   the victim, then the pod deleted (kube's PrepareCandidate / util.DeletePod).
  */
 import type { Pod } from '../api/k8s.js';
 import { KubeApiError, statusMessage, type KubeApi } from '../cluster/kube-api.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { PodInfo } from '../model/pod-info.js';
+import { LIVE_BIND_ATTEMPTS } from '../model/limits.js';
+import { BindError } from '../cluster/source.js';
 
 /** The fields of a pod condition the scheduler compares. */
 interface PodCondition { type?: string; status?: string; reason?: string; message?: string; lastTransitionTime?: string }
@@ -33,6 +39,8 @@ export interface ApiCall {
 
 /** Every kind of write this module makes: verb, API group, resource (deploy/scheduler RBAC covers them). */
 export const SCHEDULER_WRITES: ReadonlyArray<{ verb: string; group: string; resource: string }> = [
+  { verb: 'create', group: '', resource: 'pods/binding' },
+  { verb: 'get', group: '', resource: 'pods' },
   { verb: 'patch', group: '', resource: 'pods/status' },
   { verb: 'create', group: 'events.k8s.io', resource: 'events' },
   { verb: 'delete', group: '', resource: 'pods' },
@@ -56,6 +64,49 @@ export class SchedulerWrites {
       const { message, reason } = statusMessage(r.statusCode, r.body);
       throw new KubeApiError(r.statusCode, `${method} ${path}: ${message}`, reason);
     }
+  }
+
+  /** Creates the Binding; throws BindError (`conflict` set for a 409 that is not our own earlier bind). */
+  async bind(pod: PodInfo, nodeName: string, attempts = LIVE_BIND_ATTEMPTS, retryDelayMs = 100): Promise<'bound' | 'already_bound'> {
+    const ns = pod.pod.metadata.namespace ?? 'default';
+    const name = pod.pod.metadata.name ?? '';
+    const body = {
+      apiVersion: 'v1', kind: 'Binding',
+      metadata: { name, namespace: ns, ...(pod.uid ? { uid: pod.uid } : {}) },
+      target: { apiVersion: 'v1', kind: 'Node', name: nodeName },
+    };
+    const what = `binding pod ${ns}/${name} to node ${nodeName}`;
+    for (let attempt = 1; ; attempt++) {
+      let code: number | undefined;
+      let message: string;
+      try {
+        const r = await this.api.request('POST', `${podPath(ns, name)}/binding`, body);
+        if (r.statusCode >= 200 && r.statusCode <= 299) return 'bound';
+        code = r.statusCode;
+        message = statusMessage(r.statusCode, r.body).message;
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      if (code === 409) return this.checkConflict(pod, nodeName, `${what}: ${message} (HTTP 409)`);
+      const transient = code === undefined || code === 429 || code >= 500;
+      if (transient && attempt < attempts) {
+        await sleep(retryDelayMs * 2 ** (attempt - 1));
+        continue;
+      }
+      throw new BindError(`${what}: ${message}${code ? ` (HTTP ${code})` : ''}`);
+    }
+  }
+
+  private async checkConflict(pod: PodInfo, nodeName: string, what: string): Promise<'already_bound'> {
+    const ns = pod.pod.metadata.namespace ?? 'default';
+    const r = await this.api.request('GET', podPath(ns, pod.pod.metadata.name ?? '')).catch((e: Error) => ({ statusCode: 0, body: e.message }));
+    if (r.statusCode === 404) throw new BindError(`${what} (the pod is gone)`, true);
+    if (r.statusCode !== 200) throw new BindError(`${what} (and reading the pod failed: ${statusMessage(r.statusCode, r.body).message})`);
+    const cur = JSON.parse(r.body) as Pod;
+    const uidMatches = !pod.uid || !cur.metadata.uid || cur.metadata.uid === pod.uid;
+    if (uidMatches && cur.spec.nodeName === nodeName) return 'already_bound';
+    const where = cur.spec.nodeName ? `it is bound to node ${cur.spec.nodeName}` : 'it is not bound';
+    throw new BindError(`${what} (${uidMatches ? where : `UID ${cur.metadata.uid} differs from ${pod.uid}`})`, true);
   }
 
   /**

@@ -18,7 +18,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { SchedulerConfig } from '../api/config.js';
 import { LiveCluster, type LiveClusterOptions, type LiveLog, type LiveObserver } from '../cluster/live.js';
-import { ApiBinder } from '../cluster/binder.js';
 import { BindError } from '../cluster/source.js';
 import { KubeApi } from '../cluster/kube-api.js';
 import type { Binder, PluginDefinition, PluginRegistry } from '../framework/interfaces.js';
@@ -29,7 +28,7 @@ import {
 import type { Framework } from '../framework/framework.js';
 import type { Kernels } from '../kernel/kernels.js';
 import { podClassKey, type PodInfo } from '../model/pod-info.js';
-import { SCHEDULER_BINDS_IN_FLIGHT_MAX, SCHEDULER_PODS_PER_YIELD } from '../model/limits.js';
+import { SCHEDULER_API_SOCKETS_MAX, SCHEDULER_BINDS_IN_FLIGHT_MAX, SCHEDULER_PODS_PER_YIELD } from '../model/limits.js';
 import { SchedulerWrites } from './api-writes.js';
 import { LeaderElector, type LeaderElectorOptions } from './leader-election.js';
 import type { SchedulerMetrics } from './metrics.js';
@@ -75,7 +74,7 @@ export class StandaloneScheduler implements LiveObserver {
   readonly scheduler: Scheduler;
   readonly elector: LeaderElector | null;
   readonly writes: SchedulerWrites;
-  private readonly apiBinder: ApiBinder;
+  private readonly writesApi: KubeApi;
   private readonly profiles: Set<string>;
   private readonly conflicts = new Set<string>();
   private readonly background = new Set<Promise<unknown>>();
@@ -101,8 +100,8 @@ export class StandaloneScheduler implements LiveObserver {
       log,
       hooks: { relist: (resource, reason) => metrics?.relists.inc({ resource, reason }) },
     });
-    this.apiBinder = new ApiBinder(kc, options.bindAttempts, options.bindRetryDelayMs);
-    this.writes = new SchedulerWrites(new KubeApi(kc, 30_000), options.identity);
+    this.writesApi = new KubeApi(kc, 30_000, undefined, SCHEDULER_API_SOCKETS_MAX);
+    this.writes = new SchedulerWrites(this.writesApi, options.identity);
     const binder: Binder = { bind: (pod, node) => this.bindPod(pod, node) };
     this.scheduler = new Scheduler({
       state: this.live.state, config, kernels: options.kernels, registry: options.registry, seed: options.seed, binder, plugins: options.plugins,
@@ -169,6 +168,7 @@ export class StandaloneScheduler implements LiveObserver {
     await this.elector?.stop(release);
     for (const t of this.timers) clearInterval(t);
     await this.live.stop();
+    this.writesApi.close();
   }
 
   // --- informer events (LiveObserver) ------------------------------------------------------------
@@ -291,7 +291,7 @@ export class StandaloneScheduler implements LiveObserver {
   /** The Binding: through the API; a 409 is remembered so the outcome drops the pod. */
   private async bindPod(pod: PodInfo, node: string): Promise<void> {
     try {
-      await this.apiBinder.bind({ namespace: pod.pod.metadata.namespace ?? 'default', name: pod.pod.metadata.name ?? '', uid: pod.uid }, node);
+      await this.writes.bind(pod, node, this.options.bindAttempts, this.options.bindRetryDelayMs);
     } catch (e) {
       if (e instanceof BindError && e.conflict) this.conflicts.add(pod.key);
       throw e;

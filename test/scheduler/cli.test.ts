@@ -117,7 +117,7 @@ describe('podfit scheduler processes', () => {
     // SIGTERM: bindings finish, the Lease is released, exit code 0.
     standby.child.kill('SIGTERM');
     expect(await standby.exited).toBe(0);
-    const spec = (api.objectsOf('coordination.k8s.io/v1/leases')[0] as { spec: { holderIdentity: string; leaseDurationSeconds: number } }).spec;
+    const spec = (api.objectsOf('coordination.k8s.io/v1/leases')[0] as unknown as { spec: { holderIdentity: string; leaseDurationSeconds: number } }).spec;
     expect(spec).toMatchObject({ holderIdentity: '', leaseDurationSeconds: 1 });
   }, 60_000);
 });

@@ -112,7 +112,8 @@ describe('podfit scheduler', () => {
     api.addPod(pod('p'));
     api.bindFailures = [403];
     const { outcomes } = await start();
-    await until(() => api.bindings.length === 1, 'the retried binding', 6000);
+    await until(() => outcomes.length === 2, 'the retried binding', 6000);
+    expect(api.bindings).toHaveLength(1);
     expect(outcomes.map((o) => o.result)).toEqual(['error', 'scheduled']);
     expect(outcomes[0]!.message).toMatch(/^binding rejected: .*forbidden/);
     await until(() => events().some((e) => e.reason === 'FailedScheduling'), 'the event');
