@@ -118,7 +118,8 @@ function startApi(args) {
 function startScheduler(kubeconfig, extra) {
   // --cpu-prof DIR: a V8 CPU profile of each scheduler process, written when it exits.
   const prof = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] : [];
-  const child = spawn(process.execPath, [...prof, BIN, 'scheduler', '--kubeconfig', kubeconfig, '--address', '127.0.0.1', '--port', '0', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // The young generation deploy/scheduler/deployment.yaml gives it (NODE_OPTIONS there).
+  const child = spawn(process.execPath, ['--max-semi-space-size=32', ...prof, BIN, 'scheduler', '--kubeconfig', kubeconfig, '--address', '127.0.0.1', '--port', '0', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stderr.on('data', (d) => (out += d.toString()));
   const probe = new Promise((resolve) => child.stdout.on('data', (d) => {

@@ -12,6 +12,9 @@ import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } fro
 import type { KubeConfig } from '@kubernetes/client-node';
 import { PodfitError } from '../model/error-codes.js';
 
+/** How long the credentials of a kept-alive KubeApi are reused before the KubeConfig is asked again. */
+const KEPT_ALIVE_OPTIONS_MS = 60_000;
+
 /** A non-2xx answer from the API server; `status` is the metav1.Status body when there was one. */
 export class KubeApiError extends Error {
   override readonly name = 'KubeApiError';
@@ -73,16 +76,8 @@ export class KubeApi {
       headers: { Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': contentType } : {}) },
       timeout: this.timeoutMs,
     };
-    await this.kc.applyToHTTPSOptions(opts);
-    if (this.keepAliveSockets > 0 && url.protocol === 'https:') {
-      // The TLS material applyToHTTPSOptions put on the options, on one kept-alive agent.
-      this.agent ??= new HttpsAgent({
-        keepAlive: true, noDelay: true, maxSockets: this.keepAliveSockets, ca: opts.ca, cert: opts.cert, key: opts.key,
-        ...(opts.rejectUnauthorized !== undefined ? { rejectUnauthorized: opts.rejectUnauthorized } : {}),
-        ...(opts.servername ? { servername: opts.servername } : {}),
-      });
-      opts.agent = this.agent;
-    }
+    if (this.keepAliveSockets > 0 && url.protocol === 'https:') await this.applyKeptAlive(opts);
+    else await this.kc.applyToHTTPSOptions(opts);
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
@@ -127,10 +122,39 @@ export class KubeApi {
     });
   }
 
+  /**
+   * The credentials and TLS material of the KubeConfig on one kept-alive agent. The library's
+   * options are taken again every KEPT_ALIVE_OPTIONS_MS (tokens rotate: a service account's is
+   * re-read from its file, exec plugins are re-run), not per request: they build an agent each time.
+   */
+  private async applyKeptAlive(opts: RequestOptions): Promise<void> {
+    const now = Date.now();
+    if (!this.keptAlive || now >= this.keptAlive.until) {
+      const o: RequestOptions = { headers: {} };
+      await this.kc.applyToHTTPSOptions(o);
+      const agent = new HttpsAgent({
+        keepAlive: true, noDelay: true, maxSockets: this.keepAliveSockets, ca: o.ca, cert: o.cert, key: o.key,
+        ...(o.rejectUnauthorized !== undefined ? { rejectUnauthorized: o.rejectUnauthorized } : {}),
+        ...(o.servername ? { servername: o.servername } : {}),
+      });
+      // Connections of the previous agent close once idle; the TLS material may have changed too.
+      const old = this.agent;
+      if (old) setTimeout(() => old.destroy(), this.timeoutMs).unref();
+      this.agent = agent;
+      this.keptAlive = { headers: { ...(o.headers as Record<string, string>) }, auth: o.auth, until: now + KEPT_ALIVE_OPTIONS_MS };
+    }
+    opts.headers = { ...this.keptAlive.headers, ...(opts.headers as Record<string, string>) };
+    if (this.keptAlive.auth) opts.auth = this.keptAlive.auth;
+    opts.agent = this.agent;
+  }
+
+  private keptAlive: { headers: Record<string, string>; auth?: string | null; until: number } | undefined;
+
   /** Closes kept-alive connections. */
   close(): void {
     this.agent?.destroy();
     this.agent = undefined;
+    this.keptAlive = undefined;
   }
 
   /** GET returning parsed JSON; non-2xx throws KubeApiError. */

@@ -50,7 +50,9 @@ const podPath = (ns: string, name: string) => `/api/v1/namespaces/${encodeURICom
 
 /** A MicroTime as the API writes it: RFC 3339 with microseconds. */
 export function microTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+  // toISOString always ends in `.mmmZ` (years 0 to 9999).
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, -1)}000Z`;
 }
 
 /** The writes, over one KubeApi. */
