@@ -11,7 +11,8 @@
 //    binds it; then a new standby is started, the leader gets SIGTERM and a pod is created: time
 //    until bound.
 //
-//   npm run build && node bench/scheduler/run.mjs [--nodes 5000] [--pending 10000] [--running 15000] [--runs 3] [--skip-failover] [--skip-throughput]
+//   npm run build && node bench/scheduler/run.mjs [--nodes 5000] [--pending 10000] [--running 15000] [--runs 3]
+//     [--retry-period 2s] [--skip-failover] [--skip-throughput] [--cpu-prof DIR]
 //
 // Writes bench/results/scheduler.json.
 import { spawn, spawnSync } from 'node:child_process';
@@ -25,6 +26,7 @@ const { values } = parseArgs({
   options: {
     nodes: { type: 'string', default: '5000' }, pending: { type: 'string', default: '10000' }, running: { type: 'string', default: '15000' },
     seed: { type: 'string', default: '1' }, runs: { type: 'string', default: '3' }, 'cpu-prof': { type: 'string' },
+    'retry-period': { type: 'string', default: '2s' },
     'skip-failover': { type: 'boolean', default: false }, 'skip-throughput': { type: 'boolean', default: false },
   },
 });
@@ -210,7 +212,7 @@ async function failover() {
   writeFileSync(small, JSON.stringify(generate(10, 0, 0)));
   const api = startApi(['--snapshot', small, '--trace']);
   const kubeconfig = await api.ready;
-  const args = ['--leader-elect', '--lease-namespace', 'kube-system', '--log-level', 'warn'];
+  const args = ['--leader-elect', '--lease-namespace', 'kube-system', '--log-level', 'warn', '--leader-elect-retry-period', values['retry-period']];
   const kill = [];
   const term = [];
   let n = 0;
@@ -219,7 +221,11 @@ async function failover() {
     const name = `failover-${n++}`;
     const bound = api.waitLine((l) => l.startsWith(`bound bench/${name} `));
     const t = Date.now();
+    const exited = new Promise((r) => leader.child.on('exit', r));
     leader.child.kill(signal);
+    // Only once the old leader is gone (a SIGTERMed one finishes its bindings and releases the
+    // Lease first), so the binding timed is the new leader's.
+    await exited;
     api.send(`add ${name}`);
     const at = Number((await bound).split(' ')[3]);
     return { ms: at - t, survivor: replicas.find((r) => r !== leader) };
@@ -242,7 +248,7 @@ async function failover() {
   }
   a.child.kill('SIGTERM');
   api.send('quit');
-  return { leaseDurationS: 15, renewDeadlineS: 10, retryPeriodS: 2, sigkillMs: kill, sigtermMs: term };
+  return { leaseDurationS: 15, renewDeadlineS: 10, retryPeriod: values['retry-period'], sigkillMs: kill, sigtermMs: term };
 }
 
 const result = { date: new Date().toISOString(), machine: machine() };
@@ -252,7 +258,8 @@ if (!values['skip-throughput']) {
 }
 if (!values['skip-failover']) {
   result.failover = await failover();
+  result.failover.retryPeriod = values['retry-period'];
   console.log(JSON.stringify(result.failover));
 }
-writeFileSync(join(dir, 'scheduler.json'), JSON.stringify(result, null, 2));
+writeFileSync(join(dir, `scheduler${values['skip-throughput'] ? `-failover-${values['retry-period']}` : ''}.json`), JSON.stringify(result, null, 2));
 process.exit(0);
