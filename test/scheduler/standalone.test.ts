@@ -148,3 +148,27 @@ describe('podfit scheduler', () => {
     expect((api.pod('app', 'vip')!.status as { nominatedNodeName?: string }).nominatedNodeName).toBe('n1');
   });
 });
+
+describe('podfit scheduler backoff (fake clock)', () => {
+  it('retries a failed binding only once kube\'s backoff has passed on the queue\'s clock: 1 s, then 2 s', async () => {
+    const clock = { t: 1_000_000, now() { return this.t; } };
+    api.addNode(node('n1'));
+    api.addPod(pod('p'));
+    api.bindFailures = [403, 403];
+    const { s, outcomes } = await start({ clock });
+    await until(() => outcomes.length === 1 && s.queue.counts().backoff === 1, 'the first failure');
+    clock.t += 999;
+    await new Promise((r) => setTimeout(r, 1300)); // the backoff flush runs every second
+    expect(outcomes).toHaveLength(1);
+    clock.t += 1;
+    await until(() => outcomes.length === 2, 'the second attempt', 3000);
+    expect(s.queue.counts().backoff).toBe(1);
+    clock.t += 1999;
+    await new Promise((r) => setTimeout(r, 1300));
+    expect(outcomes).toHaveLength(2);
+    clock.t += 1;
+    await until(() => outcomes.length === 3, 'the third attempt', 3000);
+    expect(outcomes.map((o) => o.result)).toEqual(['error', 'error', 'scheduled']);
+    expect(api.bindings).toHaveLength(1);
+  });
+});
