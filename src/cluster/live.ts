@@ -71,6 +71,19 @@ export interface LiveClusterOptions {
   readonly observer?: LiveObserver;
 }
 
+/**
+ * What of a node can turn an unschedulable pod schedulable (kube's nodeSchedulingPropertiesChange:
+ * spec.unschedulable, allocatable, labels, taints, conditions' types and statuses, annotations),
+ * as one string to compare.
+ */
+function schedulingSignature(n: Node): string {
+  const st = n.status as { allocatable?: unknown; conditions?: Array<{ type?: string; status?: string }> } | undefined;
+  return JSON.stringify([
+    n.spec?.unschedulable ?? false, st?.allocatable ?? null, n.metadata.labels ?? null, n.spec?.taints ?? null,
+    (st?.conditions ?? []).map((c) => `${c.type}=${c.status}`), n.metadata.annotations ?? null,
+  ]);
+}
+
 /** Where the pods and nodes come from: paths of the API. */
 const NODES_PATH = '/api/v1/nodes';
 const PODS_PATH = '/api/v1/pods';
@@ -91,6 +104,8 @@ export class LiveCluster implements ClusterSource {
   readonly nodes: Reflector;
   readonly pods: Reflector;
   private readonly nodeRv = new Map<string, string>();
+  /** Per node, what scheduling reads of it (observer only: changes of anything else move no pod). */
+  private readonly nodeSig = new Map<string, string>();
   private readonly podRv = new Map<string, string>();
   private readonly pending = new Map<string, PodInfo>();
   private readonly pendingByUid = new Map<string, PodInfo>();
@@ -229,7 +244,13 @@ export class LiveCluster implements ClusterSource {
     }
     const known = this.nodeRv.has(name);
     this.nodeRv.set(name, rv);
-    this.options.observer?.nodeChanged(known ? 'NodeUpdate' : 'NodeAdd', name);
+    const observer = this.options.observer;
+    if (observer) {
+      // kube's nodeSchedulingPropertiesChange: a status heartbeat is no reason to retry pods.
+      const sig = schedulingSignature(node);
+      if (!known || this.nodeSig.get(name) !== sig) observer.nodeChanged(known ? 'NodeUpdate' : 'NodeAdd', name);
+      this.nodeSig.set(name, sig);
+    }
     const waiting = this.orphans.get(name);
     if (waiting) {
       this.orphans.delete(name);
@@ -248,6 +269,7 @@ export class LiveCluster implements ClusterSource {
     }
     this.state.removeNode(name);
     this.nodeRv.delete(name);
+    this.nodeSig.delete(name);
     if (keep.size > 0) this.orphans.set(name, keep);
   }
 

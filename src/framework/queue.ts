@@ -8,7 +8,7 @@
  *   has had `attempts` attempts is podInitialBackoffSeconds x 2^(attempts-1), capped at
  *   podMaxBackoffSeconds (kube's calculateBackoffDuration), counted from the time it failed.
  * - unschedulablePods: pods a cycle found no node for. A cluster event that may make them fit (a
- *   node added or changed, an assigned pod deleted) moves them all back: to backoffQ while their
+ *   node added, a node's scheduling properties changed, an assigned pod deleted) moves them all back: to backoffQ while their
  *   backoff lasts, else to activeQ (kube's movePodsToActiveOrBackoffQueue; podfit has no queueing
  *   hints, so every such event moves every unschedulable pod, as kube does for extenders). A pod
  *   that failed while such an event arrived during its cycle goes to backoffQ instead of waiting

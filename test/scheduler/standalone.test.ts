@@ -71,6 +71,25 @@ describe('podfit scheduler', () => {
     expect(api.bindings[0]).toEqual({ pod: 'app/big', node: 'n3' });
   });
 
+  it('a node update that changes nothing scheduling reads (a heartbeat) leaves unschedulable pods parked; a label change moves them', async () => {
+    const ready = (at: number) => [{ type: 'Ready', status: 'True', lastHeartbeatTime: new Date(at).toISOString() }];
+    const n1 = node('n1') as Obj & { status: { conditions?: unknown[] }; metadata: { labels: Record<string, string> } };
+    n1.status.conditions = ready(Date.now());
+    api.addNode(n1);
+    api.addPod(pod('picky', '1', (b) => b.nodeSelector({ disk: 'ssd' })));
+    const { s } = await start();
+    await until(() => s.queue.counts().unschedulable === 1, 'the pod parked');
+    const beat = structuredClone(n1);
+    beat.status.conditions = ready(Date.now() + 10_000);
+    api.addNode(beat);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(s.queue.counts()).toMatchObject({ unschedulable: 1, active: 0, backoff: 0 });
+    const labeled = structuredClone(beat);
+    labeled.metadata.labels.disk = 'ssd';
+    api.addNode(labeled);
+    await until(() => api.bindings.length === 1, 'the binding after the label change', 5000);
+  });
+
   it('holds gated pods without writing to them, and schedules them once the gates are removed', async () => {
     api.addNode(node('n1'));
     const gated = pod('gated');
