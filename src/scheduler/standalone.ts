@@ -148,6 +148,7 @@ export class StandaloneScheduler implements LiveObserver {
   /** Lists and watches, then campaigns (or schedules at once without leader election). */
   async start(): Promise<void> {
     await this.live.start();
+    if (this.stopped) return; // stopped (SIGTERM) while still listing
     this.timers.push(setInterval(() => this.queue.flushBackoffCompleted(), BACKOFF_FLUSH_INTERVAL_MS));
     this.timers.push(setInterval(() => this.queue.flushUnschedulableLeftover(), UNSCHEDULABLE_FLUSH_INTERVAL_MS));
     for (const t of this.timers) t.unref();
