@@ -140,6 +140,17 @@ describe('podfit scheduler', () => {
     expect(condition('p')).toMatchObject({ reason: 'SchedulerError' });
   });
 
+  it('a transient binding failure (500) is retried by the binder: one attempt, bound once', async () => {
+    api.addNode(node('n1'));
+    api.addPod(pod('p'));
+    api.bindFailures = [500, 503];
+    const { outcomes } = await start();
+    await until(() => outcomes.length === 1, 'the outcome');
+    expect(outcomes[0]).toMatchObject({ result: 'scheduled', node: 'n1' });
+    expect(api.bindings).toHaveLength(1);
+    expect(api.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/pods/p/binding'))).toHaveLength(3);
+  });
+
   it('relists after a watch expires (410) and schedules pods created meanwhile', async () => {
     api.addNode(node('n1'));
     const { s } = await start();
