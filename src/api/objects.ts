@@ -56,7 +56,11 @@ type ExtraObject<K extends ExtraKind> = z.infer<(typeof EXTRA_KIND_SCHEMAS)[K]>;
  * the object and the field.
  */
 export function decodeClusterObjects(others: ReadonlyMap<string, readonly Record<string, unknown>[]>, fileName: string): ClusterObjects {
-  const out = new ClusterObjects();
+  return addClusterObjects(new ClusterObjects(), others, fileName);
+}
+
+/** Decodes extra objects (by kind) into an existing ClusterObjects (a what-if's `apply` step); returns it. */
+export function addClusterObjects(out: ClusterObjects, others: ReadonlyMap<string, readonly Record<string, unknown>[]>, fileName: string): ClusterObjects {
   const each = <K extends ExtraKind>(kind: K, add: (o: ExtraObject<K>) => void) => {
     // TypeScript does not narrow the indexed union of schemas by K; the table pairs them by kind.
     const schema = EXTRA_KIND_SCHEMAS[kind] as unknown as z.ZodType<ExtraObject<K>>;

@@ -7,6 +7,7 @@ import { registerServe } from './commands/serve.js';
 import { registerBench } from './commands/bench.js';
 import { registerCapacity } from './commands/capacity.js';
 import { registerSnapshot } from './commands/snapshot.js';
+import { registerWhatif } from './commands/whatif.js';
 import { registerScheduler } from './commands/scheduler.js';
 
 /** Where a command writes (replaceable in tests). */
@@ -15,6 +16,8 @@ export interface CliIO {
   stderr(s: string): void;
   /** Whether stderr is a terminal (progress lines go there only then); false when absent. */
   readonly stderrIsTTY?: boolean;
+  /** Whether stdout is a terminal (commands whose default output differs: whatif's table); false when absent. */
+  readonly stdoutIsTTY?: boolean;
 }
 
 const processIO: CliIO = {
@@ -22,6 +25,9 @@ const processIO: CliIO = {
   stderr: (s) => process.stderr.write(s),
   get stderrIsTTY() {
     return process.stderr.isTTY === true;
+  },
+  get stdoutIsTTY() {
+    return process.stdout.isTTY === true;
   },
 };
 
@@ -46,6 +52,7 @@ export function buildProgram(io: CliIO, name = 'podfit'): Command {
   registerBench(program, io);
   registerCapacity(program, io);
   registerSnapshot(program, io);
+  registerWhatif(program, io);
   registerScheduler(program, io);
   return program;
 }

@@ -15,13 +15,18 @@ import { MAX_NODE_SCORE } from '../model/limits.js';
 import { FusedCycle } from './fused-cycle.js';
 import { ClassBatches } from './class-batch.js';
 import { NodeView } from './node-view.js';
-import { ProfilePlan } from './plan.js';
+import { ProfilePlan, type PodPlan } from './plan.js';
+import { readsRank } from './traits.js';
+
 import type {
   Binder, BindPlugin, ExtensionPoint, FilterPlugin, FrameworkHandle, FrameworkRunner, PermitPlugin,
   Plugin, PostBindPlugin, PostFilterPlugin, PostFilterResult, PreBindPlugin, PreEnqueuePlugin,
   PluginDefinition, PluginRegistry, PreFilterPlugin, PreScorePlugin, QueueSortPlugin, ReservePlugin, ScorePlugin,
 } from './interfaces.js';
 import { PodfitError } from '../model/error-codes.js';
+
+/** The rank of a part that reads nothing (the same on every node). */
+const RANK_NOTHING = readsRank('nothing');
 
 /** A score plugin with its weight. */
 export interface WeightedScorePlugin {
@@ -270,6 +275,10 @@ export class Framework implements FrameworkRunner {
    * Runs the Filter plugins over `nodes` (batch, sequential per plugin). Survivors are written to
    * `feasible` (in input order); each failing node's status (attributed to its plugin) to
    * `failed`. With `trace`, every node's per-plugin verdicts are recorded.
+   *
+   * With the pod's plan (plan.ts), a Filter whose trait says its verdict reads nothing (the same
+   * on every node) runs on the first node alone when that node passes: the others pass too. A
+   * rejection there runs it on every node as usual (the statuses are recorded per node).
    */
   runFilters(
     cs: CycleState,
@@ -278,6 +287,7 @@ export class Framework implements FrameworkRunner {
     feasible: NodeInfo[],
     failed: FailedSink,
     trace?: Map<string, FilterTrace>,
+    podPlan?: PodPlan,
   ): Status | null {
     // The surviving nodes, compacted in place plugin after plugin, in a reused array (filters run
     // synchronously and never re-enter runFilters). Lengths are set, never emptied: V8 gives an
@@ -286,11 +296,22 @@ export class Framework implements FrameworkRunner {
     current.length = nodes.length;
     for (let i = 0; i < nodes.length; i++) current[i] = nodes[i]!;
     if (trace) for (const n of nodes) trace.set(n.name, []);
-    for (const p of this.filter) {
+    const constant = podPlan !== undefined && !trace ? podPlan.filterReads : undefined;
+    for (let j = 0; j < this.filter.length; j++) {
+      const p = this.filter[j]!;
       if (cs.skipFilterPlugins.has(p.name)) continue;
       if (current.length === 0) break;
       const out = this.scratch(current.length);
       try {
+        if (constant !== undefined && constant[j] === RANK_NOTHING && current.length > 1) {
+          // A one-node batch writes out[0] only.
+          const first = this.scratchOne;
+          first[0] = current[0]!;
+          p.filter(cs, pod, first, out);
+          const s = out[0] ?? null;
+          if (s === null || s.code === Code.Success) continue;
+          out[0] = null;
+        }
         p.filter(cs, pod, current, out);
       } catch (e) {
         return Status.error(`running "${p.name}" filter plugin: ${(e as Error).message}`).withPlugin(p.name);
@@ -316,6 +337,9 @@ export class Framework implements FrameworkRunner {
     for (let i = 0; i < current.length; i++) feasible[base + i] = current[i]!;
     return null;
   }
+
+  /** A one-node batch (runFilters' probe of a constant Filter). */
+  private readonly scratchOne: NodeInfo[] = [];
 
   private scratch(n: number): Array<Status | null> {
     const a = this.scratchOut;
@@ -401,10 +425,18 @@ export class Framework implements FrameworkRunner {
     nodes: readonly NodeInfo[],
     total: Float64Array,
     perPlugin?: Map<string, Float64Array>,
+    podPlan?: PodPlan,
   ): Status | null {
     total.fill(0, 0, nodes.length);
-    for (const { plugin, weight } of this.score) {
+    // With the pod's plan and no per-plugin scores asked for, a Score whose trait says it gives
+    // every node the same normalized score is left out: it would add one constant to every total,
+    // which moves no node past another and leaves the set of top nodes (and the draw among them) as
+    // it is.
+    const constant = podPlan !== undefined && !perPlugin ? podPlan.scoreReads : undefined;
+    for (let j = 0; j < this.score.length; j++) {
+      const { plugin, weight } = this.score[j]!;
       if (cs.skipScorePlugins.has(plugin.name)) continue;
+      if (constant !== undefined && constant[j] === RANK_NOTHING) continue;
       const scores = new Float64Array(nodes.length);
       let s = plugin.score(cs, pod, nodes, scores);
       if (s && s.code !== Code.Success) return Status.error(`running Score plugin "${plugin.name}": ${s.message()}`).withPlugin(plugin.name);

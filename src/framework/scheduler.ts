@@ -77,6 +77,12 @@ export interface SchedulerOptions {
    * true; class-batch.ts). Decisions are the same either way.
    */
   readonly classBatching?: boolean;
+  /**
+   * On the general path, run a Filter whose trait says it reads nothing on one node when it
+   * passes there, and leave out a Score whose trait says it is the same on every node (default
+   * true; Framework.runFilters and runScore). Decisions are the same either way.
+   */
+  readonly constantParts?: boolean;
 }
 
 /** Options for one cycle. */
@@ -125,6 +131,8 @@ export class Scheduler {
   readonly useFusedCycle: boolean;
   /** Whether pods may be decided by class batching. */
   readonly useClassBatching: boolean;
+  /** Whether the general path may skip the parts the plan shows constant (SchedulerOptions.constantParts). */
+  readonly useConstantParts: boolean;
   /**
    * The node class batching chose last, and the state's nodeGeneration then: the commit that
    * follows a decision finds its node without a lookup by name (assume).
@@ -139,6 +147,7 @@ export class Scheduler {
     this.objects = opts.objects;
     this.useFusedCycle = opts.fusedCycle ?? true;
     this.useClassBatching = opts.classBatching ?? true;
+    this.useConstantParts = opts.constantParts ?? true;
     const binder = opts.binder ?? new StateBinder(opts.state);
     for (const w of opts.config.warnings) this.warnings.push(w);
     for (const profile of opts.config.profiles) {
@@ -265,11 +274,11 @@ export class Scheduler {
     const numToFind = numFeasibleNodesToFind(candidates.length, framework.percentageOfNodesToScore ?? this.config.percentageOfNodesToScore);
     let evaluated: number;
     if (numToFind >= candidates.length) {
-      const st = framework.runFilters(cs, pod, candidates, feasible, failed, trace);
+      const st = framework.runFilters(cs, pod, candidates, feasible, failed, trace, this.useConstantParts ? plan : undefined);
       if (st) return { ...base, selectedNode: null, status: st, message: st.message() };
       evaluated = candidates.length;
     } else {
-      const r = this.sampledFilter(framework, cs, pod, candidates, numToFind, feasible, failed, trace);
+      const r = this.sampledFilter(framework, cs, pod, candidates, numToFind, feasible, failed, trace, this.useConstantParts ? plan : undefined);
       if (r.status) return { ...base, selectedNode: null, status: r.status, message: r.status.message() };
       evaluated = r.evaluated;
       // Feasible nodes in node order (kube's order is the rotated one; selection below uses node order).
@@ -308,7 +317,7 @@ export class Scheduler {
     if (ps) return { ...result, selectedNode: null, status: ps, message: ps.message() };
     const totals = new Float64Array(feasible.length);
     const perPlugin = explain ? new Map<string, Float64Array>() : undefined;
-    const ss = framework.runScore(cs, pod, feasible, totals, perPlugin);
+    const ss = framework.runScore(cs, pod, feasible, totals, perPlugin, this.useConstantParts ? plan : undefined);
     if (ss) return { ...result, selectedNode: null, status: ss, message: ss.message() };
     if (framework.score.length === 0) totals.fill(1);
     if (explanation && perPlugin) {
@@ -383,7 +392,7 @@ export class Scheduler {
    */
   private sampledFilter(
     framework: Framework, cs: CycleState, pod: PodInfo, candidates: readonly NodeInfo[], numToFind: number,
-    feasible: NodeInfo[], failed: Map<string, Status>, trace?: Map<string, FilterTrace>,
+    feasible: NodeInfo[], failed: Map<string, Status>, trace?: Map<string, FilterTrace>, plan?: PodPlan,
   ): { status: Status | null; evaluated: number } {
     const n = candidates.length;
     const start = this.nextStartNodeIndex % n;
@@ -394,7 +403,7 @@ export class Scheduler {
       for (let i = 0; i < size; i++) chunk[i] = candidates[(start + pos + i) % n]!;
       const chunkFeasible: NodeInfo[] = [];
       const chunkFailed = new Map<string, Status>();
-      const st = framework.runFilters(cs, pod, chunk, chunkFeasible, chunkFailed, trace);
+      const st = framework.runFilters(cs, pod, chunk, chunkFeasible, chunkFailed, trace, plan);
       if (st) return { status: st, evaluated: pos };
       const need = numToFind - feasible.length;
       if (chunkFeasible.length >= need) {

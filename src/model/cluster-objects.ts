@@ -65,6 +65,14 @@ export class ClusterObjects {
     list.push(s);
     this.services.set(k, list);
   }
+  /** Removes a Service (churn deletes what it created); false when there was none. */
+  removeService(namespace: string, name: string): boolean {
+    const list = this.services.get(namespace || 'default');
+    const i = list ? list.findIndex((s) => s.metadata.name === name) : -1;
+    if (i < 0) return false;
+    list!.splice(i, 1);
+    return true;
+  }
   addReplicaSet(o: ReplicaSet): void {
     this.replicaSets.set(key(o.metadata.namespace, o.metadata.name), o);
   }
@@ -79,6 +87,23 @@ export class ClusterObjects {
   }
   addPriorityClass(o: PriorityClass): void {
     this.priorityClasses.set(o.metadata.name, o);
+  }
+
+  /**
+   * A copy whose additions do not show in this one (a what-if question's own cluster): the maps
+   * and lists are copied, the decoded objects in them shared (nothing changes them in place).
+   */
+  clone(): ClusterObjects {
+    const c = new ClusterObjects();
+    for (const [k, v] of this.namespaces) c.namespaces.set(k, v);
+    for (const [k, v] of this.services) c.services.set(k, [...v]);
+    for (const [k, v] of this.replicaSets) c.replicaSets.set(k, v);
+    for (const [k, v] of this.statefulSets) c.statefulSets.set(k, v);
+    for (const [k, v] of this.replicationControllers) c.replicationControllers.set(k, v);
+    for (const p of this.pdbs) c.pdbs.push(p);
+    for (const [k, v] of this.priorityClasses) c.priorityClasses.set(k, v);
+    for (const w of this.warnings) c.warnings.push(w);
+    return c;
   }
 
   /** Services of a namespace, in input order. */

@@ -368,6 +368,45 @@ export class ClusterState {
     if (p) p.assumed = false;
   }
 
+  /**
+   * A copy for a what-if question (DESIGN "Capacity planning": a column copy, not a deep copy of
+   * objects): the same nodes in the same order on the same rows and classes, the same placements,
+   * the NodeTable's columns copied into `memory`. Objects nothing changes in place (Node objects,
+   * labels, taints, image maps, PodInfos) are shared; what mutations change (node infos, their pod
+   * and port lists, placements, classes' member counts) is copied. Placement listeners are not:
+   * the schedulers built on the copy register their own. O(nodes + placed pods).
+   */
+  clone(memory?: TableMemory): ClusterState {
+    const c = new ClusterState(memory);
+    c.table.copyFrom(this.table);
+    c.nextRow = this.nextRow;
+    c.nextSeq = this.nextSeq;
+    for (const r of this.freeRows) c.freeRows.push(r);
+    for (const cls of this.classes) {
+      const copy: NodeClass = { ...cls };
+      c.classes.push(copy);
+      c.classByKey.set(copy.key, copy);
+    }
+    for (const [img, n] of this.imageNodeCount) c.imageNodeCount.set(img, n);
+    for (const [img, name] of this.imageNames) c.imageNames.set(img, name);
+    for (const n of this.nodes) {
+      const info: NodeInfo = {
+        name: n.name, node: n.node, labels: n.labels, taints: n.taints, unschedulable: n.unschedulable, row: n.row, seq: n.seq,
+        classId: n.classId, pods: [...n.pods], usedPorts: [...n.usedPorts], images: n.images, generation: n.generation,
+      };
+      c.nodes.push(info);
+      c.byName.set(info.name, info);
+    }
+    // The copy's own placement objects (`owner` is the copy: a shared PodInfo's `placement` stays the
+    // source's, and the copy finds its own by key).
+    for (const p of this.placed.values()) {
+      c.placed.set(p.pod.key, { pod: p.pod, node: c.byName.get(p.node.name)!, assumed: p.assumed, owner: c, indexSlot: -1 }, p.pod.keyHash);
+    }
+    c.generation = this.generation;
+    c.nodeGeneration = this.nodeGeneration;
+    return c;
+  }
+
   /** Convenience readers for tests and reports. */
   allocatableOf(node: NodeInfo, resource: string): number {
     const s = this.table.slots.slotOf(resource);

@@ -80,6 +80,7 @@ export const ERROR_CODES = {
 
   // model/ (the cluster state)
   PODFIT_ERR_STATE_TOO_MANY_RESOURCES: { meaning: 'the cluster has more distinct resource names than RESOURCE_SLOTS_MAX; raise the limit in model/limits.ts' },
+  PODFIT_ERR_STATE_TABLE_COPY: { meaning: 'a copy of the NodeTable did not get the layout of its source (a podfit bug); report it' },
 } as const satisfies Record<`PODFIT_ERR_${string}`, ErrorCodeInfo>;
 
 /** An operational error code: a key of the catalogue. */

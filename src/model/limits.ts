@@ -129,6 +129,22 @@ export const SNAPSHOT_PROGRESS_EVERY_OBJECTS = 2048;
  */
 export const SNAPSHOT_ANCHOR_TEXT_BYTES_MAX = 16 * 1024 * 1024;
 
+// `podfit whatif` scenarios (src/api/scenario.ts, src/whatif/).
+/** Steps in one scenario (each runs on the whole cluster; a scenario is written by hand). */
+export const WHATIF_STEPS_MAX = 1000;
+/** Questions in one scenario (each answers on its own copy of the cluster: one copy's memory each). */
+export const WHATIF_QUESTIONS_MAX = 100;
+/** Configurations one `compare` question runs (each replays the steps on its own copy). */
+export const WHATIF_COMPARE_CONFIGS_MAX = 16;
+/** Nodes one addNodes step adds (each a NodeTable row and a NodeInfo, about 1 KB). */
+export const WHATIF_ADD_NODES_MAX = 100_000;
+/** Pods one addPods step adds (each a PodInfo sharing its template's spec, about 300 B). */
+export const WHATIF_ADD_PODS_MAX = 1_000_000;
+/** Rows of a per-node or per-pod table in `podfit whatif -o table` (a screenful; `-o json` has all). */
+export const WHATIF_TABLE_ROWS_MAX = 50;
+/** Points of one sweep (each a whole scenario run; shard larger sweeps into several files). */
+export const WHATIF_SWEEP_POINTS_MAX = 10_000;
+
 // What-if workload expansion (whatif/expand.ts).
 /**
  * Pods one `apply` may make (replicas, parallelism, DaemonSet pods summed). Each pod is a few KB

@@ -235,6 +235,23 @@ export class NodeTable {
     this.memory.layout?.(cap, slots, this.columnCount(slots));
   }
 
+  /**
+   * Makes this table a copy of `other` (a what-if's copy of a state): the same slots in the same
+   * order, capacity, columns, row versions, epoch and dirty log, so row numbers mean the same in
+   * both. One copy of the region; the tables share nothing afterwards.
+   */
+  copyFrom(other: NodeTable): void {
+    for (const name of other.slots.names) this.slots.intern(name);
+    this.ensure(other.capacity);
+    if (this.capacity !== other.capacity || this.layoutSlots !== other.layoutSlots) {
+      throw new PodfitError('PODFIT_ERR_STATE_TABLE_COPY', `NodeTable copy: layout ${this.capacity}x${this.layoutSlots} differs from ${other.capacity}x${other.layoutSlots}`);
+    }
+    this.data.set(other.data);
+    this.epoch = other.epoch;
+    this.viewEpoch = other.viewEpoch;
+    this.dirtyLog.set(other.dirtyLog);
+  }
+
   /** Interns a resource name and makes sure its columns exist. */
   slotFor(name: string): number {
     const s = this.slots.intern(name);

@@ -26,6 +26,6 @@ describe('podfit bench', () => {
   it('rejects an unknown workload with exit 2', async () => {
     const r = await runCli('bench', 'Nope');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/unknown workload "Nope"/);
+    expect(r.stderr).toMatch(/no workload "Nope"/);
   });
 });

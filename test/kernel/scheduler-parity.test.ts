@@ -33,18 +33,20 @@ interface Decision {
 }
 
 /**
- * How cycles run: the general per-plugin path; fused with or without the score cache (no class
+ * How cycles run: the general per-plugin path, every plugin on every node; the general path
+ * leaving out the parts the plan shows constant; fused with or without the score cache (no class
  * batching); everything the plan allows (class batching, then fused, then general).
  */
-type Mode = 'general' | 'fused' | 'fused-uncached' | 'plan';
-const MODES: readonly Mode[] = ['general', 'fused', 'fused-uncached', 'plan'];
+type Mode = 'general' | 'general-constant' | 'fused' | 'fused-uncached' | 'plan';
+const MODES: readonly Mode[] = ['general', 'general-constant', 'fused', 'fused-uncached', 'plan'];
 
 async function run(kernels: Kernels, mode: Mode, config: SchedulerConfig, nodes: Node[], pods: Pod[], seed: number) {
   const state = new ClusterState(kernels.createTableMemory());
   for (const n of nodes) state.addNode(n);
   const scheduler = new Scheduler({
     registry: REGISTRY, state, config, kernels, seed,
-    fusedCycle: mode !== 'general', scoreCache: mode !== 'fused-uncached', classBatching: mode === 'plan',
+    fusedCycle: mode !== 'general' && mode !== 'general-constant', scoreCache: mode !== 'fused-uncached', classBatching: mode === 'plan',
+    constantParts: mode !== 'general',
   });
   const decisions: Decision[] = [];
   const checksum = new PlacementChecksum();

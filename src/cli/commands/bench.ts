@@ -15,11 +15,16 @@ import { UsageError } from '../errors.js';
 import { parseEngine, parseOutput, parsePositiveInt, parseSeed, parseWorkers } from '../options.js';
 import type { CliIO } from '../main.js';
 import { REGISTRY } from '../../plugins/registry.js';
+import { runCompare, runPerfCommand } from './bench-perf.js';
 
 /** `-o json` with --repeat: the median run's fields, every repetition, and the threads used. */
 type RepeatedResult = BenchResult & { repetitions: BenchResult[] };
 
 interface BenchFlags {
+  perfConfig?: string;
+  workload?: string;
+  label?: string;
+  list?: boolean;
   nodes?: string;
   pods?: string;
   initPods?: string;
@@ -36,11 +41,16 @@ interface BenchFlags {
 export function registerBench(program: Command, io: CliIO): void {
   program
     .command('bench')
-    .description('run a scheduler_perf-style workload and report throughput (pods/s) and latency')
-    .argument('<workload>', `workload: ${WORKLOADS.join(', ')}`)
-    .option('--nodes <n>', 'nodes in the cluster', '5000')
-    .option('--pods <n>', 'measured pods', '10000')
-    .option('--init-pods <n>', 'pods placed before measuring', '0')
+    .description('run scheduler_perf workloads (built in, or kube\'s performance-config.yaml) and report throughput (pods/s) and latency; `bench compare A.json B.json` compares two results')
+    .argument('[workload]', `a built-in TESTCASE/WORKLOAD or test case (see --list), "compare", or the parametrised ${WORKLOADS.join(', ')} (--nodes/--pods/--init-pods)`)
+    .argument('[files...]', 'for compare: the two -o json result files')
+    .option('--perf-config <file>', 'kube-scheduler scheduler_perf performance-config.yaml (templates resolve from its folder)')
+    .option('--workload <id>', 'TESTCASE/WORKLOAD or TESTCASE of the config to run')
+    .option('--label <filter>', 'scheduler_perf label filter: a,+b,-c (default performance when no workload is named)')
+    .option('--list', 'list the workloads (and why any is skipped) instead of running them')
+    .option('--nodes <n>', `${WORKLOADS.join(', ')} only: nodes in the cluster`, '5000')
+    .option('--pods <n>', `${WORKLOADS.join(', ')} only: measured pods`, '10000')
+    .option('--init-pods <n>', `${WORKLOADS.join(', ')} only: pods placed before measuring`, '0')
     .option('--engine <name>', 'numeric engine: js or wasm')
     .option('--seed <n>', 'tie-breaking seed', String(DEFAULT_SEED))
     .option('--config <file>', 'KubeSchedulerConfiguration (default: kube-scheduler defaults)')
@@ -48,9 +58,24 @@ export function registerBench(program: Command, io: CliIO): void {
     .option('--workers-always', 'use the workers even below the measured break-even (to measure it)')
     .option('--repeat <n>', 'independent repetitions, run one per worker thread', '1')
     .option('-o, --output <format>', 'table or json', 'table')
-    .action(async (workload: string, flags: BenchFlags) => {
-      if (!(WORKLOADS as readonly string[]).includes(workload)) throw new UsageError(`unknown workload "${workload}": expected one of ${WORKLOADS.join(', ')}`);
+    .action(async (workload: string | undefined, files: string[], flags: BenchFlags) => {
       const output = parseOutput(flags.output, ['table', 'json'] as const, 'table');
+      if (workload === 'compare') return runCompare(files[0], files[1], output, io);
+      if (files.length > 0) throw new UsageError(`unexpected arguments: ${files.join(' ')}`);
+      if (flags.perfConfig !== undefined || flags.list || flags.workload !== undefined || flags.label !== undefined || (workload !== undefined && !(WORKLOADS as readonly string[]).includes(workload))) {
+        if (workload !== undefined && flags.workload !== undefined) throw new UsageError('name the workload once: as the argument or with --workload');
+        const id = flags.workload ?? workload;
+        if (id === undefined && !flags.list && flags.perfConfig === undefined && flags.label === undefined) throw new UsageError('name a workload (podfit bench --list shows them)');
+        return runPerfCommand({
+          ...(flags.perfConfig !== undefined ? { file: flags.perfConfig } : {}),
+          ...(id !== undefined ? { id } : {}),
+          ...(flags.label !== undefined ? { label: flags.label } : {}),
+          ...(flags.config !== undefined ? { config: flags.config } : {}),
+          list: flags.list === true, output, engine: parseEngine(flags.engine), seed: parseSeed(flags.seed, DEFAULT_SEED),
+          repeat: parsePositiveInt('--repeat', flags.repeat, 1),
+        }, io);
+      }
+      if (workload === undefined) throw new UsageError('name a workload (podfit bench --list shows them)');
       const nodes = parsePositiveInt('--nodes', flags.nodes, 5000);
       const pods = parsePositiveInt('--pods', flags.pods, 10000);
       const initPods = flags.initPods === '0' ? 0 : parsePositiveInt('--init-pods', flags.initPods, 0);
