@@ -8,6 +8,7 @@ import { registerBench } from './commands/bench.js';
 import { registerCapacity } from './commands/capacity.js';
 import { registerSnapshot } from './commands/snapshot.js';
 import { registerWhatif } from './commands/whatif.js';
+import { registerScheduler } from './commands/scheduler.js';
 
 /** Where a command writes (replaceable in tests). */
 export interface CliIO {
@@ -52,6 +53,7 @@ export function buildProgram(io: CliIO, name = 'podfit'): Command {
   registerCapacity(program, io);
   registerSnapshot(program, io);
   registerWhatif(program, io);
+  registerScheduler(program, io);
   return program;
 }
 

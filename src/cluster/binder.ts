@@ -57,12 +57,14 @@ export class ApiBinder {
     try {
       pod = await this.api.readNamespacedPod({ name: ref.name, namespace: ref.namespace });
     } catch (e) {
-      throw new BindError(`${what}: ${describe(conflict)} (and reading the pod failed: ${describe(e)})`);
+      // A pod that is gone is no longer anyone's to bind.
+      const gone = e instanceof ApiException && e.code === 404;
+      throw new BindError(`${what}: ${describe(conflict)} (and reading the pod failed: ${describe(e)})`, gone);
     }
     const uidMatches = !ref.uid || !pod.metadata?.uid || pod.metadata.uid === ref.uid;
     if (uidMatches && pod.spec?.nodeName === nodeName) return 'already_bound';
     const where = pod.spec?.nodeName ? `it is bound to node ${pod.spec.nodeName}` : 'it is not bound';
-    throw new BindError(`${what}: ${describe(conflict)} (${uidMatches ? where : `UID ${pod.metadata?.uid} differs from ${ref.uid}`})`);
+    throw new BindError(`${what}: ${describe(conflict)} (${uidMatches ? where : `UID ${pod.metadata?.uid} differs from ${ref.uid}`})`, true);
   }
 }
 

@@ -8,9 +8,12 @@
  * carry, so one set of zod schemas decodes all of them.
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest, type RequestOptions } from 'node:https';
+import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { PodfitError } from '../model/error-codes.js';
+
+/** How long the credentials of a kept-alive KubeApi are reused before the KubeConfig is asked again. */
+const KEPT_ALIVE_OPTIONS_MS = 60_000;
 
 /** A non-2xx answer from the API server; `status` is the metav1.Status body when there was one. */
 export class KubeApiError extends Error {
@@ -45,7 +48,15 @@ export class KubeApi {
     readonly timeoutMs = 60_000,
     /** Bound on opening the connection (TCP and TLS); by default only timeoutMs bounds it. */
     readonly connectTimeoutMs?: number,
+    /**
+     * Keep connections open and reuse them (at most this many at once): the client library makes
+     * a new agent, so a new TLS connection, per request, which a scheduler writing thousands of
+     * bindings cannot afford. 0 (the default) keeps the library's agent.
+     */
+    readonly keepAliveSockets = 0,
   ) {}
+
+  private agent: HttpsAgent | undefined;
 
   /** The API server URL of the current context. */
   get server(): string {
@@ -54,15 +65,19 @@ export class KubeApi {
     return c.server.replace(/\/+$/, '');
   }
 
-  /** Sends a request; resolves with the status and body text (any status). */
-  async request(method: string, path: string, body?: unknown): Promise<{ statusCode: number; body: string }> {
+  /**
+   * Sends a request; resolves with the status and body text (any status). `contentType` for
+   * patches (`application/strategic-merge-patch+json`, `application/merge-patch+json`).
+   */
+  async request(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ statusCode: number; body: string }> {
     const url = new URL(this.server + path);
     const opts: RequestOptions = {
       method,
-      headers: { Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+      headers: { Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': contentType } : {}) },
       timeout: this.timeoutMs,
     };
-    await this.kc.applyToHTTPSOptions(opts);
+    if (this.keepAliveSockets > 0 && url.protocol === 'https:') await this.applyKeptAlive(opts);
+    else await this.kc.applyToHTTPSOptions(opts);
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
@@ -105,6 +120,41 @@ export class KubeApi {
       });
       req.end(payload);
     });
+  }
+
+  /**
+   * The credentials and TLS material of the KubeConfig on one kept-alive agent. The library's
+   * options are taken again every KEPT_ALIVE_OPTIONS_MS (tokens rotate: a service account's is
+   * re-read from its file, exec plugins are re-run), not per request: they build an agent each time.
+   */
+  private async applyKeptAlive(opts: RequestOptions): Promise<void> {
+    const now = Date.now();
+    if (!this.keptAlive || now >= this.keptAlive.until) {
+      const o: RequestOptions = { headers: {} };
+      await this.kc.applyToHTTPSOptions(o);
+      const agent = new HttpsAgent({
+        keepAlive: true, noDelay: true, maxSockets: this.keepAliveSockets, ca: o.ca, cert: o.cert, key: o.key,
+        ...(o.rejectUnauthorized !== undefined ? { rejectUnauthorized: o.rejectUnauthorized } : {}),
+        ...(o.servername ? { servername: o.servername } : {}),
+      });
+      // Connections of the previous agent close once idle; the TLS material may have changed too.
+      const old = this.agent;
+      if (old) setTimeout(() => old.destroy(), this.timeoutMs).unref();
+      this.agent = agent;
+      this.keptAlive = { headers: { ...(o.headers as Record<string, string>) }, auth: o.auth, until: now + KEPT_ALIVE_OPTIONS_MS };
+    }
+    opts.headers = { ...this.keptAlive.headers, ...(opts.headers as Record<string, string>) };
+    if (this.keptAlive.auth) opts.auth = this.keptAlive.auth;
+    opts.agent = this.agent;
+  }
+
+  private keptAlive: { headers: Record<string, string>; auth?: string | null; until: number } | undefined;
+
+  /** Closes kept-alive connections. */
+  close(): void {
+    this.agent?.destroy();
+    this.agent = undefined;
+    this.keptAlive = undefined;
   }
 
   /** GET returning parsed JSON; non-2xx throws KubeApiError. */

@@ -36,6 +36,18 @@ export interface LiveClusterHooks {
   assumedExpired(): void;
 }
 
+/**
+ * Who hears of changes once they are applied to the state (the standalone scheduler's queue):
+ * a pod without a node (new or changed), a pod with one, a pod gone (assigned: it was bound), a
+ * node added or changed.
+ */
+export interface LiveObserver {
+  podPending(pod: PodInfo): void;
+  podAssigned(pod: PodInfo): void;
+  podDeleted(key: string, assigned: boolean): void;
+  nodeChanged(type: 'NodeAdd' | 'NodeUpdate', name: string): void;
+}
+
 /** The logging the live source needs (a pino logger fits). */
 export interface LiveLog {
   info(obj: object, msg: string): void;
@@ -56,6 +68,20 @@ export interface LiveClusterOptions {
   readonly bindRetryDelayMs?: number;
   readonly hooks?: Partial<LiveClusterHooks>;
   readonly log?: LiveLog;
+  readonly observer?: LiveObserver;
+}
+
+/**
+ * What of a node can turn an unschedulable pod schedulable (kube's nodeSchedulingPropertiesChange:
+ * spec.unschedulable, allocatable, labels, taints, conditions' types and statuses, annotations),
+ * as one string to compare.
+ */
+function schedulingSignature(n: Node): string {
+  const st = n.status as { allocatable?: unknown; conditions?: Array<{ type?: string; status?: string }> } | undefined;
+  return JSON.stringify([
+    n.spec?.unschedulable ?? false, st?.allocatable ?? null, n.metadata.labels ?? null, n.spec?.taints ?? null,
+    (st?.conditions ?? []).map((c) => `${c.type}=${c.status}`), n.metadata.annotations ?? null,
+  ]);
 }
 
 /** Where the pods and nodes come from: paths of the API. */
@@ -78,6 +104,8 @@ export class LiveCluster implements ClusterSource {
   readonly nodes: Reflector;
   readonly pods: Reflector;
   private readonly nodeRv = new Map<string, string>();
+  /** Per node, what scheduling reads of it (observer only: changes of anything else move no pod). */
+  private readonly nodeSig = new Map<string, string>();
   private readonly podRv = new Map<string, string>();
   private readonly pending = new Map<string, PodInfo>();
   private readonly pendingByUid = new Map<string, PodInfo>();
@@ -152,6 +180,20 @@ export class LiveCluster implements ClusterSource {
     }
   }
 
+  /**
+   * A pod a scheduler assumed on `node` and is binding: until `expiresAt` a watch event showing it
+   * still without a node (a late status update) does not undo the assumption. The standalone
+   * scheduler calls it with Infinity before binding and with now + TTL once the binding is created.
+   */
+  trackAssumed(key: string, node: string, uid: string, expiresAt = Date.now() + this.ttlMs): void {
+    this.assumed.set(key, { node, uid, expiresAt });
+  }
+
+  /** The binding failed: the assumption is gone (the scheduler has already removed it from the state). */
+  untrackAssumed(key: string): void {
+    this.assumed.delete(key);
+  }
+
   stats(): SourceStats {
     let pods = 0;
     for (const n of this.state.nodes) pods += n.pods.length;
@@ -200,7 +242,15 @@ export class LiveCluster implements ClusterSource {
       this.log?.warn({ node: name, err: (e as Error).message }, 'ignoring node');
       return;
     }
+    const known = this.nodeRv.has(name);
     this.nodeRv.set(name, rv);
+    const observer = this.options.observer;
+    if (observer) {
+      // kube's nodeSchedulingPropertiesChange: a status heartbeat is no reason to retry pods.
+      const sig = schedulingSignature(node);
+      if (!known || this.nodeSig.get(name) !== sig) observer.nodeChanged(known ? 'NodeUpdate' : 'NodeAdd', name);
+      this.nodeSig.set(name, sig);
+    }
     const waiting = this.orphans.get(name);
     if (waiting) {
       this.orphans.delete(name);
@@ -219,6 +269,7 @@ export class LiveCluster implements ClusterSource {
     }
     this.state.removeNode(name);
     this.nodeRv.delete(name);
+    this.nodeSig.delete(name);
     if (keep.size > 0) this.orphans.set(name, keep);
   }
 
@@ -244,6 +295,12 @@ export class LiveCluster implements ClusterSource {
   }
 
   private forgetPod(key: string): void {
+    const observer = this.options.observer;
+    if (observer) {
+      const p = this.state.placementOf(key);
+      const assigned = (p !== undefined && !p.assumed) || [...this.orphans.values()].some((m) => m.has(key));
+      observer.podDeleted(key, assigned);
+    }
     this.state.removePod(key);
     this.dropPending(key);
     this.assumed.delete(key);
@@ -285,6 +342,7 @@ export class LiveCluster implements ClusterSource {
     if (!nodeName) {
       // Still pending as far as the watch knows; a pod podfit just bound keeps its assumption.
       if (this.assumed.has(key)) return;
+      this.options.observer?.podPending(info);
       if (this.state.placementOf(key)) this.state.removePod(key);
       this.dropPending(key);
       this.pending.set(key, info);
@@ -293,6 +351,7 @@ export class LiveCluster implements ClusterSource {
     }
     this.dropPending(key);
     this.assumed.delete(key);
+    this.options.observer?.podAssigned(info);
     for (const [node, m] of this.orphans) {
       if (node !== nodeName && m.delete(key) && m.size === 0) this.orphans.delete(node);
     }

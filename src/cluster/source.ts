@@ -29,6 +29,13 @@ export interface SourceStats {
 /** A bind that did not happen; the message is returned to kube-scheduler in ExtenderBindingResult.Error. */
 export class BindError extends Error {
   override readonly name = 'BindError';
+  constructor(
+    message: string,
+    /** The API answered 409: the pod is bound elsewhere (or is another pod by now). */
+    readonly conflict = false,
+  ) {
+    super(message);
+  }
 }
 
 /** The extender's view of the cluster. */

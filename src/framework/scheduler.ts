@@ -497,12 +497,16 @@ export class Scheduler {
     return BOUND;
   }
 
-  /** Binding cycle; on failure unreserves and forgets the assumed pod. */
+  /**
+   * Binding cycle; on failure unreserves and forgets the assumed pod. Only the assumption is
+   * forgotten: while the binding ran, a live source may have placed the pod where the API says it
+   * is (bound elsewhere: a 409), and that placement stays.
+   */
   async bind(fw: Framework, cs: CycleState, pod: PodInfo, nodeName: string): Promise<Status | null> {
     const st = await fw.runBindingCycle(cs, pod, nodeName);
     if (st) {
       fw.runUnreserve(cs, pod, nodeName);
-      this.state.removePod(pod.key);
+      if (this.state.placementOf(pod.key)?.pod === pod) this.state.removePod(pod.key);
       return st;
     }
     this.state.confirm(pod);

@@ -186,3 +186,13 @@ export const HTML_SWEEP_RUNS_DETAILED_MAX = 20;
  * <details>); the rest is cut with a note, so one odd field cannot make the page megabytes larger.
  */
 export const HTML_RAW_JSON_CHARS_MAX = 20_000;
+
+/**
+ * `podfit scheduler`: bindings in flight at once (each an HTTPS request and an assumed pod); the
+ * scheduling loop waits for a slot above it. kube-scheduler has no bound (one goroutine per pod).
+ */
+export const SCHEDULER_BINDS_IN_FLIGHT_MAX = 256;
+/** `podfit scheduler`: pods scheduled between yields to the event loop (watch events, binding answers). */
+export const SCHEDULER_PODS_PER_YIELD = 32;
+/** `podfit scheduler`: kept-alive connections for bindings, status patches and events. */
+export const SCHEDULER_API_SOCKETS_MAX = 16;

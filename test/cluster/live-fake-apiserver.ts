@@ -12,7 +12,12 @@
  *   server's answer: 200, then an ERROR event carrying a 410 Expired Status;
  * - POST /api/v1/namespaces/{ns}/pods/{name}/binding : sets spec.nodeName (UID precondition,
  *   409 when already assigned, 404 when missing) and emits a MODIFIED event; failures injectable;
- * - GET /api/v1/namespaces/{ns}/pods/{name}.
+ * - GET /api/v1/namespaces/{ns}/pods/{name}; DELETE of it (UID precondition, DELETED event);
+ * - PATCH /api/v1/namespaces/{ns}/pods/{name}/status (strategic merge: conditions merged by type,
+ *   other status fields replaced);
+ * - coordination.k8s.io/v1 Leases: GET, POST (409 AlreadyExists), PUT with optimistic concurrency
+ *   (409 Conflict when metadata.resourceVersion is not the stored one); `leaseDown` fails them all;
+ * - events.k8s.io/v1 Events (and core v1 events): POST stores them.
  *
  * Objects change through the test's calls (addNode, addPod, deletePod, put...), each bumping the
  * global resourceVersion and appending to the event history. A resource is named by its plural
@@ -54,6 +59,14 @@ export class FakeApiServer {
   private readonly sockets = new Set<Socket>();
   /** Requests seen, for assertions: method + path (without query) + query. */
   readonly requests: Array<{ method: string; path: string; query: URLSearchParams }> = [];
+  /** While true every Lease request answers 500 (an API server that cannot reach etcd). */
+  leaseDown = false;
+  /** Successful bindings, in order: `ns/name -> node` (a pod bound twice would show twice). */
+  readonly bindings: Array<{ pod: string; node: string }> = [];
+  /** Delay before answering a binding (a slow API server), ms. */
+  bindDelayMs = 0;
+  /** Called before a binding is handled (a test binds the pod elsewhere first). */
+  beforeBinding: ((ns: string, name: string) => void) | null = null;
   /** Binding requests to fail before succeeding: each entry is the HTTP status to answer. */
   bindFailures: number[] = [];
   /** When false, a successful binding does not emit the pod's MODIFIED event (a lagging watch). */
@@ -223,7 +236,14 @@ export class FakeApiServer {
     if (bind && req.method === 'POST') {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => this.binding(bind[1]!, bind[2]!, JSON.parse(Buffer.concat(chunks).toString()) as Obj & { target: { name: string } }, res));
+      req.on('end', () => {
+        const go = () => {
+          this.beforeBinding?.(bind[1]!, bind[2]!);
+          this.binding(bind[1]!, bind[2]!, JSON.parse(Buffer.concat(chunks).toString()) as Obj & { target: { name: string } }, res);
+        };
+        if (this.bindDelayMs > 0) setTimeout(go, this.bindDelayMs);
+        else go();
+      });
       return;
     }
     const get = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)$/.exec(u.pathname);
@@ -231,7 +251,101 @@ export class FakeApiServer {
       const p = this.pod(get[1]!, get[2]!);
       return p ? this.send(res, 200, { apiVersion: 'v1', kind: 'Pod', ...p }) : this.send(res, 404, status(404, 'NotFound', `pods "${get[2]}" not found`));
     }
+    if (get && req.method === 'DELETE') return this.withBody(req, (b) => this.deletePodRequest(get[1]!, get[2]!, b, res));
+    const podStatus = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/status$/.exec(u.pathname);
+    if (podStatus && req.method === 'PATCH') return this.withBody(req, (b) => this.patchPodStatus(podStatus[1]!, podStatus[2]!, b, req.headers['content-type'] ?? '', res));
+    const lease = /^\/apis\/coordination\.k8s\.io\/v1\/namespaces\/([^/]+)\/leases(?:\/([^/]+))?$/.exec(u.pathname);
+    if (lease) {
+      if (this.leaseDown) return this.send(res, 500, status(500, 'InternalError', 'Internal error occurred: etcdserver: request timed out'));
+      return this.withBody(req, (b) => this.leaseRequest(req.method ?? '', lease[1]!, lease[2], b, res));
+    }
+    const events = /^\/apis\/events\.k8s\.io\/v1\/namespaces\/([^/]+)\/events$/.exec(u.pathname) ?? /^\/api\/v1\/namespaces\/([^/]+)\/events$/.exec(u.pathname);
+    if (events && req.method === 'POST') {
+      const kind = u.pathname.startsWith('/apis/') ? 'events.k8s.io/v1/events' : 'events';
+      return this.withBody(req, (b) => {
+        const o = b as Obj;
+        o.metadata.namespace ??= events[1]!;
+        this.put(kind, o);
+        this.send(res, 201, this.store(kind).get(this.key(kind, o)));
+      });
+    }
     this.send(res, 404, status(404, 'NotFound', 'the server could not find the requested resource'));
+  }
+
+  /** Objects of a resource (tests read Events and Leases). */
+  objectsOf(kind: Kind): Obj[] {
+    return [...this.store(kind).values()];
+  }
+
+  private withBody(req: IncomingMessage, f: (body: unknown) => void): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString();
+      f(text ? JSON.parse(text) : undefined);
+    });
+  }
+
+  private deletePodRequest(ns: string, name: string, body: unknown, res: ServerResponse): void {
+    const p = this.pod(ns, name);
+    if (!p) return this.send(res, 404, status(404, 'NotFound', `pods "${name}" not found`));
+    const uid = (body as { preconditions?: { uid?: string } } | undefined)?.preconditions?.uid;
+    if (uid && uid !== p.metadata.uid) return this.send(res, 409, status(409, 'Conflict', `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${p.metadata.uid}`));
+    this.emit('pods', 'DELETED', p);
+    this.send(res, 200, { apiVersion: 'v1', kind: 'Pod', ...p });
+  }
+
+  /** Strategic merge of a status patch: conditions merge by type, other fields replace. */
+  private patchPodStatus(ns: string, name: string, body: unknown, contentType: string, res: ServerResponse): void {
+    if (!contentType.startsWith('application/strategic-merge-patch+json') && !contentType.startsWith('application/merge-patch+json')) {
+      return this.send(res, 415, status(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`));
+    }
+    const p = this.pod(ns, name);
+    if (!p) return this.send(res, 404, status(404, 'NotFound', `pods "${name}" not found`));
+    const patch = (body as { status?: Record<string, unknown> }).status ?? {};
+    const updated = structuredClone(p);
+    const st = ((updated as { status?: Record<string, unknown> }).status ??= {});
+    for (const [k, v] of Object.entries(patch)) {
+      if (k === 'conditions' && contentType.startsWith('application/strategic')) {
+        const conds = ((st.conditions as Array<{ type: string }> | undefined) ?? []).slice();
+        for (const c of v as Array<{ type: string }>) {
+          const i = conds.findIndex((x) => x.type === c.type);
+          if (i >= 0) conds[i] = { ...conds[i], ...c };
+          else conds.push(c);
+        }
+        st.conditions = conds;
+      } else if (v === null) delete st[k];
+      else st[k] = v;
+    }
+    this.emit('pods', 'MODIFIED', updated);
+    this.send(res, 200, { apiVersion: 'v1', kind: 'Pod', ...this.pod(ns, name) });
+  }
+
+  private leaseRequest(method: string, ns: string, name: string | undefined, body: unknown, res: ServerResponse): void {
+    const kind = 'coordination.k8s.io/v1/leases';
+    const wire = (o: Obj) => ({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', ...o });
+    if (method === 'GET' && name) {
+      const o = this.store(kind).get(`${ns}/${name}`);
+      return o ? this.send(res, 200, wire(o)) : this.send(res, 404, status(404, 'NotFound', `leases.coordination.k8s.io "${name}" not found`));
+    }
+    const o = body as Obj;
+    if (method === 'POST' && !name) {
+      o.metadata.namespace = ns;
+      if (this.store(kind).has(`${ns}/${o.metadata.name}`)) return this.send(res, 409, status(409, 'AlreadyExists', `leases.coordination.k8s.io "${o.metadata.name}" already exists`));
+      this.put(kind, o);
+      return this.send(res, 201, wire(this.store(kind).get(`${ns}/${o.metadata.name}`)!));
+    }
+    if (method === 'PUT' && name) {
+      const cur = this.store(kind).get(`${ns}/${name}`);
+      if (!cur) return this.send(res, 404, status(404, 'NotFound', `leases.coordination.k8s.io "${name}" not found`));
+      if (o.metadata.resourceVersion !== cur.metadata.resourceVersion) {
+        return this.send(res, 409, status(409, 'Conflict', `Operation cannot be fulfilled on leases.coordination.k8s.io "${name}": the object has been modified; please apply your changes to the latest version and try again`));
+      }
+      o.metadata.namespace = ns;
+      this.put(kind, o);
+      return this.send(res, 200, wire(this.store(kind).get(`${ns}/${name}`)!));
+    }
+    this.send(res, 405, status(405, 'MethodNotAllowed', `${method} is not allowed`));
   }
 
   private list(kind: Kind, q: URLSearchParams, res: ServerResponse): void {
@@ -300,6 +414,7 @@ export class FakeApiServer {
     }
     const updated = structuredClone(pod);
     (updated.spec as { nodeName?: string }).nodeName = b.target.name;
+    this.bindings.push({ pod: `${ns}/${name}`, node: b.target.name });
     if (this.emitBindEvents) this.emit('pods', 'MODIFIED', updated);
     else this.store('pods').set(`${ns}/${name}`, updated);
     this.send(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });

@@ -124,7 +124,7 @@ export function registerServe(program: Command, io: CliIO): void {
  * at any time) still ends in a clean exit 0 instead of the default kill. The handlers are removed
  * once one fires.
  */
-function onStopSignal(): { promise: Promise<void>; name: string; cancel(): void } {
+export function onStopSignal(): { promise: Promise<void>; name: string; cancel(): void } {
   const state = { name: '', promise: undefined as unknown as Promise<void>, cancel: () => {} };
   state.promise = new Promise<void>((resolve) => {
     const stop = (signal: string) => {
