@@ -220,8 +220,16 @@ function keysAt(schema: z.ZodType, path: ReadonlyArray<PropertyKey>): string[] {
     while (t instanceof z.ZodOptional || t instanceof z.ZodDefault || t instanceof z.ZodNullable) t = t.unwrap() as z.ZodType;
     return t;
   };
-  for (const p of path) {
+  for (const [i, p] of path.entries()) {
     s = unwrap(s);
+    // A union (minNodes' pods: pending | a list): the keys of the first branch that has the path.
+    if (s instanceof z.ZodUnion) {
+      for (const o of s.options as z.ZodType[]) {
+        const keys = keysAt(o, path.slice(i));
+        if (keys.length > 0) return keys;
+      }
+      return [];
+    }
     if (s instanceof z.ZodObject) s = (s.shape as Record<string, z.ZodType>)[String(p)];
     else if (s instanceof z.ZodArray) s = s.element as z.ZodType;
     else if (s instanceof z.ZodRecord) s = s.valueType as z.ZodType;
