@@ -8,7 +8,7 @@ import type { ScenarioQuestion } from '../../api/scenario-files.js';
 import { compare } from './compare.js';
 import { drain } from './drain.js';
 import { maxReplicas } from './max-replicas.js';
-import { minNodes } from './min-nodes.js';
+import { minNodesQuestion } from './min-nodes.js';
 import { singlePart, type QuestionDef } from './types.js';
 
 /** Question types, by the key that names them. */
@@ -16,7 +16,7 @@ export const QUESTIONS: { readonly [T in QuestionType]: QuestionDef<T> } = {
   maxReplicas: singlePart(maxReplicas),
   drain: singlePart(drain),
   compare,
-  minNodes: singlePart(minNodes),
+  minNodes: minNodesQuestion,
 };
 
 /** The definition of a question's type. */

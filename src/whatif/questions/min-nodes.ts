@@ -14,7 +14,7 @@ import type { JobRunner } from '../minnodes/jobs.js';
 import type { MinNodesQuestionResult } from '../result.js';
 import { clusterUsage } from '../usage.js';
 import type { WhatifWorld } from '../world.js';
-import type { QuestionOf, QuestionRunner } from './types.js';
+import { singlePart, type QuestionDef, type QuestionOf, type QuestionRunner } from './types.js';
 
 /** The question's pods: the pending pods after the steps, or its templates' replicas. */
 export function minNodesPods(q: QuestionOf<'minNodes'>, world: WhatifWorld): PodInfo[] {
@@ -63,9 +63,13 @@ export const minNodes: QuestionRunner<'minNodes'> = (q, ctx): MinNodesQuestionRe
 };
 
 /**
- * The same answer with the heuristic portfolio on a worker pool (`runner`: a WorkerPool); the
- * packing equals the one of `minNodes` (minnodes/jobs.ts keeps the best in portfolio order).
+ * The question: one part, with the heuristic portfolio on a worker pool when one is given (the
+ * packing equals the one of `minNodes`: minnodes/jobs.ts keeps the best in portfolio order).
  */
-export async function minNodesParallel(q: QuestionOf<'minNodes'>, world: WhatifWorld, runner: JobRunner): Promise<MinNodesQuestionResult> {
-  return answer(q, world, await solveMinNodesParallel(world.scheduler, minNodesPods(q, world), minNodesOptions(q, world.engine.seed), runner));
-}
+export const minNodesQuestion: QuestionDef<'minNodes'> = {
+  ...singlePart(minNodes),
+  runPartOn: async (q, _part, ctx, runner: JobRunner) => {
+    const world = ctx.afterSteps();
+    return answer(q, world, await solveMinNodesParallel(world.scheduler, minNodesPods(q, world), minNodesOptions(q, world.engine.seed), runner));
+  },
+};
