@@ -19,6 +19,7 @@ import { whatifText } from '../../src/report/whatif-table.js';
 import type { MinNodesQuestionResult, WhatifResult } from '../../src/whatif/result.js';
 import { runScenario } from '../../src/whatif/scenario.js';
 import { makeNode, makePod } from '../helpers/builders.js';
+import { runCli } from '../helpers/cli.js';
 
 const base = { apiVersion: 'podfit/v1alpha1', kind: 'Scenario' };
 const dir = mkdtempSync(path.join(tmpdir(), 'podfit-minnodes-q-'));
@@ -167,5 +168,26 @@ describe('minNodes answers', () => {
     expect(text).toContain(Object.keys(a.addedNodes)[0]!);
     const html = renderWhatifHtml(r);
     expect(html).toContain('how-many');
+  });
+});
+
+describe('podfit whatif with a minNodes question', () => {
+  const strip = (out: string) => {
+    const q = (JSON.parse(out) as WhatifResult).questions[0] as MinNodesQuestionResult;
+    return { ...q, seconds: 0, numeric: { ...q.numeric, seconds: 0 } };
+  };
+  it('--workers 2 gives the answer of --workers 0 (the portfolio on the pool)', async () => {
+    const f = 'examples/whatif/min-nodes/cheapest-mix.yaml';
+    const here = await runCli('whatif', f, '-o', 'json', '--time-limit', '1');
+    const pool = await runCli('whatif', f, '-o', 'json', '--time-limit', '1', '--workers', '2');
+    expect(here.code).toBe(0);
+    expect(pool.code).toBe(0);
+    expect(strip(pool.stdout)).toEqual(strip(here.stdout));
+  });
+
+  it('--time-limit must be positive seconds', async () => {
+    const r = await runCli('whatif', 'examples/whatif/min-nodes/pending-pods.yaml', '--time-limit', '0');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--time-limit: expected seconds');
   });
 });
