@@ -211,7 +211,7 @@ export function resolveScenario(doc: ScenarioDoc, file: string, dir: string, val
 function minNodesQuestion(ctx: Ctx, v: QuestionValue<'minNodes'>, name: string, path: string): ScenarioQuestion {
   const at = `${path}.minNodes`;
   const nodeTemplates = v.nodeTemplates.map((t, k): MinNodesNodeTemplate => ({
-    template: nodeTemplate(ctx, { ...t, namePrefix: t.prefix ?? t.name }, `${at}.nodeTemplates[${k}]`),
+    template: nodeTemplate(ctx, { ...t, namePrefix: t.prefix ?? t.name }, `${at}.nodeTemplates[${k}]`, 'give the template a name, or the entry a name or prefix (added nodes are <prefix>-<i>)'),
     ...(t.price !== undefined ? { price: t.price } : {}),
     ...(t.max !== undefined ? { max: t.max } : {}),
     ...(t.name !== undefined ? { name: t.name } : {}),
@@ -268,13 +268,13 @@ function podTemplate(ctx: Ctx, ref: TemplateRef, at: string): Sourced<Pod> {
   return { object: pod, source: where };
 }
 
-function nodeTemplate(ctx: Ctx, ref: TemplateRef & { readonly namePrefix?: string }, at: string): Sourced<Node> {
+function nodeTemplate(ctx: Ctx, ref: TemplateRef & { readonly namePrefix?: string }, at: string, nameHint = 'give the template a name or the step a namePrefix (nodes are <namePrefix><i>)'): Sourced<Node> {
   const { raw, where } = templateObject(ctx, ref, at, 'Node');
   const meta = (raw.metadata ?? {}) as Record<string, unknown>;
   // A template needs no name of its own when namePrefix names its nodes.
   const node = decodeNode({ obj: { ...raw, metadata: { ...meta, name: meta.name ?? ref.namePrefix ?? 'node' } }, where: '' }, where);
   if (meta.name === undefined && ref.namePrefix === undefined) {
-    throw new InputError(`${where}: metadata.name: Required value: give the template a name or the step a namePrefix (nodes are <namePrefix><i>)`, 'metadata.name');
+    throw new InputError(`${where}: metadata.name: Required value: ${nameHint}`, 'metadata.name');
   }
   return { object: node, source: where };
 }

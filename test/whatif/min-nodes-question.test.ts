@@ -76,6 +76,8 @@ describe('minNodes schema: errors name the path', () => {
     expect(s.questions[0]).toMatchObject({ type: 'minNodes', pods: null, objective: 'nodes', timeLimitSeconds: 10 });
     const bad = put(stringify({ ...base, questions: [{ name: 'q', minNodes: { nodeTemplates: [{ templateFile: 'missing.yaml' }] } }] }));
     expect(() => readScenario(bad, { validation: 'strict' })).toThrow(/questions\[0\]\.minNodes\.nodeTemplates\[0\]\.templateFile/);
+    const nameless = put(stringify({ ...base, questions: [{ name: 'q', minNodes: { nodeTemplates: [{ template: { status: nodeT.status } }] } }] }));
+    expect(() => readScenario(nameless, { validation: 'strict' })).toThrow(/questions\[0\]\.minNodes\.nodeTemplates\[0\]\.template: metadata\.name: Required value: give the template a name, or the entry a name or prefix/);
     const typo = put(stringify({ ...base, questions: [{ name: 'q', minNodes: { nodeTemplates: [{ template: { ...nodeT, spec: { taintz: [] } } }] } }] }));
     expect(() => readScenario(typo, { validation: 'strict' })).toThrow(/taintz/);
   });
