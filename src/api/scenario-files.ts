@@ -53,7 +53,24 @@ export type ScenarioStep =
 export type ScenarioQuestion =
   | { readonly type: 'maxReplicas'; readonly name: string; readonly path: string; readonly template: Sourced<Pod>; readonly limit?: number }
   | { readonly type: 'drain'; readonly name: string; readonly path: string; readonly target: NodeTarget }
-  | { readonly type: 'compare'; readonly name: string; readonly path: string; readonly configs: readonly NamedConfig[] };
+  | { readonly type: 'compare'; readonly name: string; readonly path: string; readonly configs: readonly NamedConfig[] }
+  | {
+    readonly type: 'minNodes'; readonly name: string; readonly path: string;
+    readonly nodeTemplates: readonly MinNodesNodeTemplate[];
+    /** null: the pending pods after the steps; else Pod templates x replicas. */
+    readonly pods: ReadonlyArray<{ readonly template: Sourced<Pod>; readonly replicas: number }> | null;
+    readonly objective: 'nodes' | 'cost';
+    readonly timeLimitSeconds: number;
+  };
+
+/** A minNodes node shape, its file read. */
+export interface MinNodesNodeTemplate {
+  readonly template: Sourced<Node>;
+  readonly price?: number;
+  readonly max?: number;
+  readonly name?: string;
+  readonly prefix?: string;
+}
 
 /** A scenario with every file it names read and checked. */
 export interface Scenario {
@@ -175,6 +192,8 @@ export function resolveScenario(doc: ScenarioDoc, file: string, dir: string, val
         return { type: 'drain', name, path, target: q.value as NodeTarget };
       case 'compare':
         return { type: 'compare', name, path, configs: (q.value as QuestionValue<'compare'>).configs.map((c) => loadConfig(ctx, c)) };
+      case 'minNodes':
+        return minNodesQuestion(ctx, q.value as QuestionValue<'minNodes'>, name, path);
     }
   });
   return {
@@ -186,6 +205,20 @@ export function resolveScenario(doc: ScenarioDoc, file: string, dir: string, val
     questions,
     warnings,
   };
+}
+
+/** A minNodes question with its Node and Pod templates read and checked. */
+function minNodesQuestion(ctx: Ctx, v: QuestionValue<'minNodes'>, name: string, path: string): ScenarioQuestion {
+  const at = `${path}.minNodes`;
+  const nodeTemplates = v.nodeTemplates.map((t, k): MinNodesNodeTemplate => ({
+    template: nodeTemplate(ctx, { ...t, namePrefix: t.prefix ?? t.name }, `${at}.nodeTemplates[${k}]`, 'give the template a name, or the entry a name or prefix (added nodes are <prefix>-<i>)'),
+    ...(t.price !== undefined ? { price: t.price } : {}),
+    ...(t.max !== undefined ? { max: t.max } : {}),
+    ...(t.name !== undefined ? { name: t.name } : {}),
+    ...(t.prefix !== undefined ? { prefix: t.prefix } : {}),
+  }));
+  const pods = v.pods === 'pending' ? null : v.pods.map((p, k) => ({ template: podTemplate(ctx, p, `${at}.pods[${k}]`), replicas: p.replicas }));
+  return { type: 'minNodes', name, path, nodeTemplates, pods, objective: v.objective, timeLimitSeconds: v.timeLimit };
 }
 
 interface Ctx {
@@ -235,13 +268,13 @@ function podTemplate(ctx: Ctx, ref: TemplateRef, at: string): Sourced<Pod> {
   return { object: pod, source: where };
 }
 
-function nodeTemplate(ctx: Ctx, ref: TemplateRef & { readonly namePrefix?: string }, at: string): Sourced<Node> {
+function nodeTemplate(ctx: Ctx, ref: TemplateRef & { readonly namePrefix?: string }, at: string, nameHint = 'give the template a name or the step a namePrefix (nodes are <namePrefix><i>)'): Sourced<Node> {
   const { raw, where } = templateObject(ctx, ref, at, 'Node');
   const meta = (raw.metadata ?? {}) as Record<string, unknown>;
   // A template needs no name of its own when namePrefix names its nodes.
   const node = decodeNode({ obj: { ...raw, metadata: { ...meta, name: meta.name ?? ref.namePrefix ?? 'node' } }, where: '' }, where);
   if (meta.name === undefined && ref.namePrefix === undefined) {
-    throw new InputError(`${where}: metadata.name: Required value: give the template a name or the step a namePrefix (nodes are <namePrefix><i>)`, 'metadata.name');
+    throw new InputError(`${where}: metadata.name: Required value: ${nameHint}`, 'metadata.name');
   }
   return { object: node, source: where };
 }

@@ -17,7 +17,8 @@ import { InputError, formatPath } from './errors.js';
 import { editDistance } from './known-fields.js';
 import { sweepSchema, type SweepSpec } from './scenario-sweep.js';
 import {
-  FIELD_SUGGESTION_DISTANCE_MAX, WHATIF_ADD_NODES_MAX, WHATIF_ADD_PODS_MAX, WHATIF_COMPARE_CONFIGS_MAX, WHATIF_QUESTIONS_MAX, WHATIF_STEPS_MAX,
+  FIELD_SUGGESTION_DISTANCE_MAX, WHATIF_ADD_NODES_MAX, WHATIF_ADD_PODS_MAX, WHATIF_COMPARE_CONFIGS_MAX, WHATIF_MIN_NODES_TEMPLATES_MAX,
+  WHATIF_MIN_NODES_TIME_LIMIT_SECONDS_DEFAULT, WHATIF_MIN_NODES_TIME_LIMIT_SECONDS_MAX, WHATIF_QUESTIONS_MAX, WHATIF_STEPS_MAX,
 } from '../model/limits.js';
 
 /** The scenario file's apiVersion and kind. */
@@ -53,6 +54,27 @@ const nodeTemplate = objectSchema.describe('a core/v1 Node (status.allocatable o
 const file = (what: string) => z.string().min(1).describe(`${what}, relative to the scenario file`);
 const oneTemplate = (t: { template?: unknown; templateFile?: string }) => (t.template === undefined) !== (t.templateFile === undefined);
 const ONE_TEMPLATE = { message: 'give exactly one of template and templateFile' };
+
+/** A node shape of a minNodes question, with its price and how many of it may be added. */
+const minNodesTemplateSchema = z
+  .strictObject({
+    template: nodeTemplate.optional(),
+    templateFile: file('a Node file').optional(),
+    price: z.number().min(0).optional().describe('price of one node (per hour, or any unit); objective cost needs one on every template'),
+    max: z.int().min(1).max(WHATIF_ADD_NODES_MAX).optional().describe('most nodes of this template (default: no limit)'),
+    name: z.string().min(1).optional().describe("the template's name in the answer (default: the Node's metadata.name)"),
+    prefix: z.string().min(1).optional().describe('added nodes are <prefix>-<i> (default: the template name)'),
+  })
+  .refine(oneTemplate, ONE_TEMPLATE);
+
+/** Pods as templates x replicas (instead of the scenario's pending pods). */
+const minNodesPodsSchema = z
+  .strictObject({
+    template: podTemplate.optional(),
+    templateFile: file('a Pod file').optional(),
+    replicas: z.int().min(1).max(WHATIF_ADD_PODS_MAX).default(1),
+  })
+  .refine(oneTemplate, ONE_TEMPLATE);
 
 /** Each step's value, by the key that names the step. */
 export const STEP_SCHEMAS = {
@@ -109,6 +131,28 @@ export const QUESTION_SCHEMAS = {
         .describe(`KubeSchedulerConfiguration files (relative to the scenario file), or "${DEFAULT_CONFIG_NAME}" for kube's defaults`),
     })
     .describe('the steps and the pending pods under each configuration'),
+  minNodes: z
+    .strictObject({
+      nodeTemplates: z.array(minNodesTemplateSchema).min(1).max(WHATIF_MIN_NODES_TEMPLATES_MAX).describe('the node shapes new nodes are made from'),
+      pods: z
+        .union([z.literal('pending'), z.array(minNodesPodsSchema).min(1)])
+        .default('pending')
+        .describe('"pending": the pending pods after the steps (default); or Pod templates x replicas, named <name>-<k>'),
+      objective: z.enum(['nodes', 'cost']).default('nodes').describe('fewest nodes (default), or least total price'),
+      timeLimit: z
+        .number()
+        .positive()
+        .max(WHATIF_MIN_NODES_TIME_LIMIT_SECONDS_MAX)
+        .default(WHATIF_MIN_NODES_TIME_LIMIT_SECONDS_DEFAULT)
+        .describe('seconds for the whole answer (the search stops early at the lower bound; --time-limit overrides it)'),
+    })
+    .superRefine((v, ctx) => {
+      if (v.objective !== 'cost') return;
+      v.nodeTemplates.forEach((t, k) => {
+        if (t.price === undefined) ctx.addIssue({ code: 'custom', path: ['nodeTemplates', k, 'price'], message: 'objective cost needs a price on every node template' });
+      });
+    })
+    .describe('the fewest added nodes (or the cheapest mix of node shapes) that hold the pods, with a lower bound'),
 } as const;
 
 /** Step types, in the order the README lists them. */
@@ -125,9 +169,7 @@ export type ScenarioSelector = z.output<typeof labelSelectorSchema>;
 export type NodeTarget = z.output<typeof nodeTargetSchema>;
 
 /** Keys a scenario reserves for what comes in later issues: named in the error instead of "unknown". */
-const COMING: Readonly<Record<string, string>> = {
-  minNodes: 'minNodes is not in this release (coming in its own issue)',
-};
+const COMING: Readonly<Record<string, string>> = {};
 
 const rootSchema = z.strictObject({
   apiVersion: z.literal(SCENARIO_API_VERSION),
@@ -178,8 +220,16 @@ function keysAt(schema: z.ZodType, path: ReadonlyArray<PropertyKey>): string[] {
     while (t instanceof z.ZodOptional || t instanceof z.ZodDefault || t instanceof z.ZodNullable) t = t.unwrap() as z.ZodType;
     return t;
   };
-  for (const p of path) {
+  for (const [i, p] of path.entries()) {
     s = unwrap(s);
+    // A union (minNodes' pods: pending | a list): the keys of the first branch that has the path.
+    if (s instanceof z.ZodUnion) {
+      for (const o of s.options as z.ZodType[]) {
+        const keys = keysAt(o, path.slice(i));
+        if (keys.length > 0) return keys;
+      }
+      return [];
+    }
     if (s instanceof z.ZodObject) s = (s.shape as Record<string, z.ZodType>)[String(p)];
     else if (s instanceof z.ZodArray) s = s.element as z.ZodType;
     else if (s instanceof z.ZodRecord) s = s.valueType as z.ZodType;
@@ -191,9 +241,23 @@ function keysAt(schema: z.ZodType, path: ReadonlyArray<PropertyKey>): string[] {
 
 const join = (base: string, rel: string) => (!base ? rel : !rel ? base : rel.startsWith('[') ? `${base}${rel}` : `${base}.${rel}`);
 
+/**
+ * A union's failure as the branch that got furthest (`pods: pending | [...]`: a misspelt key in
+ * `pods[0]` is reported there, not as "invalid input" at `pods`); other issues as they are.
+ */
+function deepestIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return issue;
+  let best: z.core.$ZodIssue | undefined;
+  for (const branch of issue.errors) {
+    const first = branch[0];
+    if (first && (!best || first.path.length > best.path.length)) best = first;
+  }
+  return best && best.path.length > 0 ? deepestIssue({ ...best, path: [...issue.path, ...best.path] } as z.core.$ZodIssue) : issue;
+}
+
 /** The first zod issue as an InputError naming the file and the path (`steps[2].cordon.nodez`). */
 function issueError(err: z.ZodError, schema: z.ZodType, file: string, base: string): InputError {
-  const issue = err.issues[0]!;
+  const issue = deepestIssue(err.issues[0]!);
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0]!;
     const path = join(base, formatPath([...issue.path, key]));

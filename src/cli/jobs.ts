@@ -12,7 +12,7 @@ import type { EngineName, Kernels } from '../kernel/kernels.js';
 import type { Job } from '../parallel/messages.js';
 import { REGISTRY } from '../plugins/registry.js';
 import type { ScenarioSummary } from '../whatif/result.js';
-import { ScenarioRun, type QuestionPart } from '../whatif/scenario.js';
+import { ScenarioRun, withTimeLimit, type QuestionPart } from '../whatif/scenario.js';
 import { runBenchRepetition, type BenchRepetition, type BenchResult } from '../workloads/runner.js';
 
 /** One `podfit bench --repeat` repetition, in the calling thread. */
@@ -35,6 +35,8 @@ export interface WhatifPartsArgs {
   readonly seed: number;
   readonly engine: EngineName;
   readonly parts: readonly QuestionPart[];
+  /** `--time-limit`: minNodes questions' time limit over the scenario's. */
+  readonly timeLimitSeconds?: number;
   /** Also return the run's summary (one worker does). */
   readonly summary: boolean;
 }
@@ -58,7 +60,7 @@ export function loadScenarioCluster(scenario: Scenario, kernels: Kernels, onLoad
 /** Some parts of a scenario's questions, in the calling thread: the files read, the steps run, the parts answered. */
 export async function whatifParts(args: WhatifPartsArgs): Promise<WhatifPartsAnswer> {
   try {
-    const scenario = readScenario(args.scenario, { validation: args.validation });
+    const scenario = withTimeLimit(readScenario(args.scenario, { validation: args.validation }), args.timeLimitSeconds);
     const kernels = await createKernels(args.engine);
     const run = new ScenarioRun(scenario, { engine: { kernels, registry: REGISTRY, seed: args.seed }, cluster: loadScenarioCluster(scenario, kernels) });
     return { ...(args.summary ? { summary: run.summary } : {}), answers: args.parts.map((p) => run.answer(p)) };

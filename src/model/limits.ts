@@ -142,6 +142,12 @@ export const WHATIF_ADD_NODES_MAX = 100_000;
 export const WHATIF_ADD_PODS_MAX = 1_000_000;
 /** Rows of a per-node or per-pod table in `podfit whatif -o table` (a screenful; `-o json` has all). */
 export const WHATIF_TABLE_ROWS_MAX = 50;
+/** Node templates of one minNodes question (each is a bin type of the search: its cost grows with them). */
+export const WHATIF_MIN_NODES_TEMPLATES_MAX = 64;
+/** A minNodes question's default wall-clock budget, in seconds (issue 14: `--time-limit`, default 10 s). */
+export const WHATIF_MIN_NODES_TIME_LIMIT_SECONDS_DEFAULT = 10;
+/** The longest minNodes budget a scenario may ask for, in seconds (an hour: a typo must not hang a run). */
+export const WHATIF_MIN_NODES_TIME_LIMIT_SECONDS_MAX = 3600;
 /** Points of one sweep (each a whole scenario run; shard larger sweeps into several files). */
 export const WHATIF_SWEEP_POINTS_MAX = 10_000;
 

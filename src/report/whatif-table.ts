@@ -5,7 +5,7 @@
  */
 import { WHATIF_TABLE_ROWS_MAX } from '../model/limits.js';
 import type {
-  ClusterUsage, CompareResult, DrainResult, MaxReplicasResult, QuestionResult, WhatifResult, WhatifSweepResult,
+  ClusterUsage, CompareResult, DrainResult, MaxReplicasResult, MinNodesQuestionResult, QuestionResult, WhatifResult, WhatifSweepResult,
 } from '../whatif/result.js';
 import { amountText } from './capacity.js';
 
@@ -73,6 +73,29 @@ function compareLines(q: CompareResult): string[] {
   return lines;
 }
 
+/** Cost with up to 4 decimals (prices are often per hour: 0.384). */
+const costText = (c: number) => String(Math.round(c * 1e4) / 1e4);
+
+function minNodesLines(q: MinNodesQuestionResult): string[] {
+  const bound = q.objective === 'cost' ? costText(q.lowerBound) : String(q.lowerBound);
+  const placed = Object.keys(q.placements).length;
+  const lines = [
+    `${q.nodes} node(s) added${q.cost !== null ? `, cost ${costText(q.cost)}` : ''} (objective ${q.objective}); lower bound ${bound}, gap ${q.gap === null ? '-' : pct(q.gap)}`,
+    `${placed} pod(s) placed, ${q.unschedulable.length} unschedulable, in ${q.seconds.toFixed(2)} s`,
+    '',
+    ...table(['TEMPLATE', 'NODES'], Object.entries(q.byTemplate).map(([t, n]) => [t, String(n)])),
+  ];
+  const reasons = new Map<string, string[]>();
+  for (const u of q.unschedulable) reasons.set(u.reason, [...(reasons.get(u.reason) ?? []), u.pod]);
+  for (const [reason, pods] of [...reasons].slice(0, 5)) {
+    lines.push(`unschedulable: ${pods.length} pod(s) (${pods.slice(0, 3).join(', ')}${pods.length > 3 ? ', ...' : ''}): ${reason}`);
+  }
+  const added = new Set(Object.keys(q.addedNodes));
+  const fill = q.after.nodes.filter((n) => added.has(n.name));
+  if (fill.length > 0) lines.push('', 'ADDED NODES', ...usageLines({ nodes: fill }));
+  return lines;
+}
+
 function questionLines(q: QuestionResult): string[] {
   switch (q.type) {
     case 'maxReplicas':
@@ -81,6 +104,8 @@ function questionLines(q: QuestionResult): string[] {
       return drainLines(q);
     case 'compare':
       return compareLines(q);
+    case 'minNodes':
+      return minNodesLines(q);
   }
 }
 

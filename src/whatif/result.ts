@@ -6,6 +6,7 @@
  * Units: resource amounts are numbers in base units, cpu in millicores, memory and storage in
  * bytes, pods and extended resources as counts (the NodeTable's units); fractions are in [0, 1].
  */
+import type { MinNodesResult } from './minnodes/index.js';
 
 /** A resource amount per resource name (`cpu` in millicores, `memory` in bytes, `pods`, ...). */
 export type ResourceAmounts = Record<string, number>;
@@ -130,8 +131,19 @@ export interface CompareResult {
   readonly profiles: readonly ProfileOutcome[];
 }
 
-/** Every question's answer (minNodes joins with its own issue). */
-export type QuestionResult = MaxReplicasResult | DrainResult | CompareResult;
+/**
+ * minNodes: the fewest added nodes (or the cheapest mix) for the pods, with a lower bound
+ * (minnodes/index.ts MinNodesResult: nodes, byTemplate, cost, lowerBound, gap, placements,
+ * unschedulable, addedNodes, seconds, ...), named, with the cluster after it for per-node fill.
+ */
+export type MinNodesQuestionResult = MinNodesResult & {
+  readonly name: string;
+  /** The cluster with the added nodes and the pods placed (per-node fill in the table and the report). */
+  readonly after: ClusterUsage;
+};
+
+/** Every question's answer. */
+export type QuestionResult = MaxReplicasResult | DrainResult | CompareResult | MinNodesQuestionResult;
 
 /** The scenario as run. */
 export interface ScenarioSummary {

@@ -15,6 +15,7 @@ import type { LoadedCluster } from '../cluster/snapshot.js';
 import { ClusterObjects } from '../model/cluster-objects.js';
 import { ClusterState } from '../model/cluster-state.js';
 import type { PodInfo } from '../model/pod-info.js';
+import type { JobRunner } from './minnodes/jobs.js';
 import type { OnPlaced } from './place.js';
 import { questionDef } from './questions/index.js';
 import { maxReplicasTemplate } from './questions/max-replicas.js';
@@ -114,6 +115,18 @@ export class ScenarioRun {
   /** Answers one part, on copies of the cluster after the steps (this run is not changed). */
   answer(p: QuestionPart): unknown {
     const q = this.scenario.questions[p.question]!;
+    return questionDef(q).runPart(q, p.part, this.questionContext(p));
+  }
+
+  /** Answers one part with the help of a worker pool when its question has a use for one; the same value as answer(). */
+  async answerOn(p: QuestionPart, runner: JobRunner): Promise<unknown> {
+    const q = this.scenario.questions[p.question]!;
+    const def = questionDef(q);
+    return def.runPartOn ? def.runPartOn(q, p.part, this.questionContext(p), runner) : def.runPart(q, p.part, this.questionContext(p));
+  }
+
+  private questionContext(p: QuestionPart): QuestionContext {
+    const q = this.scenario.questions[p.question]!;
     const steps = this.stepContext(q.name, this.summary.warnings as string[]);
     const ctx: QuestionContext = {
       file: this.scenario.file,
@@ -128,7 +141,7 @@ export class ScenarioRun {
       stepContext: steps,
       ...(steps.onPlaced ? { onPlaced: steps.onPlaced } : {}),
     };
-    return questionDef(q).runPart(q, p.part, ctx);
+    return ctx;
   }
 }
 
@@ -148,6 +161,28 @@ export function scenarioResult(s: Scenario, summary: ScenarioSummary, answers: r
     return def.join(q, parts);
   });
   return { scenario: summary, questions };
+}
+
+/** Whether a scenario has a question that runs its own work on a worker pool (runPartOn: minNodes). */
+export function usesPool(s: Scenario): boolean {
+  return s.questions.some((q) => questionDef(q).runPartOn !== undefined);
+}
+
+/** runScenario with the questions that can use it (usesPool) on a worker pool: the same result. */
+export async function runScenarioOn(s: Scenario, opts: ScenarioRunOptions, runner: JobRunner): Promise<WhatifResult> {
+  const run = new ScenarioRun(s, opts);
+  const answers: unknown[] = [];
+  for (const p of run.parts()) answers.push(await run.answerOn(p, runner));
+  return scenarioResult(s, run.summary, answers);
+}
+
+/**
+ * The scenario with every minNodes question's time limit set to `seconds` (`--time-limit`
+ * overrides the file's `timeLimit`).
+ */
+export function withTimeLimit(s: Scenario, seconds: number | undefined): Scenario {
+  if (seconds === undefined) return s;
+  return { ...s, questions: s.questions.map((q) => (q.type === 'minNodes' ? { ...q, timeLimitSeconds: seconds } : q)) };
 }
 
 /** Runs a scenario here: the steps, then every question. Throws InputError when a step or question cannot apply. */

@@ -36,7 +36,7 @@ describe('decodeScenario: errors name the path', () => {
     ['a misspelt selector field', { steps: [{ drain: { selector: { matchLabels: { a: 'b' }, matchExpresions: [] } } }] }, 's.yaml: steps[0].drain.selector.matchExpresions: unknown field, did you mean matchExpressions?', 'steps[0].drain.selector.matchExpresions'],
     ['two steps in one item', { steps: [{ cordon: { nodes: ['a'] }, drain: { nodes: ['a'] } }] }, 's.yaml: steps[0]: one step per list item, found cordon and drain', 'steps[0]'],
     ['a misspelt question field', { questions: [{ name: 'q', maxReplicas: { templateFile: 'x', limt: 3 } }] }, 's.yaml: questions[0].maxReplicas.limt: unknown field, did you mean limit?', 'questions[0].maxReplicas.limt'],
-    ['minNodes (its own issue)', { questions: [{ name: 'q', minNodes: {} }] }, 's.yaml: questions[0].minNodes: minNodes is not in this release', 'questions[0].minNodes'],
+    ['minNodes without templates', { questions: [{ name: 'q', minNodes: {} }] }, 's.yaml: questions[0].minNodes.nodeTemplates: ', 'questions[0].minNodes.nodeTemplates'],
     ['a misspelt name', { questions: [{ nam: 'q', drain: { nodes: ['a'] } }] }, 's.yaml: questions[0]: unknown question "nam", did you mean name?', 'questions[0].nam'],
     ['duplicate names', { questions: [{ name: 'q', drain: { nodes: ['a'] } }, { name: 'q', drain: { nodes: ['b'] } }] }, 's.yaml: questions[1].name: duplicate question name "q"', 'questions[1].name'],
     ['no configs', { questions: [{ compare: { configs: [] } }] }, 's.yaml: questions[0].compare.configs: ', 'questions[0].compare.configs'],

@@ -15,7 +15,7 @@ export interface WhatifFixtureOptions {
   readonly seed?: number;
   /** Puts markup into every kind of string the page shows (pod, node, PDB, config and file names, reasons). */
   readonly hostile?: boolean;
-  /** Adds a minNodes answer (issue 14's `-o json` keys; not in result.ts yet, so the page draws it generically). Default true. */
+  /** Adds a minNodes answer (issue 14's `-o json` keys plus fields the page has no section for, so it draws them generically). Default true. */
   readonly minNodes?: boolean;
 }
 
@@ -120,7 +120,8 @@ export function makeWhatifResult(opts: WhatifFixtureOptions = {}): WhatifResult 
 /**
  * A minNodes answer shaped as issue 14 gives its `-o json` keys (nodes, byTemplate, cost,
  * lowerBound, gap, placements, unschedulable, seconds) plus the per-node fill after it. Typed as a
- * QuestionResult only by a cast: result.ts does not name the kind yet, which is the point.
+ * QuestionResult only by a cast: it carries keys result.ts's MinNodesQuestionResult does not have
+ * (heuristics, options), so the page's generic drawing of unknown fields is what it tests.
  */
 function minNodes(base: ClusterUsage, rnd: () => number, mark: string): QuestionResult {
   const added = Array.from({ length: 12 }, (_, i) => {

@@ -7,7 +7,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { CompareResult, DrainResult, MaxReplicasResult, StepResult, WhatifResult } from '../../src/whatif/result.js';
+import type { CompareResult, DrainResult, MaxReplicasResult, MinNodesQuestionResult, StepResult, WhatifResult } from '../../src/whatif/result.js';
 import { runCli } from '../helpers/cli.js';
 
 const DIR = 'examples/whatif';
@@ -135,9 +135,31 @@ describe('examples/whatif: one per question', () => {
     expect(q.profiles.map((p) => [p.scheduled, p.nodesUsed])).toEqual([[200, 50], [200, 13]]);
   });
 
+  // examples/whatif/min-nodes: two 4-CPU nodes with 1 CPU free each (too little for a 2-CPU worker).
+  it('minNodes (objective cost): 20 workers on 2 compute (8 each, 0.68) + 1 general (4, 0.384) = 1.744, the cheapest mix', async () => {
+    const r = await run('min-nodes/cheapest-mix.yaml');
+    const q = r.questions[0] as MinNodesQuestionResult;
+    expect(q).toMatchObject({ name: 'cheapest', type: 'minNodes', objective: 'cost', nodes: 3, byTemplate: { general: 1, compute: 2 }, unschedulable: [] });
+    expect(q.cost).toBeCloseTo(1.744, 9);
+    expect(q.lowerBound).toBeLessThanOrEqual(q.cost!);
+    expect(Object.keys(q.placements)).toHaveLength(20);
+    expect(new Set(Object.values(q.placements))).toEqual(new Set(Object.keys(q.addedNodes)));
+  });
+
+  it('minNodes (pending pods of addPods steps): 10 workers need 3 general nodes, the lower bound; huge-0 fits no shape', async () => {
+    const r = await run('min-nodes/pending-pods.yaml');
+    const q = r.questions[0] as MinNodesQuestionResult;
+    expect(q).toMatchObject({ name: 'how-many', type: 'minNodes', nodes: 3, byTemplate: { general: 3 }, lowerBound: 3, gap: 0 });
+    expect(Object.keys(q.addedNodes)).toEqual(['extra-0', 'extra-1', 'extra-2']);
+    expect(Object.keys(q.placements).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `default/worker-${i}`).sort());
+    expect(q.unschedulable.map((u) => u.pod)).toEqual(['default/huge-0']);
+    expect(q.unschedulable[0]!.reason).toMatch(/Insufficient cpu/);
+  });
+
   it('every scenario in examples/whatif is run by a test here', () => {
     const files = readdirSync(DIR).filter((f) => /^(step|question)-.*\.yaml$/.test(f)).sort();
     const steps = ['addNodes', 'addPods', 'apply', 'cordon', 'drain', 'removeNodes', 'removePods', 'schedule'].map((s) => `step-${s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.yaml`);
     expect(files).toEqual([...['question-drain.yaml', 'question-max-replicas.yaml'], ...steps.sort()].sort());
+    expect(readdirSync(`${DIR}/min-nodes`).filter((f) => f.endsWith('.yaml') && !/^(cluster|node-|pod-)/.test(f)).sort()).toEqual(['cheapest-mix.yaml', 'pending-pods.yaml']);
   });
 });

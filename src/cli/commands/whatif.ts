@@ -1,6 +1,6 @@
 /**
  * `podfit whatif SCENARIO`: a scenario's steps on a copy of a cluster, then its questions
- * (maxReplicas, drain, compare), as tables, JSON or YAML, and an HTML report (README "podfit
+ * (maxReplicas, drain, compare, minNodes), as tables, JSON or YAML, and an HTML report (README "podfit
  * whatif"). `--schema` prints the scenario file's JSON Schema. Every file the scenario names is
  * read and checked before the cluster loads; any error is exit 2 naming the file and the path
  * inside it, and nothing is written.
@@ -14,7 +14,7 @@ import { readScenarioOrSweep, type Scenario } from '../../api/scenario-files.js'
 import { parseShard, type Shard } from '../../api/scenario-sweep.js';
 import { buildClusterState, loadClusterSnapshot, type LoadedCluster } from '../../cluster/snapshot.js';
 import { createKernels } from '../../kernel/engine.js';
-import { DEFAULT_SEED } from '../../model/limits.js';
+import { DEFAULT_SEED, WHATIF_MIN_NODES_TIME_LIMIT_SECONDS_MAX } from '../../model/limits.js';
 import type { TableMemory } from '../../model/node-table.js';
 import type { EngineName } from '../../kernel/kernels.js';
 import { closeWorkerPool, workerPool } from '../../parallel/pool.js';
@@ -23,7 +23,7 @@ import { writeWhatifHtml } from '../../report/html.js';
 import { whatifSweepText, whatifText } from '../../report/whatif-table.js';
 import type { WhatifResult, WhatifSweepResult } from '../../whatif/result.js';
 import { mergeSweepFiles } from '../../whatif/sweep-merge.js';
-import { runScenario, scenarioParts, scenarioResult } from '../../whatif/scenario.js';
+import { runScenario, runScenarioOn, scenarioParts, scenarioResult, usesPool, withTimeLimit, type ScenarioRunOptions } from '../../whatif/scenario.js';
 import { WHATIF_PARTS_JOB, type WhatifPartsArgs } from '../jobs.js';
 import { UsageError } from '../errors.js';
 import type { CliIO } from '../main.js';
@@ -40,6 +40,7 @@ interface WhatifFlags {
   seed?: string;
   engine?: string;
   validate?: string | boolean;
+  timeLimit?: string;
 }
 
 /** Writes the HTML report (src/report/html.ts): one self-contained page. */
@@ -57,14 +58,28 @@ function loadCluster(path: string, memory: TableMemory, progress: Progress): Loa
   }
 }
 
-/** Runs the scenario on this thread, with progress bars on a terminal. */
-async function runHere(scenario: Scenario, seed: number, engine: EngineName): Promise<WhatifResult> {
+/** `--time-limit SECONDS`: minNodes questions' time limit (over the scenario's `timeLimit`). */
+function parseTimeLimit(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!/^\d+(\.\d+)?$/.test(v) || !(n > 0) || n > WHATIF_MIN_NODES_TIME_LIMIT_SECONDS_MAX) {
+    throw new UsageError(`--time-limit: expected seconds in (0, ${WHATIF_MIN_NODES_TIME_LIMIT_SECONDS_MAX}], got "${v}"`);
+  }
+  return n;
+}
+
+/**
+ * Runs the scenario on this thread, with progress bars on a terminal; with `workers`, the
+ * questions that have work of their own for a pool (minNodes' heuristics) get one.
+ */
+async function runHere(scenario: Scenario, seed: number, engine: EngineName, workers: number, io: CliIO): Promise<WhatifResult> {
   const kernels = await createKernels(engine);
   const progress = new Progress();
   const cluster = scenario.cluster !== null ? loadCluster(scenario.cluster, kernels.createTableMemory(), progress) : null;
+  const pool = workers > 0 && usesPool(scenario) ? await workerPool(workers, (line) => io.stderr(`${line}\n`)) : undefined;
   try {
     let stage = '';
-    return runScenario(scenario, {
+    const opts: ScenarioRunOptions = {
       engine: { kernels, registry: REGISTRY, seed },
       cluster,
       onProgress: (s, done, total) => {
@@ -74,9 +89,11 @@ async function runHere(scenario: Scenario, seed: number, engine: EngineName): Pr
         }
         progress.update(done, total);
       },
-    });
+    };
+    return pool ? await runScenarioOn(scenario, opts, pool) : runScenario(scenario, opts);
   } finally {
     progress.stop();
+    if (pool) await closeWorkerPool();
   }
 }
 
@@ -144,7 +161,7 @@ export function registerWhatif(program: Command, io: CliIO): void {
     });
   whatif
     .argument('[scenario]', 'the scenario file (YAML or JSON; - reads standard input); paths inside it are relative to it')
-    .description('what-if scenarios: steps (add/remove nodes and pods, apply workloads, cordon, drain, schedule) on a copy of a cluster, then questions (maxReplicas, drain, compare profiles)')
+    .description('what-if scenarios: steps (add/remove nodes and pods, apply workloads, cordon, drain, schedule) on a copy of a cluster, then questions (maxReplicas, drain, compare profiles, minNodes)')
     .option('--schema', "print the scenario file's JSON Schema (for editors) and exit")
     .option('-o, --output <format>', 'table, json or yaml (default: table on a terminal, json otherwise)')
     .option('--html <file>', 'also write the HTML report to this file')
@@ -153,6 +170,7 @@ export function registerWhatif(program: Command, io: CliIO): void {
     .option('--shards <n>', 'with JOB_COMPLETION_INDEX (and no --shard): the number of slices (the Job\'s completions)')
     .option('--seed <n>', "seed for tie-breaking among equal top scores (default: the scenario's seed, else 1)")
     .option('--engine <name>', 'numeric engine: js or wasm')
+    .option('--time-limit <seconds>', "minNodes questions: seconds for each answer (overrides the scenario's timeLimit; default 10)")
     .option(VALIDATE_FLAG, `${VALIDATE_HELP} (templates and apply files; default strict)`)
     .action(async (scenarioPath: string | undefined, flags: WhatifFlags) => {
       if (flags.schema) {
@@ -165,14 +183,16 @@ export function registerWhatif(program: Command, io: CliIO): void {
       const engine = parseEngine(flags.engine);
       const workers = parseWorkers(flags.workers, 0);
       const validation = parseValidate(flags.validate);
+      const timeLimitSeconds = parseTimeLimit(flags.timeLimit);
       // Every file the scenario names, before the cluster: a mistake fails fast.
       const read = readScenarioOrSweep(scenarioPath, { validation }, shardOf(flags));
-      const runOne = async (scenario: Scenario): Promise<WhatifResult> => {
+      const runOne = async (given: Scenario): Promise<WhatifResult> => {
+        const scenario = withTimeLimit(given, timeLimitSeconds);
         const seed = parseSeed(flags.seed, scenario.seed ?? DEFAULT_SEED);
         const parts = scenarioParts(scenario);
         return workers > 0 && parts.length > 1 && scenarioPath !== STDIN_PATH && read.kind === 'single'
-          ? runOnWorkers(scenario, { scenario: scenarioPath, validation, seed, engine }, workers, io)
-          : runHere(scenario, seed, engine);
+          ? runOnWorkers(scenario, { scenario: scenarioPath, validation, seed, engine, ...(timeLimitSeconds !== undefined ? { timeLimitSeconds } : {}) }, workers, io)
+          : runHere(scenario, seed, engine, workers, io);
       };
       let result: WhatifResult | WhatifSweepResult;
       if (read.kind === 'single') {

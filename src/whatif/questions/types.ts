@@ -7,6 +7,7 @@ import type { SchedulerConfig } from '../../api/config.js';
 import type { QuestionType } from '../../api/scenario.js';
 import type { ScenarioQuestion } from '../../api/scenario-files.js';
 import type { PodInfo } from '../../model/pod-info.js';
+import type { JobRunner } from '../minnodes/jobs.js';
 import type { OnPlaced } from '../place.js';
 import type { QuestionResult } from '../result.js';
 import type { StepContext } from '../steps.js';
@@ -46,6 +47,11 @@ export interface QuestionDef<T extends QuestionType> {
   readonly parts: (q: QuestionOf<T>) => number;
   readonly runPart: (q: QuestionOf<T>, part: number, ctx: QuestionContext) => unknown;
   readonly join: (q: QuestionOf<T>, parts: readonly unknown[]) => QuestionResult;
+  /**
+   * A part with its own work on a worker pool (`--workers` when the command runs the questions
+   * here: minNodes' heuristic portfolio); the same value as runPart. Absent: runPart.
+   */
+  readonly runPartOn?: (q: QuestionOf<T>, part: number, ctx: QuestionContext, runner: JobRunner) => Promise<unknown>;
 }
 
 /** A question answered in one part. */
