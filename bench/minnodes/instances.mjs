@@ -4,7 +4,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** Where the shared data lives (PODFIT_BINPACKING overrides). */
-export const DATA = process.env.PODFIT_BINPACKING ?? '/work/shared/data/binpacking';
+const HERE = path.dirname(new URL(import.meta.url).pathname);
+/** ../shared/data/binpacking beside the repository, or PODFIT_BINPACKING, or the project's main checkout's. */
+export const DATA = process.env.PODFIT_BINPACKING
+  ?? [path.resolve(HERE, '..', '..', '..', 'shared', 'data', 'binpacking'), '/work/shared/data/binpacking'].find((d) => existsSync(d))
+  ?? path.resolve(HERE, '..', '..', '..', 'shared', 'data', 'binpacking');
 
 /** A VPSolver `.vbp` file: { dims, capacity, items } (multiplicities expanded). */
 export function parseVbp(text) {

@@ -90,7 +90,7 @@ const scenarios = {
 };
 
 // The Alibaba openb trace as a snapshot: its nodes (GPUs as nvidia.com/gpu) and every pod, pending.
-const TRACE = '/work/shared/data/traces/alibaba-gpu-v2023';
+const TRACE = [join(ROOT, '..', 'shared', 'data', 'traces', 'alibaba-gpu-v2023'), '/work/shared/data/traces/alibaba-gpu-v2023'].find((d) => existsSync(d)) ?? '';
 if (existsSync(TRACE)) {
   const csv = (f) => readFileSync(join(TRACE, f), 'utf8').trim().split('\n').map((l) => l.split(','));
   const [nh, ...nodes] = csv('openb_node_list_all_node.csv');

@@ -14,8 +14,9 @@ import { PerfSkip, renderGoTemplate, resolvePerfPlan } from '../../src/api/perf-
 import { createJsKernels } from '../../src/kernel/js-kernels.js';
 import { REGISTRY } from '../../src/plugins/registry.js';
 import { runPerfBench } from '../../src/workloads/perf/perf-bench.js';
+import { sharedData } from '../helpers/shared-data.js';
 
-const DATA = path.resolve('../shared/data/scheduler_perf');
+const DATA = sharedData('scheduler_perf');
 const FILES = ['misc/performance-config.yaml', 'affinity/performance-config.yaml'];
 const have = existsSync(path.join(DATA, FILES[0]!));
 
