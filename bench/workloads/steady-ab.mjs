@@ -48,6 +48,7 @@ if (values.child) {
     per.push(((performance.now() - tc) * 1000) / chunk);
   }
   const total = performance.now() - t0;
+  if (process.env.STEADY_AB_CHUNKS) process.stderr.write(per.map((x) => x.toFixed(1)).join(' ') + '\n');
   per.sort((a, b) => a - b);
   process.stdout.write(JSON.stringify({ medianUs: per[Math.floor(per.length / 2)], bestUs: per[0], podsPerSec: (chunk * chunks) / (total / 1000), checksum: checksum.digest() }));
 } else {
