@@ -228,8 +228,34 @@ class ClassBatch {
     return true;
   }
 
-  private allocate(): void {
+  /** Kernel arrays this batch allocated (dispose gives them back). */
+  private readonly owned: Array<Int32Array | Float64Array> = [];
+
+  private i32(length: number): Int32Array {
+    const a = this.fw.kernels.allocI32(length);
+    this.owned.push(a);
+    return a;
+  }
+
+  private f64(length: number): Float64Array {
+    const a = this.fw.kernels.allocF64(length);
+    this.owned.push(a);
+    return a;
+  }
+
+  /**
+   * Gives the batch's kernel memory back at once (a dropped or declined batch is never used
+   * again): left to the collector, the memory of the batches a long run builds and drops grows
+   * until a finalizer runs, which a synchronous run never lets happen.
+   */
+  dispose(): void {
     const k = this.fw.kernels;
+    for (const a of this.owned) k.free(a);
+    this.owned.length = 0;
+    this.broken = true;
+  }
+
+  private allocate(): void {
     const view = this.view;
     const n = view.n;
     const classCount = view.classCount;
@@ -238,15 +264,15 @@ class ClassBatch {
     this.classCount = classCount;
     this.size = pow2(Math.max(1, n));
     const len = grownLength(0, n);
-    this.nodeBase = k.allocF64(len);
-    this.feasible = k.allocI32(len);
-    this.classBase = k.allocF64(Math.max(1, classCount));
-    this.classFeasible = k.allocI32(Math.max(1, classCount));
-    this.treeMax = k.allocF64(2 * this.size);
-    this.treeCount = k.allocI32(2 * this.size);
-    this.kernelTotal = k.allocF64(capacity);
-    this.changed = k.allocI32(NODE_TABLE_DIRTY_LOG_ROWS);
-    this.flips = k.allocI32(NODE_TABLE_DIRTY_LOG_ROWS);
+    this.nodeBase = this.f64(len);
+    this.feasible = this.i32(len);
+    this.classBase = this.f64(Math.max(1, classCount));
+    this.classFeasible = this.i32(Math.max(1, classCount));
+    this.treeMax = this.f64(2 * this.size);
+    this.treeCount = this.i32(2 * this.size);
+    this.kernelTotal = this.f64(capacity);
+    this.changed = this.i32(NODE_TABLE_DIRTY_LOG_ROWS);
+    this.flips = this.i32(NODE_TABLE_DIRTY_LOG_ROWS);
     this.classPass = new Uint8Array(Math.max(1, classCount));
     this.classScore = new Float64Array(Math.max(1, classCount));
     this.nodePass = new Uint8Array(len);
@@ -277,8 +303,8 @@ class ClassBatch {
         const req = pf.fitKernel.fusedFitRequest(cs);
         if (!req) return false;
         this.useKernel = 1;
-        const slots = fw.kernels.allocI32(Math.max(1, req.count));
-        const amounts = fw.kernels.allocF64(Math.max(1, req.count));
+        const slots = this.i32(Math.max(1, req.count));
+        const amounts = this.f64(Math.max(1, req.count));
         slots.set(req.slots.subarray(0, req.count));
         amounts.set(req.amounts.subarray(0, req.count));
         this.fit = { slots, amounts, count: req.count };
@@ -659,6 +685,7 @@ export class ClassBatches {
     const fresh = new ClassBatch(this.fw, this.view, plan);
     this.builds++;
     if (!fresh.build(pod)) {
+      fresh.dispose();
       this.remember(key, generation);
       return undefined;
     }
@@ -676,6 +703,7 @@ export class ClassBatches {
   }
 
   private drop(key: string): void {
+    this.batches.get(key)?.dispose();
     this.batches.delete(key);
     if (key === this.lastKey) {
       this.lastKey = undefined;

@@ -460,6 +460,7 @@ export function createJsKernels(): Kernels {
     createTableMemory: () => new JsTableMemory(),
     allocI32: (length) => new Int32Array(length),
     allocF64: (length) => new Float64Array(length),
+    free: () => {},
     scoreRows,
     scanClasses,
     selectNth,

@@ -134,6 +134,8 @@ export interface Kernels {
   allocI32(length: number): Int32Array;
   /** A zeroed Float64Array of `length` in kernel memory (see allocI32). */
   allocF64(length: number): Float64Array;
+  /** Gives back an allocI32/allocF64 array now (it must not be used afterwards); js: nothing to do. */
+  free(view: Int32Array | Float64Array): void;
 
   /**
    * fit_batch: NodeResourcesFit's Filter over `rowCount` rows (K8S-FACTS.md §6.1).

@@ -169,6 +169,9 @@ export class WasmKernels implements Kernels {
   allocF64(length: number): Float64Array {
     return this.memory.allocF64(length);
   }
+  free(view: Int32Array | Float64Array): void {
+    this.memory.free(view);
+  }
 
   /** Byte offset of an input array, copying it into scratch when it is not in WASM memory. */
   private in(a: Typed): number {

@@ -53,11 +53,14 @@ export class WasmMemory {
   /** First byte past the highest region handed out. */
   private top: number = LAYOUT.ARENA_BASE;
   /** Free blocks below `top`, sorted by address, coalesced. */
-  private readonly free: FreeBlock[] = [];
+  private readonly freeBlocks: FreeBlock[] = [];
   /** Size of every live region, by address. */
   private readonly sizes = new Map<number, number>();
+  /** The release cell of every live allocI32/allocF64 view, by address (free finds it). */
+  private readonly cells = new Map<number, { ptr: number }>();
   private readonly finalizer = new FinalizationRegistry<{ ptr: number }>((cell) => {
     if (cell.ptr === 0) return;
+    if (this.cells.get(cell.ptr) === cell) this.cells.delete(cell.ptr);
     // A collected published table: the header must not describe memory that will be reused.
     if (!this.shared && this.header[LAYOUT.H_TABLE_BASE / 4] === cell.ptr) this.header[LAYOUT.H_TABLE_BASE / 4] = 0;
     this.release(cell.ptr);
@@ -123,11 +126,11 @@ export class WasmMemory {
   alloc(bytes: number): number {
     const size = alignUp(Math.max(bytes, LAYOUT.ARENA_ALIGN), LAYOUT.ARENA_ALIGN);
     let ptr = -1;
-    for (let i = 0; i < this.free.length; i++) {
-      const b = this.free[i]!;
+    for (let i = 0; i < this.freeBlocks.length; i++) {
+      const b = this.freeBlocks[i]!;
       if (b.size < size) continue;
       ptr = b.ptr;
-      if (b.size === size) this.free.splice(i, 1);
+      if (b.size === size) this.freeBlocks.splice(i, 1);
       else {
         b.ptr += size;
         b.size -= size;
@@ -153,24 +156,24 @@ export class WasmMemory {
     if (size === undefined) return;
     this.sizes.delete(ptr);
     let i = 0;
-    while (i < this.free.length && this.free[i]!.ptr < ptr) i++;
-    this.free.splice(i, 0, { ptr, size });
+    while (i < this.freeBlocks.length && this.freeBlocks[i]!.ptr < ptr) i++;
+    this.freeBlocks.splice(i, 0, { ptr, size });
     // Coalesce with the next block, then the previous one.
-    const cur = this.free[i]!;
-    const next = this.free[i + 1];
+    const cur = this.freeBlocks[i]!;
+    const next = this.freeBlocks[i + 1];
     if (next && cur.ptr + cur.size === next.ptr) {
       cur.size += next.size;
-      this.free.splice(i + 1, 1);
+      this.freeBlocks.splice(i + 1, 1);
     }
-    const prev = this.free[i - 1];
+    const prev = this.freeBlocks[i - 1];
     if (prev && prev.ptr + prev.size === cur.ptr) {
       prev.size += cur.size;
-      this.free.splice(i, 1);
+      this.freeBlocks.splice(i, 1);
     }
-    const last = this.free[this.free.length - 1];
+    const last = this.freeBlocks[this.freeBlocks.length - 1];
     if (last && last.ptr + last.size === this.top) {
       this.top = last.ptr;
-      this.free.pop();
+      this.freeBlocks.pop();
       if (!this.shared) this.header[LAYOUT.H_ARENA_END / 4] = this.top - LAYOUT.ARENA_BASE;
     }
   }
@@ -184,7 +187,7 @@ export class WasmMemory {
   allocI32(length: number): Int32Array {
     const ptr = this.alloc(length * 4);
     const a = new Int32Array(this.buffer, ptr, length);
-    this.finalizer.register(a, { ptr });
+    this.track(a, ptr);
     return a;
   }
 
@@ -192,8 +195,31 @@ export class WasmMemory {
   allocF64(length: number): Float64Array {
     const ptr = this.alloc(length * 8);
     const a = new Float64Array(this.buffer, ptr, length);
-    this.finalizer.register(a, { ptr });
+    this.track(a, ptr);
     return a;
+  }
+
+  /** Releases `view`'s region when the view is collected, unless free() gives it back first. */
+  private track(view: Int32Array | Float64Array, ptr: number): void {
+    const cell = { ptr };
+    this.cells.set(ptr, cell);
+    this.finalizer.register(view, cell, cell);
+  }
+
+  /**
+   * Gives back the region of a view from allocI32/allocF64 now, instead of when the view is
+   * collected (a finalizer runs only after a collection and a turn of the event loop, so a long
+   * synchronous run that drops many views would otherwise keep growing the memory). The view must
+   * not be used afterwards. A view this memory did not hand out, or one already freed, is ignored.
+   */
+  free(view: Int32Array | Float64Array): void {
+    const ptr = view.byteOffset;
+    const cell = this.cells.get(ptr);
+    if (cell === undefined || !this.owns(view)) return;
+    this.cells.delete(ptr);
+    this.finalizer.unregister(cell);
+    cell.ptr = 0;
+    this.release(ptr);
   }
 
   /**
