@@ -15,6 +15,26 @@ describe('WasmMemory (arena and header)', () => {
     expect(h[LAYOUT.H_VERSION / 4]).toBe(LAYOUT.LAYOUT_VERSION);
   });
 
+  it('free gives an allocI32/allocF64 view back at once, once, and ignores views it did not hand out', () => {
+    const m = new WasmMemory(1, 64);
+    const keep = m.allocF64(8);
+    const a = m.allocI32(100);
+    const b = m.allocF64(50);
+    a.fill(3);
+    m.free(a);
+    m.free(a); // twice: nothing more
+    m.free(new Int32Array(100)); // not this memory's
+    const c = m.allocI32(100); // a's region again, zeroed
+    expect(c.byteOffset).toBe(a.byteOffset);
+    expect([...c].every((v) => v === 0)).toBe(true);
+    m.free(b);
+    m.free(c);
+    // keep is untouched and still live: the arena ends after it or after b's coalesced space only.
+    keep.fill(1.5);
+    expect(m.allocF64(8).byteOffset).not.toBe(keep.byteOffset);
+    expect([...keep].every((v) => v === 1.5)).toBe(true);
+  });
+
   it('hands out aligned, zeroed, disjoint regions and reuses released ones (coalesced)', () => {
     const m = new WasmMemory(1, 64);
     const a = m.alloc(10);
