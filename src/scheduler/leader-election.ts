@@ -9,7 +9,10 @@
  *   the resourceVersion read, so of two candidates only one succeeds (the other gets 409).
  *   acquireTime and leaseTransitions are kept while the holder stays the same, reset/incremented
  *   when it changes.
- * - Candidates try every retryPeriod with client-go's jitter (up to 1.2 x retryPeriod more).
+ * - Candidates try every retryPeriod plus up to a tenth of it at random (client-go adds up to 1.2 x
+ *   retryPeriod, so a standby can see a released or expired Lease 2.4 s late at kube's 2 s default;
+ *   here at most 0.2 s: a SIGTERM handover within 2.2 s plus the first binding, an expired Lease
+ *   taken within retryPeriod and a tenth). Configuration is validated with client-go's factor.
  * - The leader renews every retryPeriod; when no renewal has succeeded for renewDeadline it stops
  *   leading at once (a timer, not the next loop turn), and goes back to being a candidate
  *   (kube-scheduler exits instead and is restarted; the effect on the cluster is the same).
@@ -19,8 +22,10 @@
 import type { KubeApi } from '../cluster/kube-api.js';
 import { microTime } from './api-writes.js';
 
-/** client-go's JitterFactor for the candidates' retries. */
+/** client-go's JitterFactor (validation of renewDeadline against retryPeriod, as kube-scheduler's flags). */
 export const LEADER_ELECTION_JITTER_FACTOR = 1.2;
+/** The jitter podfit's candidates retry with (a fraction of retryPeriod; see the file comment). */
+export const CANDIDATE_RETRY_JITTER = 0.1;
 
 /** kube-scheduler's leader election defaults (ms). */
 export const LEADER_ELECTION_DEFAULTS = {
@@ -115,7 +120,7 @@ export class LeaderElector {
     while (!this.stopped) {
       // Candidate: try until acquired.
       while (!this.stopped && !(await this.tryAcquireOrRenew())) {
-        const jitter = this.options.jitterFactor ?? LEADER_ELECTION_JITTER_FACTOR;
+        const jitter = this.options.jitterFactor ?? CANDIDATE_RETRY_JITTER;
         await this.sleep(this.options.retryPeriodMs * (1 + Math.random() * jitter));
       }
       if (this.stopped) return;
