@@ -35,7 +35,7 @@ export async function readLiveCluster(flags: LiveClusterFlags, timeoutMs: number
 }
 
 /** The KubeConfig of the flags: a file (and a context of it) or the pod's service account. */
-async function loadKubeConfig(flags: LiveClusterFlags) {
+export async function loadKubeConfig(flags: LiveClusterFlags) {
   const { KubeConfig } = await import('@kubernetes/client-node');
   const kc = new KubeConfig();
   const where = flags.kubeconfig ?? 'in-cluster config';

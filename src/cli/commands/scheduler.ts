@@ -3,7 +3,6 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { loadSchedulerConfig, type SchedulerConfig } from '../../api/config.js';
-import { InputError } from '../../api/errors.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from '../../extender/logger.js';
 import { createKernels } from '../../kernel/engine.js';
 import { DEFAULT_SEED, SCHEDULER_BINDS_IN_FLIGHT_MAX } from '../../model/limits.js';
@@ -12,6 +11,7 @@ import { defaultSchedulerConfig, DEFAULT_SCHEDULER_NAME } from '../../scheduler/
 import { LEADER_ELECTION_DEFAULTS, leaderElectionConfigError } from '../../scheduler/leader-election.js';
 import type { SchedulingQueue } from '../../framework/queue.js';
 import { UsageError } from '../errors.js';
+import { loadKubeConfig } from '../live-cluster.js';
 import type { CliIO } from '../main.js';
 import { parseEngine, parseSeed } from '../options.js';
 import { onStopSignal } from './serve.js';
@@ -100,18 +100,7 @@ async function runScheduler(flags: SchedulerFlags, io: CliIO): Promise<void> {
   const config: SchedulerConfig = flags.config ? loadSchedulerConfig(flags.config) : defaultSchedulerConfig();
   const stopSignal = onStopSignal();
   try {
-    const { KubeConfig } = await import('@kubernetes/client-node');
-    if (flags.inCluster && !process.env.KUBERNETES_SERVICE_HOST) {
-      throw new UsageError('--in-cluster: KUBERNETES_SERVICE_HOST is not set (podfit is not running in a pod); use --kubeconfig');
-    }
-    const kc = new KubeConfig();
-    try {
-      if (flags.kubeconfig) kc.loadFromFile(flags.kubeconfig);
-      else kc.loadFromCluster();
-    } catch (e) {
-      throw new InputError(`${flags.kubeconfig ?? 'in-cluster config'}: ${(e as Error).message}`);
-    }
-    if (!kc.getCurrentCluster()) throw new InputError(`${flags.kubeconfig ?? 'in-cluster config'}: no current cluster`);
+    const kc = await loadKubeConfig({ kubeconfig: flags.kubeconfig, inCluster: flags.inCluster });
     const { StandaloneScheduler } = await import('../../scheduler/standalone.js');
     const { SchedulerMetrics } = await import('../../scheduler/metrics.js');
     const { startProbeServer } = await import('../../scheduler/http.js');
