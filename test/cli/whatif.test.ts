@@ -77,6 +77,19 @@ describe('podfit whatif', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(message);
   });
+
+  it.each([
+    ['an empty file', '', /: expected a Scenario object \(apiVersion: podfit\/v1alpha1, kind: Scenario\)$/],
+    ['a typo in a key', 'apiVersion: podfit/v1alpha1\nkind: Scenario\nstepz: []\n', /: stepz: unknown field/],
+    ['a negative quantity in a template', 'apiVersion: podfit/v1alpha1\nkind: Scenario\nsteps:\n- addNodes: {count: 2, template: {metadata: {name: big}, status: {allocatable: {cpu: "-4"}}}}\n', /: steps\[0\]\.addNodes\.template: node big-0: status\.allocatable\.cpu: Invalid value: "-4": must be greater than or equal to 0$/],
+  ])('a scenario with %s: exit 2 naming the field', async (_what, text, message) => {
+    const f = path.join(mkdtempSync(path.join(tmpdir(), 'podfit-whatif-bad-')), 's.yaml');
+    writeFileSync(f, text);
+    const r = await runCli('whatif', f);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim()).toMatch(message);
+  });
 });
 
 describe('podfit whatif --html', () => {
