@@ -13,6 +13,7 @@
  * copied.
  */
 import { readFile } from 'node:fs/promises';
+import { setFlagsFromString } from 'node:v8';
 import type { ClassIndex, ClassIndexArrays, FeasibleSet, FitArgs, Kernels, ScorerArgs } from './kernels.js';
 import { bindClassIndex, fitMaskWords } from './kernels.js';
 import { FIT, SCORER, wasmRecordBytes, writeWasmRecord, type FieldSpecs, type RecordDescriptor, type RecordOf } from './descriptors.js';
@@ -97,6 +98,10 @@ async function instantiate(variant: WasmVariant): Promise<WasmKernels> {
   }
   if (variant === 'simd' && !WebAssembly.validate(bytes)) return createWasmKernels('scalar');
   const mem = wasmMemory();
+  // The kernels are small and hot from the first cycle: compile them with the optimizing tier at
+  // once rather than starting in Liftoff and tiering up after ~1.8 MB of executed code (a measured
+  // window of 10,000 class-batched pods ran its first few thousand decisions on baseline code).
+  setFlagsFromString('--no-wasm-dynamic-tiering');
   const module = await WebAssembly.compile(bytes);
   const instance = await WebAssembly.instantiate(module, { env: { memory: mem.memory, abort: wasmAbort } });
   checkLayout(instance.exports, url.pathname);
