@@ -47,7 +47,8 @@ import { podClassKey } from '../model/pod-info.js';
 import type { ClassIndex, FitArgs, ScorerArgs } from '../kernel/kernels.js';
 import { CLASS_BATCHES_MAX, CLASS_KEYS_SEEN_MAX, MAX_NODE_SCORE, NODE_TABLE_DIRTY_LOG_ROWS } from '../model/limits.js';
 import { CycleState } from './cycle-state.js';
-import type { FilterPlugin, ScorePlugin } from './interfaces.js';
+import type { FilterPlugin, PreFilterPlugin, PreScorePlugin, ScorePlugin } from './interfaces.js';
+import type { Placement } from '../model/cluster-state.js';
 import { grownLength, type NodeView } from './node-view.js';
 import type { PodPlan } from './plan.js';
 import type { Prng } from './prng.js';
@@ -58,6 +59,8 @@ import { readsRank } from './traits.js';
 const RANK_NOTHING = readsRank('nothing');
 const RANK_CLASS = readsRank('class');
 const RANK_NODE = readsRank('node');
+const RANK_DOMAIN = readsRank('domain');
+const RANK_TOPOLOGY = readsRank('topology');
 
 /** A decision of class batching (ClassBatches.decide reuses one: read it before the next decision). */
 export interface ClassDecision {
@@ -89,6 +92,22 @@ interface Normalized extends Weighted {
   /** Node-level only: feasible nodes per raw value. */
   readonly counts: Map<number, number>;
   max: number;
+}
+
+/** A dynamic Filter (traits `domain`, `topology`): asked again per class or per node after placements. */
+interface DynamicFilter {
+  readonly plugin: FilterPlugin;
+  /** `domain`: one verdict per class (on a representative); `topology`: per node. */
+  readonly perClass: boolean;
+}
+
+/** A dynamic Score: raw scores per class or node after placements, normalized over the feasible ones. */
+interface DynamicScore extends Weighted {
+  readonly preScore: PreScorePlugin;
+  readonly perClass: boolean;
+  readonly normalize: boolean;
+  /** Normalized score by class id (perClass) or node index. */
+  value: Float64Array;
 }
 
 /** The marker runFilter returns on an Error status. */
@@ -151,12 +170,46 @@ class ClassBatch {
   private useKernel = 0;
   private readonly scorers: ScorerArgs[] = [];
 
+  // Dynamic parts (traits `domain`, `topology`; see the file comment).
+  private readonly dynFilters: DynamicFilter[] = [];
+  private readonly dynScores: DynamicScore[] = [];
+  /** The plugins whose PreFilter state (dynamic Filters) and PreScore state (dynamic Scores) follow placements. */
+  private readonly followPreFilter: PreFilterPlugin[] = [];
+  private readonly followPreScore: PreScorePlugin[] = [];
+  /** The placement log's clock (ClusterState.placementSeq) the dynamic states reflect. */
+  private placementSeq = -1;
+  /** Class passed the `domain` Filters. */
+  private domainPass = new Uint8Array(0);
+  /** Sum of weight x normalized score of the `domain` Scores, by class. */
+  private domainScore = new Float64Array(0);
+  /** Node passed the `topology` Filters. */
+  private topoPass = new Uint8Array(0);
+  /** Sum of weight x normalized score of the `topology` Scores, by node. */
+  private topoScore = new Float64Array(0);
+  /** Feasibility before a relink, and the flips found by comparing (afterFlips' encoding). */
+  private prevFeasible = new Int32Array(0);
+  private flipScratch = new Int32Array(0);
+  /** afterFlips' scratch: feasible nodes gained per class (zero between calls), and the classes with a change. */
+  private classDelta = new Int32Array(0);
+  private readonly classesTouched: number[] = [];
+  /** Bumped when any node enters or leaves the feasible set / when a class gains its first or loses its last feasible node. */
+  private feasibleGen = 0;
+  private classGen = 0;
+  /** The generations the dynamic Scores' PreScore last ran at (it reads the feasible nodes). */
+  private preScoreFeasibleGen = -1;
+  private preScoreClassGen = -1;
+
   // Scratch.
   private readonly statusScratch: Array<Status | null> = [];
   private scoreScratch = new Float64Array(0);
   private readonly touched: NodeInfo[] = [];
   /** Broken: a plugin failed on a changed node; the exact cycle reports it from now on. */
   broken = false;
+
+  /** Whether the batch has dynamic parts (traits `domain`, `topology`). */
+  get dynamic(): boolean {
+    return this.dynFilters.length > 0 || this.dynScores.length > 0;
+  }
 
   constructor(private readonly fw: Framework, private readonly view: NodeView, plan: PodPlan) {
     this.filterReads = Uint8Array.from(plan.filterReads);
@@ -202,6 +255,9 @@ class ClassBatch {
     // candidates stand for the feasible nodes, not known yet.
     if (fw.runPreScore(cs, pod, cand.nodes) !== null) return false;
     if (!this.buildScores(pod)) return false;
+    // The dynamic parts' states reflect the cluster as it is now; placements after this follow.
+    this.placementSeq = state.placementSeq;
+    if (!this.filterDynamic(pod)) return false;
     this.index = fw.kernels.classIndex({
       rows: view.rows, classes: view.classes, nodeOfRow: view.nodeOfRow, kernelTotal: this.kernelTotal,
       classBase: this.classBase, nodeBase: this.nodeBase, feasible: this.feasible, classFeasible: this.classFeasible,
@@ -217,6 +273,7 @@ class ClassBatch {
       for (let i = 0; i < this.n; i++) if (this.feasible[i]) part.counts.set(part.raw[i]!, (part.counts.get(part.raw[i]!) ?? 0) + 1);
     }
     if (!this.normalizeClasses(pod) || !this.normalizeNodes(pod)) return false;
+    if (this.dynScores.length > 0 && !this.scoreDynamic(pod)) return false;
     this.writeBases();
     this.leaves();
     this.layoutVersion = t.layoutVersion;
@@ -279,6 +336,13 @@ class ClassBatch {
     this.podsPass = new Uint8Array(len).fill(1);
     this.nodeScore = new Float64Array(len);
     this.podsScore = new Float64Array(len);
+    this.domainPass = new Uint8Array(Math.max(1, classCount)).fill(1);
+    this.domainScore = new Float64Array(Math.max(1, classCount));
+    this.topoPass = new Uint8Array(len).fill(1);
+    this.topoScore = new Float64Array(len);
+    this.prevFeasible = new Int32Array(len);
+    this.flipScratch = new Int32Array(len);
+    this.classDelta = new Int32Array(Math.max(1, classCount));
   }
 
   /**
@@ -294,6 +358,8 @@ class ClassBatch {
     for (const c of view.liveClasses) this.classPass[c] = 1;
     let survivors: NodeInfo[] | null = null;
     this.podsFilters.length = 0;
+    this.dynFilters.length = 0;
+    this.followPreFilter.length = 0;
     this.useKernel = 0;
     for (let f = 0; f < plan.filters.length; f++) {
       const pf = plan.filters[f]!;
@@ -308,6 +374,13 @@ class ClassBatch {
         slots.set(req.slots.subarray(0, req.count));
         amounts.set(req.amounts.subarray(0, req.count));
         this.fit = { slots, amounts, count: req.count };
+        continue;
+      }
+      if (r === RANK_DOMAIN || r === RANK_TOPOLOGY) {
+        // The plan allows a dynamic part only with a plugin whose PreFilter state follows pods.
+        this.dynFilters.push({ plugin: pf.plugin, perClass: r === RANK_DOMAIN });
+        if (pf.incremental === null) return false;
+        if (!this.followPreFilter.includes(pf.incremental)) this.followPreFilter.push(pf.incremental);
         continue;
       }
       if (r <= RANK_CLASS) {
@@ -384,6 +457,8 @@ class ClassBatch {
     this.classNormalized.length = 0;
     this.nodeNormalized.length = 0;
     this.scorers.length = 0;
+    this.dynScores.length = 0;
+    this.followPreScore.length = 0;
     const reps = view.liveClasses.map((c) => view.reps[c]!);
     const nodes = this.staticNodes();
     for (let s = 0; s < plan.length; s++) {
@@ -393,6 +468,14 @@ class ClassBatch {
       // The same on every feasible node: it cannot change which node wins or how many tie.
       if (r === RANK_NOTHING) continue;
       const w: Weighted = { plugin: ps.plugin, weight: ps.weight };
+      if (r === RANK_DOMAIN || r === RANK_TOPOLOGY) {
+        // Scored once the feasible nodes are known (scoreDynamic), its PreScore run on them.
+        if (ps.incremental === null || ps.normalize === 'other') return false;
+        const perClass = r === RANK_DOMAIN;
+        this.dynScores.push({ ...w, preScore: ps.incremental, perClass, normalize: ps.normalize !== 'none', value: new Float64Array(perClass ? Math.max(1, this.classCount) : this.nodePass.length) });
+        if (!this.followPreScore.includes(ps.incremental)) this.followPreScore.push(ps.incremental);
+        continue;
+      }
       if (r <= RANK_CLASS) {
         const values = this.rawScores(ps.plugin, pod, reps);
         if (values === null) return false;
@@ -500,17 +583,21 @@ class ClassBatch {
 
   /** classBase and nodeBase from the parts (see the file comment). */
   private writeBases(): void {
-    for (let c = 0; c < this.classCount; c++) {
-      let v = this.classScore[c]!;
-      for (const part of this.classNormalized) v += part.weight * part.normalized[c]!;
-      this.classBase[c] = this.classPass[c] ? v : -Infinity;
-    }
+    this.writeClassBases();
     for (let i = 0; i < this.n; i++) this.nodeBase[i] = this.nodeBaseOf(i);
   }
 
+  private writeClassBases(): void {
+    for (let c = 0; c < this.classCount; c++) {
+      let v = this.classScore[c]! + this.domainScore[c]!;
+      for (const part of this.classNormalized) v += part.weight * part.normalized[c]!;
+      this.classBase[c] = this.classPass[c] && this.domainPass[c] ? v : -Infinity;
+    }
+  }
+
   private nodeBaseOf(i: number): number {
-    if (!this.nodePass[i] || !this.podsPass[i]) return -Infinity;
-    let v = this.nodeScore[i]! + this.podsScore[i]!;
+    if (!this.nodePass[i] || !this.podsPass[i] || !this.topoPass[i]) return -Infinity;
+    let v = this.nodeScore[i]! + this.podsScore[i]! + this.topoScore[i]!;
     for (const part of this.nodeNormalized) v += part.weight * part.normalized[i]!;
     return v;
   }
@@ -529,16 +616,187 @@ class ClassBatch {
   sync(): boolean {
     const fw = this.fw;
     const t = fw.state.table;
-    if (t.epoch === this.epoch) return true;
-    const got = t.touchedSince(this.epoch, this.changed);
-    if (got < 0) return this.fail();
-    this.epoch = t.epoch;
-    if (got === 0) return true;
-    if (this.podsFilters.length > 0 || this.podsScores.length > 0) {
-      if (!this.syncPods(got)) return this.fail();
+    if (t.epoch !== this.epoch) {
+      const got = t.touchedSince(this.epoch, this.changed);
+      if (got < 0) return this.fail();
+      this.epoch = t.epoch;
+      if (got > 0) {
+        if (this.podsFilters.length > 0 || this.podsScores.length > 0) {
+          if (!this.syncPods(got)) return this.fail();
+        }
+        const flips = this.index!.update(got);
+        if (flips > 0 && !this.afterFlips(this.flips, flips)) return this.fail();
+      }
     }
-    const flips = this.index!.update(got);
-    if (flips > 0 && !this.afterFlips(flips)) return this.fail();
+    if ((this.dynFilters.length > 0 || this.dynScores.length > 0) && fw.state.placementSeq !== this.placementSeq) {
+      if (!this.syncDynamic()) return this.fail();
+    }
+    return true;
+  }
+
+  /**
+   * The dynamic parts after placements: each placement and removal since the last sync is applied
+   * to the plugins' PreFilter and PreScore states (preFilterFollow, preScoreFollow), the dynamic
+   * Filters are asked again on every class (`domain`) or node (`topology`) and the leaves relinked,
+   * then the dynamic Scores likewise (their PreScore run again first when the feasible nodes it
+   * was given changed).
+   */
+  private syncDynamic(): boolean {
+    const state = this.fw.state;
+    const rep = this.rep!;
+    const cs = this.cs;
+    const followed = state.placementsSince(this.placementSeq, (p: Placement, delta: 1 | -1): boolean => {
+      for (const pl of this.followPreFilter) {
+        const st = pl.preFilterFollow!(cs, rep, p.pod, p.node, delta);
+        if (st !== null && st.code !== Code.Success) return false;
+      }
+      for (const pl of this.followPreScore) {
+        const st = pl.preScoreFollow!(cs, rep, p.pod, p.node, delta);
+        if (st !== null && st.code !== Code.Success) return false;
+      }
+      return true;
+    });
+    if (!followed) return false;
+    this.placementSeq = state.placementSeq;
+    if (this.dynFilters.length > 0) {
+      if (!this.filterDynamic(rep)) return false;
+      if (!this.relinkDynamic()) return false;
+    }
+    if (this.dynScores.length > 0) {
+      if (this.feasibleCount === 0) return true;
+      if (!this.scoreDynamic(rep)) return false;
+      this.writeDynamicBases();
+      this.feasibleCount = this.index!.relink();
+    }
+    return true;
+  }
+
+  /** Writes the bases the dynamic parts feed: classBase with `domain` parts, nodeBase with `topology` ones. */
+  private writeDynamicBases(): void {
+    this.writeClassBases();
+    const perNode = this.dynFilters.some((d) => !d.perClass) || this.dynScores.some((d) => !d.perClass);
+    if (perNode) for (let i = 0; i < this.n; i++) this.nodeBase[i] = this.nodeBaseOf(i);
+  }
+
+  /** Relinks every leaf after the dynamic Filters' verdicts moved; the flips go through afterFlips. */
+  private relinkDynamic(): boolean {
+    const n = this.n;
+    const prev = this.prevFeasible;
+    prev.set(this.feasible.subarray(0, n));
+    this.writeDynamicBases();
+    this.feasibleCount = this.index!.relink();
+    const feasible = this.feasible;
+    const flips = this.flipScratch;
+    let count = 0;
+    for (let i = 0; i < n; i++) {
+      const now = feasible[i]!;
+      if (now !== prev[i]) flips[count++] = now ? i : ~i;
+    }
+    // afterFlips counts them again from the flips; it starts from the count before.
+    if (count === 0) return true;
+    let before = this.feasibleCount;
+    for (let q = 0; q < count; q++) before -= flips[q]! >= 0 ? 1 : -1;
+    this.feasibleCount = before;
+    return this.afterFlips(flips, count);
+  }
+
+  /**
+   * The dynamic Filters on their units: per class on a representative of each class passing the
+   * class-level Filters (domainPass), per node on the nodes passing the static Filters (topoPass).
+   */
+  private filterDynamic(pod: PodInfo): boolean {
+    if (this.dynFilters.length === 0) return true;
+    const view = this.view;
+    let reps: NodeInfo[] | null = null;
+    let nodes: NodeInfo[] | null = null;
+    const perClass = this.dynFilters.some((d) => d.perClass);
+    if (perClass) {
+      reps = [];
+      for (const c of view.liveClasses) if (this.classPass[c]) reps.push(view.reps[c]!);
+      for (const node of reps) this.domainPass[node.classId] = 0;
+    }
+    if (this.dynFilters.some((d) => !d.perClass)) {
+      nodes = this.staticNodes();
+      const nodeOfRow = view.nodeOfRow;
+      for (const node of nodes) this.topoPass[nodeOfRow[node.row]!] = 0;
+    }
+    for (const d of this.dynFilters) {
+      if (d.perClass) {
+        reps = this.runFilter(d.plugin, pod, reps!);
+        if (reps === FAILED) return false;
+      } else {
+        nodes = this.runFilter(d.plugin, pod, nodes!);
+        if (nodes === FAILED) return false;
+      }
+    }
+    if (reps !== null) for (const node of reps) this.domainPass[node.classId] = 1;
+    if (nodes !== null) for (const node of nodes) this.topoPass[view.nodeOfRow[node.row]!] = 1;
+    return true;
+  }
+
+  /**
+   * The dynamic Scores over the feasible nodes: their PreScore again when the feasible nodes it
+   * reads changed (every class's presence for `domain` parts, every node for `topology` ones),
+   * raw scores per class (on its first feasible node) or per feasible node, and the plugin's
+   * NormalizeScore over the same units (it depends on the range of the raw scores and on what
+   * PreScore recorded of each node: traits `range`), then weighted into domainScore / topoScore.
+   */
+  private scoreDynamic(pod: PodInfo): boolean {
+    const n = this.n;
+    const nodes = this.fw.state.nodes;
+    const feasible = this.feasible;
+    const classes = this.view.classes;
+    const feasibleNodes: NodeInfo[] = [];
+    const firstOfClass: NodeInfo[] = [];
+    const seen = new Uint8Array(Math.max(1, this.classCount));
+    for (let i = 0; i < n; i++) {
+      if (!feasible[i]) continue;
+      const node = nodes[i]!;
+      feasibleNodes.push(node);
+      const c = classes[i]!;
+      if (!seen[c]) {
+        seen[c] = 1;
+        firstOfClass.push(node);
+      }
+    }
+    const anyPerNode = this.dynScores.some((d) => !d.perClass);
+    if (anyPerNode ? this.preScoreFeasibleGen !== this.feasibleGen : this.preScoreClassGen !== this.classGen) {
+      for (const p of this.followPreScore) {
+        const st = p.preScore(this.cs, pod, feasibleNodes);
+        if (st !== null && st.code !== Code.Success) return false;
+      }
+      this.preScoreFeasibleGen = this.feasibleGen;
+      this.preScoreClassGen = this.classGen;
+    }
+    this.domainScore.fill(0);
+    if (anyPerNode) this.topoScore.fill(0);
+    const nodeOfRow = this.view.nodeOfRow;
+    for (const d of this.dynScores) {
+      const units = d.perClass ? firstOfClass : feasibleNodes;
+      const raw = this.rawScores(d.plugin, pod, units);
+      if (raw === null) return false;
+      if (d.normalize) {
+        try {
+          const st = d.plugin.normalizeScore!(this.cs, pod, units, raw);
+          if (st !== null && st.code !== Code.Success) return false;
+        } catch {
+          return false;
+        }
+      }
+      for (let j = 0; j < units.length; j++) {
+        const v = raw[j]!;
+        if (d.normalize && (v > MAX_NODE_SCORE || v < 0)) return false;
+        const node = units[j]!;
+        if (d.perClass) {
+          d.value[node.classId] = v;
+          this.domainScore[node.classId]! += d.weight * v;
+        } else {
+          const i = nodeOfRow[node.row]!;
+          d.value[i] = v;
+          this.topoScore[i]! += d.weight * v;
+        }
+      }
+    }
     return true;
   }
 
@@ -569,17 +827,21 @@ class ClassBatch {
    * Nodes entered or left the feasible set: counts move, and when a normalization's maximum may
    * have moved it is redone and every leaf rewritten.
    */
-  private afterFlips(flips: number): boolean {
+  private afterFlips(list: Int32Array, flips: number): boolean {
     let renormalize = false;
+    this.feasibleGen++;
+    // Per class, the feasible nodes gained (classFeasible is the count after every flip).
+    const delta = this.classDelta;
+    const touched = this.classesTouched;
+    touched.length = 0;
     for (let q = 0; q < flips; q++) {
-      const f = this.flips[q]!;
+      const f = list[q]!;
       const entering = f >= 0;
       const i = entering ? f : ~f;
       this.feasibleCount += entering ? 1 : -1;
       const c = this.view.classes[i]!;
-      // A class that gained its first feasible node or lost its last changes the class maximum.
-      const nowInClass = this.classFeasible[c]!;
-      if (this.classNormalized.length > 0 && ((entering && nowInClass === 1) || (!entering && nowInClass === 0))) renormalize = true;
+      if (delta[c] === 0) touched.push(c);
+      delta[c]! += entering ? 1 : -1;
       for (const part of this.nodeNormalized) {
         const v = part.raw[i]!;
         const n = (part.counts.get(v) ?? 0) + (entering ? 1 : -1);
@@ -589,11 +851,22 @@ class ClassBatch {
         if (entering || (n <= 0 && v === part.max)) renormalize = true;
       }
     }
+    // A class that gained its first feasible node or lost its last changes the class maximum.
+    for (const c of touched) {
+      const now = this.classFeasible[c]!;
+      const before = now - delta[c]!;
+      delta[c] = 0;
+      if ((before === 0) !== (now === 0)) {
+        this.classGen++;
+        if (this.classNormalized.length > 0) renormalize = true;
+      }
+    }
     if (!renormalize) return true;
     const rep = this.rep!;
     if (!this.normalizeClasses(rep) || !this.normalizeNodes(rep)) return false;
     this.writeBases();
-    this.leaves();
+    // The rows' kernel totals are current: only the bases moved.
+    this.feasibleCount = this.index!.relink();
     return true;
   }
 
@@ -635,6 +908,8 @@ export class ClassBatches {
   /** Decisions made by class batching, and batches built (for stats and tests). */
   decisions = 0;
   builds = 0;
+  /** Decisions made by batches with dynamic parts (a subset of `decisions`). */
+  dynamicDecisions = 0;
   private readonly decision: ClassDecision = { node: -1, feasibleNodes: 0 };
 
   constructor(private readonly fw: Framework) {
@@ -666,7 +941,10 @@ export class ClassBatches {
       }
     }
     const d = b.select(prng, this.decision);
-    if (d !== null) this.decisions++;
+    if (d !== null) {
+      this.decisions++;
+      if (b.dynamic) this.dynamicDecisions++;
+    }
     return d;
   }
 

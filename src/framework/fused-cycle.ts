@@ -511,7 +511,7 @@ export class FusedCycle {
       } else if (reads === RANK_NOTHING) {
         // The same on every node: scored once.
         constantScorers.push(plugin, weight);
-      } else if (reads === RANK_CLASS && normalize !== 'other') {
+      } else if (reads === RANK_CLASS && (normalize === 'none' || normalize === 'max')) {
         // Per class, normalized over the classes with a feasible node (by their maximum).
         classScorers.push(plugin, weight);
       } else {

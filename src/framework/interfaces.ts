@@ -44,6 +44,13 @@ export interface PreFilterPlugin extends Plugin {
   /** Optional PreFilterExtensions (used by preemption to add/remove pods in a dry run). */
   addPod?(cs: CycleState, pod: PodInfo, podToAdd: PodInfo, node: NodeInfo): Status | null;
   removePod?(cs: CycleState, pod: PodInfo, podToRemove: PodInfo, node: NodeInfo): Status | null;
+  /**
+   * podfit's exact PreFilter extension (class batching, traits.ts `domain`/`topology`): updates
+   * the state PreFilter wrote for `pod` to exactly what PreFilter would write with `other` placed
+   * on `node` (+1) or removed from it (-1). kube's AddPod/RemovePod serve preemption and may
+   * approximate (PodTopologySpread's critical paths); this may not.
+   */
+  preFilterFollow?(cs: CycleState, pod: PodInfo, other: PodInfo, node: NodeInfo, delta: 1 | -1): Status | null;
 }
 
 export interface FilterPlugin extends Plugin {
@@ -68,6 +75,13 @@ export interface PostFilterPlugin extends Plugin {
 
 export interface PreScorePlugin extends Plugin {
   preScore(cs: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): Status | null;
+  /**
+   * podfit's PreScore extension (kube has none): updates the state PreScore wrote for `pod` to
+   * exactly what PreScore would write, for the same node list, with `other` placed on `node` (+1)
+   * or removed from it (-1). Class batching (traits.ts `domain`, `topology`) keeps a class's
+   * PreScore state current with it instead of running PreScore again after every placement.
+   */
+  preScoreFollow?(cs: CycleState, pod: PodInfo, other: PodInfo, node: NodeInfo, delta: 1 | -1): Status | null;
 }
 
 export interface ScorePlugin extends Plugin {

@@ -7,17 +7,19 @@
  * - `general`: every plugin over every candidate node, one JS pass per plugin; always allowed;
  * - `fused` (fused-cycle.ts): every Filter that runs reads at most the node's class, except the one
  *   fit-kernel Filter; scores are kernel scans, per-class work, constants, or per-node JS;
- * - class batching (class-batch.ts): every Filter and Score reads only the node (node-local), every
- *   normalized Score reads placement-invariant state and normalizes by the maximum, and the
- *   binding cycle reads nothing of the CycleState: pods that differ only in identity then share
- *   one set of per-node verdicts and scores, kept current node by node;
+ * - class batching (class-batch.ts): every Filter and Score reads only the node (node-local) or
+ *   pods per topology domain through a plugin that keeps its states current for added pods
+ *   (dynamic: `domain`, `topology`, normalized by the range at most), every other normalized Score
+ *   reads placement-invariant state and normalizes by the maximum, and the binding cycle reads
+ *   nothing of the CycleState: pods that differ only in identity then share one set of per-node
+ *   verdicts and scores, kept current node by node (and class by class for dynamic parts);
  * - speculation on workers (src/parallel/): `fused` with no per-node JS Score, in a profile whose
  *   binding cycle reads nothing of the CycleState (a worker's replica holds the nodes, not the pods).
  */
 import type { PodInfo } from '../model/pod-info.js';
 import type { ClusterObjects } from '../model/cluster-objects.js';
 import type { ClusterState } from '../model/cluster-state.js';
-import type { FilterPlugin, Plugin, PluginDefinition, ScorePlugin } from './interfaces.js';
+import type { FilterPlugin, Plugin, PluginDefinition, PreFilterPlugin, PreScorePlugin, ScorePlugin } from './interfaces.js';
 import {
   READS, readsRank,
   type FitKernelFilter, type PluginTraits, type Reads, type ResourceKernelScore, type TraitContext,
@@ -26,6 +28,8 @@ import {
 const RANK_CLASS = readsRank('class');
 const RANK_NODE = readsRank('node');
 const RANK_NODE_PODS = readsRank('node-pods');
+const RANK_DOMAIN = readsRank('domain');
+const RANK_TOPOLOGY = readsRank('topology');
 const RANK_PODS = readsRank('pods');
 
 /** A Filter plugin of the profile with its traits. */
@@ -35,6 +39,8 @@ export interface PlannedFilter {
   readonly reads: (pod: PodInfo) => Reads;
   /** Its verdict is the fit kernel's (the plugin is a FitKernelFilter). */
   readonly fitKernel: FitKernelFilter | null;
+  /** Its PreFilter state follows added and removed pods exactly (preFilterFollow): a dynamic part may be class-batched. */
+  readonly incremental: PreFilterPlugin | null;
 }
 
 /** A Score plugin of the profile with its weight and traits. */
@@ -42,9 +48,11 @@ export interface PlannedScore {
   readonly plugin: ScorePlugin;
   readonly weight: number;
   readonly reads: (pod: PodInfo) => Reads;
-  readonly normalize: 'none' | 'max' | 'other';
+  readonly normalize: 'none' | 'max' | 'range' | 'other';
   /** Its raw score is one resource-score kernel call (the plugin is a ResourceKernelScore). */
   readonly resourceKernel: ResourceKernelScore | null;
+  /** Its PreScore state follows added and removed pods exactly (preScoreFollow): a dynamic part may be class-batched. */
+  readonly incremental: PreScorePlugin | null;
 }
 
 /** What the traits allow for one pod (PlanOf.forPod). The arrays are by plugin, in profile order. */
@@ -87,6 +95,7 @@ export class ProfilePlan {
         plugin,
         reads: bindTrait(t.filter, ctxOf(plugin.name)),
         fitKernel: t.filterKernel === 'fit' && hasMethod(plugin, 'fusedFitRequest') ? (plugin as unknown as FitKernelFilter) : null,
+        incremental: hasMethod(plugin, 'preFilter') && hasMethod(plugin, 'preFilterFollow') ? (plugin as unknown as PreFilterPlugin) : null,
       };
     });
     this.scores = scores.map(({ plugin, weight }) => {
@@ -98,6 +107,7 @@ export class ProfilePlan {
         reads: bindTrait(t.score, ctxOf(plugin.name)),
         normalize,
         resourceKernel: t.scoreKernel === 'resource' && normalize === 'none' && hasMethod(plugin, 'fusedResourceScore') ? (plugin as unknown as ResourceKernelScore) : null,
+        incremental: hasMethod(plugin, 'preScore') && hasMethod(plugin, 'preScoreFollow') ? (plugin as unknown as PreScorePlugin) : null,
       };
     });
     this.bindingStateless = bindingPlugins.every((p) => traitsOf(p.name).bindingStateless === true);
@@ -117,7 +127,8 @@ export class ProfilePlan {
       const f = this.filters[i]!;
       const r = readsRank(f.reads(pod));
       p.filterReads[i] = r;
-      if (r > RANK_NODE_PODS) nodeLocal = false;
+      // A dynamic part (domain, topology) batches when its plugin keeps its PreFilter state current.
+      if (r > RANK_NODE_PODS && !(f.incremental !== null && (r === RANK_DOMAIN || r === RANK_TOPOLOGY))) nodeLocal = false;
       if (f.fitKernel !== null) fits++;
       else if (r > RANK_CLASS) fused = false;
     }
@@ -128,9 +139,15 @@ export class ProfilePlan {
       const s = this.scores[i]!;
       const r = readsRank(s.reads(pod));
       p.scoreReads[i] = r;
-      if (r > RANK_NODE_PODS) nodeLocal = false;
-      if (s.normalize === 'other' && r > 0) nodeLocal = false;
-      if (s.normalize === 'max' && r > RANK_NODE) nodeLocal = false;
+      if (r === RANK_DOMAIN || r === RANK_TOPOLOGY) {
+        // Re-scored and normalized per class or node after placements: its PreScore state must
+        // follow them, and its normalization must depend on the raw scores' range alone.
+        if (s.incremental === null || s.normalize === 'other') nodeLocal = false;
+      } else {
+        if (r > RANK_NODE_PODS) nodeLocal = false;
+        if ((s.normalize === 'other' || s.normalize === 'range') && r > 0) nodeLocal = false;
+        if (s.normalize === 'max' && r > RANK_NODE) nodeLocal = false;
+      }
       // The fused scan adds kernel totals and per-class scores; anything else is scored per node.
       if (s.resourceKernel === null && (r > RANK_CLASS || (r === RANK_CLASS && s.normalize === 'other'))) perNodeScore = true;
     }

@@ -22,16 +22,26 @@ import type { CycleState } from './cycle-state.js';
  * - `node`: the node object (name, labels, images); placing pods never changes it;
  * - `row`: the node's NodeTable row (resources its pods request); changes on the node a pod lands on;
  * - `node-pods`: the node's pods themselves (host ports...); changes on the node a pod lands on;
- * - `topology`: pods counted per topology domain; a placement changes every node of its domains;
+ * - `domain`: the node's class and pods counted per topology domain of labels a class carries (not
+ *   per-node labels such as the hostname): the same on every node of a class, and a placement
+ *   anywhere may change it on every class;
+ * - `topology`: the node and pods counted per topology domain (per-node domains too); a placement
+ *   may change it on every node;
  * - `pods`: other pods' terms anywhere in the cluster.
  * Everything up to `node-pods` is node-local: placing a pod changes only the node it lands on.
+ * `domain` and `topology` are the dynamic reads: a plugin that declares them and keeps its PreFilter
+ * and PreScore states exactly current for added and removed pods (preFilterFollow, preScoreFollow)
+ * can be class-batched: the
+ * batch applies each placement to its states and asks the plugin again, per class (`domain`) or
+ * per node (`topology`). A `domain` claim must not be made by a part that reads a node's own pods
+ * or per-node labels: it is wider than `node-pods` in when it changes, narrower in where.
  */
-export type Reads = 'nothing' | 'class' | 'node' | 'row' | 'node-pods' | 'topology' | 'pods';
+export type Reads = 'nothing' | 'class' | 'node' | 'row' | 'node-pods' | 'domain' | 'topology' | 'pods';
 
 /** Reads, narrowest first (the rank is the index). */
-export const READS: readonly Reads[] = ['nothing', 'class', 'node', 'row', 'node-pods', 'topology', 'pods'];
+export const READS: readonly Reads[] = ['nothing', 'class', 'node', 'row', 'node-pods', 'domain', 'topology', 'pods'];
 
-const RANKS: Readonly<Record<Reads, number>> = { nothing: 0, class: 1, node: 2, row: 3, 'node-pods': 4, topology: 5, pods: 6 };
+const RANKS: Readonly<Record<Reads, number>> = { nothing: 0, class: 1, node: 2, row: 3, 'node-pods': 4, domain: 5, topology: 6, pods: 7 };
 
 /** Rank of a Reads value (higher reads more). */
 export function readsRank(r: Reads): number {
@@ -41,6 +51,11 @@ export function readsRank(r: Reads): number {
 /** Whether placing a pod can change the value on nodes other than the one it lands on. */
 export function isNodeLocal(r: Reads): boolean {
   return readsRank(r) <= readsRank('node-pods');
+}
+
+/** Whether a part reads pods per topology domain and may be kept current by its plugin's extensions (`domain`, `topology`). */
+export function isDynamic(r: Reads): boolean {
+  return r === 'domain' || r === 'topology';
 }
 
 /** Whether placing a pod leaves the value unchanged on every node. */
@@ -77,10 +92,12 @@ export interface PluginTraits<Args = unknown> {
   readonly score?: TraitFn<Args>;
   /**
    * NormalizeScore: `max` when each node's normalized score depends only on its raw score and the
-   * maximum raw score over the scored nodes (kube's DefaultNormalizeScore); `other` for any other
+   * maximum raw score over the scored nodes (kube's DefaultNormalizeScore); `range` when it depends
+   * only on its raw score, the minimum and maximum over the scored nodes and what its PreScore
+   * recorded of the node itself (PodTopologySpread: ignored nodes score 0); `other` for any other
    * normalization. Absent: the plugin has no NormalizeScore.
    */
-  readonly normalize?: 'max' | 'other';
+  readonly normalize?: 'max' | 'range' | 'other';
   /** The Filter verdict is the fit kernel's (the instance implements FitKernelFilter). */
   readonly filterKernel?: 'fit';
   /** The raw score is one resource-score kernel call (the instance implements ResourceKernelScore). */

@@ -100,6 +100,8 @@ export interface ClassIndex {
   leaves(): number;
   /** score_rows over the first `count` changed rows (kernel part), then class_update; the number of flips written. */
   update(count: number): number;
+  /** class_leaves over every node from the current kernel totals (no rescoring: the bases changed, not the rows); the feasible count. */
+  relink(): number;
   /** tree_kth: the k-th node holding the top total. */
   kth(k: number): number;
 }
@@ -294,6 +296,9 @@ export function bindClassIndex(k: Kernels, a: ClassIndexArrays): ClassIndex {
   return {
     leaves() {
       rescore(a.rows, a.n);
+      return k.classLeaves(a.rows, a.classes, a.n, a.kernelTotal, useKernel, a.classBase, a.nodeBase, a.feasible, a.classFeasible, a.classCount, a.treeMax, a.treeCount, a.size);
+    },
+    relink() {
       return k.classLeaves(a.rows, a.classes, a.n, a.kernelTotal, useKernel, a.classBase, a.nodeBase, a.feasible, a.classFeasible, a.classCount, a.treeMax, a.treeCount, a.size);
     },
     update(count) {

@@ -424,6 +424,7 @@ export class WasmKernels implements Kernels {
         rescore(rows, n);
         return exp.class_leaves(rows, classes, n, kernelTotal, useKernel, classBase, nodeBase, feasible, classFeasible, classCount, treeMax, treeCount, size);
       },
+      relink: () => exp.class_leaves(rows, classes, n, kernelTotal, useKernel, classBase, nodeBase, feasible, classFeasible, classCount, treeMax, treeCount, size),
       update: (count) => {
         rescore(changed, count);
         return exp.class_update(changed, count, nodeOfRow, classes, kernelTotal, useKernel, classBase, nodeBase, feasible, classFeasible, treeMax, treeCount, size, flips);

@@ -10,6 +10,7 @@ import { ModelInputError } from './errors.js';
 import { CPU, isTrackedResource, PODS } from './resources.js';
 import { CPU_SLOT, MEMORY_SLOT, NodeTable, PODS_SLOT, type TableMemory } from './node-table.js';
 import { KeyedTable } from './keyed-table.js';
+import { PLACEMENT_LOG_SIZE } from './limits.js';
 import type { HostPort, PodInfo } from './pod-info.js';
 
 /** Label keys unique per node, ignored when grouping nodes into classes. */
@@ -138,6 +139,11 @@ export class ClusterState {
   /** Bumped when the node set, node order or any node's class changes (not on pod changes). */
   nodeGeneration = 0;
   private readonly podListeners: PodListener[] = [];
+  /** The placement log (placementsSince): the last PLACEMENT_LOG_SIZE placements and removals, by placementSeq. */
+  private readonly logPlacements: Array<Placement | undefined> = new Array<Placement | undefined>(PLACEMENT_LOG_SIZE);
+  private readonly logDeltas = new Int8Array(PLACEMENT_LOG_SIZE);
+  /** Placements and removals of pods so far (the placement log's clock). */
+  placementSeq = 0;
 
   constructor(memory?: TableMemory) {
     this.table = new NodeTable(memory);
@@ -154,6 +160,29 @@ export class ClusterState {
   /** Registers a placement observer (kept for the state's lifetime). */
   addPodListener(l: PodListener): void {
     this.podListeners.push(l);
+  }
+
+  /**
+   * Visits, in order, the placements (+1) and removals (-1) of pods since the log's clock read
+   * `seq` (a removed node's pods count as removals). False, having visited nothing, when the log no
+   * longer holds them all (more than PLACEMENT_LOG_SIZE since), or when `visit` returns false (it
+   * stops there).
+   */
+  placementsSince(seq: number, visit: (placement: Placement, delta: 1 | -1) => boolean): boolean {
+    const end = this.placementSeq;
+    if (seq > end || end - seq > PLACEMENT_LOG_SIZE) return false;
+    for (let q = seq; q < end; q++) {
+      const i = q % PLACEMENT_LOG_SIZE;
+      if (!visit(this.logPlacements[i]!, this.logDeltas[i] as 1 | -1)) return false;
+    }
+    return true;
+  }
+
+  private logPlacement(p: Placement, delta: 1 | -1): void {
+    const i = this.placementSeq % PLACEMENT_LOG_SIZE;
+    this.logPlacements[i] = p;
+    this.logDeltas[i] = delta;
+    this.placementSeq++;
   }
 
   /** Where a pod is placed (bound or assumed), if anywhere. */
@@ -263,6 +292,7 @@ export class ClusterState {
       const placement = this.placed.delete(p.key, p.keyHash);
       if (!placement) continue;
       if (p.placement === placement) p.placement = undefined;
+      this.logPlacement(placement, -1);
       for (const l of this.podListeners) l.onPodRemoved(placement);
     }
     for (const img of info.images.keys()) this.bumpImage(img, -1);
@@ -316,6 +346,7 @@ export class ClusterState {
     const placement: Placement = { pod, node: info, assumed, owner: this, indexSlot: -1 };
     this.placed.set(placement, pod.keyHash);
     pod.placement = placement;
+    this.logPlacement(placement, 1);
     for (const l of this.podListeners) l.onPodAdded(placement);
     return placement;
   }
@@ -351,6 +382,7 @@ export class ClusterState {
     this.applyPod(info, p.pod, -1);
     this.placed.delete(p.pod.key, p.pod.keyHash);
     if (p.pod.placement === p) p.pod.placement = undefined;
+    this.logPlacement(p, -1);
     for (const l of this.podListeners) l.onPodRemoved(p);
   }
 

@@ -202,3 +202,9 @@ export const SCHEDULER_BINDS_IN_FLIGHT_MAX = 256;
 export const SCHEDULER_PODS_PER_YIELD = 32;
 /** `podfit scheduler`: kept-alive connections for bindings, status patches and events. */
 export const SCHEDULER_API_SOCKETS_MAX = 16;
+
+/**
+ * Placements and removals the cluster state remembers (ClusterState.placementsSince, a ring): a
+ * class batch with dynamic parts more than this many behind is rebuilt. Two words each.
+ */
+export const PLACEMENT_LOG_SIZE = 4096;

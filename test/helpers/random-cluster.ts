@@ -41,6 +41,21 @@ export const nodeArb = fc.record({
 });
 
 /**
+ * A topology spread constraint: zone (class-level domains: PodTopologySpread reads `domain`) or
+ * hostname (per-node domains: `topology`), hard or soft, with the API's optional fields now and then.
+ */
+const spreadArb = fc.record({
+  key: fc.constantFrom('zone', 'kubernetes.io/hostname'),
+  hard: fc.boolean(),
+  maxSkew: fc.constantFrom(1, 1, 2, 3),
+  app: fc.constantFrom('a0', 'a1', 'a2'),
+  minDomains: often(fc.constant(undefined), fc.constantFrom(2, 4), 4),
+  nodeAffinityPolicy: often(fc.constant(undefined), fc.constantFrom('Honor' as const, 'Ignore' as const), 4),
+  nodeTaintsPolicy: often(fc.constant(undefined), fc.constantFrom('Honor' as const, 'Ignore' as const), 4),
+});
+type SpreadSpec = typeof spreadArb extends fc.Arbitrary<infer T> ? T : never;
+
+/**
  * Pod specs. Most are plain replicas; some read more than the node (spread constraints, inter-pod
  * affinity: the general path), some read the node itself (a hostname preference, a pinned node,
  * host ports: class batching with per-node parts, never the fused scan).
@@ -58,7 +73,7 @@ export const podArb = fc.record({
   hostPort: oneIn(10),
   nodeName: often(fc.constant(undefined), fc.constantFrom('n1', 'n2')),
   app: fc.constantFrom('a0', 'a1', 'a2'),
-  spread: oneIn(15),
+  spread: often(fc.constant<SpreadSpec[]>([]), fc.array(spreadArb, { minLength: 1, maxLength: 2 }), 3),
   antiAffinity: oneIn(25),
 });
 
@@ -101,7 +116,16 @@ export function podOf(i: number, p: PodSpec): Pod {
   if (p.hostPort) b.hostPort(8080);
   if (p.nodeName) b.nodeName(p.nodeName);
   const pod = b.build();
-  if (p.spread) pod.spec.topologySpreadConstraints = [{ maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { app: 'a1' } } }];
+  if (p.spread.length > 0) {
+    pod.spec.topologySpreadConstraints = p.spread.map((c) => ({
+      maxSkew: c.maxSkew, topologyKey: c.key, whenUnsatisfiable: c.hard ? 'DoNotSchedule' as const : 'ScheduleAnyway' as const,
+      labelSelector: { matchLabels: { app: c.app } },
+      // minDomains is valid with DoNotSchedule only.
+      ...(c.hard && c.minDomains !== undefined ? { minDomains: c.minDomains } : {}),
+      ...(c.nodeAffinityPolicy ? { nodeAffinityPolicy: c.nodeAffinityPolicy } : {}),
+      ...(c.nodeTaintsPolicy ? { nodeTaintsPolicy: c.nodeTaintsPolicy } : {}),
+    }));
+  }
   return pod;
 }
 

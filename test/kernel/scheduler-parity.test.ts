@@ -60,12 +60,17 @@ async function run(kernels: Kernels, mode: Mode, config: SchedulerConfig, nodes:
     if (r.selectedNode && !scheduler.assume(fw, cs, pod, r.selectedNode)) await scheduler.bind(fw, cs, pod, r.selectedNode);
     checksum.add(pod.key, state.placementOf(pod.key)?.node.name ?? null);
   }
-  for (const fw of scheduler.frameworks.values()) classDecisions += fw.classBatches.decisions;
+  for (const fw of scheduler.frameworks.values()) {
+    classDecisions += fw.classBatches.decisions;
+    dynamicDecisions += fw.classBatches.dynamicDecisions;
+  }
   return { decisions, checksum: checksum.digest(), draws: scheduler.prng.draws };
 }
 
 /** Decisions class batching made over all runs (the property must exercise it). */
 let classDecisions = 0;
+/** Of them, decisions of batches with dynamic parts (PodTopologySpread's zone and hostname spreading). */
+let dynamicDecisions = 0;
 
 describe('scheduler parity: js/wasm engines, fused and general paths', () => {
   it('make identical decisions on random clusters, pods and configurations', async () => {
@@ -95,6 +100,7 @@ describe('scheduler parity: js/wasm engines, fused and general paths', () => {
       { numRuns: 60 },
     );
     expect(classDecisions).toBeGreaterThan(100);
+    expect(dynamicDecisions).toBeGreaterThan(20);
   });
 
   it('normalizes class-scoped scores over the classes that have a feasible node only', async () => {

@@ -116,7 +116,7 @@ describe('batch scheduling on worker threads', () => {
   it('decides from summaries exactly: ties merged with re-checked rows, both levels, class verdicts (fast-path workloads)', async () => {
     // Pods every worker can summarize (class-scoped plugins only), on larger clusters of a few
     // node shapes: most pods are decided from summaries while earlier commits keep changing rows.
-    const fastPod = podArb.map((p) => ({ ...p, hostnameAffinity: false, hostPort: false, nodeName: undefined, spread: false, antiAffinity: false }));
+    const fastPod = podArb.map((p) => ({ ...p, hostnameAffinity: false, hostPort: false, nodeName: undefined, spread: [], antiAffinity: false }));
     let speculated = 0;
     await fc.assert(
       fc.asyncProperty(

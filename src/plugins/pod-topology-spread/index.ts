@@ -27,7 +27,7 @@ import {
   requirementsMatch, selectorFromSet, type Labels, type Requirement, type RequiredNodeAffinity,
 } from '../shared/label-selector.js';
 import { preFilterExtensions } from '../shared/prefilter-extensions.js';
-import { podQuery, selectorRequirements } from '../shared/pod-query.js';
+import { isTerminating, podQuery, selectorRequirements } from '../shared/pod-query.js';
 import { findUntoleratedTaint, isDoNotScheduleTaint } from '../shared/taints.js';
 import { argsSchema, SYSTEM_DEFAULT_CONSTRAINTS, type PodTopologySpreadArgs } from './args.js';
 import type { Reads } from '../../framework/traits.js';
@@ -230,6 +230,9 @@ class InclusionGate {
 
 /** PreFilter state (kube's preFilterState): per constraint, matches per domain and the critical paths. */
 export class PreFilterState {
+  /** The pod's inclusion gate (preFilterFollow), made on first use. */
+  gate: InclusionGate | undefined;
+
   constructor(
     readonly constraints: readonly SpreadConstraint[],
     readonly tpValueToMatchNum: Map<string, number>[],
@@ -256,8 +259,12 @@ interface PreScoreState {
   readonly topologyValueToPodCounts: Map<string, number>[];
   /** kube's topologyNormalizingWeight: ln(domains + 2). */
   readonly weights: number[];
-  /** Per constraint: pods matching on each node row (hostname constraints count at Score). */
+  /** Per hostname constraint: pods matching on each node row, a copy (counted at Score); null for other keys. */
   readonly rows: Array<Int32Array | null>;
+  /** Whether a node needs every constraint's key to count (own constraints or List defaulting). */
+  readonly requireAllTopologies: boolean;
+  /** Which nodes count towards the domains (the pod's inclusion policies). */
+  readonly gate: InclusionGate;
 }
 
 /** kube's topologyNormalizingWeight. */
@@ -272,16 +279,26 @@ export function topologyNormalizingWeight(size: number): number {
  */
 function spreadReads(pod: PodInfo, args: PodTopologySpreadArgs | undefined, objects: ClusterObjects | undefined, action: 'DoNotSchedule' | 'ScheduleAnyway'): Reads {
   const own = pod.topologySpreadConstraints;
-  if (own.length > 0) return hasAction(own, action) ? 'topology' : 'nothing';
+  if (own.length > 0) return readsOf(own, action);
   const defaults = (args?.defaultingType ?? 'System') === 'System' ? SYSTEM_DEFAULT_CONSTRAINTS : (args?.defaultConstraints ?? []);
-  if (!hasAction(defaults, action) || !objects) return 'nothing';
-  return defaultSelector(pod, objects).length === 0 ? 'nothing' : 'topology';
+  if (readsOf(defaults, action) === 'nothing' || !objects) return 'nothing';
+  return defaultSelector(pod, objects).length === 0 ? 'nothing' : readsOf(defaults, action);
 }
 
-/** Whether some constraint has `whenUnsatisfiable == action` (a loop: traits run once per pod). */
-function hasAction(constraints: readonly TopologySpreadConstraint[], action: string): boolean {
-  for (const c of constraints) if (c.whenUnsatisfiable === action) return true;
-  return false;
+/**
+ * What the constraints with `whenUnsatisfiable == action` read: nothing without one; `domain` when
+ * every key is a label a node class carries (a verdict or score is then the same on every node of
+ * a class: it reads the node's domains and the counts per domain); `topology` with a per-node key
+ * such as the hostname. A loop: traits run once per pod.
+ */
+function readsOf(constraints: readonly TopologySpreadConstraint[], action: string): Reads {
+  let r: Reads = 'nothing';
+  for (const c of constraints) {
+    if (c.whenUnsatisfiable !== action) continue;
+    if (PER_NODE_LABELS.has(c.topologyKey)) return 'topology';
+    r = 'domain';
+  }
+  return r;
 }
 
 /** Builds the plugin. */
@@ -320,6 +337,34 @@ export function newPodTopologySpread(args: PodTopologySpreadArgs | undefined, ha
     });
   };
 
+  /**
+   * The PreScore state as if `other` had been on `node` (+1) or not (-1) when PreScore ran: the
+   * counting loop of preScore for one pod (same namespace, not terminating, selector, inclusion,
+   * a domain with a candidate node).
+   */
+  const updatePreScore = (cs: CycleState, pod: PodInfo, other: PodInfo, node: NodeInfo, delta: 1 | -1): Status | null => {
+    const s = cs.read<PreScoreState>(PRE_SCORE_STATE_KEY);
+    if (!s) return Status.error(`error reading "${PRE_SCORE_STATE_KEY}" from cycleState: not found`);
+    if (other.namespace !== pod.namespace || isTerminating(other)) return null;
+    const counted = !s.requireAllTopologies || nodeHasAllTopologyKeys(node.labels, s.constraints);
+    for (let i = 0; i < s.constraints.length; i++) {
+      const c = s.constraints[i]!;
+      if (!selectorMatches(c, other.labels)) continue;
+      // Hostname constraints count the node's own pods at Score (kube: no inclusion policy there).
+      const rr = s.rows[i];
+      if (rr) {
+        if (node.row < rr.length) rr[node.row]! += delta;
+        continue;
+      }
+      if (c.topologyKey === LABEL_HOSTNAME || !counted || !s.gate.includes(c, node)) continue;
+      const m = s.topologyValueToPodCounts[i]!;
+      const v = labelOrEmpty(node.labels, c.topologyKey);
+      const cur = m.get(v);
+      if (cur !== undefined) m.set(v, cur + delta);
+    }
+    return null;
+  };
+
   const readPreFilter = (cs: CycleState): PreFilterState | Status => {
     const s = cs.read<PreFilterState>(PRE_FILTER_STATE_KEY);
     return s ?? Status.error(`reading "${PRE_FILTER_STATE_KEY}" from cycleState: not found`);
@@ -353,11 +398,38 @@ export function newPodTopologySpread(args: PodTopologySpreadArgs | undefined, ha
         for (const [v, n] of m) p.update(v, n);
         return p;
       });
-      cs.write(PRE_FILTER_STATE_KEY, new PreFilterState(constraints, tp, paths));
+      const st = new PreFilterState(constraints, tp, paths);
+      st.gate = gate;
+      cs.write(PRE_FILTER_STATE_KEY, st);
       return { status: null };
     },
 
     ...preFilterExtensions(readPreFilter, (s, pod, other, node, delta) => updateWithPod(s, other, pod, node, delta)),
+
+    /**
+     * Exact where kube's AddPod approximates: the same count as preFilter's (same namespace, not
+     * terminating, selector, node with every key and included), and the critical paths computed
+     * again from the counts as preFilter computes them (kube's update keeps two domains and can
+     * lose the minimum).
+     */
+    preFilterFollow(cs, pod, other, node, delta) {
+      const s = readPreFilter(cs);
+      if (s instanceof Status) return s;
+      if (other.namespace !== pod.namespace || isTerminating(other)) return null;
+      if (!nodeHasAllTopologyKeys(node.labels, s.constraints)) return null;
+      const gate = s.gate ?? (s.gate = new InclusionGate(state, pod));
+      for (let i = 0; i < s.constraints.length; i++) {
+        const c = s.constraints[i]!;
+        if (!selectorMatches(c, other.labels) || !gate.includes(c, node)) continue;
+        const v = node.labels[c.topologyKey]!;
+        const m = s.tpValueToMatchNum[i]!;
+        m.set(v, (m.get(v) ?? 0) + delta);
+        const p = new CriticalPaths();
+        for (const [dv, n] of m) p.update(dv, n);
+        s.criticalPaths[i] = p;
+      }
+      return null;
+    },
 
     filter(cs, pod, nodes, out) {
       const s = readPreFilter(cs);
@@ -436,10 +508,21 @@ export function newPodTopologySpread(args: PodTopologySpreadArgs | undefined, ha
           m.set(v, cur + (rr !== null && node.row < rr!.length ? rr![node.row]! : 0));
         }
       }
-      const st: PreScoreState = { constraints, ignoredNodes: ignored, topologyValueToPodCounts: counts, weights, rows };
+      // Hostname counts are read at Score: a copy, so the state is this cycle's (the index's arrays
+      // follow later placements) and preScoreAddPod can update it.
+      const hostRows = constraints.map((c, i) => {
+        const rr = rows[i];
+        if (c.topologyKey !== LABEL_HOSTNAME || !rr) return null;
+        const copy = new Int32Array(Math.max(rr.length, state.table.capacity));
+        copy.set(rr);
+        return copy;
+      });
+      const st: PreScoreState = { constraints, ignoredNodes: ignored, topologyValueToPodCounts: counts, weights, rows: hostRows, requireAllTopologies, gate };
       cs.write(PRE_SCORE_STATE_KEY, st);
       return null;
     },
+
+    preScoreFollow: (cs, pod, other, node, delta) => updatePreScore(cs, pod, other, node, delta),
 
     score(cs, _pod, nodes, out) {
       const s = cs.read<PreScoreState>(PRE_SCORE_STATE_KEY);
@@ -507,7 +590,8 @@ export const definition: PluginDefinition<PodTopologySpreadArgs> = {
   traits: {
     filter: (pod, { args, objects }) => spreadReads(pod, args, objects, 'DoNotSchedule'),
     score: (pod, { args, objects }) => spreadReads(pod, args, objects, 'ScheduleAnyway'),
-    normalize: 'other',
+    // 100 * (max + min - s) / max over the nodes PreScore did not ignore; ignored nodes score 0.
+    normalize: 'range',
   },
   factory: (args, handle) => newPodTopologySpread(args, handle),
 };

@@ -1,0 +1,184 @@
+/**
+ * Class batching with dynamic parts (traits `domain`, `topology`: PodTopologySpread's zone and
+ * hostname spreading): the batch follows every placement and removal through the plugin's exact
+ * extensions (preFilterFollow, preScoreFollow) and asks the plugin again per class or per node. On
+ * random clusters with zones, it must decide what one full cycle per pod decides while other pods
+ * are placed and removed between its decisions (the removals go through the -1 path), and the
+ * follow-ups must equal a fresh PreFilter / PreScore.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type { Node, Pod, TopologySpreadConstraint } from '../../src/api/k8s.js';
+import { CycleState } from '../../src/framework/cycle-state.js';
+import { Scheduler } from '../../src/framework/scheduler.js';
+import { createJsKernels } from '../../src/kernel/js-kernels.js';
+import { ClusterState } from '../../src/model/cluster-state.js';
+import { makePodInfo, podClassKey, type PodInfo } from '../../src/model/pod-info.js';
+import { REGISTRY } from '../../src/plugins/registry.js';
+import { newPodTopologySpread, type PreFilterState } from '../../src/plugins/pod-topology-spread/index.js';
+import { makeNode, makePod } from '../helpers/builders.js';
+import { config as configOf } from '../helpers/random-cluster.js';
+
+const DEFAULT = configOf('profiles: [{schedulerName: default-scheduler}]');
+
+const constraintArb = fc.record({
+  key: fc.constantFrom('zone', 'kubernetes.io/hostname'),
+  hard: fc.boolean(),
+  maxSkew: fc.constantFrom(1, 2),
+  app: fc.constantFrom('a', 'b'),
+  minDomains: fc.option(fc.constantFrom(2, 4), { nil: undefined }),
+});
+
+/** A few pod templates with spread constraints (each one class), and plain ones. */
+const templateArb = fc.record({
+  app: fc.constantFrom('a', 'b'),
+  cpu: fc.constantFrom('100m', '500m', '1'),
+  spread: fc.array(constraintArb, { minLength: 0, maxLength: 2 }),
+});
+
+/** What happens between decisions: schedule a replica of template t, remove the k-th placed pod, place a foreign pod directly. */
+const stepArb = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant('schedule' as const), t: fc.nat(3) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('remove' as const), k: fc.nat(50) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('place' as const), node: fc.nat(20), app: fc.constantFrom('a', 'b') }) },
+);
+
+const nodeArb = fc.record({ zone: fc.option(fc.constantFrom('z1', 'z2', 'z3'), { nil: undefined }, ), cpu: fc.constantFrom('2', '4') });
+
+function nodeOf(i: number, n: { zone: string | undefined; cpu: string }): Node {
+  const b = makeNode(`n${i}`).capacity({ cpu: n.cpu, memory: '8Gi', pods: 20 });
+  if (n.zone) b.label('zone', n.zone);
+  return b.build();
+}
+
+function podOf(name: string, t: { app: string; cpu: string; spread: Array<{ key: string; hard: boolean; maxSkew: number; app: string; minDomains: number | undefined }> }): Pod {
+  const pod = makePod(name).req({ cpu: t.cpu }).label('app', t.app).build();
+  if (t.spread.length > 0) {
+    pod.spec.topologySpreadConstraints = t.spread.map((c): TopologySpreadConstraint => ({
+      maxSkew: c.maxSkew, topologyKey: c.key, whenUnsatisfiable: c.hard ? 'DoNotSchedule' : 'ScheduleAnyway',
+      labelSelector: { matchLabels: { app: c.app } },
+      ...(c.hard && c.minDomains !== undefined ? { minDomains: c.minDomains } : {}),
+    }));
+  }
+  return pod;
+}
+
+type Step = { kind: 'schedule'; t: number } | { kind: 'remove'; k: number } | { kind: 'place'; node: number; app: string };
+
+function run(nodes: readonly Node[], templates: ReadonlyArray<Parameters<typeof podOf>[1]>, steps: readonly Step[], classBatching: boolean) {
+  const kernels = createJsKernels();
+  const state = new ClusterState(kernels.createTableMemory());
+  for (const n of nodes) state.addNode(n);
+  const s = new Scheduler({ registry: REGISTRY, state, config: DEFAULT, kernels, seed: 7, classBatching });
+  const out: Array<string | null> = [];
+  const placed: string[] = [];
+  let seq = 0;
+  for (const st of steps) {
+    if (st.kind === 'remove') {
+      if (placed.length === 0) continue;
+      const key = placed.splice(st.k % placed.length, 1)[0]!;
+      state.removePod(key);
+      out.push(`-${key}`);
+    } else if (st.kind === 'place') {
+      const node = state.nodes[st.node % state.nodes.length]!;
+      const pod = makePodInfo(makePod(`f${seq++}`).req({ cpu: '100m' }).label('app', st.app).build());
+      state.addPod(pod, node.name);
+      placed.push(pod.key);
+    } else {
+      const t = templates[st.t % templates.length]!;
+      const pod = makePodInfo(podOf(`t${st.t % templates.length}-${seq++}`, t));
+      podClassKey(pod);
+      const fw = s.frameworkFor(pod)!;
+      const cs = fw.newCycleState();
+      const r = s.schedulePod(pod, {}, fw, cs);
+      out.push(`${r.selectedNode}/${r.feasibleNodes}`);
+      if (r.selectedNode) {
+        expect(s.commit(fw, cs, pod, r.selectedNode)).toEqual({ kind: 'bound' });
+        placed.push(pod.key);
+      }
+    }
+  }
+  return { out, draws: s.prng.draws, dynamic: s.defaultFramework.classBatches.dynamicDecisions };
+}
+
+describe('class batching with dynamic parts (PodTopologySpread)', () => {
+  it('decides like one full cycle per pod while pods are placed and removed around it', () => {
+    let dynamic = 0;
+    fc.assert(
+      fc.property(
+        fc.array(nodeArb, { minLength: 2, maxLength: 14 }),
+        fc.array(templateArb, { minLength: 1, maxLength: 4 }),
+        fc.array(stepArb, { minLength: 5, maxLength: 60 }),
+        (nodeSpecs, templates, steps) => {
+          const nodes = nodeSpecs.map((n, i) => nodeOf(i, n));
+          const ref = run(nodes, templates, steps, false);
+          const got = run(nodes, templates, steps, true);
+          expect(got.out).toEqual(ref.out);
+          expect(got.draws).toBe(ref.draws);
+          dynamic += got.dynamic;
+        },
+      ),
+      { numRuns: 150 },
+    );
+    expect(dynamic).toBeGreaterThan(200);
+  });
+
+  it('follows placements and removals exactly: preFilterFollow and preScoreFollow equal a fresh PreFilter and PreScore', () => {
+    fc.assert(
+      fc.property(
+        fc.array(nodeArb, { minLength: 2, maxLength: 10 }),
+        templateArb.filter((t) => t.spread.length > 0),
+        fc.array(fc.record({ node: fc.nat(20), app: fc.constantFrom('a', 'b'), remove: fc.boolean() }), { minLength: 1, maxLength: 30 }),
+        (nodeSpecs, t, moves) => {
+          const kernels = createJsKernels();
+          const state = new ClusterState(kernels.createTableMemory());
+          nodeSpecs.forEach((n, i) => state.addNode(nodeOf(i, n)));
+          const plugin = newPodTopologySpread(undefined, { state, objects: undefined } as never);
+          const pod = makePodInfo(podOf('incoming', t));
+          const followed = new CycleState();
+          plugin.preFilter(followed, pod, state.nodes);
+          plugin.preScore(followed, pod, state.nodes);
+          const placed: PodInfo[] = [];
+          moves.forEach((m, i) => {
+            if (m.remove && placed.length > 0) {
+              const other = placed.splice(m.node % placed.length, 1)[0]!;
+              const node = state.placementOf(other.key)!.node;
+              state.removePod(other.key);
+              plugin.preFilterFollow!(followed, pod, other, node, -1);
+              plugin.preScoreFollow!(followed, pod, other, node, -1);
+            } else {
+              const node = state.nodes[m.node % state.nodes.length]!;
+              const other = makePodInfo(makePod(`o${i}`).label('app', m.app).build());
+              state.addPod(other, node.name);
+              placed.push(other);
+              plugin.preFilterFollow!(followed, pod, other, node, 1);
+              plugin.preScoreFollow!(followed, pod, other, node, 1);
+            }
+          });
+          const fresh = new CycleState();
+          const pre = plugin.preFilter(fresh, pod, state.nodes);
+          plugin.preScore(fresh, pod, state.nodes);
+          const scoresOf = (cs: CycleState) => {
+            const out = new Float64Array(state.nodes.length);
+            plugin.score(cs, pod, state.nodes, out);
+            return [...out];
+          };
+          const verdictsOf = (cs: CycleState) => {
+            const out = new Array(state.nodes.length).fill(null);
+            plugin.filter(cs, pod, state.nodes, out);
+            return out.map((s) => s?.message() ?? null);
+          };
+          if (pre.status === null) {
+            const a = followed.read<PreFilterState>('PreFilterPodTopologySpread')!;
+            const b = fresh.read<PreFilterState>('PreFilterPodTopologySpread')!;
+            expect(a.tpValueToMatchNum.map((m) => Object.fromEntries(m))).toEqual(b.tpValueToMatchNum.map((m) => Object.fromEntries(m)));
+            expect(a.constraints.map((_, i) => a.minMatchNum(i))).toEqual(b.constraints.map((_, i) => b.minMatchNum(i)));
+            expect(verdictsOf(followed)).toEqual(verdictsOf(fresh));
+          }
+          if (followed.read('PreScorePodTopologySpread')) expect(scoresOf(followed)).toEqual(scoresOf(fresh));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
