@@ -188,6 +188,7 @@ class ClassBatch {
   private topoScore = new Float64Array(0);
   /** Feasibility before a relink, and the flips found by comparing (afterFlips' encoding). */
   private prevFeasible = new Int32Array(0);
+  private prevClassFeasible = new Int32Array(0);
   private flipScratch = new Int32Array(0);
   /** afterFlips' scratch: feasible nodes gained per class (zero between calls), and the classes with a change. */
   private classDelta = new Int32Array(0);
@@ -343,6 +344,7 @@ class ClassBatch {
     this.prevFeasible = new Int32Array(len);
     this.flipScratch = new Int32Array(len);
     this.classDelta = new Int32Array(Math.max(1, classCount));
+    this.prevClassFeasible = new Int32Array(Math.max(1, classCount));
   }
 
   /**
@@ -587,12 +589,19 @@ class ClassBatch {
     for (let i = 0; i < this.n; i++) this.nodeBase[i] = this.nodeBaseOf(i);
   }
 
-  private writeClassBases(): void {
+  /** Writes classBase; whether any class's base changed. */
+  private writeClassBases(): boolean {
+    let changed = false;
     for (let c = 0; c < this.classCount; c++) {
       let v = this.classScore[c]! + this.domainScore[c]!;
       for (const part of this.classNormalized) v += part.weight * part.normalized[c]!;
-      this.classBase[c] = this.classPass[c] && this.domainPass[c] ? v : -Infinity;
+      const base = this.classPass[c] && this.domainPass[c] ? v : -Infinity;
+      if (base !== this.classBase[c]) {
+        this.classBase[c] = base;
+        changed = true;
+      }
     }
+    return changed;
   }
 
   private nodeBaseOf(i: number): number {
@@ -665,25 +674,34 @@ class ClassBatch {
     if (this.dynScores.length > 0) {
       if (this.feasibleCount === 0) return true;
       if (!this.scoreDynamic(rep)) return false;
-      this.writeDynamicBases();
-      this.feasibleCount = this.index!.relink();
+      if (this.writeDynamicBases()) this.feasibleCount = this.index!.relink();
     }
     return true;
   }
 
   /** Writes the bases the dynamic parts feed: classBase with `domain` parts, nodeBase with `topology` ones. */
-  private writeDynamicBases(): void {
-    this.writeClassBases();
+  private writeDynamicBases(): boolean {
+    let changed = this.writeClassBases();
     const perNode = this.dynFilters.some((d) => !d.perClass) || this.dynScores.some((d) => !d.perClass);
-    if (perNode) for (let i = 0; i < this.n; i++) this.nodeBase[i] = this.nodeBaseOf(i);
+    if (perNode) {
+      for (let i = 0; i < this.n; i++) {
+        const v = this.nodeBaseOf(i);
+        if (v !== this.nodeBase[i]) {
+          this.nodeBase[i] = v;
+          changed = true;
+        }
+      }
+    }
+    return changed;
   }
 
   /** Relinks every leaf after the dynamic Filters' verdicts moved; the flips go through afterFlips. */
   private relinkDynamic(): boolean {
+    if (this.classLevelOnly) return this.relinkClasses();
     const n = this.n;
     const prev = this.prevFeasible;
     prev.set(this.feasible.subarray(0, n));
-    this.writeDynamicBases();
+    if (!this.writeDynamicBases()) return true;
     this.feasibleCount = this.index!.relink();
     const feasible = this.feasible;
     const flips = this.flipScratch;
@@ -698,6 +716,42 @@ class ClassBatch {
     for (let q = 0; q < count; q++) before -= flips[q]! >= 0 ? 1 : -1;
     this.feasibleCount = before;
     return this.afterFlips(flips, count);
+  }
+
+  /**
+   * relinkDynamic when every dynamic part is per class and no normalization counts nodes: the
+   * classes' feasible counts before and after tell everything the flips would (which classes
+   * gained their first feasible node or lost their last), without a pass over the nodes in JS.
+   */
+  private relinkClasses(): boolean {
+    const k = this.classCount;
+    const prev = this.prevClassFeasible;
+    prev.set(this.classFeasible.subarray(0, k));
+    // No class's verdict moved: every leaf stands.
+    if (!this.writeClassBases()) return true;
+    this.feasibleCount = this.index!.relink();
+    let changed = false;
+    let renormalize = false;
+    for (let c = 0; c < k; c++) {
+      const before = prev[c]!;
+      const now = this.classFeasible[c]!;
+      if (before === now) continue;
+      changed = true;
+      if ((before === 0) !== (now === 0)) {
+        this.classGen++;
+        if (this.classNormalized.length > 0) renormalize = true;
+      }
+    }
+    if (changed) this.feasibleGen++;
+    if (!renormalize) return true;
+    if (!this.normalizeClasses(this.rep!)) return false;
+    if (this.writeClassBases()) this.feasibleCount = this.index!.relink();
+    return true;
+  }
+
+  /** Every dynamic part is per class and no normalization follows nodes (relinkClasses applies). */
+  private get classLevelOnly(): boolean {
+    return this.nodeNormalized.length === 0 && this.dynFilters.every((d) => d.perClass) && this.dynScores.every((d) => d.perClass);
   }
 
   /**
