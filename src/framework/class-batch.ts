@@ -196,6 +196,11 @@ class ClassBatch {
   /** Bumped when any node enters or leaves the feasible set / when a class gains its first or loses its last feasible node. */
   private feasibleGen = 0;
   private classGen = 0;
+  /** The dynamic Scores' units: the feasible nodes, the first feasible node of each class, as of feasibleGen unitsGen. */
+  private readonly feasibleNodes: NodeInfo[] = [];
+  private readonly firstOfClass: NodeInfo[] = [];
+  private unitsGen = -1;
+  private classSeen = new Uint8Array(0);
   /** The generations the dynamic Scores' PreScore last ran at (it reads the feasible nodes). */
   private preScoreFeasibleGen = -1;
   private preScoreClassGen = -1;
@@ -345,6 +350,7 @@ class ClassBatch {
     this.flipScratch = new Int32Array(len);
     this.classDelta = new Int32Array(Math.max(1, classCount));
     this.prevClassFeasible = new Int32Array(Math.max(1, classCount));
+    this.classSeen = new Uint8Array(Math.max(1, classCount));
   }
 
   /**
@@ -796,22 +802,29 @@ class ClassBatch {
    * PreScore recorded of each node: traits `range`), then weighted into domainScore / topoScore.
    */
   private scoreDynamic(pod: PodInfo): boolean {
-    const n = this.n;
-    const nodes = this.fw.state.nodes;
-    const feasible = this.feasible;
-    const classes = this.view.classes;
-    const feasibleNodes: NodeInfo[] = [];
-    const firstOfClass: NodeInfo[] = [];
-    const seen = new Uint8Array(Math.max(1, this.classCount));
-    for (let i = 0; i < n; i++) {
-      if (!feasible[i]) continue;
-      const node = nodes[i]!;
-      feasibleNodes.push(node);
-      const c = classes[i]!;
-      if (!seen[c]) {
-        seen[c] = 1;
-        firstOfClass.push(node);
+    const feasibleNodes = this.feasibleNodes;
+    const firstOfClass = this.firstOfClass;
+    // The units move only with the feasible set (feasibleGen counts every change of it).
+    if (this.unitsGen !== this.feasibleGen) {
+      const n = this.n;
+      const nodes = this.fw.state.nodes;
+      const feasible = this.feasible;
+      const classes = this.view.classes;
+      const seen = this.classSeen;
+      seen.fill(0);
+      feasibleNodes.length = 0;
+      firstOfClass.length = 0;
+      for (let i = 0; i < n; i++) {
+        if (!feasible[i]) continue;
+        const node = nodes[i]!;
+        feasibleNodes.push(node);
+        const c = classes[i]!;
+        if (!seen[c]) {
+          seen[c] = 1;
+          firstOfClass.push(node);
+        }
       }
+      this.unitsGen = this.feasibleGen;
     }
     const anyPerNode = this.dynScores.some((d) => !d.perClass);
     if (anyPerNode ? this.preScoreFeasibleGen !== this.feasibleGen : this.preScoreClassGen !== this.classGen) {

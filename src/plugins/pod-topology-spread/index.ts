@@ -527,15 +527,33 @@ export function newPodTopologySpread(args: PodTopologySpreadArgs | undefined, ha
     score(cs, _pod, nodes, out) {
       const s = cs.read<PreScoreState>(PRE_SCORE_STATE_KEY);
       if (!s) return Status.error(`error reading "${PRE_SCORE_STATE_KEY}" from cycleState: not found`);
+      const cons = s.constraints;
+      // A constraint on a key node classes carry (a zone) gives every node of a class the same
+      // term: computed once per class (NaN: the class lacks the key), added in constraint order.
+      const classCount = state.classes.length;
+      const perClass = cons.map((c) => (PER_NODE_LABELS.has(c.topologyKey) ? null : new Float64Array(classCount).fill(-1)));
+      const ignored = s.ignoredNodes.size > 0 ? s.ignoredNodes : null;
       for (let n = 0; n < nodes.length; n++) {
         const node = nodes[n]!;
-        if (s.ignoredNodes.has(node)) {
+        if (ignored !== null && ignored.has(node)) {
           out[n] = 0;
           continue;
         }
         let score = 0;
-        for (let i = 0; i < s.constraints.length; i++) {
-          const c = s.constraints[i]!;
+        for (let i = 0; i < cons.length; i++) {
+          const c = cons[i]!;
+          const memo = perClass[i];
+          if (memo) {
+            let term = memo[node.classId]!;
+            if (term === -1) {
+              const labels = state.classes[node.classId]!.labels;
+              // kube's scoreForCount: cnt * weight + (maxSkew - 1), summed in float64.
+              term = Object.hasOwn(labels, c.topologyKey) ? (s.topologyValueToPodCounts[i]!.get(labels[c.topologyKey]!) ?? 0) * s.weights[i]! + (c.maxSkew - 1) : NaN;
+              memo[node.classId] = term;
+            }
+            if (term === term) score += term;
+            continue;
+          }
           if (!Object.hasOwn(node.labels, c.topologyKey)) continue;
           let cnt: number;
           if (c.topologyKey === LABEL_HOSTNAME) {
@@ -544,7 +562,6 @@ export function newPodTopologySpread(args: PodTopologySpreadArgs | undefined, ha
           } else {
             cnt = s.topologyValueToPodCounts[i]!.get(node.labels[c.topologyKey]!) ?? 0;
           }
-          // kube's scoreForCount: cnt * weight + (maxSkew - 1), summed in float64.
           score += cnt * s.weights[i]! + (c.maxSkew - 1);
         }
         // Go's math.Round (half away from zero); scores are never negative, so Math.round agrees.
@@ -558,14 +575,15 @@ export function newPodTopologySpread(args: PodTopologySpreadArgs | undefined, ha
       if (!s) return Status.error(`error reading "${PRE_SCORE_STATE_KEY}" from cycleState: not found`);
       let min = Infinity;
       let max = 0;
+      const ignored = s.ignoredNodes.size > 0 ? s.ignoredNodes : null;
       for (let n = 0; n < nodes.length; n++) {
-        if (s.ignoredNodes.has(nodes[n]!)) continue;
+        if (ignored !== null && ignored.has(nodes[n]!)) continue;
         const v = scores[n]!;
         if (v < min) min = v;
         if (v > max) max = v;
       }
       for (let n = 0; n < nodes.length; n++) {
-        if (s.ignoredNodes.has(nodes[n]!)) {
+        if (ignored !== null && ignored.has(nodes[n]!)) {
           scores[n] = 0;
           continue;
         }
