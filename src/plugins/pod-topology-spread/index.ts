@@ -282,6 +282,9 @@ function spreadReads(pod: PodInfo, args: PodTopologySpreadArgs | undefined, obje
   if (own.length > 0) return readsOf(own, action);
   const defaults = (args?.defaultingType ?? 'System') === 'System' ? SYSTEM_DEFAULT_CONSTRAINTS : (args?.defaultConstraints ?? []);
   if (readsOf(defaults, action) === 'nothing' || !objects) return 'nothing';
+  // Most pods have neither a Service in their namespace nor a controller: no default selector,
+  // known without building one (traits run before every decision).
+  if (objects.servicesIn(pod.namespace).length === 0 && !pod.pod.metadata.ownerReferences?.some((r) => r.controller === true)) return 'nothing';
   return defaultSelector(pod, objects).length === 0 ? 'nothing' : readsOf(defaults, action);
 }
 
