@@ -120,6 +120,7 @@ class ClassBatch {
   private capacity = -1;
   private viewEpoch = -1;
   private nodeGeneration = -1;
+  private objectsGeneration = -1;
   /** NodeTable epoch the batch reflects. */
   private epoch = -1;
   /** The plan's reads per plugin when built (a later pod must plan the same). */
@@ -234,7 +235,10 @@ class ClassBatch {
   /** Whether the state changed in a way the batch does not follow (it must be rebuilt). */
   stale(): boolean {
     const t = this.fw.state.table;
-    return t.layoutVersion !== this.layoutVersion || t.capacity !== this.capacity || t.viewEpoch !== this.viewEpoch ||
+    // The objects plugins read (Services, controllers, Namespaces) decide PreFilter and PreScore
+    // states for the class (default spreading selectors, namespace selectors): built again when they move.
+    return (this.fw.objects !== undefined && this.fw.objects.generation !== this.objectsGeneration) ||
+      t.layoutVersion !== this.layoutVersion || t.capacity !== this.capacity || t.viewEpoch !== this.viewEpoch ||
       this.fw.state.nodeGeneration !== this.nodeGeneration || t.epoch < this.epoch || t.epoch - this.epoch > NODE_TABLE_DIRTY_LOG_ROWS;
   }
 
@@ -286,6 +290,7 @@ class ClassBatch {
     this.capacity = t.capacity;
     this.viewEpoch = t.viewEpoch;
     this.nodeGeneration = state.nodeGeneration;
+    this.objectsGeneration = fw.objects?.generation ?? -1;
     this.epoch = t.epoch;
     this.rep = pod;
     return true;

@@ -105,6 +105,8 @@ export class Framework implements FrameworkRunner {
   /** Plugins configured but not run (not implemented / not modeled). */
   readonly skippedPlugins: string[] = [];
   readonly percentageOfNodesToScore: number | undefined;
+  /** The extra cluster objects handed to the plugins (FrameworkHandle.objects). */
+  readonly objects: ClusterObjects | undefined;
   private readonly pointNames = new Map<ExtensionPoint, string[]>();
 
   // Grow-only scratch, reused across cycles (no allocation per node).
@@ -134,6 +136,7 @@ export class Framework implements FrameworkRunner {
   ) {
     this.profileName = profile.schedulerName;
     this.percentageOfNodesToScore = profile.percentageOfNodesToScore;
+    this.objects = objects;
     const handle: FrameworkHandle = { state, kernels, profileName: this.profileName, binder, framework: this, objects };
     const instances = new Map<string, Plugin | null>();
     const definitionOf = (name: string) => outOfTree.find((d) => d.name === name) ?? registry.get(name);

@@ -53,14 +53,22 @@ export class ClusterObjects {
   readonly priorityClasses = new Map<string, PriorityClass>();
   /** Problems found while decoding or admitting (not fatal). */
   readonly warnings: string[] = [];
+  /**
+   * Bumped by every change of what plugins read (Namespaces, Services, ReplicaSets, StatefulSets,
+   * ReplicationControllers): state derived from them (a class batch's default spreading
+   * selector) is stale when it moved.
+   */
+  generation = 0;
 
   /** Adds a Namespace (the API server's `kubernetes.io/metadata.name` label is added if absent). */
   addNamespace(ns: Namespace): void {
     const name = ns.metadata.name;
+    this.generation++;
     this.namespaces.set(name, { ...(ns.metadata.labels ?? {}), [NAMESPACE_NAME_LABEL]: name });
   }
   addService(s: Service): void {
     const k = s.metadata.namespace || 'default';
+    this.generation++;
     const list = this.services.get(k) ?? [];
     list.push(s);
     this.services.set(k, list);
@@ -71,15 +79,19 @@ export class ClusterObjects {
     const i = list ? list.findIndex((s) => s.metadata.name === name) : -1;
     if (i < 0) return false;
     list!.splice(i, 1);
+    this.generation++;
     return true;
   }
   addReplicaSet(o: ReplicaSet): void {
+    this.generation++;
     this.replicaSets.set(key(o.metadata.namespace, o.metadata.name), o);
   }
   addStatefulSet(o: StatefulSet): void {
+    this.generation++;
     this.statefulSets.set(key(o.metadata.namespace, o.metadata.name), o);
   }
   addReplicationController(o: ReplicationController): void {
+    this.generation++;
     this.replicationControllers.set(key(o.metadata.namespace, o.metadata.name), o);
   }
   addPodDisruptionBudget(o: PodDisruptionBudget): void {
@@ -126,7 +138,9 @@ export class ClusterObjects {
    * `kubernetes.io/metadata.name` label; this is what namespaceSelectors then see.
    */
   noteNamespace(name: string): void {
-    if (!this.namespaces.has(name)) this.namespaces.set(name, { [NAMESPACE_NAME_LABEL]: name });
+    if (this.namespaces.has(name)) return;
+    this.generation++;
+    this.namespaces.set(name, { [NAMESPACE_NAME_LABEL]: name });
   }
 
   /** A namespace's labels (kube's GetNamespaceLabelsSnapshot), undefined when unknown. */

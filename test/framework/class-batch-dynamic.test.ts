@@ -13,6 +13,7 @@ import { CycleState } from '../../src/framework/cycle-state.js';
 import { Scheduler } from '../../src/framework/scheduler.js';
 import { createJsKernels } from '../../src/kernel/js-kernels.js';
 import { ClusterState } from '../../src/model/cluster-state.js';
+import { ClusterObjects } from '../../src/model/cluster-objects.js';
 import { makePodInfo, podClassKey, type PodInfo } from '../../src/model/pod-info.js';
 import { REGISTRY } from '../../src/plugins/registry.js';
 import { newPodTopologySpread, type PreFilterState } from '../../src/plugins/pod-topology-spread/index.js';
@@ -101,7 +102,61 @@ function run(nodes: readonly Node[], templates: ReadonlyArray<Parameters<typeof 
   return { out, draws: s.prng.draws, dynamic: s.defaultFramework.classBatches.dynamicDecisions };
 }
 
+/**
+ * Pods owned by a ReplicaSet get kube's system default spreading with a selector deduced from the
+ * ReplicaSet and the Services selecting them; Services come and go between decisions.
+ */
+function runOwned(nodes: readonly Node[], steps: ReadonlyArray<{ kind: 'schedule' | 'service' | 'unservice' | 'place'; n: number }>, classBatching: boolean) {
+  const kernels = createJsKernels();
+  const state = new ClusterState(kernels.createTableMemory());
+  for (const n of nodes) state.addNode(n);
+  const objects = new ClusterObjects();
+  objects.addReplicaSet({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web', namespace: 'default' }, spec: { selector: { matchLabels: { app: 'web' } }, template: {} } } as never);
+  const s = new Scheduler({ registry: REGISTRY, state, config: DEFAULT, kernels, seed: 3, classBatching, objects });
+  const out: string[] = [];
+  let seq = 0;
+  for (const st of steps) {
+    if (st.kind === 'service') objects.addService({ apiVersion: 'v1', kind: 'Service', metadata: { name: `s${st.n % 2}`, namespace: 'default' }, spec: { selector: st.n % 2 ? { tier: 'front' } : { app: 'web' } } } as never);
+    else if (st.kind === 'unservice') objects.removeService('default', `s${st.n % 2}`);
+    else if (st.kind === 'place') {
+      const node = state.nodes[st.n % state.nodes.length]!;
+      state.addPod(makePodInfo(makePod(`f${seq++}`).req({ cpu: '100m' }).label('app', 'web').build()), node.name);
+    } else {
+      const p = makePod(`web-${seq++}`).req({ cpu: '100m' }).label('app', 'web').label('tier', 'front').build();
+      p.metadata.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web', uid: 'rs', controller: true }];
+      const pod = makePodInfo(p);
+      podClassKey(pod);
+      const fw = s.frameworkFor(pod)!;
+      const cs = fw.newCycleState();
+      const r = s.schedulePod(pod, {}, fw, cs);
+      out.push(`${r.selectedNode}/${r.feasibleNodes}`);
+      if (r.selectedNode) s.commit(fw, cs, pod, r.selectedNode);
+    }
+  }
+  return { out, draws: s.prng.draws, dynamic: s.defaultFramework.classBatches.dynamicDecisions };
+}
+
 describe('class batching with dynamic parts (PodTopologySpread)', () => {
+  it('follows the default spreading selector as Services come and go (ReplicaSet pods)', () => {
+    let dynamic = 0;
+    fc.assert(
+      fc.property(
+        fc.array(nodeArb, { minLength: 2, maxLength: 12 }),
+        fc.array(fc.record({ kind: fc.constantFrom('schedule', 'schedule', 'schedule', 'service', 'unservice', 'place') as fc.Arbitrary<'schedule' | 'service' | 'unservice' | 'place'>, n: fc.nat(30) }), { minLength: 5, maxLength: 50 }),
+        (nodeSpecs, steps) => {
+          const nodes = nodeSpecs.map((n, i) => nodeOf(i, n));
+          const ref = runOwned(nodes, steps, false);
+          const got = runOwned(nodes, steps, true);
+          expect(got.out).toEqual(ref.out);
+          expect(got.draws).toBe(ref.draws);
+          dynamic += got.dynamic;
+        },
+      ),
+      { numRuns: 100 },
+    );
+    expect(dynamic).toBeGreaterThan(100);
+  });
+
   it('decides like one full cycle per pod while pods are placed and removed around it', () => {
     let dynamic = 0;
     fc.assert(
