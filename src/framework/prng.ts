@@ -5,10 +5,11 @@
 
 /** A deterministic 32-bit generator. */
 export class Prng {
-  private s0: number;
-  private s1: number;
-  private s2: number;
-  private s3: number;
+  /**
+   * The four state words (a typed array: a uint32 above 2^30 held in an object field is a boxed
+   * number, and every draw would write four of them).
+   */
+  private readonly s = new Uint32Array(4);
   /** Number of draws made (for reproducibility checks). */
   draws = 0;
 
@@ -22,23 +23,29 @@ export class Prng {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
       return (z ^ (z >>> 16)) >>> 0;
     };
-    this.s0 = next();
-    this.s1 = next();
-    this.s2 = next();
-    this.s3 = next();
-    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+    const st = this.s;
+    st[0] = next();
+    st[1] = next();
+    st[2] = next();
+    st[3] = next();
+    if ((st[0]! | st[1]! | st[2]! | st[3]!) === 0) st[0] = 1;
   }
 
   /** Next uint32 (xoshiro128**). */
   nextU32(): number {
-    const result = Math.imul(rotl(Math.imul(this.s1, 5) >>> 0, 7), 9) >>> 0;
-    const t = (this.s1 << 9) >>> 0;
-    this.s2 = (this.s2 ^ this.s0) >>> 0;
-    this.s3 = (this.s3 ^ this.s1) >>> 0;
-    this.s1 = (this.s1 ^ this.s2) >>> 0;
-    this.s0 = (this.s0 ^ this.s3) >>> 0;
-    this.s2 = (this.s2 ^ t) >>> 0;
-    this.s3 = rotl(this.s3, 11);
+    const st = this.s;
+    const s0 = st[0]!;
+    const s1 = st[1]!;
+    let s2 = st[2]!;
+    let s3 = st[3]!;
+    const result = Math.imul(rotl(Math.imul(s1, 5) >>> 0, 7), 9) >>> 0;
+    const t = (s1 << 9) >>> 0;
+    s2 = (s2 ^ s0) >>> 0;
+    s3 = (s3 ^ s1) >>> 0;
+    st[1] = s1 ^ s2;
+    st[0] = s0 ^ s3;
+    st[2] = s2 ^ t;
+    st[3] = rotl(s3, 11);
     return result;
   }
 
@@ -54,10 +61,13 @@ export class Prng {
 
   /** Snapshot of the generator state (for what-if forks). */
   save(): [number, number, number, number, number] {
-    return [this.s0, this.s1, this.s2, this.s3, this.draws];
+    const st = this.s;
+    return [st[0]!, st[1]!, st[2]!, st[3]!, this.draws];
   }
   restore(s: readonly [number, number, number, number, number]): void {
-    [this.s0, this.s1, this.s2, this.s3, this.draws] = s;
+    const st = this.s;
+    [st[0], st[1], st[2], st[3]] = s;
+    this.draws = s[4];
   }
 }
 
