@@ -376,8 +376,13 @@ class ClassBatch {
     this.useKernel = 0;
     for (let f = 0; f < plan.filters.length; f++) {
       const pf = plan.filters[f]!;
-      if (cs.skipFilterPlugins.has(pf.plugin.name)) continue;
       const r = this.filterReads[f]!;
+      if (cs.skipFilterPlugins.has(pf.plugin.name)) {
+        // A dynamic part whose PreFilter skipped could stop skipping after a placement, which the
+        // batch would not see: the exact cycle decides such a pod.
+        if (r === RANK_DOMAIN || r === RANK_TOPOLOGY) return false;
+        continue;
+      }
       if (pf.fitKernel !== null) {
         const req = pf.fitKernel.fusedFitRequest(cs);
         if (!req) return false;
@@ -476,8 +481,12 @@ class ClassBatch {
     const nodes = this.staticNodes();
     for (let s = 0; s < plan.length; s++) {
       const ps = plan[s]!;
-      if (cs.skipScorePlugins.has(ps.plugin.name)) continue;
       const r = this.scoreReads[s]!;
+      if (cs.skipScorePlugins.has(ps.plugin.name)) {
+        // As for Filters: a skipped dynamic PreScore could stop skipping after a placement.
+        if (r === RANK_DOMAIN || r === RANK_TOPOLOGY) return false;
+        continue;
+      }
       // The same on every feasible node: it cannot change which node wins or how many tie.
       if (r === RANK_NOTHING) continue;
       const w: Weighted = { plugin: ps.plugin, weight: ps.weight };
