@@ -1,0 +1,125 @@
+/**
+ * Per topology pair numbers for InterPodAffinity: kube's topologyToMatchedTermCount (PreFilter)
+ * and scoreMap (PreScore), both maps (topology key, label value) -> number. Here each key is a
+ * slot holding one number per value id of the key's TopologyValues (model/topology-index.ts), so
+ * Filter and Score read a node's pair with two array reads instead of two string-keyed lookups.
+ */
+import type { NodeInfo } from '../../model/cluster-state.js';
+import { NO_VALUE, UNKNOWN_VALUE, type TopologyValues } from '../../model/topology-index.js';
+
+/** One topology key's numbers, by value id. */
+export class KeySlot {
+  constructor(
+    readonly values: TopologyValues,
+    readonly byId: Float64Array,
+    /** Values not in `values` (nodes from another node set); null while there are none. */
+    public extra: Map<string, number> | null,
+  ) {}
+
+  get key(): string {
+    return this.values.key;
+  }
+
+  /** The number of a node's pair (0 when absent; the node must have the key: id !== NO_VALUE). */
+  at(id: number, node: NodeInfo): number {
+    if (id >= 0) return this.byId[id]!;
+    return this.extra?.get(node.labels[this.values.key]!) ?? 0;
+  }
+}
+
+/**
+ * (topology key, value) -> number, with kube's map semantics: a pair whose number returns to 0
+ * is gone, so `pairs` is kube's len(map) over all keys; `touched` is whether any pair was ever
+ * written (kube's scoreMap keeps pairs summing to 0, and PreScore skips only an empty map).
+ */
+export class TopologyCounts {
+  readonly slots: KeySlot[] = [];
+  /** Pairs holding a non-zero number. */
+  pairs = 0;
+  /** Whether any add landed on a pair (a node having the key). */
+  touched = false;
+
+  constructor(private readonly valuesOf: (key: string) => TopologyValues) {}
+
+  /** The slot of a key, if it has one. */
+  find(key: string): KeySlot | undefined {
+    for (const s of this.slots) if (s.values.key === key) return s;
+    return undefined;
+  }
+
+  /** The slot of a key, created empty on first use. */
+  slot(key: string): KeySlot {
+    const found = this.find(key);
+    if (found) return found;
+    const tv = this.valuesOf(key);
+    const s = new KeySlot(tv, new Float64Array(tv.size), null);
+    this.slots.push(s);
+    return s;
+  }
+
+  /** kube's update: adds `delta` to the node's pair for `key`, if the node has that label. */
+  add(key: string, node: NodeInfo, delta: number): void {
+    const s = this.slot(key);
+    this.addAt(s, s.values.idOf(node), node, delta);
+  }
+
+  /** Adds `delta` to the pair of value id `id` (from `s.values`) of `node`; NO_VALUE does nothing. */
+  addAt(s: KeySlot, id: number, node: NodeInfo | null, delta: number): void {
+    if (id === NO_VALUE) return;
+    this.touched = true;
+    if (id === UNKNOWN_VALUE) {
+      const v = node!.labels[s.values.key]!;
+      s.extra ??= new Map();
+      const cur = s.extra.get(v) ?? 0;
+      const n = cur + delta;
+      if (n === 0) s.extra.delete(v);
+      else s.extra.set(v, n);
+      this.count(cur, n);
+      return;
+    }
+    const cur = s.byId[id]!;
+    const n = cur + delta;
+    s.byId[id] = n;
+    this.count(cur, n);
+  }
+
+  private count(before: number, after: number): void {
+    if (before === 0 && after !== 0) this.pairs++;
+    else if (before !== 0 && after === 0) this.pairs--;
+  }
+
+  /** The number of the node's pair for `key` (0 when the node lacks the key or the pair is absent). */
+  get(key: string, node: NodeInfo): number {
+    const s = this.find(key);
+    if (!s) return 0;
+    const id = s.values.idOf(node);
+    return id === NO_VALUE ? 0 : s.at(id, node);
+  }
+
+  /** Whether some label of the node has a positive count. */
+  anyPositive(node: NodeInfo): boolean {
+    for (const s of this.slots) {
+      const id = s.values.idOf(node);
+      if (id !== NO_VALUE && s.at(id, node) > 0) return true;
+    }
+    return false;
+  }
+
+  /** The node's sum over all keys (kube's Score: the pairs of the node's labels). */
+  sum(node: NodeInfo): number {
+    let total = 0;
+    for (const s of this.slots) {
+      const id = s.values.idOf(node);
+      if (id !== NO_VALUE) total += s.at(id, node);
+    }
+    return total;
+  }
+
+  clone(): TopologyCounts {
+    const c = new TopologyCounts(this.valuesOf);
+    for (const s of this.slots) c.slots.push(new KeySlot(s.values, s.byId.slice(), s.extra && new Map(s.extra)));
+    c.pairs = this.pairs;
+    c.touched = this.touched;
+    return c;
+  }
+}
