@@ -52,7 +52,7 @@ const podSpecArb = fc.record({
   prefAff: fc.array(fc.tuple(fc.integer({ min: 1, max: 100 }), termArb), { maxLength: 2 }),
   prefAnti: fc.array(fc.tuple(fc.integer({ min: 1, max: 100 }), termArb), { maxLength: 2 }),
 });
-type PodSpec = fc.infer<typeof podSpecArb>;
+type PodSpec = typeof podSpecArb extends fc.Arbitrary<infer T> ? T : never;
 
 let podSeq = 0;
 function buildPod(s: PodSpec): Pod {
@@ -80,8 +80,8 @@ const nodeLabelsArb = fc.record({
   region: fc.option(fc.constantFrom('r1', 'r2'), { nil: undefined }),
   host: fc.boolean(),
 });
-type NodeSpec = fc.infer<typeof nodeLabelsArb>;
-function buildNode(name: string, s: NodeSpec): Node {
+type NodeSpec = typeof nodeLabelsArb extends fc.Arbitrary<infer T> ? T : never;
+function buildNode(name: string, s: Partial<NodeSpec>): Node {
   const b = makeNode(name).capacity({ cpu: '64', memory: '256Gi', pods: 1000 });
   if (s.zone) b.label('zone', s.zone);
   if (s.region) b.label('region', s.region);

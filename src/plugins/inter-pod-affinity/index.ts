@@ -46,6 +46,8 @@ const PRE_SCORE_STATE_KEY = `PreScore${NAME}`;
 const AFFINITY_NOT_MATCH = Status.unresolvable(ERR_REASON_AFFINITY_RULES_NOT_MATCH);
 const ANTI_AFFINITY_NOT_MATCH = Status.unschedulable(ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH);
 const EXISTING_ANTI_AFFINITY_NOT_MATCH = Status.unschedulable(ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH);
+/** A term group walks its rows while values outnumber them this many times, else reads per-value sums. */
+const GROUP_SPARSE_RATIO = 4;
 
 /**
  * An incoming pod's term after kube's mergeAffinityTermNamespacesIfNotEmpty: the namespaces its
@@ -110,24 +112,30 @@ interface PreScoreState {
 /**
  * Adds `weight` per owner of a group to the pair of the owner's node (kube adds it once per existing
  * pod whose term matched). The slot's values were built for the current nodes, so every owner's row
- * is in them.
+ * is in them. A group with few owners for the key's values walks its rows; a larger one reads its
+ * per-value sums (at most 4x as many entries as rows).
  */
 function addGroup(counts: TopologyCounts, g: TermGroup, weight: number): void {
   const slot = counts.slot(g.term.topologyKey);
-  const idByRow = slot.values.idByRow;
-  for (const [row, owners] of g.rows) {
-    const id = row < idByRow.length ? idByRow[row]! : NO_VALUE;
-    if (id !== NO_VALUE) counts.addAt(slot, id, null, weight * owners);
+  const tv = slot.values;
+  if (g.rows.size * GROUP_SPARSE_RATIO < tv.size) {
+    const idByRow = tv.idByRow;
+    for (const [row, owners] of g.rows) {
+      const id = row < idByRow.length ? idByRow[row]! : NO_VALUE;
+      if (id !== NO_VALUE) counts.addAt(slot, id, null, weight * owners);
+    }
+    return;
+  }
+  const sums = g.ownersByValue(tv);
+  for (let id = 0; id < sums.length; id++) {
+    const owners = sums[id]!;
+    if (owners !== 0) counts.addAt(slot, id, null, weight * owners);
   }
 }
 
-/** Adds `weight` x the node's matching pods to the node's pair, for every node with matches. */
+/** Adds `weight` x the node's matching pods to the node's pair of each slot, for every node with matches. */
 function addRows(counts: TopologyCounts, slots: readonly KeySlot[], nodes: readonly NodeInfo[], rows: Int32Array, weight: number): void {
-  for (const node of nodes) {
-    const c = node.row < rows.length ? rows[node.row]! : 0;
-    if (c === 0) continue;
-    for (const slot of slots) counts.addAt(slot, slot.values.idOf(node), node, weight * c);
-  }
+  for (const slot of slots) counts.addNodeRows(slot, nodes, rows, weight);
 }
 
 /** Builds the plugin. */

@@ -4,7 +4,7 @@
  * labels they select, so the incoming pod only meets the terms that can match it.
  */
 import type { PodAffinityTerm, WeightedPodAffinityTerm } from '../../api/k8s.js';
-import type { IndexedPod, IndexExtension } from '../../model/topology-index.js';
+import type { IndexedPod, IndexExtension, TopologyValues } from '../../model/topology-index.js';
 import { hasPodAffinity } from '../../model/topology-index.js';
 import type { NamespaceLabels } from '../../model/cluster-objects.js';
 import type { PodInfo } from '../../model/pod-info.js';
@@ -152,6 +152,9 @@ export class TermGroup {
   readonly rows = new Map<number, number>();
   /** Owners counted in `rows`. */
   size = 0;
+  /** Owners per value id of `byValueOf` (the term key's values when last read); see ownersByValue. */
+  private byValue: Float64Array | null = null;
+  private byValueOf: TopologyValues | null = null;
 
   constructor(
     /** The first owner's term (every member's term is equal to it). */
@@ -164,6 +167,40 @@ export class TermGroup {
     /** The buckets of the kind's index holding the group. */
     readonly buckets: readonly Set<TermGroup>[],
   ) {}
+
+  /** Counts one owner more (+1) or less (-1) on a node row. */
+  note(row: number, delta: 1 | -1): void {
+    const n = (this.rows.get(row) ?? 0) + delta;
+    if (n <= 0) this.rows.delete(row);
+    else this.rows.set(row, n);
+    this.size += delta;
+    // Kept in step while its table is current; after a node change the table is stale, the sums
+    // written here are never read (ownersByValue sees another table and rebuilds).
+    const tv = this.byValueOf;
+    if (tv !== null && row < tv.idByRow.length) {
+      const id = tv.idByRow[row]!;
+      if (id >= 0) this.byValue![id]! += delta;
+    }
+  }
+
+  /**
+   * Owners per value id of `tv` (the current values of the term's key): built from `rows` when
+   * `tv` is not the table of the last call, then kept current by `note`. For a group with many
+   * owners per value (a zone key) a cycle reads a few sums instead of every owner's row.
+   */
+  ownersByValue(tv: TopologyValues): Float64Array {
+    if (this.byValueOf !== tv || this.byValue === null) {
+      const sums = new Float64Array(tv.size);
+      const idByRow = tv.idByRow;
+      for (const [row, owners] of this.rows) {
+        const id = row < idByRow.length ? idByRow[row]! : -1;
+        if (id >= 0) sums[id]! += owners;
+      }
+      this.byValue = sums;
+      this.byValueOf = tv;
+    }
+    return this.byValue;
+  }
 }
 
 interface KindIndex {
@@ -216,9 +253,7 @@ export class TermIndex implements IndexExtension {
         // A nil selector matches no pod: the term can never apply.
         if (term.selector === null) continue;
         const g = this.groupFor(kind, term, weightOf(term));
-        const row = e.node.row;
-        g.rows.set(row, (g.rows.get(row) ?? 0) + 1);
-        g.size++;
+        g.note(e.node.row, 1);
         joined.push(g);
         this.size++;
       }
@@ -236,10 +271,7 @@ export class TermIndex implements IndexExtension {
     this.placed.delete(e);
     const row = e.node.row;
     for (const g of joined) {
-      const n = (g.rows.get(row) ?? 0) - 1;
-      if (n <= 0) g.rows.delete(row);
-      else g.rows.set(row, n);
-      g.size--;
+      g.note(row, -1);
       this.size--;
       if (g.size === 0) {
         this.kinds[g.kind]!.groups.delete(g.id);

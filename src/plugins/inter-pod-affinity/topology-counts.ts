@@ -83,6 +83,41 @@ export class TopologyCounts {
     this.count(cur, n);
   }
 
+  /**
+   * Adds `weight` x rows[node.row] to each node's pair of `s`, for every node with a non-zero
+   * count (the matching pods of a query per node row). Called once per term and cycle over every
+   * node: the loop keeps the running numbers in locals.
+   */
+  addNodeRows(s: KeySlot, nodes: readonly NodeInfo[], rows: Int32Array, weight: number): void {
+    const tv = s.values;
+    const byId = s.byId;
+    let pairs = this.pairs;
+    let touched = this.touched;
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i]!;
+      const r = node.row;
+      const c = r < rows.length ? rows[r]! : 0;
+      if (c === 0) continue;
+      const id = tv.idOf(node);
+      if (id >= 0) {
+        const cur = byId[id]!;
+        const n = cur + weight * c;
+        byId[id] = n;
+        touched = true;
+        if (cur === 0) {
+          if (n !== 0) pairs++;
+        } else if (n === 0) pairs--;
+      } else if (id === UNKNOWN_VALUE) {
+        this.pairs = pairs;
+        this.addAt(s, id, node, weight * c);
+        pairs = this.pairs;
+        touched = true;
+      }
+    }
+    this.pairs = pairs;
+    this.touched = touched;
+  }
+
   private count(before: number, after: number): void {
     if (before === 0 && after !== 0) this.pairs++;
     else if (before !== 0 && after === 0) this.pairs--;
