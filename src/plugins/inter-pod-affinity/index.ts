@@ -16,7 +16,7 @@ import { SKIP, Status } from '../../framework/status.js';
 import type { ClusterObjects, NamespaceLabels } from '../../model/cluster-objects.js';
 import type { NodeInfo } from '../../model/cluster-state.js';
 import type { PodInfo } from '../../model/pod-info.js';
-import { NO_VALUE, TopologyIndex } from '../../model/topology-index.js';
+import { NO_VALUE, TopologyIndex, type TopologyValues } from '../../model/topology-index.js';
 import { MAX_NODE_SCORE } from '../../model/limits.js';
 import { labelSelectorMatches, requirementsMatch, type Requirement } from '../shared/label-selector.js';
 import { preFilterExtensions } from '../shared/prefilter-extensions.js';
@@ -133,9 +133,13 @@ function addGroup(counts: TopologyCounts, g: TermGroup, weight: number): void {
   }
 }
 
-/** Adds `weight` x the node's matching pods to the node's pair of each slot, for every node with matches. */
-function addRows(counts: TopologyCounts, slots: readonly KeySlot[], nodes: readonly NodeInfo[], rows: Int32Array, weight: number): void {
-  for (const slot of slots) counts.addNodeRows(slot, nodes, rows, weight);
+/**
+ * Adds `weight` x the node's matching pods to the node's pair of each slot, for every node with
+ * matches. `allRows`: `nodes` is the state's node list, and the slots were made in this PreFilter
+ * or PreScore (their values are the current nodes').
+ */
+function addRows(counts: TopologyCounts, slots: readonly KeySlot[], nodes: readonly NodeInfo[], rows: Int32Array, weight: number, allRows: boolean): void {
+  for (const slot of slots) counts.addNodeRows(slot, nodes, rows, weight, allRows);
 }
 
 /** Builds the plugin. */
@@ -201,12 +205,12 @@ export function newInterPodAffinity(args: InterPodAffinityArgs | undefined, hand
           if (tns !== null) ns = ns === null ? new Set(tns) : new Set([...ns].filter((n: string) => tns.has(n)));
         }
         const rows = none ? null : rowsFor(ns, reqs);
-        if (rows) addRows(affinity, affinitySlots, nodes, rows, 1);
+        if (rows) addRows(affinity, affinitySlots, nodes, rows, 1, nodes === state.nodes);
       }
       for (const t of antiAffinityTerms) {
         const slot = anti.slot(t.term.topologyKey);
         const rows = rowsFor(t.namespaces, t.term.selector);
-        if (rows) addRows(anti, [slot], nodes, rows, 1);
+        if (rows) addRows(anti, [slot], nodes, rows, 1, nodes === state.nodes);
       }
 
       if (existing.pairs === 0 && affinityTerms.length === 0 && antiAffinityTerms.length === 0) return { status: SKIP };
@@ -229,8 +233,16 @@ export function newInterPodAffinity(args: InterPodAffinityArgs | undefined, hand
       // kube's satisfyPodAntiAffinity passes every node while no pair has a matching pod.
       const antiSlots = s.antiAffinityCounts.pairs === 0 ? [] : s.antiAffinityTerms.map((t) => s.antiAffinityCounts.slot(t.term.topologyKey));
       const existing = s.existingAntiAffinityCounts.pairs > 0 ? s.existingAntiAffinityCounts : null;
+      const verdicts = nodes.length >= VERDICT_TABLE_NODES_MIN ? keyVerdicts(affinitySlots, antiSlots, existing, nodes.length) : null;
       for (let n = 0; n < nodes.length; n++) {
         const node = nodes[n]!;
+        if (verdicts !== null) {
+          const v = tableVerdict(verdicts, node, selfAffinity);
+          if (v !== UNDECIDED) {
+            if (v !== null) out[n] = v;
+            continue;
+          }
+        }
         if (!satisfyPodAffinity(affinitySlots, node, selfAffinity)) out[n] = AFFINITY_NOT_MATCH;
         else if (!satisfyPodAntiAffinity(antiSlots, node)) out[n] = ANTI_AFFINITY_NOT_MATCH;
         else if (existing !== null && existing.anyPositive(node)) out[n] = EXISTING_ANTI_AFFINITY_NOT_MATCH;
@@ -253,7 +265,7 @@ export function newInterPodAffinity(args: InterPodAffinityArgs | undefined, hand
       const own = (list: readonly MergedTerm[], sign: number) => {
         for (const t of list) {
           const rows = rowsFor(t.namespaces, t.term.selector);
-          if (rows) addRows(topologyScore, [topologyScore.slot(t.term.topologyKey)], state.nodes, rows, sign * t.weight);
+          if (rows) addRows(topologyScore, [topologyScore.slot(t.term.topologyKey)], state.nodes, rows, sign * t.weight, true);
         }
       };
       own(merge(terms.preferredAffinity, objects), 1);
@@ -322,6 +334,78 @@ function satisfyPodAntiAffinity(slots: readonly KeySlot[], node: NodeInfo): bool
     if (id !== NO_VALUE && slot.at(id, node) > 0) return false;
   }
   return true;
+}
+
+/** Bits of a value's verdict: an affinity term's pair has no matching pod ... */
+const AFFINITY_EMPTY = 1;
+/** ... an anti-affinity term's pair has one ... */
+const ANTI_MATCHED = 2;
+/** ... an existing pod's required anti-affinity covers the pair. */
+const EXISTING_MATCHED = 4;
+/**
+ * Filter calls with fewer nodes check each node's pairs directly: a verdict table costs a pass
+ * over every value of its keys (preemption's dry runs filter one node at a time).
+ */
+const VERDICT_TABLE_NODES_MIN = 64;
+/** tableVerdict's answer for a node the tables cannot judge (a value they do not hold). */
+const UNDECIDED = 0;
+
+/** One topology key's share of every Filter check, per value id: a node reads one byte per key. */
+interface KeyVerdicts {
+  readonly values: TopologyValues;
+  readonly bits: Uint8Array;
+  /** An affinity term names the key: a node without the label fails. */
+  required: boolean;
+}
+
+/**
+ * The Filter checks folded per topology key (kube's satisfyPodAffinity, satisfyPodAntiAffinity,
+ * satisfyExistingPodsAntiAffinity read the node's pairs only); null when the keys hold many more
+ * values than there are nodes to judge.
+ */
+function keyVerdicts(affinitySlots: readonly KeySlot[], antiSlots: readonly KeySlot[], existing: TopologyCounts | null, nodeCount: number): KeyVerdicts[] | null {
+  let size = 0;
+  for (const s of affinitySlots) size += s.values.size;
+  for (const s of antiSlots) size += s.values.size;
+  for (const s of existing?.slots ?? []) size += s.values.size;
+  if (size > 4 * nodeCount) return null;
+  const out: KeyVerdicts[] = [];
+  const of = (slot: KeySlot): KeyVerdicts => {
+    let v = out.find((k) => k.values === slot.values);
+    if (!v) out.push((v = { values: slot.values, bits: new Uint8Array(slot.values.size), required: false }));
+    return v;
+  };
+  const mark = (slot: KeySlot, bit: number, when: (n: number) => boolean, v: KeyVerdicts) => {
+    const byId = slot.byId;
+    for (let id = 0; id < byId.length; id++) if (when(byId[id]!)) v.bits[id]! |= bit;
+  };
+  for (const slot of affinitySlots) {
+    const v = of(slot);
+    v.required = true;
+    mark(slot, AFFINITY_EMPTY, (n) => n <= 0, v);
+  }
+  for (const slot of antiSlots) mark(slot, ANTI_MATCHED, (n) => n > 0, of(slot));
+  for (const slot of existing?.slots ?? []) mark(slot, EXISTING_MATCHED, (n) => n > 0, of(slot));
+  return out;
+}
+
+/** A node's Filter verdict from the tables (null: passes), or UNDECIDED for a value they lack. */
+function tableVerdict(verdicts: readonly KeyVerdicts[], node: NodeInfo, selfAffinity: boolean): Status | null | typeof UNDECIDED {
+  let bits = 0;
+  let missing = false;
+  for (let k = 0; k < verdicts.length; k++) {
+    const v = verdicts[k]!;
+    const id = v.values.idOf(node);
+    if (id >= 0) bits |= v.bits[id]!;
+    else if (id === NO_VALUE) missing ||= v.required;
+    else return UNDECIDED;
+  }
+  // kube: a missing topology label fails affinity outright; no matching pod fails it unless the
+  // pod is the first of a self-affine series; then anti-affinity, then existing pods' anti-affinity.
+  if (missing || ((bits & AFFINITY_EMPTY) !== 0 && !selfAffinity)) return AFFINITY_NOT_MATCH;
+  if ((bits & ANTI_MATCHED) !== 0) return ANTI_AFFINITY_NOT_MATCH;
+  if ((bits & EXISTING_MATCHED) !== 0) return EXISTING_ANTI_AFFINITY_NOT_MATCH;
+  return null;
 }
 
 /** Whether a pod has terms of a kind (required or preferred) in its pod affinity or anti-affinity. */

@@ -86,13 +86,35 @@ export class TopologyCounts {
   /**
    * Adds `weight` x rows[node.row] to each node's pair of `s`, for every node with a non-zero
    * count (the matching pods of a query per node row). Called once per term and cycle over every
-   * node: the loop keeps the running numbers in locals.
+   * node: the loop keeps the running numbers in locals. With `allRows`, `nodes` are exactly the
+   * nodes `s.values` was built from (the state's node list, at the same node generation): the sums
+   * do not depend on the order, so rows are walked without reading the NodeInfos.
    */
-  addNodeRows(s: KeySlot, nodes: readonly NodeInfo[], rows: Int32Array, weight: number): void {
+  addNodeRows(s: KeySlot, nodes: readonly NodeInfo[], rows: Int32Array, weight: number, allRows: boolean): void {
     const tv = s.values;
     const byId = s.byId;
     let pairs = this.pairs;
     let touched = this.touched;
+    if (allRows) {
+      const idByRow = tv.idByRow;
+      const end = Math.min(rows.length, idByRow.length);
+      for (let r = 0; r < end; r++) {
+        const c = rows[r]!;
+        if (c === 0) continue;
+        const id = idByRow[r]!;
+        if (id < 0) continue;
+        const cur = byId[id]!;
+        const n = cur + weight * c;
+        byId[id] = n;
+        touched = true;
+        if (cur === 0) {
+          if (n !== 0) pairs++;
+        } else if (n === 0) pairs--;
+      }
+      this.pairs = pairs;
+      this.touched = touched;
+      return;
+    }
     for (let i = 0; i < nodes.length; i++) {
       const node = nodes[i]!;
       const r = node.row;
