@@ -186,7 +186,7 @@ function setup() {
 const view = (out: Array<Status | null>): Verdict[] => out.map((s) => (s === null ? null : [s.code, s.reasons.join(', ')]));
 
 describe('InterPodAffinity indexes against a per-pod recomputation', () => {
-  // Small clusters check nodes one by one; from 64 nodes Filter judges them through per-value tables.
+  // Small clusters (term groups mostly read per-value sums) and larger ones (more walk their rows).
   it.each([
     { minNodes: 1, maxNodes: 8, maxOps: 25, runs: 150 },
     { minNodes: 64, maxNodes: 90, maxOps: 12, runs: 25 },

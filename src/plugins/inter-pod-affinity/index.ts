@@ -16,7 +16,7 @@ import { SKIP, Status } from '../../framework/status.js';
 import type { ClusterObjects, NamespaceLabels } from '../../model/cluster-objects.js';
 import type { NodeInfo } from '../../model/cluster-state.js';
 import type { PodInfo } from '../../model/pod-info.js';
-import { NO_VALUE, TopologyIndex, type TopologyValues } from '../../model/topology-index.js';
+import { NO_VALUE, TopologyIndex } from '../../model/topology-index.js';
 import { MAX_NODE_SCORE } from '../../model/limits.js';
 import { labelSelectorMatches, requirementsMatch, type Requirement } from '../shared/label-selector.js';
 import { preFilterExtensions } from '../shared/prefilter-extensions.js';
@@ -233,16 +233,8 @@ export function newInterPodAffinity(args: InterPodAffinityArgs | undefined, hand
       // kube's satisfyPodAntiAffinity passes every node while no pair has a matching pod.
       const antiSlots = s.antiAffinityCounts.pairs === 0 ? [] : s.antiAffinityTerms.map((t) => s.antiAffinityCounts.slot(t.term.topologyKey));
       const existing = s.existingAntiAffinityCounts.pairs > 0 ? s.existingAntiAffinityCounts : null;
-      const verdicts = nodes.length >= VERDICT_TABLE_NODES_MIN ? keyVerdicts(affinitySlots, antiSlots, existing, nodes.length) : null;
       for (let n = 0; n < nodes.length; n++) {
         const node = nodes[n]!;
-        if (verdicts !== null) {
-          const v = tableVerdict(verdicts, node, selfAffinity);
-          if (v !== UNDECIDED) {
-            if (v !== null) out[n] = v;
-            continue;
-          }
-        }
         if (!satisfyPodAffinity(affinitySlots, node, selfAffinity)) out[n] = AFFINITY_NOT_MATCH;
         else if (!satisfyPodAntiAffinity(antiSlots, node)) out[n] = ANTI_AFFINITY_NOT_MATCH;
         else if (existing !== null && existing.anyPositive(node)) out[n] = EXISTING_ANTI_AFFINITY_NOT_MATCH;
@@ -334,78 +326,6 @@ function satisfyPodAntiAffinity(slots: readonly KeySlot[], node: NodeInfo): bool
     if (id !== NO_VALUE && slot.at(id, node) > 0) return false;
   }
   return true;
-}
-
-/** Bits of a value's verdict: an affinity term's pair has no matching pod ... */
-const AFFINITY_EMPTY = 1;
-/** ... an anti-affinity term's pair has one ... */
-const ANTI_MATCHED = 2;
-/** ... an existing pod's required anti-affinity covers the pair. */
-const EXISTING_MATCHED = 4;
-/**
- * Filter calls with fewer nodes check each node's pairs directly: a verdict table costs a pass
- * over every value of its keys (preemption's dry runs filter one node at a time).
- */
-const VERDICT_TABLE_NODES_MIN = 64;
-/** tableVerdict's answer for a node the tables cannot judge (a value they do not hold). */
-const UNDECIDED = 0;
-
-/** One topology key's share of every Filter check, per value id: a node reads one byte per key. */
-interface KeyVerdicts {
-  readonly values: TopologyValues;
-  readonly bits: Uint8Array;
-  /** An affinity term names the key: a node without the label fails. */
-  required: boolean;
-}
-
-/**
- * The Filter checks folded per topology key (kube's satisfyPodAffinity, satisfyPodAntiAffinity,
- * satisfyExistingPodsAntiAffinity read the node's pairs only); null when the keys hold many more
- * values than there are nodes to judge.
- */
-function keyVerdicts(affinitySlots: readonly KeySlot[], antiSlots: readonly KeySlot[], existing: TopologyCounts | null, nodeCount: number): KeyVerdicts[] | null {
-  let size = 0;
-  for (const s of affinitySlots) size += s.values.size;
-  for (const s of antiSlots) size += s.values.size;
-  for (const s of existing?.slots ?? []) size += s.values.size;
-  if (size > 4 * nodeCount) return null;
-  const out: KeyVerdicts[] = [];
-  const of = (slot: KeySlot): KeyVerdicts => {
-    let v = out.find((k) => k.values === slot.values);
-    if (!v) out.push((v = { values: slot.values, bits: new Uint8Array(slot.values.size), required: false }));
-    return v;
-  };
-  const mark = (slot: KeySlot, bit: number, when: (n: number) => boolean, v: KeyVerdicts) => {
-    const byId = slot.byId;
-    for (let id = 0; id < byId.length; id++) if (when(byId[id]!)) v.bits[id]! |= bit;
-  };
-  for (const slot of affinitySlots) {
-    const v = of(slot);
-    v.required = true;
-    mark(slot, AFFINITY_EMPTY, (n) => n <= 0, v);
-  }
-  for (const slot of antiSlots) mark(slot, ANTI_MATCHED, (n) => n > 0, of(slot));
-  for (const slot of existing?.slots ?? []) mark(slot, EXISTING_MATCHED, (n) => n > 0, of(slot));
-  return out;
-}
-
-/** A node's Filter verdict from the tables (null: passes), or UNDECIDED for a value they lack. */
-function tableVerdict(verdicts: readonly KeyVerdicts[], node: NodeInfo, selfAffinity: boolean): Status | null | typeof UNDECIDED {
-  let bits = 0;
-  let missing = false;
-  for (let k = 0; k < verdicts.length; k++) {
-    const v = verdicts[k]!;
-    const id = v.values.idOf(node);
-    if (id >= 0) bits |= v.bits[id]!;
-    else if (id === NO_VALUE) missing ||= v.required;
-    else return UNDECIDED;
-  }
-  // kube: a missing topology label fails affinity outright; no matching pod fails it unless the
-  // pod is the first of a self-affine series; then anti-affinity, then existing pods' anti-affinity.
-  if (missing || ((bits & AFFINITY_EMPTY) !== 0 && !selfAffinity)) return AFFINITY_NOT_MATCH;
-  if ((bits & ANTI_MATCHED) !== 0) return ANTI_AFFINITY_NOT_MATCH;
-  if ((bits & EXISTING_MATCHED) !== 0) return EXISTING_ANTI_AFFINITY_NOT_MATCH;
-  return null;
 }
 
 /** Whether a pod has terms of a kind (required or preferred) in its pod affinity or anti-affinity. */
