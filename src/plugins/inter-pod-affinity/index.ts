@@ -6,7 +6,10 @@
  *
  * Cost: the incoming pod's terms are counted per node through the topology index (cached per
  * selector), and existing pods' terms are found through an index keyed by the labels they
- * select, so a cycle is O(nodes x own terms + terms that can match the pod).
+ * select, with equal terms of many pods grouped (matched once, counted per node row and per
+ * topology value), so a cycle is O(nodes x own terms + distinct terms that can match the pod),
+ * not O(pods with terms). (key, value) pairs are value ids per node row (TopologyValues), so
+ * Filter and Score read arrays per node instead of label maps.
  */
 import type { CycleState } from '../../framework/cycle-state.js';
 import type {

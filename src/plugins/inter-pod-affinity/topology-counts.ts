@@ -16,10 +16,6 @@ export class KeySlot {
     public extra: Map<string, number> | null,
   ) {}
 
-  get key(): string {
-    return this.values.key;
-  }
-
   /** The number of a node's pair (0 when absent; the node must have the key: id !== NO_VALUE). */
   at(id: number, node: NodeInfo): number {
     if (id >= 0) return this.byId[id]!;
@@ -143,14 +139,6 @@ export class TopologyCounts {
   private count(before: number, after: number): void {
     if (before === 0 && after !== 0) this.pairs++;
     else if (before !== 0 && after === 0) this.pairs--;
-  }
-
-  /** The number of the node's pair for `key` (0 when the node lacks the key or the pair is absent). */
-  get(key: string, node: NodeInfo): number {
-    const s = this.find(key);
-    if (!s) return 0;
-    const id = s.values.idOf(node);
-    return id === NO_VALUE ? 0 : s.at(id, node);
   }
 
   /** Whether some label of the node has a positive count. */
