@@ -195,7 +195,7 @@ describe('InterPodAffinity indexes against a per-pod recomputation', () => {
       fc.property(
         fc.array(nodeLabelsArb, { minLength: minNodes, maxLength: maxNodes }),
         fc.array(opArb, { minLength: 1, maxLength: maxOps }),
-        fc.array(fc.tuple(podSpecArb, podSpecArb, fc.nat(), fc.array(fc.boolean(), { maxLength: maxNodes + 4 })), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.tuple(podSpecArb, podSpecArb, fc.nat(), fc.array(fc.nat(3), { maxLength: maxNodes + 4 })), { minLength: 1, maxLength: 4 }),
         (nodeSpecs, ops, probes) => {
           const { state, objects, plugin } = setup();
           let nodeSeq = 0;
@@ -211,9 +211,17 @@ describe('InterPodAffinity indexes against a per-pod recomputation', () => {
             for (const [spec, extraSpec, pick, foreign] of probes) {
               const incoming = makePodInfo(buildPod(spec));
               objects.admitPod(incoming);
-              // Nodes as Filter and Score get them: some are NodeInfos of a copy, some carry a fresh labels object.
+              // Nodes as Filter and Score get them: the state's, a copy's, ones with a fresh labels
+              // object, ones with a zone no node of the state has (pairs the value tables lack).
               const copy = state.clone();
-              const nodes = state.nodes.map((n, i) => (foreign[i] ? (i % 2 ? copy.getNode(n.name)! : { ...n, labels: { ...n.labels } }) : n));
+              const nodes = state.nodes.map((n, i): NodeInfo => {
+                switch (foreign[i] ?? 0) {
+                  case 1: return copy.getNode(n.name)!;
+                  case 2: return { ...n, labels: { ...n.labels } };
+                  case 3: return { ...n, labels: { ...n.labels, zone: 'z9' } };
+                  default: return n;
+                }
+              });
               const cs = new CycleState();
               // The state's own node list (walked by row) or an equal list (walked node by node).
               const pre = plugin.preFilter(cs, incoming, pick % 2 ? state.nodes : [...state.nodes]);
@@ -234,7 +242,7 @@ describe('InterPodAffinity indexes against a per-pod recomputation', () => {
                 }
                 const extra = makePodInfo(buildPod(extraSpec));
                 objects.admitPod(extra);
-                const target = state.nodes[pick % state.nodes.length]!;
+                const target = nodes[pick % nodes.length]!;
                 expect(plugin.addPod!(copyCs, incoming, extra, target)).toBeNull();
                 after = [...after, { pod: extra, node: target }];
                 const want2 = refFilter(incoming, after, nodes, objects);
