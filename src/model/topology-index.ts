@@ -19,6 +19,13 @@ import type { ClusterState, NodeInfo, PodListener } from './cluster-state.js';
 import type { PodInfo } from './pod-info.js';
 import { TOPOLOGY_QUERY_CACHE_MAX } from './limits.js';
 
+/**
+ * Topology keys whose per-node value ids are kept (one Int32Array row per node each); beyond this
+ * the oldest is dropped (holders keep theirs, which stays valid for the node set it was built on).
+ * Spread and affinity terms name a handful of keys (hostname, zone, region) in practice.
+ */
+const TOPOLOGY_KEYS_CACHED_MAX = 64;
+
 /** A placed pod and its node. */
 export interface IndexedPod {
   readonly pod: PodInfo;
@@ -130,6 +137,60 @@ export function hasRequiredAntiAffinity(pod: PodInfo): boolean {
   return (pod.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length ?? 0) > 0;
 }
 
+/** A node's value id in TopologyValues: the node lacks the label. */
+export const NO_VALUE = -1;
+/** A node's value id in TopologyValues: a value the table does not hold (a node of another node set). */
+export const UNKNOWN_VALUE = -2;
+
+/**
+ * One topology key over the nodes of a state: a dense id per distinct label value and each node
+ * row's id, so "which (key, value) pair is this node in" is an array read instead of a label lookup
+ * and a string-keyed map. Built for one node set (ClusterState.nodeGeneration); a node handed in
+ * from elsewhere (another state, labels changed since) is recognised by its labels object and
+ * answered from its labels.
+ */
+export class TopologyValues {
+  /** Value id of each node row (NO_VALUE: no node, or the node lacks the label). */
+  readonly idByRow: Int32Array;
+  /** The labels object each row's id was read from. */
+  private readonly labelsByRow: (Readonly<Record<string, string>> | undefined)[];
+  /** Label value of each id. */
+  readonly values: string[] = [];
+  private readonly ids = new Map<string, number>();
+
+  constructor(readonly key: string, nodes: readonly NodeInfo[], readonly nodeGeneration: number) {
+    let rows = 0;
+    for (const n of nodes) if (n.row >= rows) rows = n.row + 1;
+    this.idByRow = new Int32Array(rows).fill(NO_VALUE);
+    this.labelsByRow = new Array(rows).fill(undefined);
+    for (const n of nodes) {
+      this.labelsByRow[n.row] = n.labels;
+      if (!Object.hasOwn(n.labels, key)) continue;
+      const v = n.labels[key]!;
+      let id = this.ids.get(v);
+      if (id === undefined) {
+        id = this.values.length;
+        this.values.push(v);
+        this.ids.set(v, id);
+      }
+      this.idByRow[n.row] = id;
+    }
+  }
+
+  /** Number of distinct values (ids are 0..size-1). */
+  get size(): number {
+    return this.values.length;
+  }
+
+  /** The id of a node's value: NO_VALUE when it lacks the label, UNKNOWN_VALUE for a value not in the table. */
+  idOf(node: NodeInfo): number {
+    const r = node.row;
+    if (r < this.idByRow.length && this.labelsByRow[r] === node.labels) return this.idByRow[r]!;
+    if (!Object.hasOwn(node.labels, this.key)) return NO_VALUE;
+    return this.ids.get(node.labels[this.key]!) ?? UNKNOWN_VALUE;
+  }
+}
+
 const INDEXES = new WeakMap<ClusterState, TopologyIndex>();
 
 /** The per-state index of placed pods by namespace and labels, with cached per-node counts. */
@@ -143,6 +204,7 @@ export class TopologyIndex implements PodListener {
   readonly podsWithRequiredAntiAffinity = new Set<IndexedPod>();
   private readonly cache = new Map<string, CachedCounts>();
   private readonly extensions = new Map<string, IndexExtension>();
+  private readonly topology = new Map<string, TopologyValues>();
   private useClock = 0;
   readonly stats: TopologyIndexStats = { queryPodChecks: 0, maintenancePodChecks: 0, cacheHits: 0, cacheMisses: 0 };
 
@@ -284,6 +346,21 @@ export class TopologyIndex implements PodListener {
   /** Number of cached queries. */
   get cachedQueries(): number {
     return this.cache.size;
+  }
+
+  /**
+   * The value ids of a topology key over the current nodes (rebuilt, O(nodes), after the node set
+   * or any node's labels changed).
+   */
+  topologyValues(key: string): TopologyValues {
+    const gen = this.state.nodeGeneration;
+    const hit = this.topology.get(key);
+    if (hit && hit.nodeGeneration === gen) return hit;
+    const tv = new TopologyValues(key, this.state.nodes, gen);
+    this.topology.delete(key);
+    if (this.topology.size >= TOPOLOGY_KEYS_CACHED_MAX) this.topology.delete(this.topology.keys().next().value!);
+    this.topology.set(key, tv);
+    return tv;
   }
 
   /**

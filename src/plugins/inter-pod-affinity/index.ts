@@ -6,7 +6,10 @@
  *
  * Cost: the incoming pod's terms are counted per node through the topology index (cached per
  * selector), and existing pods' terms are found through an index keyed by the labels they
- * select, so a cycle is O(nodes x own terms + terms that can match the pod).
+ * select, with equal terms of many pods grouped (matched once, counted per node row and per
+ * topology value), so a cycle is O(nodes x own terms + distinct terms that can match the pod),
+ * not O(pods with terms). (key, value) pairs are value ids per node row (TopologyValues), so
+ * Filter and Score read arrays per node instead of label maps.
  */
 import type { CycleState } from '../../framework/cycle-state.js';
 import type {
@@ -16,9 +19,9 @@ import { SKIP, Status } from '../../framework/status.js';
 import type { ClusterObjects, NamespaceLabels } from '../../model/cluster-objects.js';
 import type { NodeInfo } from '../../model/cluster-state.js';
 import type { PodInfo } from '../../model/pod-info.js';
-import { TopologyIndex } from '../../model/topology-index.js';
+import { NO_VALUE, TopologyIndex } from '../../model/topology-index.js';
 import { MAX_NODE_SCORE } from '../../model/limits.js';
-import { labelSelectorMatches, requirementsMatch, type Labels, type Requirement } from '../shared/label-selector.js';
+import { labelSelectorMatches, requirementsMatch, type Requirement } from '../shared/label-selector.js';
 import { preFilterExtensions } from '../shared/prefilter-extensions.js';
 import { podQuery } from '../shared/pod-query.js';
 import { argsSchema, type InterPodAffinityArgs } from './args.js';
@@ -26,8 +29,11 @@ import type { ClusterState } from '../../model/cluster-state.js';
 import type { Reads } from '../../framework/traits.js';
 import {
   podTermsOf, TERM_INDEX_NAME, TermIndex, TermKind, termMatches,
-  type AffinityTerm, type WeightedAffinityTerm,
+  type AffinityTerm, type TermGroup, type WeightedAffinityTerm,
 } from './terms.js';
+import { TopologyCounts, type KeySlot } from './topology-counts.js';
+
+export { TopologyCounts } from './topology-counts.js';
 
 /** kube's plugin name. */
 export const NAME = 'InterPodAffinity';
@@ -43,55 +49,8 @@ const PRE_SCORE_STATE_KEY = `PreScore${NAME}`;
 const AFFINITY_NOT_MATCH = Status.unresolvable(ERR_REASON_AFFINITY_RULES_NOT_MATCH);
 const ANTI_AFFINITY_NOT_MATCH = Status.unschedulable(ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH);
 const EXISTING_ANTI_AFFINITY_NOT_MATCH = Status.unschedulable(ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH);
-
-/**
- * kube's topologyToMatchedTermCount: (topology key, value) -> count. Entries that drop to 0 are
- * deleted, so `pairs` is kube's len(map).
- */
-export class TopologyCounts {
-  private readonly m = new Map<string, Map<string, number>>();
-  /** Number of (key, value) pairs held. */
-  pairs = 0;
-
-  /** kube's update: adds `delta` to the node's pair for `key`, if the node has that label. */
-  add(key: string, labels: Labels, delta: number): void {
-    if (!Object.hasOwn(labels, key)) return;
-    const v = labels[key]!;
-    let byValue = this.m.get(key);
-    if (!byValue) this.m.set(key, (byValue = new Map()));
-    const cur = byValue.get(v);
-    const n = (cur ?? 0) + delta;
-    if (n === 0) {
-      if (cur !== undefined) {
-        byValue.delete(v);
-        this.pairs--;
-        if (byValue.size === 0) this.m.delete(key);
-      }
-      return;
-    }
-    if (cur === undefined) this.pairs++;
-    byValue.set(v, n);
-  }
-
-  get(key: string, value: string): number {
-    return this.m.get(key)?.get(value) ?? 0;
-  }
-
-  /** Whether some label of the node has a positive count. */
-  anyPositive(labels: Labels): boolean {
-    for (const [key, byValue] of this.m) {
-      if (Object.hasOwn(labels, key) && (byValue.get(labels[key]!) ?? 0) > 0) return true;
-    }
-    return false;
-  }
-
-  clone(): TopologyCounts {
-    const c = new TopologyCounts();
-    for (const [k, v] of this.m) c.m.set(k, new Map(v));
-    c.pairs = this.pairs;
-    return c;
-  }
-}
+/** A term group walks its rows while values outnumber them this many times, else reads per-value sums. */
+const GROUP_SPARSE_RATIO = 4;
 
 /**
  * An incoming pod's term after kube's mergeAffinityTermNamespacesIfNotEmpty: the namespaces its
@@ -148,9 +107,42 @@ export class PreFilterState {
   }
 }
 
-/** PreScore state: topology key -> value -> score (kube's scoreMap). */
+/** PreScore state: (topology key, value) -> score (kube's scoreMap). */
 interface PreScoreState {
-  readonly topologyScore: Map<string, Map<string, number>>;
+  readonly topologyScore: TopologyCounts;
+}
+
+/**
+ * Adds `weight` per owner of a group to the pair of the owner's node (kube adds it once per existing
+ * pod whose term matched). The slot's values were built for the current nodes, so every owner's row
+ * is in them. A group with few owners for the key's values walks its rows; a larger one reads its
+ * per-value sums (at most 4x as many entries as rows).
+ */
+function addGroup(counts: TopologyCounts, g: TermGroup, weight: number): void {
+  const slot = counts.slot(g.term.topologyKey);
+  const tv = slot.values;
+  if (g.rows.size * GROUP_SPARSE_RATIO < tv.size) {
+    const idByRow = tv.idByRow;
+    for (const [row, owners] of g.rows) {
+      const id = row < idByRow.length ? idByRow[row]! : NO_VALUE;
+      if (id !== NO_VALUE) counts.addAt(slot, id, null, weight * owners);
+    }
+    return;
+  }
+  const sums = g.ownersByValue(tv);
+  for (let id = 0; id < sums.length; id++) {
+    const owners = sums[id]!;
+    if (owners !== 0) counts.addAt(slot, id, null, weight * owners);
+  }
+}
+
+/**
+ * Adds `weight` x the node's matching pods to the node's pair of each slot, for every node with
+ * matches. `allRows`: `nodes` is the state's node list, and the slots were made in this PreFilter
+ * or PreScore (their values are the current nodes').
+ */
+function addRows(counts: TopologyCounts, slots: readonly KeySlot[], nodes: readonly NodeInfo[], rows: Int32Array, weight: number, allRows: boolean): void {
+  for (const slot of slots) counts.addNodeRows(slot, nodes, rows, weight, allRows);
 }
 
 /** Builds the plugin. */
@@ -160,6 +152,7 @@ export function newInterPodAffinity(args: InterPodAffinityArgs | undefined, hand
   const ignorePreferredTermsOfExistingPods = args?.ignorePreferredTermsOfExistingPods ?? false;
   const index = TopologyIndex.of(state);
   const termIndex = index.extension(TERM_INDEX_NAME, () => new TermIndex());
+  const valuesOf = (key: string) => index.topologyValues(key);
 
   /** Pods matching a (merged) query, per node row; null when the selector selects nothing. */
   const rowsFor = (namespaces: ReadonlySet<string> | null, selector: readonly Requirement[] | null): Int32Array | null =>
@@ -171,13 +164,13 @@ export function newInterPodAffinity(args: InterPodAffinityArgs | undefined, hand
   /** kube's preFilterState.updateWithPod (preemption dry runs). */
   const updateWithPod = (s: PreFilterState, incoming: PodInfo, updated: PodInfo, node: NodeInfo, delta: number) => {
     for (const t of podTermsOf(updated).requiredAntiAffinity ?? []) {
-      if (termMatches(t, incoming, s.namespaceLabels)) s.existingAntiAffinityCounts.add(t.topologyKey, node.labels, delta);
+      if (termMatches(t, incoming, s.namespaceLabels)) s.existingAntiAffinityCounts.add(t.topologyKey, node, delta);
     }
     if (matchesAllMerged(s.affinityTerms, updated)) {
-      for (const t of s.affinityTerms) s.affinityCounts.add(t.term.topologyKey, node.labels, delta);
+      for (const t of s.affinityTerms) s.affinityCounts.add(t.term.topologyKey, node, delta);
     }
     for (const t of s.antiAffinityTerms) {
-      if (mergedMatches(t, updated)) s.antiAffinityCounts.add(t.term.topologyKey, node.labels, delta);
+      if (mergedMatches(t, updated)) s.antiAffinityCounts.add(t.term.topologyKey, node, delta);
     }
   };
 
@@ -193,13 +186,15 @@ export function newInterPodAffinity(args: InterPodAffinityArgs | undefined, hand
       const nsLabels = objects?.namespaceLabels(pod.namespace);
 
       // Existing pods' required anti-affinity terms that match the incoming pod.
-      const existing = new TopologyCounts();
-      termIndex.forEachCandidate(TermKind.RequiredAntiAffinity, pod.labels, (e) => {
-        if (termMatches(e.term, pod, nsLabels)) existing.add(e.term.topologyKey, e.owner.node.labels, 1);
+      const existing = new TopologyCounts(valuesOf);
+      termIndex.forEachCandidate(TermKind.RequiredAntiAffinity, pod.labels, (g) => {
+        if (termMatches(g.term, pod, nsLabels)) addGroup(existing, g, 1);
       });
 
-      const affinity = new TopologyCounts();
-      const anti = new TopologyCounts();
+      // Every term's key gets a slot, even without pairs: Filter reads the key's values.
+      const affinity = new TopologyCounts(valuesOf);
+      const affinitySlots = affinityTerms.map((t) => affinity.slot(t.term.topologyKey));
+      const anti = new TopologyCounts(valuesOf);
       if (affinityTerms.length > 0) {
         // Pods matching ALL the affinity terms: one query with the namespace intersection and
         // every selector's requirements.
@@ -213,20 +208,12 @@ export function newInterPodAffinity(args: InterPodAffinityArgs | undefined, hand
           if (tns !== null) ns = ns === null ? new Set(tns) : new Set([...ns].filter((n: string) => tns.has(n)));
         }
         const rows = none ? null : rowsFor(ns, reqs);
-        if (rows) {
-          for (const node of nodes) {
-            const c = node.row < rows.length ? rows[node.row]! : 0;
-            if (c > 0) for (const t of affinityTerms) affinity.add(t.term.topologyKey, node.labels, c);
-          }
-        }
+        if (rows) addRows(affinity, affinitySlots, nodes, rows, 1, nodes === state.nodes);
       }
       for (const t of antiAffinityTerms) {
+        const slot = anti.slot(t.term.topologyKey);
         const rows = rowsFor(t.namespaces, t.term.selector);
-        if (!rows) continue;
-        for (const node of nodes) {
-          const c = node.row < rows.length ? rows[node.row]! : 0;
-          if (c > 0) anti.add(t.term.topologyKey, node.labels, c);
-        }
+        if (rows) addRows(anti, [slot], nodes, rows, 1, nodes === state.nodes);
       }
 
       if (existing.pairs === 0 && affinityTerms.length === 0 && antiAffinityTerms.length === 0) return { status: SKIP };
@@ -245,11 +232,15 @@ export function newInterPodAffinity(args: InterPodAffinityArgs | undefined, hand
       // kube's "first pod of a series with affinity to itself": no pod anywhere matches the
       // affinity terms but the pod matches its own terms.
       const selfAffinity = s.affinityCounts.pairs === 0 && matchesAllMerged(s.affinityTerms, pod);
+      const affinitySlots = s.affinityTerms.map((t) => s.affinityCounts.slot(t.term.topologyKey));
+      // kube's satisfyPodAntiAffinity passes every node while no pair has a matching pod.
+      const antiSlots = s.antiAffinityCounts.pairs === 0 ? [] : s.antiAffinityTerms.map((t) => s.antiAffinityCounts.slot(t.term.topologyKey));
+      const existing = s.existingAntiAffinityCounts.pairs > 0 ? s.existingAntiAffinityCounts : null;
       for (let n = 0; n < nodes.length; n++) {
-        const labels = nodes[n]!.labels;
-        if (!satisfyPodAffinity(s, labels, selfAffinity)) out[n] = AFFINITY_NOT_MATCH;
-        else if (!satisfyPodAntiAffinity(s, labels)) out[n] = ANTI_AFFINITY_NOT_MATCH;
-        else if (s.existingAntiAffinityCounts.pairs > 0 && s.existingAntiAffinityCounts.anyPositive(labels)) out[n] = EXISTING_ANTI_AFFINITY_NOT_MATCH;
+        const node = nodes[n]!;
+        if (!satisfyPodAffinity(affinitySlots, node, selfAffinity)) out[n] = AFFINITY_NOT_MATCH;
+        else if (!satisfyPodAntiAffinity(antiSlots, node)) out[n] = ANTI_AFFINITY_NOT_MATCH;
+        else if (existing !== null && existing.anyPositive(node)) out[n] = EXISTING_ANTI_AFFINITY_NOT_MATCH;
       }
     },
 
@@ -264,40 +255,29 @@ export function newInterPodAffinity(args: InterPodAffinityArgs | undefined, hand
       if (terms.error) return Status.error(`failed to parse pod: ${terms.error}`);
       const objects = handle.objects;
       const nsLabels = objects?.namespaceLabels(pod.namespace);
-      const topologyScore = new Map<string, Map<string, number>>();
-      const bump = (key: string, labels: Labels, w: number) => {
-        if (!Object.hasOwn(labels, key)) return;
-        let byValue = topologyScore.get(key);
-        if (!byValue) topologyScore.set(key, (byValue = new Map()));
-        const v = labels[key]!;
-        byValue.set(v, (byValue.get(v) ?? 0) + w);
-      };
+      const topologyScore = new TopologyCounts(valuesOf);
       // The incoming pod's preferred terms, matched by existing pods (weight x matching pods).
       const own = (list: readonly MergedTerm[], sign: number) => {
         for (const t of list) {
           const rows = rowsFor(t.namespaces, t.term.selector);
-          if (!rows) continue;
-          for (const node of state.nodes) {
-            const c = node.row < rows.length ? rows[node.row]! : 0;
-            if (c > 0) bump(t.term.topologyKey, node.labels, sign * t.weight * c);
-          }
+          if (rows) addRows(topologyScore, [topologyScore.slot(t.term.topologyKey)], state.nodes, rows, sign * t.weight, true);
         }
       };
       own(merge(terms.preferredAffinity, objects), 1);
       own(merge(terms.preferredAntiAffinity, objects), -1);
       // Existing pods' terms matched by the incoming pod.
       if (hardPodAffinityWeight > 0) {
-        termIndex.forEachCandidate(TermKind.RequiredAffinity, pod.labels, (e) => {
-          if (termMatches(e.term, pod, nsLabels)) bump(e.term.topologyKey, e.owner.node.labels, hardPodAffinityWeight);
+        termIndex.forEachCandidate(TermKind.RequiredAffinity, pod.labels, (g) => {
+          if (termMatches(g.term, pod, nsLabels)) addGroup(topologyScore, g, hardPodAffinityWeight);
         });
       }
-      termIndex.forEachCandidate(TermKind.PreferredAffinity, pod.labels, (e) => {
-        if (termMatches(e.term, pod, nsLabels)) bump(e.term.topologyKey, e.owner.node.labels, e.weight);
+      termIndex.forEachCandidate(TermKind.PreferredAffinity, pod.labels, (g) => {
+        if (termMatches(g.term, pod, nsLabels)) addGroup(topologyScore, g, g.weight);
       });
-      termIndex.forEachCandidate(TermKind.PreferredAntiAffinity, pod.labels, (e) => {
-        if (termMatches(e.term, pod, nsLabels)) bump(e.term.topologyKey, e.owner.node.labels, -e.weight);
+      termIndex.forEachCandidate(TermKind.PreferredAntiAffinity, pod.labels, (g) => {
+        if (termMatches(g.term, pod, nsLabels)) addGroup(topologyScore, g, -g.weight);
       });
-      if (topologyScore.size === 0) return SKIP;
+      if (!topologyScore.touched) return SKIP;
       cs.write(PRE_SCORE_STATE_KEY, { topologyScore } satisfies PreScoreState);
       return null;
     },
@@ -305,21 +285,14 @@ export function newInterPodAffinity(args: InterPodAffinityArgs | undefined, hand
     score(cs, _pod, nodes, out) {
       const s = cs.read<PreScoreState>(PRE_SCORE_STATE_KEY);
       if (!s) return Status.error(`error reading "${PRE_SCORE_STATE_KEY}" from cycleState: not found`);
-      for (let n = 0; n < nodes.length; n++) {
-        const labels = nodes[n]!.labels;
-        let score = 0;
-        for (const [key, byValue] of s.topologyScore) {
-          if (Object.hasOwn(labels, key)) score += byValue.get(labels[key]!) ?? 0;
-        }
-        out[n] = score;
-      }
+      for (let n = 0; n < nodes.length; n++) out[n] = s.topologyScore.sum(nodes[n]!);
       return null;
     },
 
     normalizeScore(cs, _pod, nodes, scores) {
       const s = cs.read<PreScoreState>(PRE_SCORE_STATE_KEY);
       if (!s) return Status.error(`error reading "${PRE_SCORE_STATE_KEY}" from cycleState: not found`);
-      if (s.topologyScore.size === 0) return null;
+      if (!s.topologyScore.touched) return null;
       let min = Infinity;
       let max = -Infinity;
       for (let n = 0; n < nodes.length; n++) {
@@ -337,24 +310,23 @@ export function newInterPodAffinity(args: InterPodAffinityArgs | undefined, hand
   };
 }
 
-/** kube's satisfyPodAffinity. */
-function satisfyPodAffinity(s: PreFilterState, labels: Labels, selfAffinity: boolean): boolean {
+/** kube's satisfyPodAffinity, over the slots of the pod's affinity terms (one per term, in order). */
+function satisfyPodAffinity(slots: readonly KeySlot[], node: NodeInfo, selfAffinity: boolean): boolean {
   let podsExist = true;
-  for (const t of s.affinityTerms) {
-    const key = t.term.topologyKey;
+  for (const slot of slots) {
+    const id = slot.values.idOf(node);
     // All topology labels must exist on the node.
-    if (!Object.hasOwn(labels, key)) return false;
-    if (s.affinityCounts.get(key, labels[key]!) <= 0) podsExist = false;
+    if (id === NO_VALUE) return false;
+    if (slot.at(id, node) <= 0) podsExist = false;
   }
   return podsExist || selfAffinity;
 }
 
-/** kube's satisfyPodAntiAffinity. */
-function satisfyPodAntiAffinity(s: PreFilterState, labels: Labels): boolean {
-  if (s.antiAffinityCounts.pairs === 0) return true;
-  for (const t of s.antiAffinityTerms) {
-    const key = t.term.topologyKey;
-    if (Object.hasOwn(labels, key) && s.antiAffinityCounts.get(key, labels[key]!) > 0) return false;
+/** kube's satisfyPodAntiAffinity, over the slots of the pod's anti-affinity terms (none while no pair counts). */
+function satisfyPodAntiAffinity(slots: readonly KeySlot[], node: NodeInfo): boolean {
+  for (const slot of slots) {
+    const id = slot.values.idOf(node);
+    if (id !== NO_VALUE && slot.at(id, node) > 0) return false;
   }
   return true;
 }
