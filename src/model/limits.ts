@@ -208,3 +208,11 @@ export const SCHEDULER_API_SOCKETS_MAX = 16;
  * class batch with dynamic parts more than this many behind is rebuilt. Two words each.
  */
 export const PLACEMENT_LOG_SIZE = 4096;
+
+/**
+ * Topology keys whose per-node value ids the topology index keeps (one Int32Array row per node
+ * each); beyond this the oldest is dropped (holders keep theirs, which stays valid for the node set
+ * it was built on). Spread and affinity terms name a handful of keys (hostname, zone, region) in
+ * practice.
+ */
+export const TOPOLOGY_KEYS_CACHED_MAX = 64;

@@ -17,14 +17,7 @@
  */
 import type { ClusterState, NodeInfo, PodListener } from './cluster-state.js';
 import type { PodInfo } from './pod-info.js';
-import { TOPOLOGY_QUERY_CACHE_MAX } from './limits.js';
-
-/**
- * Topology keys whose per-node value ids are kept (one Int32Array row per node each); beyond this
- * the oldest is dropped (holders keep theirs, which stays valid for the node set it was built on).
- * Spread and affinity terms name a handful of keys (hostname, zone, region) in practice.
- */
-const TOPOLOGY_KEYS_CACHED_MAX = 64;
+import { TOPOLOGY_KEYS_CACHED_MAX, TOPOLOGY_QUERY_CACHE_MAX } from './limits.js';
 
 /** A placed pod and its node. */
 export interface IndexedPod {
