@@ -237,3 +237,42 @@ describe('class batching with dynamic parts (PodTopologySpread)', () => {
     );
   });
 });
+
+describe('InterPodAffinity traits read nothing for pods no placed term matches', () => {
+  /** Replicas of app=web scheduled among pods with required anti-affinity; `matching` of those select app=web. */
+  function runAmong(classBatching: boolean, matchingAt: number) {
+    const kernels = createJsKernels();
+    const state = new ClusterState(kernels.createTableMemory());
+    for (let i = 0; i < 12; i++) state.addNode(nodeOf(i, { zone: `z${i % 3}`, cpu: '4' }));
+    const anti = (name: string, selects: string) => {
+      const p = makePod(name).req({ cpu: '100m' }).label('app', 'db').build();
+      p.spec.affinity = { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: selects } } }] } };
+      return makePodInfo(p);
+    };
+    for (let i = 0; i < 4; i++) state.addPod(anti(`db-${i}`, 'db'), `n${i}`);
+    const s = new Scheduler({ registry: REGISTRY, state, config: DEFAULT, kernels, seed: 5, classBatching });
+    const out: Array<string | null> = [];
+    for (let i = 0; i < 30; i++) {
+      // From `matchingAt` on, a pod whose anti-affinity selects app=web sits on n5: web pods must avoid it.
+      if (i === matchingAt) state.addPod(anti('guard', 'web'), 'n5');
+      const pod = makePodInfo(makePod(`web-${i}`).req({ cpu: '100m' }).label('app', 'web').build());
+      podClassKey(pod);
+      const fw = s.frameworkFor(pod)!;
+      const cs = fw.newCycleState();
+      const r = s.schedulePod(pod, {}, fw, cs);
+      out.push(r.selectedNode);
+      if (r.selectedNode) s.commit(fw, cs, pod, r.selectedNode);
+    }
+    return { out, draws: s.prng.draws, decisions: s.defaultFramework.classBatches.decisions };
+  }
+
+  it('batches them while the anti-affinity pods select other labels, and not once one selects them', () => {
+    const ref = runAmong(false, 15);
+    const got = runAmong(true, 15);
+    expect(got.out).toEqual(ref.out);
+    expect(got.draws).toBe(ref.draws);
+    expect(got.out.slice(15)).not.toContain('n5');
+    // Batched before the matching pod arrived (the first pod of a class takes the cycle), not after.
+    expect(got.decisions).toBe(14);
+  });
+});

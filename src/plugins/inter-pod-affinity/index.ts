@@ -337,24 +337,44 @@ function hasTerms(pod: PodInfo, kind: 'requiredDuringSchedulingIgnoredDuringExec
   return (a?.podAffinity?.[kind]?.length ?? 0) > 0 || (a?.podAntiAffinity?.[kind]?.length ?? 0) > 0;
 }
 
+/** The state's term index (the plugin's own, created with the topology index's extensions). */
+const termIndexOf = (state: ClusterState): TermIndex => TopologyIndex.of(state).extension(TERM_INDEX_NAME, () => new TermIndex());
+
+/** Whether some placed pod's term of `kind` matches the pod (PreFilter's and PreScore's own check). */
+function anyTermMatches(kind: TermKind, pod: PodInfo, state: ClusterState, objects: ClusterObjects | undefined): boolean {
+  const nsLabels = objects?.namespaceLabels(pod.namespace);
+  let found = false;
+  termIndexOf(state).forEachCandidate(kind, pod.labels, (g) => {
+    if (!found && termMatches(g.term, pod, nsLabels)) found = true;
+  });
+  return found;
+}
+
 /**
  * Filter trait: PreFilter skips when the pod has no required terms and no placed pod's required
- * anti-affinity matches it (claimed here only when no placed pod has required anti-affinity at
- * all); otherwise the verdict reads other pods' terms and placements.
+ * anti-affinity term matches it (looked up in the term index by the pod's labels: a plain pod in a
+ * cluster whose anti-affinity pods select other labels reads nothing, and class batching can
+ * decide it); otherwise the verdict reads other pods' terms and placements. Evaluated before every
+ * decision, so a placement that brings a matching term changes the claim for the next pod.
  */
-function filterReads(pod: PodInfo, state: ClusterState): Reads {
+function filterReads(pod: PodInfo, state: ClusterState, objects: ClusterObjects | undefined): Reads {
   if (hasTerms(pod, 'requiredDuringSchedulingIgnoredDuringExecution')) return 'pods';
-  return TopologyIndex.of(state).podsWithRequiredAntiAffinity.size === 0 ? 'nothing' : 'pods';
+  if (TopologyIndex.of(state).podsWithRequiredAntiAffinity.size === 0) return 'nothing';
+  return anyTermMatches(TermKind.RequiredAntiAffinity, pod, state, objects) ? 'pods' : 'nothing';
 }
 
 /**
  * Score trait: PreScore skips when it finds nothing to score: claimed when the pod has no
- * preferred terms and either existing pods' terms are ignored or no placed pod has any.
+ * preferred terms and either existing pods' terms are ignored or none of them matches the pod
+ * (required affinity terms count with hardPodAffinityWeight > 0, preferred terms both ways).
  */
-function scoreReads(pod: PodInfo, args: InterPodAffinityArgs | undefined, state: ClusterState): Reads {
+function scoreReads(pod: PodInfo, args: InterPodAffinityArgs | undefined, state: ClusterState, objects: ClusterObjects | undefined): Reads {
   if (hasTerms(pod, 'preferredDuringSchedulingIgnoredDuringExecution')) return 'pods';
   if (args?.ignorePreferredTermsOfExistingPods === true) return 'nothing';
-  return TopologyIndex.of(state).podsWithAffinity.size === 0 ? 'nothing' : 'pods';
+  if (TopologyIndex.of(state).podsWithAffinity.size === 0) return 'nothing';
+  const hard = (args?.hardPodAffinityWeight ?? 1) > 0;
+  if (hard && anyTermMatches(TermKind.RequiredAffinity, pod, state, objects)) return 'pods';
+  return anyTermMatches(TermKind.PreferredAffinity, pod, state, objects) || anyTermMatches(TermKind.PreferredAntiAffinity, pod, state, objects) ? 'pods' : 'nothing';
 }
 
 /** Registry entry for InterPodAffinity. */
@@ -364,8 +384,8 @@ export const definition: PluginDefinition<InterPodAffinityArgs> = {
   argsSchema,
   implemented: true,
   traits: {
-    filter: (pod, { state }) => filterReads(pod, state),
-    score: (pod, { args, state }) => scoreReads(pod, args, state),
+    filter: (pod, { state, objects }) => filterReads(pod, state, objects),
+    score: (pod, { args, state, objects }) => scoreReads(pod, args, state, objects),
     normalize: 'other',
   },
   factory: (args, handle) => newInterPodAffinity(args, handle),
