@@ -25,7 +25,7 @@ import { labelSelectorMatches, requirementsMatch, type Requirement } from '../sh
 import { preFilterExtensions } from '../shared/prefilter-extensions.js';
 import { podQuery } from '../shared/pod-query.js';
 import { argsSchema, type InterPodAffinityArgs } from './args.js';
-import type { ClusterState } from '../../model/cluster-state.js';
+import { PER_NODE_LABELS, type ClusterState } from '../../model/cluster-state.js';
 import type { Reads } from '../../framework/traits.js';
 import {
   podTermsOf, TERM_INDEX_NAME, TermIndex, TermKind, termMatches,
@@ -223,6 +223,18 @@ export function newInterPodAffinity(args: InterPodAffinityArgs | undefined, hand
 
     ...preFilterExtensions(readPreFilter, (s, pod, other, node, delta) => updateWithPod(s, pod, other, node, delta)),
 
+    /**
+     * Exact: kube's updateWithPod counts a pod added or removed as PreFilter counts the placed
+     * pods (the same term matches, the same pairs; a pair at 0 is dropped as PreFilter never
+     * writes one), so class batching can follow placements with it.
+     */
+    preFilterFollow(cs, pod, other, node, delta) {
+      const s = readPreFilter(cs);
+      if (s instanceof Status) return s;
+      updateWithPod(s, pod, other, node, delta);
+      return null;
+    },
+
     filter(cs, pod, nodes, out) {
       const s = readPreFilter(cs);
       if (s instanceof Status) {
@@ -354,13 +366,31 @@ function anyTermMatches(kind: TermKind, pod: PodInfo, state: ClusterState, objec
  * Filter trait: PreFilter skips when the pod has no required terms and no placed pod's required
  * anti-affinity term matches it (looked up in the term index by the pod's labels: a plain pod in a
  * cluster whose anti-affinity pods select other labels reads nothing, and class batching can
- * decide it); otherwise the verdict reads other pods' terms and placements. Evaluated before every
- * decision, so a placement that brings a matching term changes the claim for the next pod.
+ * decide it). Otherwise the verdict on a node reads the node's values of the terms' topology keys
+ * (the pod's own required terms, the placed terms matching it) and the pods counted per value:
+ * `domain` when every key is one node classes carry (a zone), `topology` with a per-node key (the
+ * hostname); PreFilter then follows placements exactly (preFilterFollow). Evaluated before every
+ * decision, so a placement that brings a matching term with another key changes the claim.
  */
 function filterReads(pod: PodInfo, state: ClusterState, objects: ClusterObjects | undefined): Reads {
-  if (hasTerms(pod, 'requiredDuringSchedulingIgnoredDuringExecution')) return 'pods';
-  if (TopologyIndex.of(state).podsWithRequiredAntiAffinity.size === 0) return 'nothing';
-  return anyTermMatches(TermKind.RequiredAntiAffinity, pod, state, objects) ? 'pods' : 'nothing';
+  const own = hasTerms(pod, 'requiredDuringSchedulingIgnoredDuringExecution');
+  if (!own && TopologyIndex.of(state).podsWithRequiredAntiAffinity.size === 0) return 'nothing';
+  let perNode = false;
+  let matched = false;
+  if (own) {
+    const terms = podTermsOf(pod);
+    if (terms.error) return 'pods';
+    for (const t of [...(terms.requiredAffinity ?? []), ...(terms.requiredAntiAffinity ?? [])]) if (PER_NODE_LABELS.has(t.topologyKey)) perNode = true;
+  }
+  const nsLabels = objects?.namespaceLabels(pod.namespace);
+  termIndexOf(state).forEachCandidate(TermKind.RequiredAntiAffinity, pod.labels, (g) => {
+    if (termMatches(g.term, pod, nsLabels)) {
+      matched = true;
+      if (PER_NODE_LABELS.has(g.term.topologyKey)) perNode = true;
+    }
+  });
+  if (!own && !matched) return 'nothing';
+  return perNode ? 'topology' : 'domain';
 }
 
 /**
