@@ -99,13 +99,8 @@ export class TopologyCounts {
         if (c === 0) continue;
         const id = idByRow[r]!;
         if (id < 0) continue;
-        const cur = byId[id]!;
-        const n = cur + weight * c;
-        byId[id] = n;
+        pairs += addToPair(byId, id, weight * c);
         touched = true;
-        if (cur === 0) {
-          if (n !== 0) pairs++;
-        } else if (n === 0) pairs--;
       }
       this.pairs = pairs;
       this.touched = touched;
@@ -118,13 +113,8 @@ export class TopologyCounts {
       if (c === 0) continue;
       const id = tv.idOf(node);
       if (id >= 0) {
-        const cur = byId[id]!;
-        const n = cur + weight * c;
-        byId[id] = n;
+        pairs += addToPair(byId, id, weight * c);
         touched = true;
-        if (cur === 0) {
-          if (n !== 0) pairs++;
-        } else if (n === 0) pairs--;
       } else if (id === UNKNOWN_VALUE) {
         this.pairs = pairs;
         this.addAt(s, id, node, weight * c);
@@ -167,4 +157,13 @@ export class TopologyCounts {
     c.touched = this.touched;
     return c;
   }
+}
+
+/** Adds `delta` to a pair's count; the change in kube's map size (a pair at 0 is not in the map): -1, 0 or 1. */
+function addToPair(byId: Float64Array, id: number, delta: number): number {
+  const cur = byId[id]!;
+  const n = cur + delta;
+  byId[id] = n;
+  if (cur === 0) return n !== 0 ? 1 : 0;
+  return n === 0 ? -1 : 0;
 }
