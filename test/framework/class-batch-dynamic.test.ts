@@ -17,6 +17,7 @@ import { ClusterObjects } from '../../src/model/cluster-objects.js';
 import { makePodInfo, podClassKey, type PodInfo } from '../../src/model/pod-info.js';
 import { REGISTRY } from '../../src/plugins/registry.js';
 import { newPodTopologySpread, type PreFilterState } from '../../src/plugins/pod-topology-spread/index.js';
+import { newInterPodAffinity } from '../../src/plugins/inter-pod-affinity/index.js';
 import { makeNode, makePod } from '../helpers/builders.js';
 import { config as configOf } from '../helpers/random-cluster.js';
 
@@ -38,6 +39,8 @@ const templateArb = fc.record({
   // Required inter-pod (anti-)affinity: InterPodAffinity's Filter reads `domain` (zone) or `topology` (hostname).
   anti: fc.option(fc.record({ key: fc.constantFrom('zone', 'kubernetes.io/hostname'), app: fc.constantFrom('a', 'b') }), { nil: undefined }),
   affinity: fc.option(fc.record({ key: fc.constantFrom('zone', 'kubernetes.io/hostname'), app: fc.constantFrom('a', 'b') }), { nil: undefined }),
+  // Preferred ones: InterPodAffinity's Score reads `domain` or `topology` (followed by preScoreFollow).
+  preferred: fc.option(fc.record({ key: fc.constantFrom('zone', 'kubernetes.io/hostname'), app: fc.constantFrom('a', 'b'), anti: fc.boolean(), weight: fc.constantFrom(1, 50, 100) }), { nil: undefined }),
 });
 
 /** What happens between decisions: schedule a replica of template t, remove the k-th placed pod, place a foreign pod directly. */
@@ -56,13 +59,17 @@ function nodeOf(i: number, n: { zone: string | undefined; cpu: string }): Node {
 }
 
 type Term = { key: string; app: string } | undefined;
-function podOf(name: string, t: { app: string; cpu: string; spread: Array<{ key: string; hard: boolean; maxSkew: number; app: string; minDomains: number | undefined }>; anti?: Term; affinity?: Term }): Pod {
+type Preferred = { key: string; app: string; anti: boolean; weight: number } | undefined;
+function podOf(name: string, t: { app: string; cpu: string; spread: Array<{ key: string; hard: boolean; maxSkew: number; app: string; minDomains: number | undefined }>; anti?: Term; affinity?: Term; preferred?: Preferred }): Pod {
   const pod = makePod(name).req({ cpu: t.cpu }).label('app', t.app).build();
   const term = (x: NonNullable<Term>) => [{ topologyKey: x.key, labelSelector: { matchLabels: { app: x.app } } }];
-  if (t.anti || t.affinity) {
+  const pref = t.preferred ? [{ weight: t.preferred.weight, podAffinityTerm: term(t.preferred)[0]! }] : undefined;
+  if (t.anti || t.affinity || pref) {
+    const antiPart = { ...(t.anti ? { requiredDuringSchedulingIgnoredDuringExecution: term(t.anti) } : {}), ...(pref && t.preferred!.anti ? { preferredDuringSchedulingIgnoredDuringExecution: pref } : {}) };
+    const affPart = { ...(t.affinity ? { requiredDuringSchedulingIgnoredDuringExecution: term(t.affinity) } : {}), ...(pref && !t.preferred!.anti ? { preferredDuringSchedulingIgnoredDuringExecution: pref } : {}) };
     pod.spec.affinity = {
-      ...(t.anti ? { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: term(t.anti) } } : {}),
-      ...(t.affinity ? { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: term(t.affinity) } } : {}),
+      ...(Object.keys(antiPart).length > 0 ? { podAntiAffinity: antiPart } : {}),
+      ...(Object.keys(affPart).length > 0 ? { podAffinity: affPart } : {}),
     };
   }
   if (t.spread.length > 0) {
@@ -193,7 +200,7 @@ describe('class batching with dynamic parts (PodTopologySpread)', () => {
     fc.assert(
       fc.property(
         fc.array(nodeArb, { minLength: 2, maxLength: 10 }),
-        templateArb.filter((t) => t.spread.length > 0).map((t) => ({ ...t, anti: undefined, affinity: undefined })),
+        templateArb.filter((t) => t.spread.length > 0).map((t) => ({ ...t, anti: undefined, affinity: undefined, preferred: undefined })),
         fc.array(fc.record({ node: fc.nat(20), app: fc.constantFrom('a', 'b'), remove: fc.boolean() }), { minLength: 1, maxLength: 30 }),
         (nodeSpecs, t, moves) => {
           const kernels = createJsKernels();
@@ -289,5 +296,86 @@ describe('InterPodAffinity traits read nothing for pods no placed term matches',
     // follows placements, built on the first pod after the switch.
     expect(got.decisions - got.dynamic).toBe(14);
     expect(got.dynamic).toBe(15);
+  });
+});
+
+describe('InterPodAffinity follows placements exactly', () => {
+  const termArb = fc.record({ key: fc.constantFrom('zone', 'kubernetes.io/hostname'), app: fc.constantFrom('a', 'b') });
+  /** A pod with any mix of inter-pod terms (as podOf builds them). */
+  const podSpecArb = fc.record({
+    app: fc.constantFrom('a', 'b'), cpu: fc.constant('100m'), spread: fc.constant(null).map((): Parameters<typeof podOf>[1]['spread'] => []),
+    anti: fc.option(termArb, { nil: undefined }), affinity: fc.option(termArb, { nil: undefined }),
+    preferred: fc.option(fc.record({ key: fc.constantFrom('zone', 'kubernetes.io/hostname'), app: fc.constantFrom('a', 'b'), anti: fc.boolean(), weight: fc.constantFrom(1, 50) }), { nil: undefined }),
+  });
+
+  it('preFilterFollow and preScoreFollow equal a fresh PreFilter and PreScore', () => {
+    fc.assert(
+      fc.property(
+        fc.array(nodeArb, { minLength: 2, maxLength: 10 }),
+        podSpecArb,
+        fc.array(fc.record({ node: fc.nat(20), pod: podSpecArb }), { minLength: 0, maxLength: 8 }),
+        fc.array(fc.record({ node: fc.nat(20), pod: podSpecArb, remove: fc.boolean() }), { minLength: 1, maxLength: 25 }),
+        fc.constantFrom(0, 1, 5),
+        (nodeSpecs, incomingSpec, initial, moves, hardPodAffinityWeight) => {
+          const kernels = createJsKernels();
+          const state = new ClusterState(kernels.createTableMemory());
+          nodeSpecs.forEach((n, i) => state.addNode(nodeOf(i, n)));
+          const plugin = newInterPodAffinity({ hardPodAffinityWeight, ignorePreferredTermsOfExistingPods: false }, { state, objects: undefined } as never);
+          const pod = makePodInfo(podOf('incoming', incomingSpec));
+          // Start from a few placed pods so both states are written.
+          const placed: PodInfo[] = initial.map((m, i) => {
+            const other = makePodInfo(podOf(`i${i}`, m.pod));
+            state.addPod(other, state.nodes[m.node % state.nodes.length]!.name);
+            return other;
+          });
+          const followed = new CycleState();
+          const pre0 = plugin.preFilter(followed, pod, state.nodes);
+          const score0 = plugin.preScore(followed, pod, state.nodes);
+          moves.forEach((m, i) => {
+            let other: PodInfo;
+            let node;
+            let delta: 1 | -1;
+            if (m.remove && placed.length > 0) {
+              other = placed.splice(m.node % placed.length, 1)[0]!;
+              node = state.placementOf(other.key)!.node;
+              state.removePod(other.key);
+              delta = -1;
+            } else {
+              node = state.nodes[m.node % state.nodes.length]!;
+              other = makePodInfo(podOf(`o${i}`, m.pod));
+              state.addPod(other, node.name);
+              placed.push(other);
+              delta = 1;
+            }
+            if (pre0.status === null) plugin.preFilterFollow!(followed, pod, other, node, delta);
+            if (score0 === null) plugin.preScoreFollow!(followed, pod, other, node, delta);
+          });
+          const fresh = new CycleState();
+          const pre = plugin.preFilter(fresh, pod, state.nodes);
+          const score = plugin.preScore(fresh, pod, state.nodes);
+          const n = state.nodes.length;
+          if (pre0.status === null && pre.status === null) {
+            const verdicts = (cs: CycleState) => {
+              const out = new Array(n).fill(null);
+              plugin.filter(cs, pod, state.nodes, out);
+              return out.map((st) => st?.message() ?? null);
+            };
+            expect(verdicts(followed)).toEqual(verdicts(fresh));
+          }
+          if (score0 === null) {
+            const scores = (cs: CycleState | null) => {
+              if (cs === null) return new Array(n).fill(0);
+              const out = new Float64Array(n);
+              plugin.score(cs, pod, state.nodes, out);
+              plugin.normalizeScore!(cs, pod, state.nodes, out);
+              return [...out];
+            };
+            // A fresh PreScore that skips scores nothing: the followed sums must then be flat.
+            expect(scores(followed)).toEqual(scores(score === null ? fresh : null));
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

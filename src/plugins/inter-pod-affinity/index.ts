@@ -19,7 +19,7 @@ import { SKIP, Status } from '../../framework/status.js';
 import type { ClusterObjects, NamespaceLabels } from '../../model/cluster-objects.js';
 import type { NodeInfo } from '../../model/cluster-state.js';
 import type { PodInfo } from '../../model/pod-info.js';
-import { NO_VALUE, TopologyIndex } from '../../model/topology-index.js';
+import { hasPodAffinity, NO_VALUE, TopologyIndex } from '../../model/topology-index.js';
 import { MAX_NODE_SCORE } from '../../model/limits.js';
 import { labelSelectorMatches, requirementsMatch, type Requirement } from '../shared/label-selector.js';
 import { preFilterExtensions } from '../shared/prefilter-extensions.js';
@@ -110,6 +110,10 @@ export class PreFilterState {
 /** PreScore state: (topology key, value) -> score (kube's scoreMap). */
 interface PreScoreState {
   readonly topologyScore: TopologyCounts;
+  /** The pod's preferred terms, merged (preScoreFollow matches a pod added later against them). */
+  readonly preferredAffinity: readonly MergedTerm[];
+  readonly preferredAntiAffinity: readonly MergedTerm[];
+  readonly namespaceLabels: NamespaceLabels | undefined;
 }
 
 /**
@@ -275,8 +279,10 @@ export function newInterPodAffinity(args: InterPodAffinityArgs | undefined, hand
           if (rows) addRows(topologyScore, [topologyScore.slot(t.term.topologyKey)], state.nodes, rows, sign * t.weight, true);
         }
       };
-      own(merge(terms.preferredAffinity, objects), 1);
-      own(merge(terms.preferredAntiAffinity, objects), -1);
+      const preferredAffinity = merge(terms.preferredAffinity, objects);
+      const preferredAntiAffinity = merge(terms.preferredAntiAffinity, objects);
+      own(preferredAffinity, 1);
+      own(preferredAntiAffinity, -1);
       // Existing pods' terms matched by the incoming pod.
       if (hardPodAffinityWeight > 0) {
         termIndex.forEachCandidate(TermKind.RequiredAffinity, pod.labels, (g) => {
@@ -290,7 +296,28 @@ export function newInterPodAffinity(args: InterPodAffinityArgs | undefined, hand
         if (termMatches(g.term, pod, nsLabels)) addGroup(topologyScore, g, -g.weight);
       });
       if (!topologyScore.touched) return SKIP;
-      cs.write(PRE_SCORE_STATE_KEY, { topologyScore } satisfies PreScoreState);
+      cs.write(PRE_SCORE_STATE_KEY, { topologyScore, preferredAffinity, preferredAntiAffinity, namespaceLabels: nsLabels } satisfies PreScoreState);
+      return null;
+    },
+
+    /**
+     * PreScore's sums as if `other` had been on `node` (+1) or not (-1) when it ran: kube's
+     * processExistingPod for that one pod (the pod's preferred terms matched by it, its required
+     * affinity (hardPodAffinityWeight) and preferred terms matched by the pod).
+     */
+    preScoreFollow(cs, pod, other, node, delta) {
+      const s = cs.read<PreScoreState>(PRE_SCORE_STATE_KEY);
+      if (!s) return Status.error(`error reading "${PRE_SCORE_STATE_KEY}" from cycleState: not found`);
+      const counts = s.topologyScore;
+      for (const t of s.preferredAffinity) if (mergedMatches(t, other)) counts.add(t.term.topologyKey, node, delta * t.weight);
+      for (const t of s.preferredAntiAffinity) if (mergedMatches(t, other)) counts.add(t.term.topologyKey, node, -delta * t.weight);
+      if (!hasPodAffinity(other)) return null;
+      const terms = podTermsOf(other);
+      if (hardPodAffinityWeight > 0) {
+        for (const t of terms.requiredAffinity ?? []) if (termMatches(t, pod, s.namespaceLabels)) counts.add(t.topologyKey, node, delta * hardPodAffinityWeight);
+      }
+      for (const t of terms.preferredAffinity ?? []) if (termMatches(t, pod, s.namespaceLabels)) counts.add(t.topologyKey, node, delta * (t as WeightedAffinityTerm).weight);
+      for (const t of terms.preferredAntiAffinity ?? []) if (termMatches(t, pod, s.namespaceLabels)) counts.add(t.topologyKey, node, -delta * (t as WeightedAffinityTerm).weight);
       return null;
     },
 
@@ -352,16 +379,6 @@ function hasTerms(pod: PodInfo, kind: 'requiredDuringSchedulingIgnoredDuringExec
 /** The state's term index (the plugin's own, created with the topology index's extensions). */
 const termIndexOf = (state: ClusterState): TermIndex => TopologyIndex.of(state).extension(TERM_INDEX_NAME, () => new TermIndex());
 
-/** Whether some placed pod's term of `kind` matches the pod (PreFilter's and PreScore's own check). */
-function anyTermMatches(kind: TermKind, pod: PodInfo, state: ClusterState, objects: ClusterObjects | undefined): boolean {
-  const nsLabels = objects?.namespaceLabels(pod.namespace);
-  let found = false;
-  termIndexOf(state).forEachCandidate(kind, pod.labels, (g) => {
-    if (!found && termMatches(g.term, pod, nsLabels)) found = true;
-  });
-  return found;
-}
-
 /**
  * Filter trait: PreFilter skips when the pod has no required terms and no placed pod's required
  * anti-affinity term matches it (looked up in the term index by the pod's labels: a plain pod in a
@@ -397,14 +414,33 @@ function filterReads(pod: PodInfo, state: ClusterState, objects: ClusterObjects 
  * Score trait: PreScore skips when it finds nothing to score: claimed when the pod has no
  * preferred terms and either existing pods' terms are ignored or none of them matches the pod
  * (required affinity terms count with hardPodAffinityWeight > 0, preferred terms both ways).
+ * Otherwise the score on a node reads the node's values of the keys of the pod's preferred terms
+ * and of the placed terms matching it, and the sums per value: `domain` when every key is one node
+ * classes carry, `topology` with a per-node key; PreScore then follows placements (preScoreFollow).
  */
 function scoreReads(pod: PodInfo, args: InterPodAffinityArgs | undefined, state: ClusterState, objects: ClusterObjects | undefined): Reads {
-  if (hasTerms(pod, 'preferredDuringSchedulingIgnoredDuringExecution')) return 'pods';
-  if (args?.ignorePreferredTermsOfExistingPods === true) return 'nothing';
-  if (TopologyIndex.of(state).podsWithAffinity.size === 0) return 'nothing';
-  const hard = (args?.hardPodAffinityWeight ?? 1) > 0;
-  if (hard && anyTermMatches(TermKind.RequiredAffinity, pod, state, objects)) return 'pods';
-  return anyTermMatches(TermKind.PreferredAffinity, pod, state, objects) || anyTermMatches(TermKind.PreferredAntiAffinity, pod, state, objects) ? 'pods' : 'nothing';
+  const own = hasTerms(pod, 'preferredDuringSchedulingIgnoredDuringExecution');
+  if (!own && (args?.ignorePreferredTermsOfExistingPods === true || TopologyIndex.of(state).podsWithAffinity.size === 0)) return 'nothing';
+  let perNode = false;
+  let matched = false;
+  if (own) {
+    const terms = podTermsOf(pod);
+    if (terms.error) return 'pods';
+    for (const t of [...(terms.preferredAffinity ?? []), ...(terms.preferredAntiAffinity ?? [])]) if (PER_NODE_LABELS.has(t.topologyKey)) perNode = true;
+  }
+  const nsLabels = objects?.namespaceLabels(pod.namespace);
+  const visit = (g: TermGroup) => {
+    if (termMatches(g.term, pod, nsLabels)) {
+      matched = true;
+      if (PER_NODE_LABELS.has(g.term.topologyKey)) perNode = true;
+    }
+  };
+  const index = termIndexOf(state);
+  if ((args?.hardPodAffinityWeight ?? 1) > 0) index.forEachCandidate(TermKind.RequiredAffinity, pod.labels, visit);
+  index.forEachCandidate(TermKind.PreferredAffinity, pod.labels, visit);
+  index.forEachCandidate(TermKind.PreferredAntiAffinity, pod.labels, visit);
+  if (!own && !matched) return 'nothing';
+  return perNode ? 'topology' : 'domain';
 }
 
 /** Registry entry for InterPodAffinity. */
@@ -416,7 +452,8 @@ export const definition: PluginDefinition<InterPodAffinityArgs> = {
   traits: {
     filter: (pod, { state, objects }) => filterReads(pod, state, objects),
     score: (pod, { args, state, objects }) => scoreReads(pod, args, state, objects),
-    normalize: 'other',
+    // 100 * (s - min) / (max - min) over the scored nodes (0 when they are equal).
+    normalize: 'range',
   },
   factory: (args, handle) => newInterPodAffinity(args, handle),
 };
