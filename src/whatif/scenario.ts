@@ -1,6 +1,7 @@
 /**
  * Running a `podfit whatif` scenario (its files read by api/scenario-files.ts): the steps in order
- * on the cluster, then each question on its own copy of the cluster after the steps. The same
+ * on the cluster, then each question on its own copy of the cluster after the steps (the last
+ * part on that cluster itself, which nothing reads after it: the same answer, no copy). The same
  * scenario, cluster and seed give the same result, byte for byte: pods are named and timed from
  * the scenario, never from the clock, and every scheduler (one per copy) starts from the seed.
  *
@@ -31,7 +32,10 @@ export type ScenarioProgress = (stage: string, done: number, total: number) => v
 /** How a scenario runs. */
 export interface ScenarioRunOptions {
   readonly engine: WhatifEngine;
-  /** The cluster (cluster/snapshot.ts buildClusterState on the engine's memory), or null for an empty one. */
+  /**
+   * The cluster (cluster/snapshot.ts buildClusterState on the engine's memory), or null for an
+   * empty one. The run changes it: the steps apply to it, and the last question part works on it.
+   */
   readonly cluster: LoadedCluster | null;
   readonly onProgress?: ScenarioProgress;
 }
