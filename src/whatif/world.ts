@@ -7,10 +7,10 @@
  *
  * One Scheduler per world for its whole life. The last user of a world may take its cluster
  * itself instead of a copy (`handOver`): a new world over the same state, with a new scheduler;
- * the old world is spent. The two schedulers share nothing mutable but the state's TopologyIndex
- * (model/topology-index.ts: one per state, kept current by the state's placements, exact counts),
- * so the new one decides as a scheduler built on a copy would, without copying the placements or
- * indexing the pods again.
+ * the old world is spent. Besides the state, the two schedulers share only its TopologyIndex
+ * (model/topology-index.ts: one per state, the one listener of its placements, exact counts), so
+ * the new one decides as a scheduler built on a copy would, without copying the placements or
+ * indexing the pods again; the old one is never asked again.
  */
 import type { SchedulerConfig } from '../api/config.js';
 import type { Pod } from '../api/k8s.js';
