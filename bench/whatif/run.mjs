@@ -10,7 +10,8 @@
 //   trace     the Alibaba openb trace (1,523 nodes, 8,152 pods, all pending) scheduled under
 //             LeastAllocated and MostAllocated by one compare (goal: 3 s, with the HTML report).
 // The machine is shared and its speed varies between sessions: compare each number with the load
-// floor of the same run.
+// floor of the same run. after-load.mjs times only the work after the load (maxReplicas against
+// capacity), where a difference of a few percent shows.
 //
 //   node bench/whatif/run.mjs [--runs 2] [--engine wasm|js] [--only compare,drain,...]
 import { spawnSync } from 'node:child_process';

@@ -1,6 +1,7 @@
 /**
  * Running a `podfit whatif` scenario (its files read by api/scenario-files.ts): the steps in order
- * on the cluster, then each question on its own copy of the cluster after the steps. The same
+ * on the cluster, then each question on its own copy of the cluster after the steps (the last
+ * part on that cluster itself, which nothing reads after it: the same answer, no copy). The same
  * scenario, cluster and seed give the same result, byte for byte: pods are named and timed from
  * the scenario, never from the clock, and every scheduler (one per copy) starts from the seed.
  *
@@ -31,7 +32,10 @@ export type ScenarioProgress = (stage: string, done: number, total: number) => v
 /** How a scenario runs. */
 export interface ScenarioRunOptions {
   readonly engine: WhatifEngine;
-  /** The cluster (cluster/snapshot.ts buildClusterState on the engine's memory), or null for an empty one. */
+  /**
+   * The cluster (cluster/snapshot.ts buildClusterState on the engine's memory), or null for an
+   * empty one. The run changes it: the steps apply to it, and the last question part works on it.
+   */
   readonly cluster: LoadedCluster | null;
   readonly onProgress?: ScenarioProgress;
 }
@@ -112,28 +116,38 @@ export class ScenarioRun {
     return scenarioParts(this.scenario);
   }
 
-  /** Answers one part, on copies of the cluster after the steps (this run is not changed). */
-  answer(p: QuestionPart): unknown {
+  /**
+   * Answers one part, on copies of the cluster after the steps (this run is not changed). With
+   * `last`, the part is the last this run answers: it works on the cluster after the steps itself
+   * (WhatifWorld.handOver), the same answer without the copy, and the run answers nothing after it.
+   */
+  answer(p: QuestionPart, last = false): unknown {
     const q = this.scenario.questions[p.question]!;
-    return questionDef(q).runPart(q, p.part, this.questionContext(p));
+    return questionDef(q).runPart(q, p.part, this.questionContext(p, last));
   }
 
   /** Answers one part with the help of a worker pool when its question has a use for one; the same value as answer(). */
-  async answerOn(p: QuestionPart, runner: JobRunner): Promise<unknown> {
+  async answerOn(p: QuestionPart, runner: JobRunner, last = false): Promise<unknown> {
     const q = this.scenario.questions[p.question]!;
     const def = questionDef(q);
-    return def.runPartOn ? def.runPartOn(q, p.part, this.questionContext(p), runner) : def.runPart(q, p.part, this.questionContext(p));
+    const ctx = this.questionContext(p, last);
+    return def.runPartOn ? def.runPartOn(q, p.part, ctx, runner) : def.runPart(q, p.part, ctx);
   }
 
-  private questionContext(p: QuestionPart): QuestionContext {
+  /**
+   * The parts' view of the cluster after the steps: copies, or for the last part the worlds
+   * themselves (a part takes one world, so the handover happens once; questions/types.ts).
+   */
+  private questionContext(p: QuestionPart, last: boolean): QuestionContext {
     const q = this.scenario.questions[p.question]!;
     const steps = this.stepContext(q.name, this.summary.warnings as string[]);
+    const take = (w: WhatifWorld, config?: SchedulerConfig) => (last ? w.handOver(config) : w.clone(config));
     const ctx: QuestionContext = {
       file: this.scenario.file,
-      afterSteps: (config?: SchedulerConfig) => this.world.clone(config),
+      afterSteps: (config?: SchedulerConfig) => take(this.world, config),
       stepsUnder: (config: SchedulerConfig) => {
-        if (!this.start) return this.world.clone(config);
-        const w = this.start.clone(config);
+        if (!this.start) return take(this.world, config);
+        const w = take(this.start, config);
         this.scenario.steps.forEach((step, i) => runStep(w, step, i, { ...steps, warnings: [] }));
         return w;
       },
@@ -171,8 +185,9 @@ export function usesPool(s: Scenario): boolean {
 /** runScenario with the questions that can use it (usesPool) on a worker pool: the same result. */
 export async function runScenarioOn(s: Scenario, opts: ScenarioRunOptions, runner: JobRunner): Promise<WhatifResult> {
   const run = new ScenarioRun(s, opts);
+  const parts = run.parts();
   const answers: unknown[] = [];
-  for (const p of run.parts()) answers.push(await run.answerOn(p, runner));
+  for (const [i, p] of parts.entries()) answers.push(await run.answerOn(p, runner, i === parts.length - 1));
   return scenarioResult(s, run.summary, answers);
 }
 
@@ -188,5 +203,6 @@ export function withTimeLimit(s: Scenario, seconds: number | undefined): Scenari
 /** Runs a scenario here: the steps, then every question. Throws InputError when a step or question cannot apply. */
 export function runScenario(s: Scenario, opts: ScenarioRunOptions): WhatifResult {
   const run = new ScenarioRun(s, opts);
-  return scenarioResult(s, run.summary, run.parts().map((p) => run.answer(p)));
+  const parts = run.parts();
+  return scenarioResult(s, run.summary, parts.map((p, i) => run.answer(p, i === parts.length - 1)));
 }

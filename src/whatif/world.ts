@@ -5,8 +5,12 @@
  * places pods on it. A question takes its own copy (`clone`): a column copy of the state, the
  * lists copied, the objects in them shared.
  *
- * One Scheduler per world for its whole life: its frameworks listen to the state's placements, so
- * a second scheduler on the same state would keep a stale view.
+ * One Scheduler per world for its whole life. The last user of a world may take its cluster
+ * itself instead of a copy (`handOver`): a new world over the same state, with a new scheduler;
+ * the old world is spent. Besides the state, the two schedulers share only its TopologyIndex
+ * (model/topology-index.ts: one per state, the one listener of its placements, exact counts), so
+ * the new one decides as a scheduler built on a copy would, without copying the placements or
+ * indexing the pods again; the old one is never asked again.
  */
 import type { SchedulerConfig } from '../api/config.js';
 import type { Pod } from '../api/k8s.js';
@@ -38,6 +42,8 @@ export function whatifConfig(config: SchedulerConfig): SchedulerConfig {
 /** One cluster of a what-if and its scheduler. */
 export class WhatifWorld {
   readonly scheduler: Scheduler;
+  /** Set by handOver: the cluster belongs to another world now, and this one must not be copied or handed on. */
+  private spent = false;
 
   private constructor(
     readonly engine: WhatifEngine,
@@ -62,8 +68,25 @@ export class WhatifWorld {
 
   /** A copy whose changes never show here, scheduling with `config` (default: this world's), its PRNG seeded afresh. */
   clone(config: SchedulerConfig = this.config): WhatifWorld {
+    this.assertLive('clone');
     const state = this.state.clone(this.engine.kernels.createTableMemory());
     return new WhatifWorld(this.engine, config, state, this.objects.clone(), [...this.pending], [...this.daemonSets]);
+  }
+
+  /**
+   * This world's cluster itself for its last user, scheduling with `config` (default: this
+   * world's), its PRNG seeded afresh: the answers of clone(config), without the copy (a copy of
+   * 100,000 placements and a scheduler indexing them again: ~0.5 s on 5,000 nodes, BENCHMARKS.md
+   * "What-if"). This world is spent: nothing may read or change it afterwards.
+   */
+  handOver(config: SchedulerConfig = this.config): WhatifWorld {
+    this.assertLive('handOver');
+    this.spent = true;
+    return new WhatifWorld(this.engine, config, this.state, this.objects, this.pending, this.daemonSets);
+  }
+
+  private assertLive(what: string): void {
+    if (this.spent) throw new Error(`WhatifWorld.${what}: the world was handed over; its cluster is another world's now`);
   }
 
   /** Every pod of the cluster, placed then pending (names taken, for generators). */

@@ -17,7 +17,11 @@ import type { WhatifWorld } from '../world.js';
 export interface QuestionContext {
   /** The scenario file, for messages. */
   readonly file: string;
-  /** A copy of the cluster after the steps, scheduling with `config` (default: the scenario's). */
+  /**
+   * A copy of the cluster after the steps, scheduling with `config` (default: the scenario's).
+   * A part takes one world (afterSteps or stepsUnder, once): the run's last part gets the cluster
+   * itself rather than a copy (scenario.ts ScenarioRun.answer), and a second call throws.
+   */
   readonly afterSteps: (config?: SchedulerConfig) => WhatifWorld;
   /**
    * The cluster after the steps as `config` would leave it: the steps run again under it when one
