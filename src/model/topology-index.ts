@@ -196,7 +196,10 @@ export class TopologyIndex implements PodListener {
   /** Pods with required anti-affinity (kube NodeInfo.PodsWithRequiredAntiAffinity). */
   readonly podsWithRequiredAntiAffinity = new Set<IndexedPod>();
   private readonly cache = new Map<string, CachedCounts>();
+  /** The cache's entries and the extensions as arrays: every placement visits them (no iterator objects). */
+  private cached: CachedCounts[] = [];
   private readonly extensions = new Map<string, IndexExtension>();
+  private readonly extensionList: IndexExtension[] = [];
   private readonly topology = new Map<string, TopologyValues>();
   private useClock = 0;
   readonly stats: TopologyIndexStats = { queryPodChecks: 0, maintenancePodChecks: 0, cacheHits: 0, cacheMisses: 0 };
@@ -226,7 +229,9 @@ export class TopologyIndex implements PodListener {
     this.count++;
     const b = this.bucket(pod.namespace);
     b.all.add(e);
-    for (const k of Object.keys(pod.labels)) {
+    const labels = pod.labels;
+    for (const k in labels) {
+      if (!Object.hasOwn(labels, k)) continue;
       let byValue = b.byLabel.get(k);
       if (!byValue) b.byLabel.set(k, (byValue = new Map()));
       const v = pod.labels[k]!;
@@ -236,14 +241,17 @@ export class TopologyIndex implements PodListener {
     }
     if (hasPodAffinity(pod)) this.podsWithAffinity.add(e);
     if (hasRequiredAntiAffinity(pod)) this.podsWithRequiredAntiAffinity.add(e);
-    for (const c of this.cache.values()) {
+    const cached = this.cached;
+    for (let i = 0; i < cached.length; i++) {
+      const c = cached[i]!;
       this.stats.maintenancePodChecks++;
       if (c.query.matches(pod)) {
         if (node.row >= c.rows.length) c.rows = grow(c.rows, node.row + 1);
         c.rows[node.row]!++;
       }
     }
-    for (const x of this.extensions.values()) x.onAdd(e);
+    const exts = this.extensionList;
+    for (let i = 0; i < exts.length; i++) exts[i]!.onAdd(e);
   }
 
   onPodRemoved(e: IndexedPod): void {
@@ -264,11 +272,11 @@ export class TopologyIndex implements PodListener {
     }
     this.podsWithAffinity.delete(e);
     this.podsWithRequiredAntiAffinity.delete(e);
-    for (const c of this.cache.values()) {
+    for (const c of this.cached) {
       this.stats.maintenancePodChecks++;
       if (c.query.matches(pod) && e.node.row < c.rows.length) c.rows[e.node.row]!--;
     }
-    for (const x of this.extensions.values()) x.onRemove(e);
+    for (const x of this.extensionList) x.onRemove(e);
   }
 
   private bucket(ns: string): NamespaceBucket {
@@ -320,7 +328,9 @@ export class TopologyIndex implements PodListener {
       rows[e.node.row]!++;
     });
     if (this.cache.size >= TOPOLOGY_QUERY_CACHE_MAX) this.evictOldest();
-    this.cache.set(q.key, { query: q, rows, lastUse: ++this.useClock });
+    const entry: CachedCounts = { query: q, rows, lastUse: ++this.useClock };
+    this.cache.set(q.key, entry);
+    this.cached.push(entry);
     return rows;
   }
 
@@ -333,7 +343,11 @@ export class TopologyIndex implements PodListener {
         oldestKey = k;
       }
     }
-    if (oldestKey !== undefined) this.cache.delete(oldestKey);
+    if (oldestKey !== undefined) {
+      const gone = this.cache.get(oldestKey);
+      this.cache.delete(oldestKey);
+      this.cached = this.cached.filter((c) => c !== gone);
+    }
   }
 
   /** Number of cached queries. */
@@ -366,6 +380,7 @@ export class TopologyIndex implements PodListener {
       x = create();
       for (const e of this.state.placedPods()) x.onAdd(e);
       this.extensions.set(name, x);
+      this.extensionList.push(x);
     }
     return x;
   }
