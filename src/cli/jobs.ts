@@ -63,7 +63,9 @@ export async function whatifParts(args: WhatifPartsArgs): Promise<WhatifPartsAns
     const scenario = withTimeLimit(readScenario(args.scenario, { validation: args.validation }), args.timeLimitSeconds);
     const kernels = await createKernels(args.engine);
     const run = new ScenarioRun(scenario, { engine: { kernels, registry: REGISTRY, seed: args.seed }, cluster: loadScenarioCluster(scenario, kernels) });
-    return { ...(args.summary ? { summary: run.summary } : {}), answers: args.parts.map((p) => run.answer(p)) };
+    // The summary first: the last part works on the cluster after the steps itself (no copy).
+    const summary = args.summary ? { summary: run.summary } : {};
+    return { ...summary, answers: args.parts.map((p, i) => run.answer(p, i === args.parts.length - 1)) };
   } catch (e) {
     if (e instanceof InputError) return { answers: [], inputError: { message: e.message, ...(e.field !== undefined ? { field: e.field } : {}) } };
     throw e;
