@@ -6,7 +6,8 @@
  * caching; DESIGN.md "One engine, many executions").
  *
  * It applies when the plan allows it for the pod (plan.ts: every Filter and Score it runs is
- * node-local; a normalized score reads placement-invariant state and normalizes by the maximum;
+ * node-local or dynamic (below); a normalized score reads placement-invariant state and normalizes
+ * by the maximum, or is dynamic and normalizes by the range;
  * the binding cycle reads nothing of the CycleState) and the profile filters every node (no
  * sampling). Why it decides what one full cycle per pod decides:
  *
@@ -27,6 +28,20 @@
  *   representatives of the classes with a feasible node, or over the feasible nodes);
  * - scores the traits call `nothing` are the same on every feasible node and cannot change which
  *   node wins or how many tie: they are left out of the totals;
+ * - a dynamic part (traits `domain`, `topology`: pods counted per topology domain, PodTopologySpread
+ *   and InterPodAffinity) may change on every node after any placement, but its plugin keeps its
+ *   PreFilter and PreScore states exactly what they would be if run now (preFilterFollow,
+ *   preScoreFollow). The batch reads every placement and removal since its last decision from the
+ *   state's placement log, applies each to those states, and asks the plugin again: once per class
+ *   on a representative for `domain` (the part reads only labels a class carries), on every node
+ *   for `topology`; a dynamic Score's PreScore runs again when the feasible nodes it was given
+ *   changed (every class's presence for `domain`, any node for `topology`), and its NormalizeScore
+ *   (traits `range`: it depends on the raw scores' range) over the same units. The parts land in
+ *   classBase (`domain`) or nodeBase (`topology`) and the leaves are relinked from the current
+ *   kernel totals (class_leaves without rescoring). A dynamic part whose PreFilter or PreScore
+ *   skipped at the build could stop skipping unseen: such a pod takes the exact cycle. The objects
+ *   plugins read (Services and controllers behind default spreading, Namespaces) rebuild the batch
+ *   when they change;
  * - the index is a max segment tree over node order (kernel tree_*) holding each node's total
  *   (-Infinity when infeasible) and how many nodes of each subtree hold its maximum: the top total,
  *   the number of nodes tied at it, and the k-th of them in node order, in O(log n). One PRNG draw
