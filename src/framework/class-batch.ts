@@ -60,7 +60,7 @@ import type { NodeInfo } from '../model/cluster-state.js';
 import type { PodInfo } from '../model/pod-info.js';
 import { podClassKey } from '../model/pod-info.js';
 import type { ClassIndex, FitArgs, ScorerArgs } from '../kernel/kernels.js';
-import { CLASS_BATCHES_MAX, CLASS_KEYS_SEEN_MAX, MAX_NODE_SCORE, NODE_TABLE_DIRTY_LOG_ROWS } from '../model/limits.js';
+import { CLASS_BATCHES_MAX, CLASS_BUILD_BACKOFF_MAX, CLASS_KEYS_SEEN_MAX, MAX_NODE_SCORE, NODE_TABLE_DIRTY_LOG_ROWS } from '../model/limits.js';
 import { CycleState } from './cycle-state.js';
 import type { FilterPlugin, PreFilterPlugin, PreScorePlugin, ScorePlugin } from './interfaces.js';
 import type { Placement } from '../model/cluster-state.js';
@@ -997,6 +997,8 @@ export class ClassBatches {
   private readonly batches = new Map<string, ClassBatch>();
   /** Classes seen once (a batch is built on the second pod of a class), with the state generation a build declined at. */
   private readonly seen = new Map<string, number>();
+  /** Consecutive declined builds per class (the back-off of build). */
+  private readonly declines = new Map<string, number>();
   /** The batch used last, and its class key. */
   private lastKey: string | undefined;
   private last: ClassBatch | undefined;
@@ -1047,12 +1049,16 @@ export class ClassBatches {
   /**
    * A new batch for the class of `pod`, or undefined: the first pod of a class takes the exact
    * cycle unless it was cloned from a template (one-off pods never pay for a build), and after a
-   * declined build the state must change before the next try.
+   * declined build the state must change before the next try: after d declines in a row, 2^(d-1)
+   * changes (at most CLASS_BUILD_BACKOFF_MAX), so a class whose builds keep declining (a dynamic
+   * part whose PreScore keeps skipping, say) does not pay a build on top of every exact cycle.
    */
   private build(pod: PodInfo, key: string, plan: PodPlan): ClassBatch | undefined {
     const gen = this.seen.get(key);
     const generation = this.fw.state.generation;
-    if ((gen === undefined && pod.cloned !== true) || gen === generation) {
+    const declined = this.declines.get(key) ?? 0;
+    const wait = declined === 0 ? 1 : Math.min(2 ** (declined - 1), CLASS_BUILD_BACKOFF_MAX);
+    if ((gen === undefined && pod.cloned !== true) || (gen !== undefined && gen >= 0 && generation - gen < wait)) {
       this.remember(key, gen === undefined ? -1 : gen);
       return undefined;
     }
@@ -1061,8 +1067,10 @@ export class ClassBatches {
     if (!fresh.build(pod)) {
       fresh.dispose();
       this.remember(key, generation);
+      this.declines.set(key, declined + 1);
       return undefined;
     }
+    this.declines.delete(key);
     this.use(key, fresh);
     return fresh;
   }
@@ -1088,6 +1096,10 @@ export class ClassBatches {
   private remember(key: string, generation: number): void {
     this.seen.delete(key);
     this.seen.set(key, generation);
-    if (this.seen.size > CLASS_KEYS_SEEN_MAX) this.seen.delete(this.seen.keys().next().value!);
+    if (this.seen.size > CLASS_KEYS_SEEN_MAX) {
+      const oldest = this.seen.keys().next().value!;
+      this.seen.delete(oldest);
+      this.declines.delete(oldest);
+    }
   }
 }

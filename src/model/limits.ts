@@ -216,3 +216,9 @@ export const PLACEMENT_LOG_SIZE = 4096;
  * practice.
  */
 export const TOPOLOGY_KEYS_CACHED_MAX = 64;
+
+/**
+ * The longest wait, in state changes, between two tries to build a pod class's batch after its
+ * builds kept declining (class-batch.ts ClassBatches.build: 1, 1, 2, 4, ... up to this).
+ */
+export const CLASS_BUILD_BACKOFF_MAX = 64;

@@ -379,3 +379,34 @@ describe('InterPodAffinity follows placements exactly', () => {
     );
   });
 });
+
+describe('class batching backs off a class whose builds keep declining', () => {
+  it('preferred affinity to pods that never come: a few builds, not one per pod, and the same nodes', () => {
+    const place = (classBatching: boolean) => {
+      const kernels = createJsKernels();
+      const state = new ClusterState(kernels.createTableMemory());
+      for (let i = 0; i < 9; i++) state.addNode(nodeOf(i, { zone: `z${i % 3}`, cpu: '32' }));
+      const s = new Scheduler({ registry: REGISTRY, state, config: DEFAULT, kernels, seed: 9, classBatching });
+      const out: Array<string | null> = [];
+      for (let i = 0; i < 200; i++) {
+        // PreScore of InterPodAffinity skips while no pod matches the preferred term: a dynamic
+        // part that skipped at the build, so every build declines.
+        const p = podOf(`web-${i}`, { app: 'a', cpu: '100m', spread: [], preferred: { key: 'zone', app: 'ghost', anti: false, weight: 10 } });
+        const pod = makePodInfo(p);
+        podClassKey(pod);
+        const fw = s.frameworkFor(pod)!;
+        const cs = fw.newCycleState();
+        const r = s.schedulePod(pod, {}, fw, cs);
+        out.push(r.selectedNode);
+        if (r.selectedNode) s.commit(fw, cs, pod, r.selectedNode);
+      }
+      return { out, builds: s.defaultFramework.classBatches.builds, draws: s.prng.draws };
+    };
+    const ref = place(false);
+    const got = place(true);
+    expect(got.out).toEqual(ref.out);
+    expect(got.draws).toBe(ref.draws);
+    expect(got.builds).toBeGreaterThan(0);
+    expect(got.builds).toBeLessThan(15);
+  });
+});
