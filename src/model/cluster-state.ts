@@ -185,6 +185,11 @@ export class ClusterState {
     this.placementSeq++;
   }
 
+  /** A capacity hint: `count` more placements are coming (a bulk load, a benchmark's pods). */
+  reservePlacements(count: number): void {
+    this.placed.reserve(this.placed.size + count);
+  }
+
   /** Where a pod is placed (bound or assumed), if anywhere. */
   placementOf(podKey: string): Placement | undefined {
     return this.placed.get(podKey);

@@ -122,10 +122,20 @@ export class KeyedTable<V> {
     }
   }
 
-  /** Rebuilds at a load of at most a quarter, in insertion order, without deleted slots. */
-  private rehash(): void {
+  /**
+   * Makes room for `count` entries in all without a rehash on the way (a capacity hint, like Go's
+   * make(map, n)): a rehash of thousands of entries runs as cold code, milliseconds in the middle
+   * of a run that inserts them one by one.
+   */
+  reserve(count: number): void {
+    if (count * 2 <= this.mask + 1) return;
+    this.rehash(count);
+  }
+
+  /** Rebuilds at a load of at most a quarter (of `atLeast` entries, when more), in insertion order, without deleted slots. */
+  private rehash(atLeast = 0): void {
     let cap = MIN_CAPACITY;
-    while (cap < this.live * 4) cap *= 2;
+    while (cap < Math.max(this.live, atLeast) * 4) cap *= 2;
     const { meta, vals, order } = this;
     this.mask = cap - 1;
     this.meta = newMeta(cap);

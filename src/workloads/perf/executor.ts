@@ -240,6 +240,9 @@ export class PerfExecutor {
   private async createPods(st: Extract<PerfStep, { op: 'createPods' }>): Promise<void> {
     this.o.objects.noteNamespace(st.namespace);
     const pods = this.factory.pods(st.pods, st.namespace, st.count, st.signatureBatchSize);
+    // Room for them in the placement and attempt tables now, not by rehashes while they are scheduled.
+    this.s.state.reservePlacements(pods.length);
+    this.attempted.reserve(this.attempted.size + pods.length);
     if (st.collectMetrics) {
       await this.drain();
       this.o.settle?.();
