@@ -113,3 +113,19 @@ describe('ClusterState placements found from the pod', () => {
     expect([...s1.placedPods()]).toEqual([]);
   });
 });
+
+describe('KeyedTable.reserve', () => {
+  it('keeps every entry and the insertion order, before and after the reserved room fills', () => {
+    const t = new KeyedTable<{ key: string; v: number }>((e) => e.key);
+    for (let i = 0; i < 100; i++) t.set({ key: `k${i}`, v: i });
+    t.delete('k3');
+    t.reserve(5000);
+    t.reserve(10); // smaller than what it holds: nothing to do
+    for (let i = 100; i < 6000; i++) t.set({ key: `k${i}`, v: i });
+    expect(t.size).toBe(5999);
+    expect(t.get('k3')).toBeUndefined();
+    expect(t.get('k4999')?.v).toBe(4999);
+    const order = [...t.values()].map((e) => e.v);
+    expect(order).toEqual(Array.from({ length: 6000 }, (_, i) => i).filter((i) => i !== 3));
+  });
+});
