@@ -281,6 +281,7 @@ class ClassBatch {
     if (fw.runPreScore(cs, pod, cand.nodes) !== null) return false;
     if (!this.buildScores(pod)) return false;
     // The dynamic parts' states reflect the cluster as it is now; placements after this follow.
+    if (this.dynFilters.length > 0 || this.dynScores.length > 0) state.keepPlacementLog();
     this.placementSeq = state.placementSeq;
     if (!this.filterDynamic(pod)) return false;
     this.index = fw.kernels.classIndex({

@@ -139,9 +139,14 @@ export class ClusterState {
   /** Bumped when the node set, node order or any node's class changes (not on pod changes). */
   nodeGeneration = 0;
   private readonly podListeners: PodListener[] = [];
-  /** The placement log (placementsSince): the last PLACEMENT_LOG_SIZE placements and removals, by placementSeq. */
-  private readonly logPlacements: Array<Placement | undefined> = new Array<Placement | undefined>(PLACEMENT_LOG_SIZE);
-  private readonly logDeltas = new Int8Array(PLACEMENT_LOG_SIZE);
+  /**
+   * The placement log (placementsSince): the last PLACEMENT_LOG_SIZE placements and removals, by
+   * placementSeq, kept from the first call of keepPlacementLog on (logStart); null until then
+   * (most runs never read it, and its writes are the cost of every placement).
+   */
+  private logPlacements: Array<Placement | undefined> | null = null;
+  private logDeltas: Int8Array | null = null;
+  private logStart = 0;
   /** Placements and removals of pods so far (the placement log's clock). */
   placementSeq = 0;
 
@@ -171,17 +176,32 @@ export class ClusterState {
   placementsSince(seq: number, visit: (placement: Placement, delta: 1 | -1) => boolean): boolean {
     const end = this.placementSeq;
     if (seq > end || end - seq > PLACEMENT_LOG_SIZE) return false;
+    if (seq === end) return true;
+    const log = this.logPlacements;
+    const deltas = this.logDeltas;
+    if (log === null || deltas === null || seq < this.logStart) return false;
     for (let q = seq; q < end; q++) {
       const i = q % PLACEMENT_LOG_SIZE;
-      if (!visit(this.logPlacements[i]!, this.logDeltas[i] as 1 | -1)) return false;
+      if (!visit(log[i]!, deltas[i] as 1 | -1)) return false;
     }
     return true;
   }
 
+  /** Starts (or keeps) the placement log: placementsSince answers for every clock reading from now on. */
+  keepPlacementLog(): void {
+    if (this.logPlacements !== null) return;
+    this.logPlacements = new Array<Placement | undefined>(PLACEMENT_LOG_SIZE);
+    this.logDeltas = new Int8Array(PLACEMENT_LOG_SIZE);
+    this.logStart = this.placementSeq;
+  }
+
   private logPlacement(p: Placement, delta: 1 | -1): void {
-    const i = this.placementSeq % PLACEMENT_LOG_SIZE;
-    this.logPlacements[i] = p;
-    this.logDeltas[i] = delta;
+    const log = this.logPlacements;
+    if (log !== null) {
+      const i = this.placementSeq % PLACEMENT_LOG_SIZE;
+      log[i] = p;
+      this.logDeltas![i] = delta;
+    }
     this.placementSeq++;
   }
 
