@@ -197,7 +197,8 @@ export class CriticalPaths {
 /** Which nodes count towards a constraint's domains (kube's matchNodeInclusionPolicies), memoized per node class. */
 class InclusionGate {
   private readonly required: RequiredNodeAffinity;
-  private readonly nodeSpecific: boolean;
+  /** The pod's required node affinity reads per-node labels or fields: inclusion is decided per node, not per class. */
+  readonly nodeSpecific: boolean;
   private readonly affinityMemo = new ClassMemo<boolean>();
   private readonly taintMemo = new ClassMemo<boolean>();
 
@@ -484,31 +485,59 @@ export function newPodTopologySpread(args: PodTopologySpreadArgs | undefined, ha
           ignored.add(node);
           continue;
         }
-        constraints.forEach((c, i) => {
-          if (c.topologyKey === LABEL_HOSTNAME) return;
+        for (let i = 0; i < constraints.length; i++) {
+          const c = constraints[i]!;
+          if (c.topologyKey === LABEL_HOSTNAME) continue;
           // A node without the key (possible with System defaults) registers the "" domain, as kube does.
           const v = labelOrEmpty(node.labels, c.topologyKey);
           if (!counts[i]!.has(v)) {
             counts[i]!.set(v, 0);
             topoSize[i]!++;
           }
-        });
+        }
       }
       const weights = constraints.map((c, i) => topologyNormalizingWeight(c.topologyKey === LABEL_HOSTNAME ? filteredNodes.length - ignored.size : topoSize[i]!));
       const rows = constraints.map((c) => rowsFor(pod, c));
       const gate = new InclusionGate(state, pod);
+      // A key node classes carry (a zone), with inclusion decided per class: the matching pods are
+      // summed per class first and each class's sum added to its domain once (integers: the order
+      // of the additions does not matter), instead of a label read and two map operations per node.
+      const classCount = state.classes.length;
+      const perClass = constraints.map((c) => (c.topologyKey === LABEL_HOSTNAME || PER_NODE_LABELS.has(c.topologyKey) || gate.nodeSpecific ? null : new Float64Array(classCount)));
+      const classRep: Array<NodeInfo | undefined> = perClass.some((x) => x !== null) ? new Array<NodeInfo | undefined>(classCount) : [];
       for (const node of allNodes) {
         if (requireAllTopologies && !nodeHasAllTopologyKeys(node.labels, constraints)) continue;
         for (let i = 0; i < constraints.length; i++) {
           const c = constraints[i]!;
+          // Hostname domains are never registered: they count at Score.
+          if (c.topologyKey === LABEL_HOSTNAME) continue;
+          const rr = rows[i]!;
+          const sums = perClass[i];
+          if (sums) {
+            classRep[node.classId] ??= node;
+            if (rr !== null && node.row < rr.length) sums[node.classId]! += rr[node.row]!;
+            continue;
+          }
           if (!gate.includes(c, node)) continue;
           const v = labelOrEmpty(node.labels, c.topologyKey);
           const m = counts[i]!;
           const cur = m.get(v);
-          // Domains without a candidate node (and hostname domains, counted at Score) are skipped.
+          // Domains without a candidate node are skipped.
           if (cur === undefined) continue;
-          const rr = rows[i];
-          m.set(v, cur + (rr !== null && node.row < rr!.length ? rr![node.row]! : 0));
+          m.set(v, cur + (rr !== null && node.row < rr.length ? rr[node.row]! : 0));
+        }
+      }
+      for (let i = 0; i < constraints.length; i++) {
+        const sums = perClass[i];
+        if (!sums) continue;
+        const c = constraints[i]!;
+        const m = counts[i]!;
+        for (let k = 0; k < classCount; k++) {
+          const rep = classRep[k];
+          if (rep === undefined || !gate.includes(c, rep)) continue;
+          const v = labelOrEmpty(rep.labels, c.topologyKey);
+          const cur = m.get(v);
+          if (cur !== undefined) m.set(v, cur + sums[k]!);
         }
       }
       // Hostname counts are read at Score: a copy, so the state is this cycle's (the index's arrays
