@@ -19,7 +19,7 @@ import { SKIP, Status } from '../../framework/status.js';
 import type { ClusterObjects } from '../../model/cluster-objects.js';
 import { PER_NODE_LABELS, type ClusterState, type NodeInfo } from '../../model/cluster-state.js';
 import type { PodInfo } from '../../model/pod-info.js';
-import { TopologyIndex } from '../../model/topology-index.js';
+import { NO_VALUE, TopologyIndex } from '../../model/topology-index.js';
 import { MAX_NODE_SCORE } from '../../model/limits.js';
 import { ClassMemo } from '../shared/class-memo.js';
 import {
@@ -564,6 +564,7 @@ export function newPodTopologySpread(args: PodTopologySpreadArgs | undefined, ha
       // term: computed once per class (NaN: the class lacks the key), added in constraint order.
       const classCount = state.classes.length;
       const perClass = cons.map((c) => (PER_NODE_LABELS.has(c.topologyKey) ? null : new Float64Array(classCount).fill(-1)));
+      const perNode = cons.map((c) => (PER_NODE_LABELS.has(c.topologyKey) ? index.topologyValues(c.topologyKey) : null));
       const ignored = s.ignoredNodes.size > 0 ? s.ignoredNodes : null;
       for (let n = 0; n < nodes.length; n++) {
         const node = nodes[n]!;
@@ -586,7 +587,9 @@ export function newPodTopologySpread(args: PodTopologySpreadArgs | undefined, ha
             if (term === term) score += term;
             continue;
           }
-          if (!Object.hasOwn(node.labels, c.topologyKey)) continue;
+          const values = perNode[i];
+          // Whether the node has the key: its value id (an array read) where the index holds one.
+          if (values ? values.idOf(node) === NO_VALUE : !Object.hasOwn(node.labels, c.topologyKey)) continue;
           let cnt: number;
           if (c.topologyKey === LABEL_HOSTNAME) {
             const rr = s.rows[i];
