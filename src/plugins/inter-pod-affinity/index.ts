@@ -392,20 +392,31 @@ const termIndexOf = (state: ClusterState): TermIndex => TopologyIndex.of(state).
 function filterReads(pod: PodInfo, state: ClusterState, objects: ClusterObjects | undefined): Reads {
   const own = hasTerms(pod, 'requiredDuringSchedulingIgnoredDuringExecution');
   if (!own && TopologyIndex.of(state).podsWithRequiredAntiAffinity.size === 0) return 'nothing';
+  const terms = podTermsOf(pod);
+  if (terms.error) return 'pods';
+  return readsOfTerms(pod, own, [...(terms.requiredAffinity ?? []), ...(terms.requiredAntiAffinity ?? [])], [TermKind.RequiredAntiAffinity], state, objects);
+}
+
+/**
+ * What a part that does not skip reads (filterReads, scoreReads): `nothing` when the pod has no
+ * terms of its own (`own`) and no placed term of `kinds` matches it; else `topology` when one of
+ * those terms' keys is a per-node label (the hostname), `domain` when every key is one node
+ * classes carry.
+ */
+function readsOfTerms(pod: PodInfo, own: boolean, ownTerms: readonly AffinityTerm[], kinds: readonly TermKind[], state: ClusterState, objects: ClusterObjects | undefined): Reads {
   let perNode = false;
   let matched = false;
-  if (own) {
-    const terms = podTermsOf(pod);
-    if (terms.error) return 'pods';
-    for (const t of [...(terms.requiredAffinity ?? []), ...(terms.requiredAntiAffinity ?? [])]) if (PER_NODE_LABELS.has(t.topologyKey)) perNode = true;
-  }
+  for (const t of ownTerms) if (PER_NODE_LABELS.has(t.topologyKey)) perNode = true;
   const nsLabels = objects?.namespaceLabels(pod.namespace);
-  termIndexOf(state).forEachCandidate(TermKind.RequiredAntiAffinity, pod.labels, (g) => {
-    if (termMatches(g.term, pod, nsLabels)) {
-      matched = true;
-      if (PER_NODE_LABELS.has(g.term.topologyKey)) perNode = true;
-    }
-  });
+  const index = termIndexOf(state);
+  for (const kind of kinds) {
+    index.forEachCandidate(kind, pod.labels, (g) => {
+      if (termMatches(g.term, pod, nsLabels)) {
+        matched = true;
+        if (PER_NODE_LABELS.has(g.term.topologyKey)) perNode = true;
+      }
+    });
+  }
   if (!own && !matched) return 'nothing';
   return perNode ? 'topology' : 'domain';
 }
@@ -421,26 +432,12 @@ function filterReads(pod: PodInfo, state: ClusterState, objects: ClusterObjects 
 function scoreReads(pod: PodInfo, args: InterPodAffinityArgs | undefined, state: ClusterState, objects: ClusterObjects | undefined): Reads {
   const own = hasTerms(pod, 'preferredDuringSchedulingIgnoredDuringExecution');
   if (!own && (args?.ignorePreferredTermsOfExistingPods === true || TopologyIndex.of(state).podsWithAffinity.size === 0)) return 'nothing';
-  let perNode = false;
-  let matched = false;
-  if (own) {
-    const terms = podTermsOf(pod);
-    if (terms.error) return 'pods';
-    for (const t of [...(terms.preferredAffinity ?? []), ...(terms.preferredAntiAffinity ?? [])]) if (PER_NODE_LABELS.has(t.topologyKey)) perNode = true;
-  }
-  const nsLabels = objects?.namespaceLabels(pod.namespace);
-  const visit = (g: TermGroup) => {
-    if (termMatches(g.term, pod, nsLabels)) {
-      matched = true;
-      if (PER_NODE_LABELS.has(g.term.topologyKey)) perNode = true;
-    }
-  };
-  const index = termIndexOf(state);
-  if ((args?.hardPodAffinityWeight ?? 1) > 0) index.forEachCandidate(TermKind.RequiredAffinity, pod.labels, visit);
-  index.forEachCandidate(TermKind.PreferredAffinity, pod.labels, visit);
-  index.forEachCandidate(TermKind.PreferredAntiAffinity, pod.labels, visit);
-  if (!own && !matched) return 'nothing';
-  return perNode ? 'topology' : 'domain';
+  const terms = podTermsOf(pod);
+  if (terms.error) return 'pods';
+  const kinds = (args?.hardPodAffinityWeight ?? 1) > 0
+    ? [TermKind.RequiredAffinity, TermKind.PreferredAffinity, TermKind.PreferredAntiAffinity]
+    : [TermKind.PreferredAffinity, TermKind.PreferredAntiAffinity];
+  return readsOfTerms(pod, own, [...(terms.preferredAffinity ?? []), ...(terms.preferredAntiAffinity ?? [])], kinds, state, objects);
 }
 
 /** Registry entry for InterPodAffinity. */
