@@ -205,6 +205,10 @@ class ClassBatch {
   /** Feasibility before a relink, and the flips found by comparing (afterFlips' encoding). */
   private prevFeasible = new Int32Array(0);
   private prevClassFeasible = new Int32Array(0);
+  /** topoPass before the last filterDynamic, and the nodes whose verdict it moved. */
+  private prevTopoPass = new Uint8Array(0);
+  private topoChanged = new Int32Array(0);
+  private topoChangedCount = 0;
   private flipScratch = new Int32Array(0);
   /** afterFlips' scratch: feasible nodes gained per class (zero between calls), and the classes with a change. */
   private classDelta = new Int32Array(0);
@@ -368,6 +372,8 @@ class ClassBatch {
     this.topoPass = new Uint8Array(len).fill(1);
     this.topoScore = new Float64Array(len);
     this.prevFeasible = new Int32Array(len);
+    this.prevTopoPass = new Uint8Array(len);
+    this.topoChanged = new Int32Array(len);
     this.flipScratch = new Int32Array(len);
     this.classDelta = new Int32Array(Math.max(1, classCount));
     this.prevClassFeasible = new Int32Array(Math.max(1, classCount));
@@ -734,6 +740,21 @@ class ClassBatch {
   /** Relinks every leaf after the dynamic Filters' verdicts moved; the flips go through afterFlips. */
   private relinkDynamic(): boolean {
     if (this.classLevelOnly) return this.relinkClasses();
+    // Only per-node Filters, and few of their verdicts moved (a hostname term: the node a pod
+    // landed on): those nodes' leaves through class_update (their rows rescored, a few cells),
+    // not a relink of every node.
+    const k = this.topoChangedCount;
+    if (this.dynScores.length === 0 && this.dynFilters.every((d) => !d.perClass) && k * 8 < this.n && k <= this.changed.length) {
+      if (k === 0) return true;
+      const rows = this.view.rows;
+      for (let q = 0; q < k; q++) {
+        const i = this.topoChanged[q]!;
+        this.nodeBase[i] = this.nodeBaseOf(i);
+        this.changed[q] = rows[i]!;
+      }
+      const flips = this.index!.update(k);
+      return flips > 0 ? this.afterFlips(this.flips, flips) : true;
+    }
     const n = this.n;
     const prev = this.prevFeasible;
     prev.set(this.feasible.subarray(0, n));
@@ -805,7 +826,9 @@ class ClassBatch {
       for (const c of view.liveClasses) if (this.classPass[c]) reps.push(view.reps[c]!);
       for (const node of reps) this.domainPass[node.classId] = 0;
     }
-    if (this.dynFilters.some((d) => !d.perClass)) {
+    const perNode = this.dynFilters.some((d) => !d.perClass);
+    if (perNode) {
+      this.prevTopoPass.set(this.topoPass);
       nodes = this.staticNodes();
       const nodeOfRow = view.nodeOfRow;
       for (const node of nodes) this.topoPass[nodeOfRow[node.row]!] = 0;
@@ -821,6 +844,13 @@ class ClassBatch {
     }
     if (reps !== null) for (const node of reps) this.domainPass[node.classId] = 1;
     if (nodes !== null) for (const node of nodes) this.topoPass[view.nodeOfRow[node.row]!] = 1;
+    // The nodes whose verdict moved (relinkDynamic updates only their leaves when they are few).
+    this.topoChangedCount = 0;
+    if (perNode) {
+      const now = this.topoPass;
+      const before = this.prevTopoPass;
+      for (let i = 0; i < this.n; i++) if (now[i] !== before[i]) this.topoChanged[this.topoChangedCount++] = i;
+    }
     return true;
   }
 
