@@ -239,10 +239,31 @@ function openFor(ctx: HeuristicContext, p: Packing, i: number, fixed: number): n
 }
 
 /** Remaining items grouped by shape, largest first: what the bin-centric scan walks. */
-interface ShapePool {
-  readonly rep: Int32Array;
-  readonly items: Int32Array[];
-  readonly left: Int32Array;
+class ShapePool {
+  /** Items not taken yet. */
+  remaining: number;
+
+  constructor(
+    /** A representative item per shape. */
+    readonly rep: Int32Array,
+    /** Each shape's items in the order they are taken. */
+    readonly items: Int32Array[],
+    /** Items of each shape not taken yet. */
+    readonly left: Int32Array,
+  ) {
+    let n = 0;
+    for (const x of left) n += x;
+    this.remaining = n;
+  }
+
+  /** Takes the next item of shape k. */
+  take(k: number): number {
+    const items = this.items[k]!;
+    const i = items[items.length - this.left[k]!]!;
+    this.left[k]!--;
+    this.remaining--;
+    return i;
+  }
 }
 
 function shapePool(ctx: HeuristicContext): ShapePool {
@@ -252,25 +273,17 @@ function shapePool(ctx: HeuristicContext): ShapePool {
   for (const i of order) lists[m.shape[i]!]!.push(i);
   const shapes = Array.from({ length: m.shapes }, (_, s) => s).filter((s) => lists[s]!.length > 0);
   shapes.sort((a, b) => ctx.size[lists[b]![0]!]! - ctx.size[lists[a]![0]!]! || a - b);
-  return {
-    rep: Int32Array.from(shapes, (s) => lists[s]![0]!),
-    items: shapes.map((s) => Int32Array.from(lists[s]!)),
-    left: Int32Array.from(shapes, (s) => lists[s]!.length),
-  };
+  return new ShapePool(
+    Int32Array.from(shapes, (s) => lists[s]![0]!),
+    shapes.map((s) => Int32Array.from(lists[s]!)),
+    Int32Array.from(shapes, (s) => lists[s]!.length),
+  );
 }
 
 function binCentric(ctx: HeuristicContext, p: Packing, score: 'size' | 'dot' | 'l2', fixed: number): void {
   const { m, ref } = ctx;
   const D = m.dims;
   const pool = shapePool(ctx);
-  let remaining = m.items;
-  const take = (k: number): number => {
-    const items = pool.items[k]!;
-    const i = items[items.length - pool.left[k]!]!;
-    pool.left[k]!--;
-    remaining--;
-    return i;
-  };
   const fill = (b: number): void => {
     for (;;) {
       let bestK = -1;
@@ -294,20 +307,20 @@ function binCentric(ctx: HeuristicContext, p: Packing, score: 'size' | 'dot' | '
         }
       }
       if (bestK < 0) return;
-      p.add(take(bestK), b);
+      p.add(pool.take(bestK), b);
     }
   };
-  for (let e = 0; e < p.E && remaining > 0; e++) fill(e);
+  for (let e = 0; e < p.E && pool.remaining > 0; e++) fill(e);
   // New bins, each opened for the largest item left (which then goes first).
-  while (remaining > 0) {
+  while (pool.remaining > 0) {
     let k = 0;
     while (pool.left[k] === 0) k++;
     const b = openFor(ctx, p, pool.rep[k]!, fixed);
     if (b < 0) {
-      take(k); // no template holds it: it stays unplaced
+      pool.take(k); // no template holds it: it stays unplaced
       continue;
     }
-    p.add(take(k), b);
+    p.add(pool.take(k), b);
     fill(b);
   }
 }
@@ -363,17 +376,9 @@ function pairingWith(ctx: HeuristicContext, fixed: number, count: number): Packi
   const D = m.dims;
   const p = new Packing(m, ctx.weights);
   const pool = shapePool(ctx);
-  let remaining = m.items;
-  const take = (k: number): number => {
-    const items = pool.items[k]!;
-    const i = items[items.length - pool.left[k]!]!;
-    pool.left[k]!--;
-    remaining--;
-    return i;
-  };
   const t = pool.rep.length > 0 ? pickTemplate(ctx, p, pool.rep[0]!, fixed) : -1;
   if (t >= 0) for (let k = 0; k < count && p.canOpen(t); k++) p.open(t);
-  while (remaining > 0) {
+  while (pool.remaining > 0) {
     let bestK = -1;
     let bestB = -1;
     let best = -Infinity;
@@ -392,13 +397,13 @@ function pairingWith(ctx: HeuristicContext, fixed: number, count: number): Packi
       }
     }
     if (bestK >= 0) {
-      p.add(take(bestK), bestB);
+      p.add(pool.take(bestK), bestB);
       continue;
     }
     let k = 0;
     while (pool.left[k] === 0) k++;
     const b = openFor(ctx, p, pool.rep[k]!, fixed);
-    const i = take(k);
+    const i = pool.take(k);
     if (b >= 0) p.add(i, b);
   }
   return p;
