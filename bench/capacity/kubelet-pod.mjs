@@ -71,3 +71,14 @@ export function kubeletPod(app, ns, k, cpu, memory, node) {
   }
   return pod;
 }
+
+/** The template capacity's benchmark asks about (whatif's maxReplicas asks the same). */
+export const WEB_TEMPLATE = `apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop, labels: {app: web}}
+spec:
+  containers:
+  - name: web
+    image: registry.example/shop/web:2.1
+    resources: {requests: {cpu: 500m, memory: 1Gi}, limits: {memory: 1Gi}}
+`;

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeSnapshot } from '../cluster/generate-snapshot.mjs';
 import { RESULTS, ROOT } from '../extender/common.mjs';
-import { kubeletPod } from './kubelet-pod.mjs';
+import { kubeletPod, WEB_TEMPLATE } from './kubelet-pod.mjs';
 
 const { values } = parseArgs({ options: {
   nodes: { type: 'string', default: '5000' }, pods: { type: 'string', default: '100000' }, runs: { type: 'string', default: '3' }, engine: { type: 'string', default: 'wasm' },
@@ -26,15 +26,7 @@ const pods = Number(values.pods);
 const file = join(RESULTS, `capacity-${nodes}x${pods}.json`);
 if (!existsSync(file)) writeSnapshot({ nodes, pods, pendingPods: 0, formats: ['json'], pod: kubeletPod, name: 'capacity', out: RESULTS });
 const template = join(RESULTS, 'capacity-web.yaml');
-writeFileSync(template, `apiVersion: v1
-kind: Pod
-metadata: {name: web, namespace: shop, labels: {app: web}}
-spec:
-  containers:
-  - name: web
-    image: registry.example/shop/web:2.1
-    resources: {requests: {cpu: 500m, memory: 1Gi}, limits: {memory: 1Gi}}
-`);
+writeFileSync(template, WEB_TEMPLATE);
 
 const gnuTime = existsSync('/usr/bin/time');
 /** Runs a process; wall ms, peak RSS (MB, when GNU time is there) and stdout. */

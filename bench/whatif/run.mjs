@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeSnapshot } from '../cluster/generate-snapshot.mjs';
 import { RESULTS, ROOT } from '../extender/common.mjs';
-import { kubeletPod } from '../capacity/kubelet-pod.mjs';
+import { kubeletPod, WEB_TEMPLATE } from '../capacity/kubelet-pod.mjs';
 
 const { values } = parseArgs({ options: {
   runs: { type: 'string', default: '2' }, engine: { type: 'string', default: 'wasm' }, only: { type: 'string' },
@@ -72,15 +72,7 @@ spec:
   - {name: app, image: registry.example/new-${i}:1, resources: {requests: {cpu: "${cpu}", memory: ${memory}}}}
 `));
 put('most-allocated.yaml', readFileSync(join(ROOT, 'examples/whatif/compare-profiles/most-allocated.yaml'), 'utf8'));
-put('web.yaml', `apiVersion: v1
-kind: Pod
-metadata: {name: web, namespace: shop, labels: {app: web}}
-spec:
-  containers:
-  - name: web
-    image: registry.example/shop/web:2.1
-    resources: {requests: {cpu: 500m, memory: 1Gi}, limits: {memory: 1Gi}}
-`);
+put('web.yaml', WEB_TEMPLATE);
 const head = `apiVersion: podfit/v1alpha1\nkind: Scenario\ncluster: ${cluster}\n`;
 const scenarios = {
   load: put('load.yaml', head),
