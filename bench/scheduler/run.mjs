@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { dist, machine, resultsDir, ROOT } from '../common.js';
+import { prng } from '../extender/common.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -34,17 +35,6 @@ const dir = resultsDir();
 const BIN = join(ROOT, 'bin', 'podfit.js');
 const TLS = join(ROOT, 'test', 'fixtures', 'extender', 'tls');
 
-/** A small deterministic PRNG (mulberry32). */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A cluster: nodes of four shapes in three zones, bound pods, and pending pods of 20 templates. */
 function generate(nodes, running, pending) {
