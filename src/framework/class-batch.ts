@@ -192,6 +192,10 @@ class ClassBatch {
   /** The plugins whose PreFilter state (dynamic Filters) and PreScore state (dynamic Scores) follow placements. */
   private readonly followPreFilter: PreFilterPlugin[] = [];
   private readonly followPreScore: PreScorePlugin[] = [];
+  /** Which units the dynamic parts have (set by the build, from dynFilters and dynScores). */
+  private perClassFilters = false;
+  private perNodeFilters = false;
+  private perNodeScores = false;
   /** The placement log's clock (ClusterState.placementSeq) the dynamic states reflect. */
   private placementSeq = -1;
   /** Class passed the `domain` Filters. */
@@ -284,6 +288,9 @@ class ClassBatch {
     // candidates stand for the feasible nodes, not known yet.
     if (fw.runPreScore(cs, pod, cand.nodes) !== null) return false;
     if (!this.buildScores(pod)) return false;
+    this.perClassFilters = this.dynFilters.some((d) => d.perClass);
+    this.perNodeFilters = this.dynFilters.some((d) => !d.perClass);
+    this.perNodeScores = this.dynScores.some((d) => !d.perClass);
     // The dynamic parts' states reflect the cluster as it is now; placements after this follow.
     if (this.dynFilters.length > 0 || this.dynScores.length > 0) state.keepPlacementLog();
     this.placementSeq = state.placementSeq;
@@ -724,7 +731,7 @@ class ClassBatch {
   /** Writes the bases the dynamic parts feed: classBase with `domain` parts, nodeBase with `topology` ones. */
   private writeDynamicBases(): boolean {
     let changed = this.writeClassBases();
-    const perNode = this.dynFilters.some((d) => !d.perClass) || this.dynScores.some((d) => !d.perClass);
+    const perNode = this.perNodeFilters || this.perNodeScores;
     if (perNode) {
       for (let i = 0; i < this.n; i++) {
         const v = this.nodeBaseOf(i);
@@ -744,7 +751,7 @@ class ClassBatch {
     // landed on): those nodes' leaves through class_update (their rows rescored, a few cells),
     // not a relink of every node.
     const k = this.topoChangedCount;
-    if (this.dynScores.length === 0 && this.dynFilters.every((d) => !d.perClass) && k * 8 < this.n && k <= this.changed.length) {
+    if (this.dynScores.length === 0 && !this.perClassFilters && k * 8 < this.n && k <= this.changed.length) {
       if (k === 0) return true;
       const rows = this.view.rows;
       for (let q = 0; q < k; q++) {
@@ -808,7 +815,7 @@ class ClassBatch {
 
   /** Every dynamic part is per class and no normalization follows nodes (relinkClasses applies). */
   private get classLevelOnly(): boolean {
-    return this.nodeNormalized.length === 0 && this.dynFilters.every((d) => d.perClass) && this.dynScores.every((d) => d.perClass);
+    return this.nodeNormalized.length === 0 && !this.perNodeFilters && !this.perNodeScores;
   }
 
   /**
@@ -820,13 +827,13 @@ class ClassBatch {
     const view = this.view;
     let reps: NodeInfo[] | null = null;
     let nodes: NodeInfo[] | null = null;
-    const perClass = this.dynFilters.some((d) => d.perClass);
+    const perClass = this.perClassFilters;
     if (perClass) {
       reps = [];
       for (const c of view.liveClasses) if (this.classPass[c]) reps.push(view.reps[c]!);
       for (const node of reps) this.domainPass[node.classId] = 0;
     }
-    const perNode = this.dynFilters.some((d) => !d.perClass);
+    const perNode = this.perNodeFilters;
     if (perNode) {
       this.prevTopoPass.set(this.topoPass);
       nodes = this.staticNodes();
@@ -886,7 +893,7 @@ class ClassBatch {
       }
       this.unitsGen = this.feasibleGen;
     }
-    const anyPerNode = this.dynScores.some((d) => !d.perClass);
+    const anyPerNode = this.perNodeScores;
     if (anyPerNode ? this.preScoreFeasibleGen !== this.feasibleGen : this.preScoreClassGen !== this.classGen) {
       for (const p of this.followPreScore) {
         const st = p.preScore(this.cs, pod, feasibleNodes);
