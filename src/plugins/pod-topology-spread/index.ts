@@ -19,7 +19,7 @@ import { SKIP, Status } from '../../framework/status.js';
 import type { ClusterObjects } from '../../model/cluster-objects.js';
 import { PER_NODE_LABELS, type ClusterState, type NodeInfo } from '../../model/cluster-state.js';
 import type { PodInfo } from '../../model/pod-info.js';
-import { NO_VALUE, TopologyIndex } from '../../model/topology-index.js';
+import { NO_VALUE, TopologyIndex, type PodQuery } from '../../model/topology-index.js';
 import { MAX_NODE_SCORE } from '../../model/limits.js';
 import { ClassMemo } from '../shared/class-memo.js';
 import {
@@ -27,7 +27,7 @@ import {
   requirementsMatch, selectorFromSet, type Labels, type Requirement, type RequiredNodeAffinity,
 } from '../shared/label-selector.js';
 import { preFilterExtensions } from '../shared/prefilter-extensions.js';
-import { isTerminating, podQuery, selectorRequirements } from '../shared/pod-query.js';
+import { podQuery, selectorRequirements } from '../shared/pod-query.js';
 import { findUntoleratedTaint, isDoNotScheduleTaint } from '../shared/taints.js';
 import { argsSchema, SYSTEM_DEFAULT_CONSTRAINTS, type PodTopologySpreadArgs } from './args.js';
 import type { Reads } from '../../framework/traits.js';
@@ -63,6 +63,9 @@ export interface SpreadConstraint {
 const labelOrEmpty = (labels: Labels, key: string): string => (Object.hasOwn(labels, key) ? labels[key]! : '');
 
 const selectorMatches = (c: SpreadConstraint, labels: Labels): boolean => c.selector !== null && requirementsMatch(c.selector, labels);
+
+/** The pods a constraint counts (kube's countPodsMatchSelector: the pod's namespace, not terminating, the selector); null selects nothing. */
+const spreadQuery = (pod: PodInfo, c: SpreadConstraint): PodQuery | null => (c.selector === null ? null : podQuery(new Set([pod.namespace]), c.selector, true));
 
 /**
  * kube's filterTopologySpreadConstraints: the constraints with `whenUnsatisfiable == action`,
@@ -231,8 +234,9 @@ class InclusionGate {
 
 /** PreFilter state (kube's preFilterState): per constraint, matches per domain and the critical paths. */
 export class PreFilterState {
-  /** The pod's inclusion gate (preFilterFollow), made on first use. */
+  /** The pod's inclusion gate and, per constraint, the pods it counts (preFilterFollow), made on first use. */
   gate: InclusionGate | undefined;
+  queries: Array<PodQuery | null> | undefined;
 
   constructor(
     readonly constraints: readonly SpreadConstraint[],
@@ -266,6 +270,8 @@ interface PreScoreState {
   readonly requireAllTopologies: boolean;
   /** Which nodes count towards the domains (the pod's inclusion policies). */
   readonly gate: InclusionGate;
+  /** Per constraint, the pods it counts (null: its selector selects nothing). */
+  readonly queries: ReadonlyArray<PodQuery | null>;
 }
 
 /** kube's topologyNormalizingWeight. */
@@ -323,8 +329,7 @@ export function newPodTopologySpread(args: PodTopologySpreadArgs | undefined, ha
   };
 
   /** Pods of the pod's namespace matching a constraint, per node row (kube's countPodsMatchSelector). */
-  const rowsFor = (pod: PodInfo, c: SpreadConstraint): Int32Array | null =>
-    c.selector === null ? null : index.countsByRow(podQuery(new Set([pod.namespace]), c.selector, true));
+  const rowsFor = (q: PodQuery | null): Int32Array | null => (q === null ? null : index.countsByRow(q));
 
   const updateWithPod = (s: PreFilterState, updated: PodInfo, preemptor: PodInfo, node: NodeInfo, delta: number): void => {
     if (updated.namespace !== preemptor.namespace) return;
@@ -349,11 +354,12 @@ export function newPodTopologySpread(args: PodTopologySpreadArgs | undefined, ha
   const updatePreScore = (cs: CycleState, pod: PodInfo, other: PodInfo, node: NodeInfo, delta: 1 | -1): Status | null => {
     const s = cs.read<PreScoreState>(PRE_SCORE_STATE_KEY);
     if (!s) return Status.error(`error reading "${PRE_SCORE_STATE_KEY}" from cycleState: not found`);
-    if (other.namespace !== pod.namespace || isTerminating(other)) return null;
     const counted = !s.requireAllTopologies || nodeHasAllTopologyKeys(node.labels, s.constraints);
     for (let i = 0; i < s.constraints.length; i++) {
       const c = s.constraints[i]!;
-      if (!selectorMatches(c, other.labels)) continue;
+      // The pods preScore counted: the same query's predicate.
+      const q = s.queries[i];
+      if (!q || !q.matches(other)) continue;
       // Hostname constraints count the node's own pods at Score (kube: no inclusion policy there).
       const rr = s.rows[i];
       if (rr) {
@@ -383,7 +389,8 @@ export function newPodTopologySpread(args: PodTopologySpreadArgs | undefined, ha
       const constraints = r.constraints;
       if (constraints.length === 0) return { status: SKIP };
       const tp = constraints.map(() => new Map<string, number>());
-      const rows = constraints.map((c) => rowsFor(pod, c));
+      const queries = constraints.map((c) => spreadQuery(pod, c));
+      const rows = queries.map(rowsFor);
       const gate = new InclusionGate(state, pod);
       for (const node of nodes) {
         if (!nodeHasAllTopologyKeys(node.labels, constraints)) continue;
@@ -404,6 +411,7 @@ export function newPodTopologySpread(args: PodTopologySpreadArgs | undefined, ha
       });
       const st = new PreFilterState(constraints, tp, paths);
       st.gate = gate;
+      st.queries = queries;
       cs.write(PRE_FILTER_STATE_KEY, st);
       return { status: null };
     },
@@ -419,12 +427,14 @@ export function newPodTopologySpread(args: PodTopologySpreadArgs | undefined, ha
     preFilterFollow(cs, pod, other, node, delta) {
       const s = readPreFilter(cs);
       if (s instanceof Status) return s;
-      if (other.namespace !== pod.namespace || isTerminating(other)) return null;
       if (!nodeHasAllTopologyKeys(node.labels, s.constraints)) return null;
       const gate = s.gate ?? (s.gate = new InclusionGate(state, pod));
+      const queries = s.queries ?? (s.queries = s.constraints.map((c) => spreadQuery(pod, c)));
       for (let i = 0; i < s.constraints.length; i++) {
         const c = s.constraints[i]!;
-        if (!selectorMatches(c, other.labels) || !gate.includes(c, node)) continue;
+        // The pods preFilter counted: the same query's predicate.
+        const q = queries[i];
+        if (!q || !q.matches(other) || !gate.includes(c, node)) continue;
         const v = node.labels[c.topologyKey]!;
         const m = s.tpValueToMatchNum[i]!;
         m.set(v, (m.get(v) ?? 0) + delta);
@@ -497,7 +507,8 @@ export function newPodTopologySpread(args: PodTopologySpreadArgs | undefined, ha
         }
       }
       const weights = constraints.map((c, i) => topologyNormalizingWeight(c.topologyKey === LABEL_HOSTNAME ? filteredNodes.length - ignored.size : topoSize[i]!));
-      const rows = constraints.map((c) => rowsFor(pod, c));
+      const queries = constraints.map((c) => spreadQuery(pod, c));
+      const rows = queries.map(rowsFor);
       const gate = new InclusionGate(state, pod);
       // A key node classes carry (a zone), with inclusion decided per class: the matching pods are
       // summed per class first and each class's sum added to its domain once (integers: the order
@@ -549,7 +560,7 @@ export function newPodTopologySpread(args: PodTopologySpreadArgs | undefined, ha
         copy.set(rr);
         return copy;
       });
-      const st: PreScoreState = { constraints, ignoredNodes: ignored, topologyValueToPodCounts: counts, weights, rows: hostRows, requireAllTopologies, gate };
+      const st: PreScoreState = { constraints, ignoredNodes: ignored, topologyValueToPodCounts: counts, weights, rows: hostRows, requireAllTopologies, gate, queries };
       cs.write(PRE_SCORE_STATE_KEY, st);
       return null;
     },
