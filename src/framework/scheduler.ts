@@ -117,6 +117,17 @@ export type CommitOutcome =
 const BOUND: CommitOutcome = { kind: 'bound' };
 const outcomeOf = (st: Status | null): CommitOutcome => (st ? { kind: 'rejected', status: st } : BOUND);
 
+/** What Scheduler.scheduleRun did. */
+export interface ClassRun {
+  /** Pods taken from `from` on, each decided by class batching and committed. */
+  count: number;
+  /**
+   * The exact cycle of the next pod, pods[from + count], when class batching could not decide it;
+   * null when the run stopped before deciding anything about that pod.
+   */
+  stopped: { readonly result: ScheduleResult; readonly cs: CycleState } | null;
+}
+
 /** The scheduler over one ClusterState. */
 export class Scheduler {
   readonly state: ClusterState;
@@ -138,6 +149,8 @@ export class Scheduler {
    * follows a decision finds its node without a lookup by name (assume).
    */
   private picked: NodeInfo | undefined = undefined;
+  /** scheduleRun's result, reused. */
+  private readonly run: ClassRun = { count: 0, stopped: null };
   private pickedGeneration = -1;
 
   constructor(opts: SchedulerOptions) {
@@ -211,6 +224,49 @@ export class Scheduler {
     this.picked = node;
     this.pickedGeneration = this.state.nodeGeneration;
     return { pod, profile: fw.profileName, feasibleNodes: d.feasibleNodes, evaluatedNodes: numAll, selectedNode: node.name, status: null };
+  }
+
+  /**
+   * A run of the queue decided by class batching (the replicas of one workload in a row): from
+   * pods[from] on, while each pod is of the first one's class, has no nominated node and its plan
+   * lets class batching decide it, the pod is decided (ClassBatches.decide) and committed
+   * (commit), one pod after the other, as schedulePod then commit would: the same decisions, PRNG
+   * draws and state, without a ScheduleResult per pod. `committed(pod, node)` hears of each commit
+   * (node null when Reserve, Permit or the binding cycle rejected the pod) and says whether to go
+   * on. The run stops before a pod it cannot take; when it is class batching that could not decide
+   * that pod, its exact cycle has run and `stopped` holds it (the caller commits or reports it as
+   * schedulePod's result). The result object is reused by the next call. Only for a profile
+   * whose binding cycle is synchronous (otherwise nothing runs).
+   */
+  scheduleRun(fw: Framework, pods: readonly PodInfo[], from: number, committed: (pod: PodInfo, node: string | null) => boolean): ClassRun {
+    const run = this.run;
+    run.count = 0;
+    run.stopped = null;
+    const key = pods[from]?.classKey;
+    if (!this.useClassBatching || !fw.bindingCycleSync || key === undefined) return run;
+    for (let i = from; i < pods.length; i++) {
+      const pod = pods[i]!;
+      if (pod.classKey !== key || pod.pod.status?.nominatedNodeName) break;
+      if (this.objects) {
+        const w = this.objects.admitPod(pod);
+        if (w && !this.warnings.includes(w)) this.warnings.push(w);
+      }
+      const plan = this.planFor(fw, pod);
+      if (plan === undefined || !plan.classBatch) break;
+      const cs = fw.newCycleState();
+      const d = fw.classBatches.decide(pod, plan, this.prng);
+      if (d === null) {
+        run.stopped = { result: this.cycle(pod, false, fw, cs, plan), cs };
+        break;
+      }
+      run.count++;
+      const node = this.state.nodes[d.node]!;
+      this.picked = node;
+      this.pickedGeneration = this.state.nodeGeneration;
+      const c = this.commit(fw, cs, pod, node.name);
+      if (!committed(pod, c.kind === 'bound' ? node.name : null)) break;
+    }
+    return run;
   }
 
   /** One scheduling cycle: the fused cycle when the plan allows it, else the general path. */

@@ -198,6 +198,8 @@ export class TopologyIndex implements PodListener {
   private readonly cache = new Map<string, CachedCounts>();
   /** The cache's entries and the extensions as arrays: every placement visits them (no iterator objects). */
   private cached: CachedCounts[] = [];
+  /** Pods added and not yet in byNamespace (flushAdded). */
+  private added: IndexedPod[] = [];
   private readonly extensions = new Map<string, IndexExtension>();
   private readonly extensionList: IndexExtension[] = [];
   private readonly topology = new Map<string, TopologyValues>();
@@ -225,20 +227,12 @@ export class TopologyIndex implements PodListener {
   }
 
   onPodAdded(e: IndexedPod): void {
-    const { pod, node } = e;
+    const pod = e.pod;
+    const node = e.node;
     this.count++;
-    const b = this.bucket(pod.namespace);
-    b.all.add(e);
-    const labels = pod.labels;
-    for (const k in labels) {
-      if (!Object.hasOwn(labels, k)) continue;
-      let byValue = b.byLabel.get(k);
-      if (!byValue) b.byLabel.set(k, (byValue = new Map()));
-      const v = pod.labels[k]!;
-      let set = byValue.get(v);
-      if (!set) byValue.set(v, (set = new Set()));
-      set.add(e);
-    }
+    // Indexed by namespace and labels when a query first needs it (flushAdded): a run of
+    // placements nobody queries (pods without terms among pods without terms) pays an append.
+    this.added.push(e);
     if (hasPodAffinity(pod)) this.podsWithAffinity.add(e);
     if (hasRequiredAntiAffinity(pod)) this.podsWithRequiredAntiAffinity.add(e);
     const cached = this.cached;
@@ -254,9 +248,33 @@ export class TopologyIndex implements PodListener {
     for (let i = 0; i < exts.length; i++) exts[i]!.onAdd(e);
   }
 
+  /** Puts the pods added since the last call in their namespace's buckets, in the order they came. */
+  private flushAdded(): void {
+    const added = this.added;
+    if (added.length === 0) return;
+    this.added = [];
+    for (let i = 0; i < added.length; i++) {
+      const e = added[i]!;
+      const pod = e.pod;
+      const b = this.bucket(pod.namespace);
+      b.all.add(e);
+      const labels = pod.labels;
+      for (const k in labels) {
+        if (!Object.hasOwn(labels, k)) continue;
+        let byValue = b.byLabel.get(k);
+        if (!byValue) b.byLabel.set(k, (byValue = new Map()));
+        const v = labels[k]!;
+        let set = byValue.get(v);
+        if (!set) byValue.set(v, (set = new Set()));
+        set.add(e);
+      }
+    }
+  }
+
   onPodRemoved(e: IndexedPod): void {
     const pod = e.pod;
     this.count--;
+    this.flushAdded();
     const b = this.byNamespace.get(pod.namespace);
     if (b) {
       b.all.delete(e);
@@ -290,6 +308,7 @@ export class TopologyIndex implements PodListener {
    * that carry the hinted label.
    */
   forEachMatching(q: PodQuery, fn: (e: IndexedPod) => void): void {
+    this.flushAdded();
     const visit = (b: NamespaceBucket) => {
       const candidates = candidatesOf(b, q.hint);
       for (const set of candidates) {

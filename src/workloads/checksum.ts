@@ -6,24 +6,46 @@ const FNV_PRIME_LOW = 0x1b3;
 const FNV_OFFSET_HI = 0xcbf29ce4;
 const FNV_OFFSET_LO = 0x84222325;
 const TWO_32 = 0x100000000;
+/** Decisions recorded before they are folded (the memory a long run keeps for them is bounded). */
+const PENDING_MAX = 1 << 16;
 
 /**
- * Incremental placement hash. The 64-bit state is kept as two uint32 halves (exact double
- * arithmetic, no BigInt), since it is updated once per scheduled pod inside measured loops.
+ * Placement hash. `add` only records the decision: the FNV-1a fold (one step per character of
+ * `pod=node`) runs when the digest is asked for, or when PENDING_MAX decisions are waiting, so a
+ * measured window pays an array append per pod, not the hash (which is podfit's own check, no
+ * part of scheduling). The 64-bit state is kept as two uint32 halves (exact double arithmetic, no
+ * BigInt).
  */
 export class PlacementChecksum {
   private hi = FNV_OFFSET_HI;
   private lo = FNV_OFFSET_LO;
-  /** Decisions folded in. */
+  /** Decisions recorded and not yet folded, in order. */
+  private pods: string[] = [];
+  private nodes: Array<string | null> = [];
+  /** Decisions recorded. */
   count = 0;
 
-  /** Folds one decision; `node` null for an unschedulable pod. */
+  /** Records one decision; `node` null for an unschedulable pod. */
   add(podKey: string, node: string | null): void {
-    this.fold(podKey);
-    this.fold('=');
-    if (node !== null) this.fold(node);
-    this.fold('\n');
+    this.pods.push(podKey);
+    this.nodes.push(node);
     this.count++;
+    if (this.pods.length >= PENDING_MAX) this.flush();
+  }
+
+  /** Folds the recorded decisions into the state. */
+  private flush(): void {
+    const pods = this.pods;
+    const nodes = this.nodes;
+    for (let i = 0; i < pods.length; i++) {
+      this.fold(pods[i]!);
+      this.fold('=');
+      const node = nodes[i]!;
+      if (node !== null) this.fold(node);
+      this.fold('\n');
+    }
+    this.pods = [];
+    this.nodes = [];
   }
 
   private fold(s: string): void {
@@ -43,6 +65,7 @@ export class PlacementChecksum {
 
   /** 16 hex digits. */
   digest(): string {
+    this.flush();
     return this.hi.toString(16).padStart(8, '0') + this.lo.toString(16).padStart(8, '0');
   }
 }

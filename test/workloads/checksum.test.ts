@@ -26,6 +26,20 @@ describe('PlacementChecksum', () => {
       }),
     );
   });
+  it('is the same whether the digest is asked for midway or not, and past the pending limit', () => {
+    const decisions: Array<[string, string | null]> = [];
+    for (let i = 0; i < 70_000; i++) decisions.push([`ns/p-${i}`, i % 7 === 0 ? null : `n${i % 13}`]);
+    const whole = new PlacementChecksum();
+    const midway = new PlacementChecksum();
+    for (let i = 0; i < decisions.length; i++) {
+      whole.add(...decisions[i]!);
+      midway.add(...decisions[i]!);
+      if (i === 3 || i === 40_000) midway.digest();
+    }
+    expect(midway.digest()).toBe(whole.digest());
+    expect(whole.digest()).toBe(reference(decisions));
+    expect(whole.count).toBe(70_000);
+  });
   it('has the FNV offset basis when empty and differs for different placements', () => {
     expect(new PlacementChecksum().digest()).toBe('cbf29ce484222325');
     const a = new PlacementChecksum();

@@ -21,7 +21,8 @@ import { performance } from 'node:perf_hooks';
 import type { Node } from '../../api/k8s.js';
 import type { ChurnTemplate, PerfPlan, PerfStep } from '../../api/perf-plan.js';
 import type { Framework } from '../../framework/framework.js';
-import type { CommitOutcome, Scheduler } from '../../framework/scheduler.js';
+import type { CommitOutcome, ScheduleResult, Scheduler } from '../../framework/scheduler.js';
+import type { CycleState } from '../../framework/cycle-state.js';
 import type { ClusterObjects } from '../../model/cluster-objects.js';
 import type { PodInfo } from '../../model/pod-info.js';
 import { PlacementChecksum } from '../checksum.js';
@@ -131,6 +132,9 @@ export class PerfExecutor {
   private readonly background: Background[] = [];
   private nextDueMs = Infinity;
   private lastYieldMs = 0;
+  /** When the last pod was decided (decide), and until when a class run may go on (committed). */
+  private lastDecidedMs = 0;
+  private runUntilMs = 0;
   private collector: Collector | null = null;
   private readonly windows: PerfWindow[] = [];
   private created = 0;
@@ -256,13 +260,15 @@ export class PerfExecutor {
 
   // ---- scheduling ----------------------------------------------------------------------------
 
-  /** Schedules one pod end to end; returns its node or null (a promise only when a binder is asynchronous). */
-  private scheduleOne(pod: PodInfo): string | null | Promise<string | null> {
+  /**
+   * Schedules one pod end to end; returns its node or null (a promise only when a binder is
+   * asynchronous). `first` is the pod's cycle when it has run already (a class run stopped at it).
+   */
+  private scheduleOne(pod: PodInfo, t: number, first?: { readonly result: ScheduleResult; readonly cs: CycleState }): string | null | Promise<string | null> {
     const fw = this.s.frameworkFor(pod);
-    const t = performance.now();
     if (!fw) return this.decide(pod, null, t);
-    let cs = fw.newCycleState();
-    let r = this.s.schedulePod(pod, {}, fw, cs);
+    let cs = first?.cs ?? fw.newCycleState();
+    let r = first?.result ?? this.s.schedulePod(pod, {}, fw, cs);
     if (r.selectedNode === null && r.nominatedNode && r.victims && r.victims.length > 0) {
       // kube deletes the victims; the preemptor's next attempt tries its nominated node first.
       for (const v of r.victims) {
@@ -284,9 +290,10 @@ export class PerfExecutor {
     })();
   }
 
-  /** Records a pod's outcome (checksum, counts, the measured window). */
+  /** Records a pod's outcome (checksum, counts, the measured window); `t` is when its attempt began. */
   private decide(pod: PodInfo, node: string | null, t: number): string | null {
     const done = performance.now();
+    this.lastDecidedMs = done;
     this.attempted.set(pod, pod.keyHash);
     this.checksum.add(pod.key, node);
     if (node !== null) {
@@ -302,6 +309,16 @@ export class PerfExecutor {
     return node;
   }
 
+  /**
+   * A class run's commit (Scheduler.scheduleRun): recorded as decide records a pod, its attempt
+   * beginning when the one before it ended; the run goes on until background work is due or the
+   * loop should yield.
+   */
+  private readonly committed = (pod: PodInfo, node: string | null): boolean => {
+    this.decide(pod, node, this.lastDecidedMs);
+    return this.lastDecidedMs < this.runUntilMs;
+  };
+
   /** Schedules every queued pod (and retries unschedulable ones after a cluster event), running due background work between pods. */
   private async drain(): Promise<void> {
     for (;;) {
@@ -313,15 +330,35 @@ export class PerfExecutor {
       if (this.pending.length === 0) return;
       const queue = queueOrder(this.pending, this.fw.queueSort);
       this.pending = [];
-      for (const p of queue) {
+      for (let i = 0; i < queue.length;) {
         const now = performance.now();
         if (now >= this.nextDueMs) await this.runBackground();
         if (now - this.lastYieldMs >= YIELD_EVERY_MS) {
           await new Promise<void>((r) => setImmediate(r));
           this.lastYieldMs = performance.now();
         }
-        if (this.deleted.size > 0 && this.deleted.has(p.key)) continue;
-        const r = this.scheduleOne(p);
+        const p = queue[i]!;
+        if (this.deleted.size > 0) {
+          // Background deletions may have taken queued pods: one pod at a time, each checked.
+          i++;
+          if (this.deleted.has(p.key)) continue;
+        } else {
+          // Pods of one class in a row (a workload's replicas) are decided and committed as a run.
+          const fw = p.classKey !== undefined ? this.s.frameworkFor(p) : undefined;
+          if (fw !== undefined) {
+            this.lastDecidedMs = now;
+            this.runUntilMs = Math.min(this.nextDueMs, this.lastYieldMs + YIELD_EVERY_MS);
+            const run = this.s.scheduleRun(fw, queue, i, this.committed);
+            i += run.count;
+            if (run.stopped !== null) {
+              const r = this.scheduleOne(queue[i++]!, this.lastDecidedMs, run.stopped);
+              if (r instanceof Promise) await r;
+            }
+            if (run.count > 0 || run.stopped !== null) continue;
+          }
+          i++;
+        }
+        const r = this.scheduleOne(p, performance.now());
         if (r instanceof Promise) await r;
       }
     }
@@ -455,7 +492,7 @@ export class PerfExecutor {
         const i = this.pending.indexOf(p!);
         if (i >= 0) {
           this.pending.splice(i, 1);
-          void this.scheduleOne(p!);
+          void this.scheduleOne(p!, performance.now());
         }
         return p!.key;
       }
