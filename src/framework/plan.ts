@@ -75,6 +75,8 @@ export class ProfilePlan {
   readonly scores: readonly PlannedScore[];
   /** Every Reserve/Permit/PreBind/Bind/PostBind plugin reads nothing of the CycleState. */
   readonly bindingStateless: boolean;
+  /** The plugins' trait epochs (PluginTraits.epoch), bound to their contexts. */
+  private readonly epochs: ReadonlyArray<() => number>;
   /** Reused by forPod (a plan is used by one thread, one pod at a time). */
   private readonly scratch: PodPlan;
 
@@ -111,7 +113,26 @@ export class ProfilePlan {
       };
     });
     this.bindingStateless = bindingPlugins.every((p) => traitsOf(p.name).bindingStateless === true);
+    const epochs: Array<() => number> = [];
+    for (const name of new Set([...filters, ...scores.map((s) => s.plugin)].map((p) => p.name))) {
+      const fn = traitsOf(name).epoch;
+      if (fn) {
+        const ctx = ctxOf(name);
+        epochs.push(() => fn(ctx));
+      }
+    }
+    this.epochs = epochs;
     this.scratch = { filterReads: new Uint8Array(this.filters.length), scoreReads: new Uint8Array(this.scores.length), fused: false, classBatch: false, speculation: false };
+  }
+
+  /**
+   * The sum of the plugins' trait epochs: while it stays, forPod gives every pod of one class the
+   * same plan (each epoch only grows, so the sum moves whenever one of them does).
+   */
+  epoch(): number {
+    let e = 0;
+    for (let i = 0; i < this.epochs.length; i++) e += this.epochs[i]!();
+    return e;
   }
 
   /**

@@ -205,9 +205,13 @@ export class Scheduler {
 
   /** The pod's plan, or undefined when only the general path can run (no nodes, sampling). */
   private planFor(fw: Framework, pod: PodInfo): PodPlan | undefined {
+    return this.nodesAllowPlan(fw) ? fw.plan.forPod(pod) : undefined;
+  }
+
+  /** Whether the nodes allow executions other than the general path (there are some, and no sampling). */
+  private nodesAllowPlan(fw: Framework): boolean {
     const n = this.state.nodes.length;
-    if (n === 0 || numFeasibleNodesToFind(n, fw.percentageOfNodesToScore ?? this.config.percentageOfNodesToScore) < n) return undefined;
-    return fw.plan.forPod(pod);
+    return n > 0 && numFeasibleNodesToFind(n, fw.percentageOfNodesToScore ?? this.config.percentageOfNodesToScore) >= n;
   }
 
   /**
@@ -244,6 +248,11 @@ export class Scheduler {
     run.stopped = null;
     const key = pods[from]?.classKey;
     if (!this.useClassBatching || !fw.bindingCycleSync || key === undefined) return run;
+    // One CycleState for the run's commits: class batching runs no PreFilter or PreScore, and the
+    // plan allows it only when the binding cycle's plugins read nothing of the CycleState.
+    const shared = fw.newCycleState();
+    let plan: PodPlan | undefined;
+    let planEpoch = -1;
     for (let i = from; i < pods.length; i++) {
       const pod = pods[i]!;
       if (pod.classKey !== key || pod.pod.status?.nominatedNodeName) break;
@@ -251,11 +260,16 @@ export class Scheduler {
         const w = this.objects.admitPod(pod);
         if (w && !this.warnings.includes(w)) this.warnings.push(w);
       }
-      const plan = this.planFor(fw, pod);
+      // The class's plan, evaluated again only when a trait's epoch moved (PluginTraits.epoch).
+      const epoch = fw.plan.epoch();
+      if (plan === undefined || epoch !== planEpoch) {
+        plan = this.planFor(fw, pod);
+        planEpoch = epoch;
+      } else if (!this.nodesAllowPlan(fw)) plan = undefined;
       if (plan === undefined || !plan.classBatch) break;
-      const cs = fw.newCycleState();
       const d = fw.classBatches.decide(pod, plan, this.prng);
       if (d === null) {
+        const cs = fw.newCycleState();
         run.stopped = { result: this.cycle(pod, false, fw, cs, plan), cs };
         break;
       }
@@ -263,7 +277,7 @@ export class Scheduler {
       const node = this.state.nodes[d.node]!;
       this.picked = node;
       this.pickedGeneration = this.state.nodeGeneration;
-      const c = this.commit(fw, cs, pod, node.name);
+      const c = this.commit(fw, shared, pod, node.name);
       if (!committed(pod, c.kind === 'bound' ? node.name : null)) break;
     }
     return run;

@@ -108,6 +108,14 @@ export interface PluginTraits<Args = unknown> {
    * empty one). Absent: they may.
    */
   readonly bindingStateless?: boolean;
+  /**
+   * What the `filter` and `score` functions read besides the pod and the args, as a counter that
+   * grows whenever any of it may have changed (ClusterObjects.generation, a generation the state
+   * keeps): while every plugin's epoch stays, the functions give a pod of a class what they gave
+   * the class's last pod, so a run of the class evaluates them once (ProfilePlan.epoch). Never
+   * decreases. Absent: the functions read the pod and the args only.
+   */
+  readonly epoch?: (ctx: TraitContext<Args>) => number;
 }
 
 /** The fit kernel's request for one pod: slot and amount per resource, in kube's check order (the kernels' fit record). */

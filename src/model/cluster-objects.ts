@@ -59,6 +59,8 @@ export class ClusterObjects {
    * selector) is stale when it moved.
    */
   generation = 0;
+  /** defaultPriorityClass's answer, null until asked after a PriorityClass was added (admission asks once per pod). */
+  private defaultClass: PriorityClass | undefined | null = null;
 
   /** Adds a Namespace (the API server's `kubernetes.io/metadata.name` label is added if absent). */
   addNamespace(ns: Namespace): void {
@@ -99,6 +101,7 @@ export class ClusterObjects {
   }
   addPriorityClass(o: PriorityClass): void {
     this.priorityClasses.set(o.metadata.name, o);
+    this.defaultClass = null;
   }
 
   /**
@@ -158,10 +161,12 @@ export class ClusterObjects {
    * exist after a race), or undefined.
    */
   defaultPriorityClass(): PriorityClass | undefined {
+    if (this.defaultClass !== null) return this.defaultClass;
     let best: PriorityClass | undefined;
     for (const pc of this.priorityClasses.values()) {
       if (pc.globalDefault && (best === undefined || pc.value < best.value)) best = pc;
     }
+    this.defaultClass = best;
     return best;
   }
 

@@ -195,6 +195,8 @@ export class TopologyIndex implements PodListener {
   readonly podsWithAffinity = new Set<IndexedPod>();
   /** Pods with required anti-affinity (kube NodeInfo.PodsWithRequiredAntiAffinity). */
   readonly podsWithRequiredAntiAffinity = new Set<IndexedPod>();
+  /** Grows whenever a pod with pod (anti-)affinity is added or removed (podsWithAffinity moves). */
+  affinityGeneration = 0;
   private readonly cache = new Map<string, CachedCounts>();
   /** The cache's entries and the extensions as arrays: every placement visits them (no iterator objects). */
   private cached: CachedCounts[] = [];
@@ -233,7 +235,10 @@ export class TopologyIndex implements PodListener {
     // Indexed by namespace and labels when a query first needs it (flushAdded): a run of
     // placements nobody queries (pods without terms among pods without terms) pays an append.
     this.added.push(e);
-    if (hasPodAffinity(pod)) this.podsWithAffinity.add(e);
+    if (hasPodAffinity(pod)) {
+      this.podsWithAffinity.add(e);
+      this.affinityGeneration++;
+    }
     if (hasRequiredAntiAffinity(pod)) this.podsWithRequiredAntiAffinity.add(e);
     const cached = this.cached;
     for (let i = 0; i < cached.length; i++) {
@@ -288,7 +293,7 @@ export class TopologyIndex implements PodListener {
       }
       if (b.all.size === 0) this.byNamespace.delete(pod.namespace);
     }
-    this.podsWithAffinity.delete(e);
+    if (this.podsWithAffinity.delete(e)) this.affinityGeneration++;
     this.podsWithRequiredAntiAffinity.delete(e);
     for (const c of this.cached) {
       this.stats.maintenancePodChecks++;

@@ -24,8 +24,10 @@ const templateArb = fc.record({
   app: fc.constantFrom('a', 'b'),
   spread: fc.option(fc.constantFrom('zone', 'kubernetes.io/hostname'), { nil: undefined }),
   tolerate: fc.boolean(),
+  // Required anti-affinity: placing the run's own pods moves InterPodAffinity's trait epoch mid-run.
+  anti: fc.option(fc.constantFrom('zone', 'kubernetes.io/hostname'), { nil: undefined }),
 });
-type Template = { cpu: string; app: string; spread: string | undefined; tolerate: boolean };
+type Template = { cpu: string; app: string; spread: string | undefined; tolerate: boolean; anti: string | undefined };
 
 function nodeOf(i: number, n: { zone: string; cpu: string; taint: boolean }): Node {
   const b = makeNode(`n${i}`).capacity({ cpu: n.cpu, memory: '8Gi', pods: 10 }).label('zone', n.zone);
@@ -37,6 +39,9 @@ function podOf(name: string, t: Template): Pod {
   const pod = makePod(name).req({ cpu: t.cpu }).label('app', t.app).build();
   if (t.spread) {
     pod.spec.topologySpreadConstraints = [{ maxSkew: 1, topologyKey: t.spread, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { app: t.app } } }];
+  }
+  if (t.anti) {
+    pod.spec.affinity = { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: t.anti, labelSelector: { matchLabels: { app: t.app === 'a' ? 'b' : 'a' } } }] } };
   }
   if (t.tolerate) pod.spec.tolerations = [{ key: 'dedicated', operator: 'Exists' }];
   return pod;

@@ -66,7 +66,8 @@ export const definition: PluginDefinition = {
   name: NAME,
   points: ['score'],
   implemented: true,
-  traits: { score: (pod, { state }) => scoreReads(pod, state) },
+  // Besides the pod, the trait reads which images the nodes hold (changed only with the nodes).
+  traits: { score: (pod, { state }) => scoreReads(pod, state), epoch: ({ state }) => state.nodeGeneration },
   factory: (_args: unknown, handle: FrameworkHandle): ScorePlugin => {
     const { state } = handle;
     return {

@@ -451,6 +451,8 @@ export const definition: PluginDefinition<InterPodAffinityArgs> = {
     score: (pod, { args, state, objects }) => scoreReads(pod, args, state, objects),
     // 100 * (s - min) / (max - min) over the scored nodes (0 when they are equal).
     normalize: 'range',
+    // Besides the pod and the args, the traits read the placed pods' terms and namespace labels.
+    epoch: ({ state, objects }) => TopologyIndex.of(state).affinityGeneration + (objects?.generation ?? 0),
   },
   factory: (args, handle) => newInterPodAffinity(args, handle),
 };

@@ -656,6 +656,8 @@ export const definition: PluginDefinition<PodTopologySpreadArgs> = {
     score: (pod, { args, objects }) => spreadReads(pod, args, objects, 'ScheduleAnyway'),
     // 100 * (max + min - s) / max over the nodes PreScore did not ignore; ignored nodes score 0.
     normalize: 'range',
+    // Besides the pod and the args, spreadReads reads the Services and controllers (default selectors).
+    epoch: ({ objects }) => objects?.generation ?? 0,
   },
   factory: (args, handle) => newPodTopologySpread(args, handle),
 };
