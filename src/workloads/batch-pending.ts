@@ -51,6 +51,11 @@ export interface PendingReport {
  */
 export function queueOrder(pods: readonly PodInfo[], queueSort: QueueSortPlugin | undefined): PodInfo[] {
   if (!queueSort) return [...pods];
+  // Pods created in queue order (a createPods op, a template's clones) need no sort: the stable
+  // sort would leave them as they are.
+  let sorted = true;
+  for (let i = 1; i < pods.length && sorted; i++) sorted = !queueSort.less(pods[i]!, pods[i - 1]!);
+  if (sorted) return [...pods];
   return [...pods].sort((a, b) => (queueSort.less(a, b) ? -1 : queueSort.less(b, a) ? 1 : 0));
 }
 
