@@ -520,7 +520,9 @@ export class Framework implements FrameworkRunner {
 
   /** The binding cycle without a promise (bindingCycleSync): Bind plugins in order, Skip passing on. */
   runBindingCycleSync(cs: CycleState, pod: PodInfo, nodeName: string): Status | null {
-    for (const p of this.bind) {
+    const bind = this.bind;
+    for (let i = 0; i < bind.length; i++) {
+      const p = bind[i]!;
       const s = p.bindSync!(cs, pod, nodeName);
       if (s && s.code === Code.Skip) continue;
       if (s && s.code !== Code.Success) return s.withPlugin(p.name);

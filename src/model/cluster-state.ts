@@ -366,13 +366,16 @@ export class ClusterState {
       if (other !== undefined) this.unplace(other);
     }
     info.pods.push(pod);
-    for (const hp of pod.hostPorts) info.usedPorts.push(hp);
+    // Indexed loops on the per-pod path: for-of builds an iterator, slow until the JIT gets to it.
+    const ports = pod.hostPorts;
+    for (let i = 0; i < ports.length; i++) info.usedPorts.push(ports[i]!);
     this.applyPod(info, pod, 1);
     const placement: Placement = { pod, node: info, assumed, owner: this, indexSlot: -1 };
     this.placed.set(placement, pod.keyHash);
     pod.placement = placement;
     this.logPlacement(placement, 1);
-    for (const l of this.podListeners) l.onPodAdded(placement);
+    const listeners = this.podListeners;
+    for (let i = 0; i < listeners.length; i++) listeners[i]!.onPodAdded(placement);
     return placement;
   }
 

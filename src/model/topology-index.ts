@@ -238,8 +238,8 @@ export class TopologyIndex implements PodListener {
     if (hasPodAffinity(pod)) {
       this.podsWithAffinity.add(e);
       this.affinityGeneration++;
+      if (hasRequiredAntiAffinity(pod)) this.podsWithRequiredAntiAffinity.add(e);
     }
-    if (hasRequiredAntiAffinity(pod)) this.podsWithRequiredAntiAffinity.add(e);
     const cached = this.cached;
     for (let i = 0; i < cached.length; i++) {
       const c = cached[i]!;
