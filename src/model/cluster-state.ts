@@ -290,7 +290,7 @@ export class ClusterState {
     this.table.clearRow(row);
     const info: NodeInfo = {
       name, node, labels: {}, taints: [], unschedulable: false, row, seq: this.nextSeq++, classId: -1,
-      pods: [], usedPorts: [], images: new Map(), generation: 0,
+      pods: emptyObjectArray<PodInfo>(), usedPorts: emptyObjectArray<HostPort>(), images: new Map(), generation: 0,
     };
     this.writeNode(info, node);
     this.nodes.push(info);
@@ -482,3 +482,15 @@ export class ClusterState {
 }
 
 export { CPU_SLOT, MEMORY_SLOT };
+
+/**
+ * An empty array whose elements are objects from the start. V8 makes `[]` an array of small
+ * integers and changes its kind at the first object pushed; every node's first pod did that, and
+ * the per-pod path optimized before a node got its first pod was thrown away (deoptimized) there.
+ * A copy of an array that held an object keeps the object kind.
+ */
+function emptyObjectArray<T>(): T[] {
+  return OBJECT_KIND.slice() as T[];
+}
+const OBJECT_KIND: unknown[] = [{}];
+OBJECT_KIND.length = 0;
