@@ -140,7 +140,10 @@ describe('two schedulers sharing one API server', () => {
     expect(Date.now() - t0).toBeLessThan(FAST_LEASE.retryPeriodMs * 2.2 + 500);
     api.addPod(pod('after'));
     await until(() => api.bindings.length === 1, 'the binding');
+    // The API server records the binding before the scheduler has read the answer (as above).
+    await until(() => standby.outcomes.length === 1, 'the outcome');
     expect(standby.outcomes).toHaveLength(1);
+    expect(leader.outcomes).toHaveLength(0);
   });
 
   it('while the Lease cannot be renewed nobody binds; once it can, a leader finishes the queue', async () => {
