@@ -70,6 +70,7 @@ import type { Prng } from './prng.js';
 import type { Framework } from './framework.js';
 import { Code, type Status } from './status.js';
 import { readsRank } from './traits.js';
+import { KeyedGroups } from './keyed-groups.js';
 
 const RANK_NOTHING = readsRank('nothing');
 const RANK_CLASS = readsRank('class');
@@ -121,8 +122,10 @@ interface DynamicScore extends Weighted {
   readonly preScore: PreScorePlugin;
   readonly perClass: boolean;
   readonly normalize: boolean;
-  /** Normalized score by class id (perClass) or node index. */
+  /** Normalized score by class id (perClass) or node index (unkeyed). */
   value: Float64Array;
+  /** Per node, scored by group (ScorePlugin.scoreKeys; keyed-groups.ts): set by the build when every per-node part has keys. */
+  keyed: KeyedGroups | null;
 }
 
 /** The marker runFilter returns on an Error status. */
@@ -228,6 +231,19 @@ class ClassBatch {
   /** The generations the dynamic Scores' PreScore last ran at (it reads the feasible nodes). */
   private preScoreFeasibleGen = -1;
   private preScoreClassGen = -1;
+  /** Every follow-up PreScore plugin follows the node list node by node (preScoreNodeFollow). */
+  private followNodes = false;
+  /** The feasible set the dynamic Scores' PreScore state reflects (preScoreNodeFollow follows it to `feasible`). */
+  private scoreFeasible = new Int32Array(0);
+  /** Every per-node dynamic Score is keyed (DynamicScore.keyed). */
+  private keyedMode = false;
+  /** Keyed mode: the nodes placements touched since the last scoring (keyed again), the groups' units, the nodes whose topoScore moved. */
+  private readonly keyNodes: NodeInfo[] = [];
+  private readonly groupUnits: NodeInfo[] = [];
+  private readonly groupIds: number[] = [];
+  private keyedDirty = false;
+  private scoreChanged = new Int32Array(0);
+  private scoreChangedCount = 0;
 
   // Scratch.
   private readonly statusScratch: Array<Status | null> = [];
@@ -291,6 +307,10 @@ class ClassBatch {
     this.perClassFilters = this.dynFilters.some((d) => d.perClass);
     this.perNodeFilters = this.dynFilters.some((d) => !d.perClass);
     this.perNodeScores = this.dynScores.some((d) => !d.perClass);
+    this.followNodes = this.followPreScore.every((p) => typeof p.preScoreNodeFollow === 'function');
+    // Keyed when every per-node part can key its nodes (scoreDynamic's PreScore asks for the keys).
+    this.keyedMode = this.perNodeScores && this.dynScores.every((d) => d.perClass || typeof d.plugin.scoreKeys === 'function');
+    if (this.keyedMode) for (const d of this.dynScores) if (!d.perClass) d.keyed = new KeyedGroups(this.n, this.classCount);
     // The dynamic parts' states reflect the cluster as it is now; placements after this follow.
     if (this.dynFilters.length > 0 || this.dynScores.length > 0) state.keepPlacementLog();
     this.placementSeq = state.placementSeq;
@@ -385,6 +405,8 @@ class ClassBatch {
     this.classDelta = new Int32Array(Math.max(1, classCount));
     this.prevClassFeasible = new Int32Array(Math.max(1, classCount));
     this.classSeen = new Uint8Array(Math.max(1, classCount));
+    this.scoreFeasible = new Int32Array(len);
+    this.scoreChanged = new Int32Array(len);
   }
 
   /**
@@ -523,7 +545,7 @@ class ClassBatch {
         // Scored once the feasible nodes are known (scoreDynamic), its PreScore run on them.
         if (ps.incremental === null || ps.normalize === 'other') return false;
         const perClass = r === RANK_DOMAIN;
-        this.dynScores.push({ ...w, preScore: ps.incremental, perClass, normalize: ps.normalize !== 'none', value: new Float64Array(perClass ? Math.max(1, this.classCount) : this.nodePass.length) });
+        this.dynScores.push({ ...w, preScore: ps.incremental, perClass, normalize: ps.normalize !== 'none', value: new Float64Array(perClass ? Math.max(1, this.classCount) : this.nodePass.length), keyed: null });
         if (!this.followPreScore.includes(ps.incremental)) this.followPreScore.push(ps.incremental);
         continue;
       }
@@ -703,7 +725,9 @@ class ClassBatch {
     const state = this.fw.state;
     const rep = this.rep!;
     const cs = this.cs;
+    const keyNodes = this.keyedMode ? this.keyNodes : null;
     const followed = state.placementsSince(this.placementSeq, (p: Placement, delta: 1 | -1): boolean => {
+      if (keyNodes !== null) keyNodes.push(p.node);
       for (const pl of this.followPreFilter) {
         const st = pl.preFilterFollow!(cs, rep, p.pod, p.node, delta);
         if (st !== null && st.code !== Code.Success) return false;
@@ -723,9 +747,38 @@ class ClassBatch {
     if (this.dynScores.length > 0) {
       if (this.feasibleCount === 0) return true;
       if (!this.scoreDynamic(rep)) return false;
+      if (this.keyedMode) return this.relinkKeyed();
       if (this.writeDynamicBases()) this.feasibleCount = this.index!.relink();
     }
     return true;
+  }
+
+  /**
+   * Keyed mode after scoreDynamic: the class bases, and the node bases of the nodes whose topoScore
+   * moved (scoreChanged); their leaves through class_update when they are few, else a relink.
+   */
+  private relinkKeyed(): boolean {
+    const classChanged = this.writeClassBases();
+    const changed = this.scoreChanged;
+    let k = 0;
+    for (let q = 0; q < this.scoreChangedCount; q++) {
+      const i = changed[q]!;
+      const v = this.nodeBaseOf(i);
+      if (v !== this.nodeBase[i]) {
+        this.nodeBase[i] = v;
+        changed[k++] = i;
+      }
+    }
+    this.scoreChangedCount = 0;
+    if (!classChanged && k === 0) return true;
+    if (classChanged || k * 8 >= this.n || k > this.changed.length) {
+      this.feasibleCount = this.index!.relink();
+      return true;
+    }
+    const rows = this.view.rows;
+    for (let q = 0; q < k; q++) this.changed[q] = rows[changed[q]!]!;
+    const flips = this.index!.update(k);
+    return flips > 0 ? this.afterFlips(this.flips, flips) : true;
   }
 
   /** Writes the bases the dynamic parts feed: classBase with `domain` parts, nodeBase with `topology` ones. */
@@ -862,64 +915,34 @@ class ClassBatch {
   }
 
   /**
-   * The dynamic Scores over the feasible nodes: their PreScore again when the feasible nodes it
-   * reads changed (every class's presence for `domain` parts, every node for `topology` ones),
-   * raw scores per class (on its first feasible node) or per feasible node, and the plugin's
-   * NormalizeScore over the same units (it depends on the range of the raw scores and on what
-   * PreScore recorded of each node: traits `range`), then weighted into domainScore / topoScore.
+   * The dynamic Scores over the feasible nodes: their PreScore state brought to the feasible nodes
+   * it reads when they changed (every class's presence for `domain` parts, every node for
+   * `topology` ones: node by node through preScoreNodeFollow, or PreScore again), raw scores per
+   * class (on its first feasible node), per group of keyed nodes (on one feasible node of each) or
+   * per feasible node, and the plugin's NormalizeScore over the same units (it depends on the range
+   * of the raw scores and on what PreScore recorded of each node: traits `range`), then weighted
+   * into domainScore / topoScore (keyed parts: the nodes whose topoScore moved in scoreChanged).
    */
   private scoreDynamic(pod: PodInfo): boolean {
-    const feasibleNodes = this.feasibleNodes;
-    const firstOfClass = this.firstOfClass;
-    // The units move only with the feasible set (feasibleGen counts every change of it).
-    if (this.unitsGen !== this.feasibleGen) {
-      const n = this.n;
-      const nodes = this.fw.state.nodes;
-      const feasible = this.feasible;
-      const classes = this.view.classes;
-      const seen = this.classSeen;
-      seen.fill(0);
-      feasibleNodes.length = 0;
-      firstOfClass.length = 0;
-      for (let i = 0; i < n; i++) {
-        if (!feasible[i]) continue;
-        const node = nodes[i]!;
-        feasibleNodes.push(node);
-        const c = classes[i]!;
-        if (!seen[c]) {
-          seen[c] = 1;
-          firstOfClass.push(node);
-        }
-      }
-      this.unitsGen = this.feasibleGen;
-    }
     const anyPerNode = this.perNodeScores;
     if (anyPerNode ? this.preScoreFeasibleGen !== this.feasibleGen : this.preScoreClassGen !== this.classGen) {
-      for (const p of this.followPreScore) {
-        const st = p.preScore(this.cs, pod, feasibleNodes);
-        if (st !== null && st.code !== Code.Success) return false;
-      }
-      this.preScoreFeasibleGen = this.feasibleGen;
-      this.preScoreClassGen = this.classGen;
+      if (!this.preScoreDynamic(pod)) return false;
     }
+    if (this.keyedMode && this.keyNodes.length > 0) this.rekey();
     this.domainScore.fill(0);
-    if (anyPerNode) this.topoScore.fill(0);
+    if (anyPerNode && !this.keyedMode) this.topoScore.fill(0);
     const nodeOfRow = this.view.nodeOfRow;
     for (const d of this.dynScores) {
-      const units = d.perClass ? firstOfClass : feasibleNodes;
-      const raw = this.rawScores(d.plugin, pod, units);
-      if (raw === null) return false;
-      if (d.normalize) {
-        try {
-          const st = d.plugin.normalizeScore!(this.cs, pod, units, raw);
-          if (st !== null && st.code !== Code.Success) return false;
-        } catch {
-          return false;
-        }
+      if (d.keyed !== null) {
+        if (!this.scoreKeyed(d, pod)) return false;
+        continue;
       }
+      this.refreshUnits();
+      const units = d.perClass ? this.firstOfClass : this.feasibleNodes;
+      const raw = this.rawScores(d.plugin, pod, units);
+      if (raw === null || !this.normalizeDynamic(d, pod, units, raw)) return false;
       for (let j = 0; j < units.length; j++) {
         const v = raw[j]!;
-        if (d.normalize && (v > MAX_NODE_SCORE || v < 0)) return false;
         const node = units[j]!;
         if (d.perClass) {
           d.value[node.classId] = v;
@@ -931,7 +954,169 @@ class ClassBatch {
         }
       }
     }
+    if (this.keyedMode) this.keyedTopoScores();
     return true;
+  }
+
+  /** The feasible nodes and the first feasible node of each class, when the feasible set moved since. */
+  private refreshUnits(): void {
+    if (this.unitsGen === this.feasibleGen) return;
+    const feasibleNodes = this.feasibleNodes;
+    const firstOfClass = this.firstOfClass;
+    const n = this.n;
+    const nodes = this.fw.state.nodes;
+    const feasible = this.feasible;
+    const classes = this.view.classes;
+    const seen = this.classSeen;
+    seen.fill(0);
+    feasibleNodes.length = 0;
+    firstOfClass.length = 0;
+    for (let i = 0; i < n; i++) {
+      if (!feasible[i]) continue;
+      const node = nodes[i]!;
+      feasibleNodes.push(node);
+      const c = classes[i]!;
+      if (!seen[c]) {
+        seen[c] = 1;
+        firstOfClass.push(node);
+      }
+    }
+    this.unitsGen = this.feasibleGen;
+  }
+
+  /**
+   * The dynamic Scores' PreScore state for the current feasible nodes: per-node parts follow the
+   * nodes that entered or left since it last ran (preScoreNodeFollow) when every plugin can,
+   * otherwise PreScore runs again over the feasible nodes and keyed parts key every node anew.
+   */
+  private preScoreDynamic(pod: PodInfo): boolean {
+    const n = this.n;
+    const feasible = this.feasible;
+    const before = this.scoreFeasible;
+    const perNode = this.perNodeScores;
+    if (perNode && this.followNodes && this.preScoreFeasibleGen >= 0) {
+      const nodes = this.fw.state.nodes;
+      let followed = true;
+      for (let i = 0; i < n && followed; i++) {
+        const now = feasible[i]!;
+        if (now === before[i]) continue;
+        for (const p of this.followPreScore) {
+          if (!p.preScoreNodeFollow!(this.cs, pod, nodes[i]!, now !== 0)) {
+            followed = false;
+            break;
+          }
+        }
+      }
+      if (followed) {
+        before.set(feasible.subarray(0, n));
+        this.preScoreFeasibleGen = this.feasibleGen;
+        return true;
+      }
+    }
+    this.refreshUnits();
+    for (const p of this.followPreScore) {
+      const st = p.preScore(this.cs, pod, this.feasibleNodes);
+      if (st !== null && st.code !== Code.Success) return false;
+    }
+    if (perNode) before.set(feasible.subarray(0, n));
+    this.preScoreFeasibleGen = this.feasibleGen;
+    this.preScoreClassGen = this.classGen;
+    if (this.keyedMode) {
+      const nodes = this.fw.state.nodes;
+      for (const d of this.dynScores) {
+        if (d.keyed === null) continue;
+        const keyOf = d.plugin.scoreKeys!(this.cs, pod);
+        if (keyOf === null) return false;
+        d.keyed.assign(keyOf, nodes, this.view.classes, n);
+      }
+      this.keyNodes.length = 0;
+      this.keyedDirty = true;
+    }
+    return true;
+  }
+
+  /** Keyed parts: the nodes placements touched since are keyed again (their keys may have moved). */
+  private rekey(): void {
+    const nodeOfRow = this.view.nodeOfRow;
+    const classes = this.view.classes;
+    for (const node of this.keyNodes) {
+      const i = node.row < nodeOfRow.length ? nodeOfRow[node.row]! : -1;
+      if (i < 0) continue;
+      for (const d of this.dynScores) if (d.keyed !== null && d.keyed.rekey(i, node, classes[i]!)) this.keyedDirty = true;
+    }
+    this.keyNodes.length = 0;
+  }
+
+  /** A keyed part: raw score and normalization once per group with a feasible node, on one of its feasible nodes. */
+  private scoreKeyed(d: DynamicScore, pod: PodInfo): boolean {
+    const g = d.keyed!;
+    const units = this.groupUnits;
+    const ids = this.groupIds;
+    g.units(this.feasible, this.n, this.fw.state.nodes, units, ids);
+    const raw = this.rawScores(d.plugin, pod, units);
+    if (raw === null || !this.normalizeDynamic(d, pod, units, raw)) return false;
+    const value = g.value;
+    for (let j = 0; j < units.length; j++) {
+      const v = raw[j]!;
+      const id = ids[j]!;
+      if (value[id] !== v) {
+        value[id] = v;
+        this.keyedDirty = true;
+      }
+    }
+    return true;
+  }
+
+  /** The plugin's NormalizeScore over a dynamic part's units, in place, with kube's range check. */
+  private normalizeDynamic(d: DynamicScore, pod: PodInfo, units: readonly NodeInfo[], raw: Float64Array): boolean {
+    if (!d.normalize) return true;
+    try {
+      const st = d.plugin.normalizeScore!(this.cs, pod, units, raw);
+      if (st !== null && st.code !== Code.Success) return false;
+    } catch {
+      return false;
+    }
+    for (let j = 0; j < units.length; j++) {
+      const v = raw[j]!;
+      if (v > MAX_NODE_SCORE || v < 0) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Keyed mode: every node's topoScore from its groups' values (weighted, in part order), when a
+   * group's value moved or a node changed group; the nodes whose sum moved go to scoreChanged.
+   */
+  private keyedTopoScores(): void {
+    this.scoreChangedCount = 0;
+    if (!this.keyedDirty) return;
+    this.keyedDirty = false;
+    const parts = this.dynScores.filter((d) => d.keyed !== null);
+    const topo = this.topoScore;
+    const changed = this.scoreChanged;
+    let k = 0;
+    if (parts.length === 1) {
+      // The usual case (one spreading part): a tight loop.
+      const { weight } = parts[0]!;
+      const { groupOf, value } = parts[0]!.keyed!;
+      for (let i = 0; i < this.n; i++) {
+        const t = 0 + weight * value[groupOf[i]!]!;
+        if (t !== topo[i]) {
+          topo[i] = t;
+          changed[k++] = i;
+        }
+      }
+    } else {
+      for (let i = 0; i < this.n; i++) {
+        let t = 0;
+        for (const d of parts) t += d.weight * d.keyed!.value[d.keyed!.groupOf[i]!]!;
+        if (t !== topo[i]) {
+          topo[i] = t;
+          changed[k++] = i;
+        }
+      }
+    }
+    this.scoreChangedCount = k;
   }
 
   /** Re-runs the Filters and Scores that read the node's pods on the changed nodes; their node bases. */
