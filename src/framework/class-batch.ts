@@ -60,7 +60,7 @@ import type { NodeInfo } from '../model/cluster-state.js';
 import type { PodInfo } from '../model/pod-info.js';
 import { podClassKey } from '../model/pod-info.js';
 import type { ClassIndex, FitArgs, ScorerArgs } from '../kernel/kernels.js';
-import { CLASS_BATCHES_MAX, CLASS_BUILD_BACKOFF_MAX, CLASS_KEYS_SEEN_MAX, MAX_NODE_SCORE, NODE_TABLE_DIRTY_LOG_ROWS } from '../model/limits.js';
+import { CLASS_BATCHES_MAX, CLASS_BUILD_BACKOFF_MAX, CLASS_KEYS_SEEN_MAX, KEYED_GROUPS_PER_CLASS, MAX_NODE_SCORE, NODE_TABLE_DIRTY_LOG_ROWS } from '../model/limits.js';
 import { CycleState } from './cycle-state.js';
 import type { FilterPlugin, PreFilterPlugin, PreScorePlugin, ScorePlugin } from './interfaces.js';
 import type { Placement } from '../model/cluster-state.js';
@@ -124,7 +124,7 @@ interface DynamicScore extends Weighted {
   readonly normalize: boolean;
   /** Normalized score by class id (perClass) or node index (unkeyed). */
   value: Float64Array;
-  /** Per node, scored by group (ScorePlugin.scoreKeys; keyed-groups.ts): set by the build when every per-node part has keys. */
+  /** Per node, scored by group (ScorePlugin.scoreKeys; keyed-groups.ts): set by the build when the one per-node part has keys. */
   keyed: KeyedGroups | null;
 }
 
@@ -155,6 +155,9 @@ class ClassBatch {
   private kernelTotal: Float64Array = new Float64Array(0);
   private classBase: Float64Array = new Float64Array(0);
   private nodeBase: Float64Array = new Float64Array(0);
+  /** A keyed part's group of each node and weighted value per group (all 0 without one; keyed-groups.ts). */
+  private groups: Int32Array = new Int32Array(0);
+  private groupBase: Float64Array = new Float64Array(0);
   private feasible: Int32Array = new Int32Array(0);
   private classFeasible: Int32Array = new Int32Array(0);
   private treeMax: Float64Array = new Float64Array(0);
@@ -235,15 +238,17 @@ class ClassBatch {
   private followNodes = false;
   /** The feasible set the dynamic Scores' PreScore state reflects (preScoreNodeFollow follows it to `feasible`). */
   private scoreFeasible = new Int32Array(0);
-  /** Every per-node dynamic Score is keyed (DynamicScore.keyed). */
+  /** The one per-node dynamic Score is keyed (DynamicScore.keyed): its values are groupBase. */
   private keyedMode = false;
-  /** Keyed mode: the nodes placements touched since the last scoring (keyed again), the groups' units, the nodes whose topoScore moved. */
+  /**
+   * Keyed mode: the nodes placements touched since the last scoring (keyed again), the groups'
+   * units, whether a group's base moved, and the nodes that changed group (their leaves move).
+   */
   private readonly keyNodes: NodeInfo[] = [];
   private readonly groupUnits: NodeInfo[] = [];
   private readonly groupIds: number[] = [];
-  private keyedDirty = false;
-  private scoreChanged = new Int32Array(0);
-  private scoreChangedCount = 0;
+  private groupsMoved = false;
+  private readonly regrouped: number[] = [];
 
   // Scratch.
   private readonly statusScratch: Array<Status | null> = [];
@@ -308,16 +313,17 @@ class ClassBatch {
     this.perNodeFilters = this.dynFilters.some((d) => !d.perClass);
     this.perNodeScores = this.dynScores.some((d) => !d.perClass);
     this.followNodes = this.followPreScore.every((p) => typeof p.preScoreNodeFollow === 'function');
-    // Keyed when every per-node part can key its nodes (scoreDynamic's PreScore asks for the keys).
-    this.keyedMode = this.perNodeScores && this.dynScores.every((d) => d.perClass || typeof d.plugin.scoreKeys === 'function');
-    if (this.keyedMode) for (const d of this.dynScores) if (!d.perClass) d.keyed = new KeyedGroups(this.n, this.classCount);
+    // Keyed when the one per-node part can key its nodes (scoreDynamic's PreScore asks for the keys).
+    const perNode = this.dynScores.filter((d) => !d.perClass);
+    this.keyedMode = perNode.length === 1 && typeof perNode[0]!.plugin.scoreKeys === 'function';
+    if (this.keyedMode) perNode[0]!.keyed = new KeyedGroups(this.groups, this.groupBase, this.classCount);
     // The dynamic parts' states reflect the cluster as it is now; placements after this follow.
     if (this.dynFilters.length > 0 || this.dynScores.length > 0) state.keepPlacementLog();
     this.placementSeq = state.placementSeq;
     if (!this.filterDynamic(pod)) return false;
     this.index = fw.kernels.classIndex({
       rows: view.rows, classes: view.classes, nodeOfRow: view.nodeOfRow, kernelTotal: this.kernelTotal,
-      classBase: this.classBase, nodeBase: this.nodeBase, feasible: this.feasible, classFeasible: this.classFeasible,
+      classBase: this.classBase, nodeBase: this.nodeBase, groups: this.groups, groupBase: this.groupBase, feasible: this.feasible, classFeasible: this.classFeasible,
       treeMax: this.treeMax, treeCount: this.treeCount, changed: this.changed, flips: this.flips,
       n: this.n, classCount: this.classCount, size: this.size,
       kernel: this.useKernel ? { region: t.region, capacity: t.capacity, slotCount: t.slotCount, fit: this.fit, scorers: this.scorers } : undefined,
@@ -333,6 +339,8 @@ class ClassBatch {
     if (this.dynScores.length > 0 && !this.scoreDynamic(pod)) return false;
     this.writeBases();
     this.leaves();
+    this.groupsMoved = false;
+    this.regrouped.length = 0;
     this.layoutVersion = t.layoutVersion;
     this.capacity = t.capacity;
     this.viewEpoch = t.viewEpoch;
@@ -406,7 +414,8 @@ class ClassBatch {
     this.prevClassFeasible = new Int32Array(Math.max(1, classCount));
     this.classSeen = new Uint8Array(Math.max(1, classCount));
     this.scoreFeasible = new Int32Array(len);
-    this.scoreChanged = new Int32Array(len);
+    this.groups = this.i32(len);
+    this.groupBase = this.f64(Math.max(1, classCount) * KEYED_GROUPS_PER_CLASS);
   }
 
   /**
@@ -754,29 +763,23 @@ class ClassBatch {
   }
 
   /**
-   * Keyed mode after scoreDynamic: the class bases, and the node bases of the nodes whose topoScore
-   * moved (scoreChanged); their leaves through class_update when they are few, else a relink.
+   * Keyed mode after scoreDynamic: the class bases; a relink when they or a group's base moved
+   * (every node of the group moves), else the leaves of the nodes that changed group (class_update).
    */
   private relinkKeyed(): boolean {
     const classChanged = this.writeClassBases();
-    const changed = this.scoreChanged;
-    let k = 0;
-    for (let q = 0; q < this.scoreChangedCount; q++) {
-      const i = changed[q]!;
-      const v = this.nodeBaseOf(i);
-      if (v !== this.nodeBase[i]) {
-        this.nodeBase[i] = v;
-        changed[k++] = i;
-      }
-    }
-    this.scoreChangedCount = 0;
-    if (!classChanged && k === 0) return true;
-    if (classChanged || k * 8 >= this.n || k > this.changed.length) {
+    const regrouped = this.regrouped;
+    const k = regrouped.length;
+    if (classChanged || this.groupsMoved || k > this.changed.length) {
+      this.groupsMoved = false;
+      regrouped.length = 0;
       this.feasibleCount = this.index!.relink();
       return true;
     }
+    if (k === 0) return true;
     const rows = this.view.rows;
-    for (let q = 0; q < k; q++) this.changed[q] = rows[changed[q]!]!;
+    for (let q = 0; q < k; q++) this.changed[q] = rows[regrouped[q]!]!;
+    regrouped.length = 0;
     const flips = this.index!.update(k);
     return flips > 0 ? this.afterFlips(this.flips, flips) : true;
   }
@@ -921,14 +924,14 @@ class ClassBatch {
    * class (on its first feasible node), per group of keyed nodes (on one feasible node of each) or
    * per feasible node, and the plugin's NormalizeScore over the same units (it depends on the range
    * of the raw scores and on what PreScore recorded of each node: traits `range`), then weighted
-   * into domainScore / topoScore (keyed parts: the nodes whose topoScore moved in scoreChanged).
+   * into domainScore / topoScore (a keyed part: groupBase).
    */
   private scoreDynamic(pod: PodInfo): boolean {
     const anyPerNode = this.perNodeScores;
     if (anyPerNode ? this.preScoreFeasibleGen !== this.feasibleGen : this.preScoreClassGen !== this.classGen) {
       if (!this.preScoreDynamic(pod)) return false;
     }
-    if (this.keyedMode && this.keyNodes.length > 0) this.rekey();
+    if (this.keyedMode && this.keyNodes.length > 0 && !this.rekey()) return false;
     this.domainScore.fill(0);
     if (anyPerNode && !this.keyedMode) this.topoScore.fill(0);
     const nodeOfRow = this.view.nodeOfRow;
@@ -954,7 +957,6 @@ class ClassBatch {
         }
       }
     }
-    if (this.keyedMode) this.keyedTopoScores();
     return true;
   }
 
@@ -1026,42 +1028,49 @@ class ClassBatch {
       for (const d of this.dynScores) {
         if (d.keyed === null) continue;
         const keyOf = d.plugin.scoreKeys!(this.cs, pod);
-        if (keyOf === null) return false;
-        d.keyed.assign(keyOf, nodes, this.view.classes, n);
+        if (keyOf === null || !d.keyed.assign(keyOf, nodes, this.view.classes, n)) return false;
       }
       this.keyNodes.length = 0;
-      this.keyedDirty = true;
+      // Nodes may have changed group: every leaf.
+      this.groupsMoved = true;
     }
     return true;
   }
 
-  /** Keyed parts: the nodes placements touched since are keyed again (their keys may have moved). */
-  private rekey(): void {
+  /** Keyed mode: the nodes placements touched since are keyed again; those that changed group go to `regrouped`. False when the groups overflow. */
+  private rekey(): boolean {
     const nodeOfRow = this.view.nodeOfRow;
     const classes = this.view.classes;
+    const feasible = this.feasible;
     for (const node of this.keyNodes) {
       const i = node.row < nodeOfRow.length ? nodeOfRow[node.row]! : -1;
       if (i < 0) continue;
-      for (const d of this.dynScores) if (d.keyed !== null && d.keyed.rekey(i, node, classes[i]!)) this.keyedDirty = true;
+      for (const d of this.dynScores) {
+        if (d.keyed === null) continue;
+        const moved = d.keyed.rekey(i, node, classes[i]!, feasible);
+        if (moved < 0) return false;
+        if (moved > 0) this.regrouped.push(i);
+      }
     }
     this.keyNodes.length = 0;
+    return true;
   }
 
-  /** A keyed part: raw score and normalization once per group with a feasible node, on one of its feasible nodes. */
+  /** A keyed part: raw score and normalization once per group with a feasible node, on one of its feasible nodes, into groupBase. */
   private scoreKeyed(d: DynamicScore, pod: PodInfo): boolean {
     const g = d.keyed!;
     const units = this.groupUnits;
     const ids = this.groupIds;
-    g.units(this.feasible, this.n, this.fw.state.nodes, units, ids);
+    g.units(this.feasible, this.feasibleGen, this.n, this.fw.state.nodes, units, ids);
     const raw = this.rawScores(d.plugin, pod, units);
     if (raw === null || !this.normalizeDynamic(d, pod, units, raw)) return false;
-    const value = g.value;
+    const base = g.base;
     for (let j = 0; j < units.length; j++) {
-      const v = raw[j]!;
+      const v = d.weight * raw[j]!;
       const id = ids[j]!;
-      if (value[id] !== v) {
-        value[id] = v;
-        this.keyedDirty = true;
+      if (base[id] !== v) {
+        base[id] = v;
+        this.groupsMoved = true;
       }
     }
     return true;
@@ -1081,42 +1090,6 @@ class ClassBatch {
       if (v > MAX_NODE_SCORE || v < 0) return false;
     }
     return true;
-  }
-
-  /**
-   * Keyed mode: every node's topoScore from its groups' values (weighted, in part order), when a
-   * group's value moved or a node changed group; the nodes whose sum moved go to scoreChanged.
-   */
-  private keyedTopoScores(): void {
-    this.scoreChangedCount = 0;
-    if (!this.keyedDirty) return;
-    this.keyedDirty = false;
-    const parts = this.dynScores.filter((d) => d.keyed !== null);
-    const topo = this.topoScore;
-    const changed = this.scoreChanged;
-    let k = 0;
-    if (parts.length === 1) {
-      // The usual case (one spreading part): a tight loop.
-      const { weight } = parts[0]!;
-      const { groupOf, value } = parts[0]!.keyed!;
-      for (let i = 0; i < this.n; i++) {
-        const t = 0 + weight * value[groupOf[i]!]!;
-        if (t !== topo[i]) {
-          topo[i] = t;
-          changed[k++] = i;
-        }
-      }
-    } else {
-      for (let i = 0; i < this.n; i++) {
-        let t = 0;
-        for (const d of parts) t += d.weight * d.keyed!.value[d.keyed!.groupOf[i]!]!;
-        if (t !== topo[i]) {
-          topo[i] = t;
-          changed[k++] = i;
-        }
-      }
-    }
-    this.scoreChangedCount = k;
   }
 
   /** Re-runs the Filters and Scores that read the node's pods on the changed nodes; their node bases. */

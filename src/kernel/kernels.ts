@@ -73,6 +73,9 @@ export interface ClassIndexArrays {
   readonly kernelTotal: Float64Array;
   readonly classBase: Float64Array;
   readonly nodeBase: Float64Array;
+  /** Group of node i (n entries) and a base per group: a keyed dynamic part's value (class-batch.ts); all 0 without one. */
+  readonly groups: Int32Array;
+  readonly groupBase: Float64Array;
   readonly feasible: Int32Array;
   readonly classFeasible: Int32Array;
   readonly treeMax: Float64Array;
@@ -253,7 +256,7 @@ export interface Kernels {
 
   /**
    * class_leaves: node i's leaf (`max[size + i]`) is its total `kernelTotal[rows[i]] +
-   * classBase[classes[i]] + nodeBase[i]`, or -Infinity when it is infeasible: the fit kernel
+   * classBase[classes[i]] + nodeBase[i] + groupBase[groups[i]]`, or -Infinity when it is infeasible: the fit kernel
    * rejects its row (`kernelTotal < 0`, only when `useKernel` is 1; with 0 the kernel part is 0)
    * or a base is -Infinity. Sets `feasible[i]` (1/0) and counts feasible nodes per class into
    * `classFeasible` (zeroed first, `classCount` entries), fills the leaves past n with -Infinity,
@@ -262,7 +265,8 @@ export interface Kernels {
    */
   classLeaves(
     rows: Int32Array, classes: Int32Array, n: number, kernelTotal: Float64Array, useKernel: number, classBase: Float64Array,
-    nodeBase: Float64Array, feasible: Int32Array, classFeasible: Int32Array, classCount: number, max: Float64Array, count: Int32Array, size: number,
+    nodeBase: Float64Array, groups: Int32Array, groupBase: Float64Array, feasible: Int32Array, classFeasible: Int32Array, classCount: number,
+    max: Float64Array, count: Int32Array, size: number,
   ): number;
 
   /**
@@ -274,8 +278,8 @@ export interface Kernels {
    */
   classUpdate(
     changedRows: Int32Array, changedCount: number, nodeOfRow: Int32Array, classes: Int32Array, kernelTotal: Float64Array, useKernel: number,
-    classBase: Float64Array, nodeBase: Float64Array, feasible: Int32Array, classFeasible: Int32Array, max: Float64Array, count: Int32Array,
-    size: number, flips: Int32Array,
+    classBase: Float64Array, nodeBase: Float64Array, groups: Int32Array, groupBase: Float64Array, feasible: Int32Array, classFeasible: Int32Array,
+    max: Float64Array, count: Int32Array, size: number, flips: Int32Array,
   ): number;
 
   /**
@@ -296,14 +300,14 @@ export function bindClassIndex(k: Kernels, a: ClassIndexArrays): ClassIndex {
   return {
     leaves() {
       rescore(a.rows, a.n);
-      return k.classLeaves(a.rows, a.classes, a.n, a.kernelTotal, useKernel, a.classBase, a.nodeBase, a.feasible, a.classFeasible, a.classCount, a.treeMax, a.treeCount, a.size);
+      return k.classLeaves(a.rows, a.classes, a.n, a.kernelTotal, useKernel, a.classBase, a.nodeBase, a.groups, a.groupBase, a.feasible, a.classFeasible, a.classCount, a.treeMax, a.treeCount, a.size);
     },
     relink() {
-      return k.classLeaves(a.rows, a.classes, a.n, a.kernelTotal, useKernel, a.classBase, a.nodeBase, a.feasible, a.classFeasible, a.classCount, a.treeMax, a.treeCount, a.size);
+      return k.classLeaves(a.rows, a.classes, a.n, a.kernelTotal, useKernel, a.classBase, a.nodeBase, a.groups, a.groupBase, a.feasible, a.classFeasible, a.classCount, a.treeMax, a.treeCount, a.size);
     },
     update(count) {
       rescore(a.changed, count);
-      return k.classUpdate(a.changed, count, a.nodeOfRow, a.classes, a.kernelTotal, useKernel, a.classBase, a.nodeBase, a.feasible, a.classFeasible, a.treeMax, a.treeCount, a.size, a.flips);
+      return k.classUpdate(a.changed, count, a.nodeOfRow, a.classes, a.kernelTotal, useKernel, a.classBase, a.nodeBase, a.groups, a.groupBase, a.feasible, a.classFeasible, a.treeMax, a.treeCount, a.size, a.flips);
     },
     kth(k2) {
       return k.treeKth(a.treeMax, a.treeCount, a.size, k2);
