@@ -12,12 +12,16 @@ function pull(max: usize, count: usize, j: usize): void {
   const mr = load<f64>(max + ((l + 1) << 3));
   const cl = load<i32>(count + (l << 2));
   const cr = load<i32>(count + ((l + 1) << 2));
-  // Without branches (the larger side is a coin toss on a rebuild; mispredictions cost more than
-  // the selects): leaves are finite or -Infinity, never NaN, so max and the equalities give the
-  // larger side's count, or both counts on a tie (select, not Math.max: f64.max handles NaN and -0, a longer sequence).
-  const m = select<f64>(ml, mr, ml >= mr);
-  store<f64>(max + (j << 3), m);
-  store<i32>(count + (j << 2), select<i32>(cl, 0, ml == m) + select<i32>(cr, 0, mr == m));
+  if (ml > mr) {
+    store<f64>(max + (j << 3), ml);
+    store<i32>(count + (j << 2), cl);
+  } else if (mr > ml) {
+    store<f64>(max + (j << 3), mr);
+    store<i32>(count + (j << 2), cr);
+  } else {
+    store<f64>(max + (j << 3), ml);
+    store<i32>(count + (j << 2), cl + cr);
+  }
 }
 
 /** Fills the counts of the leaves (1 each) and every inner node from the leaves (Kernels.treeBuild). Once per batch build. */
