@@ -321,13 +321,7 @@ class ClassBatch {
     if (this.dynFilters.length > 0 || this.dynScores.length > 0) state.keepPlacementLog();
     this.placementSeq = state.placementSeq;
     if (!this.filterDynamic(pod)) return false;
-    this.index = fw.kernels.classIndex({
-      rows: view.rows, classes: view.classes, nodeOfRow: view.nodeOfRow, kernelTotal: this.kernelTotal,
-      classBase: this.classBase, nodeBase: this.nodeBase, groups: this.groups, groupBase: this.groupBase, feasible: this.feasible, classFeasible: this.classFeasible,
-      treeMax: this.treeMax, treeCount: this.treeCount, changed: this.changed, flips: this.flips,
-      n: this.n, classCount: this.classCount, size: this.size,
-      kernel: this.useKernel ? { region: t.region, capacity: t.capacity, slotCount: t.slotCount, fit: this.fit, scorers: this.scorers } : undefined,
-    });
+    this.bindIndex();
     // Feasibility first (bases without the normalized parts), then the normalizations over it.
     this.writeBases();
     this.leaves();
@@ -349,6 +343,48 @@ class ClassBatch {
     this.epoch = t.epoch;
     this.rep = pod;
     return true;
+  }
+
+  /** Binds the index kernels to the batch's arrays (at the build, and when groupBase grows). */
+  private bindIndex(): void {
+    const view = this.view;
+    const t = this.fw.state.table;
+    this.index = this.fw.kernels.classIndex({
+      rows: view.rows, classes: view.classes, nodeOfRow: view.nodeOfRow, kernelTotal: this.kernelTotal,
+      classBase: this.classBase, nodeBase: this.nodeBase, groups: this.groups, groupBase: this.groupBase, feasible: this.feasible, classFeasible: this.classFeasible,
+      treeMax: this.treeMax, treeCount: this.treeCount, changed: this.changed, flips: this.flips,
+      n: this.n, classCount: this.classCount, size: this.size,
+      kernel: this.useKernel ? { region: t.region, capacity: t.capacity, slotCount: t.slotCount, fit: this.fit, scorers: this.scorers } : undefined,
+    });
+  }
+
+  /**
+   * A keyed part's groups outgrew groupBase (its groups are never forgotten): every node keyed
+   * again into fresh groups with twice the room or more (the nodes' current keys always fit in as
+   * many groups as nodes), and the index bound to them. Every leaf then moves (groupsMoved).
+   */
+  private growGroups(d: DynamicScore, keyOf: (node: NodeInfo) => number): void {
+    const nodes = this.fw.state.nodes;
+    for (let cap = this.groupBase.length * 2; ; cap *= 2) {
+      const base = this.f64(cap);
+      const groups = new KeyedGroups(this.groups, base, this.classCount);
+      if (groups.assign(keyOf, nodes, this.view.classes, this.n)) {
+        this.release(this.groupBase);
+        this.groupBase = base;
+        d.keyed = groups;
+        break;
+      }
+      this.release(base);
+    }
+    this.bindIndex();
+    this.groupsMoved = true;
+    this.regrouped.length = 0;
+  }
+
+  private release(a: Float64Array): void {
+    const at = this.owned.indexOf(a);
+    if (at >= 0) this.owned.splice(at, 1);
+    this.fw.kernels.free(a);
   }
 
   /** Kernel arrays this batch allocated (dispose gives them back). */
@@ -931,7 +967,7 @@ class ClassBatch {
     if (anyPerNode ? this.preScoreFeasibleGen !== this.feasibleGen : this.preScoreClassGen !== this.classGen) {
       if (!this.preScoreDynamic(pod)) return false;
     }
-    if (this.keyedMode && this.keyNodes.length > 0 && !this.rekey()) return false;
+    if (this.keyedMode && this.keyNodes.length > 0) this.rekey();
     this.domainScore.fill(0);
     if (anyPerNode && !this.keyedMode) this.topoScore.fill(0);
     const nodeOfRow = this.view.nodeOfRow;
@@ -1028,7 +1064,8 @@ class ClassBatch {
       for (const d of this.dynScores) {
         if (d.keyed === null) continue;
         const keyOf = d.plugin.scoreKeys!(this.cs, pod);
-        if (keyOf === null || !d.keyed.assign(keyOf, nodes, this.view.classes, n)) return false;
+        if (keyOf === null) return false;
+        if (!d.keyed.assign(keyOf, nodes, this.view.classes, n)) this.growGroups(d, keyOf);
       }
       this.keyNodes.length = 0;
       // Nodes may have changed group: every leaf.
@@ -1037,8 +1074,8 @@ class ClassBatch {
     return true;
   }
 
-  /** Keyed mode: the nodes placements touched since are keyed again; those that changed group go to `regrouped`. False when the groups overflow. */
-  private rekey(): boolean {
+  /** Keyed mode: the nodes placements touched since are keyed again; those that changed group go to `regrouped` (every node when the groups grow). */
+  private rekey(): void {
     const nodeOfRow = this.view.nodeOfRow;
     const classes = this.view.classes;
     const feasible = this.feasible;
@@ -1048,12 +1085,15 @@ class ClassBatch {
       for (const d of this.dynScores) {
         if (d.keyed === null) continue;
         const moved = d.keyed.rekey(i, node, classes[i]!, feasible);
-        if (moved < 0) return false;
         if (moved > 0) this.regrouped.push(i);
+        else if (moved < 0) {
+          this.growGroups(d, d.keyed.keyFunction!);
+          this.keyNodes.length = 0;
+          return;
+        }
       }
     }
     this.keyNodes.length = 0;
-    return true;
   }
 
   /** A keyed part: raw score and normalization once per group with a feasible node, on one of its feasible nodes, into groupBase. */

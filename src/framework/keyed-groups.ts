@@ -24,6 +24,11 @@ export class KeyedGroups {
   /** The key function of the current PreScore state. */
   private keyOf: ((node: NodeInfo) => number) | null = null;
 
+  /** The key function the nodes were keyed with (null before assign). */
+  get keyFunction(): ((node: NodeInfo) => number) | null {
+    return this.keyOf;
+  }
+
   /**
    * `groupOf` (node i's group, n entries) and `base` (weighted value per group; its length bounds
    * the groups) live in kernel memory: the index reads them.

@@ -19,6 +19,7 @@ import { REGISTRY } from '../../src/plugins/registry.js';
 import { newPodTopologySpread, type PreFilterState } from '../../src/plugins/pod-topology-spread/index.js';
 import { newInterPodAffinity } from '../../src/plugins/inter-pod-affinity/index.js';
 import { makeNode, makePod } from '../helpers/builders.js';
+import { KEYED_GROUPS_PER_CLASS } from '../../src/model/limits.js';
 import { config as configOf } from '../helpers/random-cluster.js';
 
 const DEFAULT = configOf('profiles: [{schedulerName: default-scheduler}]');
@@ -295,6 +296,36 @@ describe('class batching with keyed spreading scores (ScorePlugin.scoreKeys, pre
       { numRuns: 200 },
     );
     expect(dynamic).toBeGreaterThan(500);
+  });
+
+  it('grows the groups when a class holds more keys than KEYED_GROUPS_PER_CLASS (many replicas per node)', () => {
+    const place = (classBatching: boolean) => {
+      const kernels = createJsKernels();
+      const state = new ClusterState(kernels.createTableMemory());
+      for (let i = 0; i < 3; i++) state.addNode(makeNode(`n${i}`).label('zone', 'z1').capacity({ cpu: '64', memory: '64Gi', pods: 200 }).build());
+      const objects = new ClusterObjects();
+      objects.addReplicaSet({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web', namespace: 'default' }, spec: { selector: { matchLabels: { app: 'web' } }, template: {} } } as never);
+      const s = new Scheduler({ registry: REGISTRY, state, config: DEFAULT, kernels, seed: 4, classBatching, objects });
+      const out: Array<string | null> = [];
+      for (let i = 0; i < 3 * (KEYED_GROUPS_PER_CLASS + 10); i++) {
+        // Every 7th pod bigger (a class of its own): the counts per node drift apart, so a class holds many keys.
+        const p = makePod(`web-${i}`).req({ cpu: i % 7 === 0 ? '3' : '100m' }).label('app', 'web').build();
+        p.metadata.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web', uid: 'rs', controller: true }];
+        const pod = makePodInfo(p);
+        podClassKey(pod);
+        const fw = s.frameworkFor(pod)!;
+        const cs = fw.newCycleState();
+        const r = s.schedulePod(pod, {}, fw, cs);
+        out.push(r.selectedNode);
+        if (r.selectedNode) s.commit(fw, cs, pod, r.selectedNode);
+      }
+      return { out, draws: s.prng.draws, dynamic: s.defaultFramework.classBatches.dynamicDecisions };
+    };
+    const ref = place(false);
+    const got = place(true);
+    expect(got.out).toEqual(ref.out);
+    expect(got.draws).toBe(ref.draws);
+    expect(got.dynamic).toBeGreaterThan(got.out.length / 2);
   });
 
   it('preScoreNodeFollow equals a fresh PreScore on the new node list, and equal keys in a class mean equal scores', () => {
