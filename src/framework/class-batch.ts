@@ -34,11 +34,16 @@
  *   preScoreFollow). The batch reads every placement and removal since its last decision from the
  *   state's placement log, applies each to those states, and asks the plugin again: once per class
  *   on a representative for `domain` (the part reads only labels a class carries), on every node
- *   for `topology`; a dynamic Score's PreScore runs again when the feasible nodes it was given
- *   changed (every class's presence for `domain`, any node for `topology`), and its NormalizeScore
- *   (traits `range`: it depends on the raw scores' range) over the same units. The parts land in
- *   classBase (`domain`) or nodeBase (`topology`) and the leaves are relinked from the current
- *   kernel totals (class_leaves without rescoring). A dynamic part whose PreFilter or PreScore
+ *   for `topology`; a dynamic Score's PreScore state follows the feasible nodes it was given when
+ *   they changed (every class's presence for `domain`, any node for `topology`: node by node
+ *   through preScoreNodeFollow where the plugin has it, else PreScore runs again), and its
+ *   NormalizeScore (traits `range`: it depends on the raw scores' range) runs over the same units.
+ *   The parts land in classBase (`domain`) or nodeBase (`topology`) and the leaves are relinked
+ *   from the current kernel totals (class_leaves without rescoring). A `topology` Score whose
+ *   plugin keys its nodes (ScorePlugin.scoreKeys: equal keys in a class, equal scores; only
+ *   placements on a node move its key) is scored once per group (class, key) with a feasible node
+ *   and lands in groupBase (keyed-groups.ts): a placement then costs the few groups and one
+ *   relink, not a plugin pass over every node. A dynamic part whose PreFilter or PreScore
  *   skipped at the build could stop skipping unseen: such a pod takes the exact cycle. The objects
  *   plugins read (Services and controllers behind default spreading, Namespaces) rebuild the batch
  *   when they change;
@@ -49,10 +54,11 @@
  * Whatever the batch cannot decide (no feasible node: the FitError and PostFilter; a plugin
  * error; a state it does not follow) it leaves to the exact cycle, which then runs as usual.
  *
- * A node's total is `kernelTotal[row] + classBase[class] + nodeBase[node]`: the kernel part (fit
- * and resource scores by row, -1 when the fit kernel rejects), the class part (class-level scores,
- * -Infinity when the class fails a class-level Filter) and the node part (node-level scores,
- * -Infinity when the node fails a node-level Filter or is not a PreFilter candidate). These arrays
+ * A node's total is `kernelTotal[row] + classBase[class] + nodeBase[node] + groupBase[group]`: the
+ * kernel part (fit and resource scores by row, -1 when the fit kernel rejects), the class part
+ * (class-level scores, -Infinity when the class fails a class-level Filter), the node part
+ * (node-level scores, -Infinity when the node fails a node-level Filter or is not a PreFilter
+ * candidate) and a keyed part's value by group (0 without one). These arrays
  * and the tree live in kernel memory and are kept by the kernels of either engine (class_leaves,
  * class_update, tree_kth; js is the reference twin), so worker threads could read them too.
  */

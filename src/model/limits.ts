@@ -96,10 +96,10 @@ export const FUSED_SCORE_CACHES_MAX = 4;
 export const CLASS_BATCHES_MAX = 8;
 
 /**
- * Groups a keyed dynamic Score part may have per node class in a class batch (keyed-groups.ts:
- * one per class and key, PodTopologySpread's key being the count of the owner's pods on a node),
- * 8 bytes each in kernel memory. A batch that needs more declines and is built again, with the
- * keys the nodes have then.
+ * Groups a keyed dynamic Score part starts with room for, per node class, in a class batch
+ * (keyed-groups.ts: one per class and key, PodTopologySpread's key being the count of the owner's
+ * pods on a node), 8 bytes each in kernel memory. A batch that needs more doubles the room and
+ * keys every node again (ClassBatch.growGroups).
  */
 export const KEYED_GROUPS_PER_CLASS = 32;
 /**
