@@ -3,7 +3,7 @@
 // + groupBase[groups[i]] (a keyed part's value by group of nodes: src/framework/keyed-groups.ts), or -Infinity when it is infeasible: the fit kernel rejects its row (kernelTotal < 0, when
 // useKernel is 1), or its class or the node itself fails a Filter (a base of -Infinity).
 // src/kernel/js-kernels.ts has the same two functions (the reference).
-import { tree_build, tree_set } from './tree';
+import { tree_build, tree_build_prefix, tree_set } from './tree';
 
 // @ts-ignore: decorator
 @inline
@@ -19,11 +19,15 @@ function leafOf(i: usize, row: usize, cls: usize, kernelTotal: usize, useKernel:
 
 /**
  * Every leaf, feasibility and the feasible count per class (zeroed first), then the tree
- * (Kernels.classLeaves). Returns the feasible count. Once per batch build or renormalization.
+ * (Kernels.classLeaves). Returns the feasible count. `full` 1 also sets the leaves past n to
+ * -Infinity and builds every inner node; 0 rebuilds only the inner nodes over the first n leaves
+ * (tree_build_prefix), for arrays a full call built before. Once per batch build, renormalization
+ * or relink.
  */
 export function class_leaves(
   rows: usize, classes: usize, n: i32, kernelTotal: usize, useKernel: i32, classBase: usize, nodeBase: usize,
   groups: usize, groupBase: usize, feasible: usize, classFeasible: usize, classCount: i32, treeMax: usize, treeCount: usize, size: i32,
+  full: i32,
 ): i32 {
   memory.fill(classFeasible, 0, <usize>classCount << 2);
   const leaves = treeMax + (<usize>size << 3);
@@ -39,6 +43,10 @@ export function class_leaves(
       store<i32>(at, load<i32>(at) + 1);
       count++;
     }
+  }
+  if (full == 0) {
+    tree_build_prefix(treeMax, treeCount, size, n);
+    return count;
   }
   for (let i = <usize>n; i < <usize>size; i++) store<f64>(leaves + (i << 3), -Infinity);
   tree_build(treeMax, treeCount, size);

@@ -370,6 +370,17 @@ function treeBuild(max: Float64Array, count: Int32Array, size: number): void {
   for (let j = size - 1; j >= 1; j--) treePull(max, count, j);
 }
 
+/** assembly/tree.ts tree_build_prefix: the inner nodes over the first n leaves only. */
+function treeBuildPrefix(max: Float64Array, count: Int32Array, size: number, n: number): void {
+  let lo = size;
+  let hi = size + n;
+  while (lo > 1) {
+    lo >>= 1;
+    hi = (hi + 1) >> 1;
+    for (let j = lo; j < hi; j++) treePull(max, count, j);
+  }
+}
+
 function treeSet(max: Float64Array, count: Int32Array, size: number, i: number, value: number): void {
   let j = size + i;
   max[j] = value;
@@ -411,7 +422,7 @@ function classLeaf(
 function classLeaves(
   rows: Int32Array, classes: Int32Array, n: number, kernelTotal: Float64Array, useKernel: number, classBase: Float64Array,
   nodeBase: Float64Array, groups: Int32Array, groupBase: Float64Array, feasible: Int32Array, classFeasible: Int32Array, classCount: number,
-  max: Float64Array, count: Int32Array, size: number,
+  max: Float64Array, count: Int32Array, size: number, full: number,
 ): number {
   classFeasible.fill(0, 0, classCount);
   let total = 0;
@@ -425,6 +436,10 @@ function classLeaves(
       classFeasible[cls]!++;
       total++;
     }
+  }
+  if (full === 0) {
+    treeBuildPrefix(max, count, size, n);
+    return total;
   }
   max.fill(-Infinity, size + n, 2 * size);
   treeBuild(max, count, size);

@@ -52,6 +52,7 @@ interface KernelExports {
   class_leaves(
     rows: number, classes: number, n: number, kernelTotal: number, useKernel: number, classBase: number, nodeBase: number,
     groups: number, groupBase: number, feasible: number, classFeasible: number, classCount: number, max: number, count: number, size: number,
+    full: number,
   ): number;
   class_update(
     changedRows: number, changedCount: number, nodeOfRow: number, classes: number, kernelTotal: number, useKernel: number,
@@ -362,11 +363,11 @@ export class WasmKernels implements Kernels {
   classLeaves(
     rows: Int32Array, classes: Int32Array, n: number, kernelTotal: Float64Array, useKernel: number, classBase: Float64Array,
     nodeBase: Float64Array, groups: Int32Array, groupBase: Float64Array, feasible: Int32Array, classFeasible: Int32Array, classCount: number,
-    max: Float64Array, count: Int32Array, size: number,
+    max: Float64Array, count: Int32Array, size: number, full: number,
   ): number {
     const r = this.exp.class_leaves(
       this.in(rows), this.in(classes), n, this.in(kernelTotal), useKernel, this.in(classBase), this.in(nodeBase), this.in(groups), this.in(groupBase),
-      this.out(feasible, n), this.out(classFeasible, classCount), classCount, this.out(max, 2 * size), this.out(count, 2 * size), size,
+      this.out(feasible, n), this.out(classFeasible, classCount), classCount, this.out(max, 2 * size), this.out(count, 2 * size), size, full,
     );
     this.done();
     return r;
@@ -424,9 +425,9 @@ export class WasmKernels implements Kernels {
     return {
       leaves: () => {
         rescore(rows, n);
-        return exp.class_leaves(rows, classes, n, kernelTotal, useKernel, classBase, nodeBase, groups, groupBase, feasible, classFeasible, classCount, treeMax, treeCount, size);
+        return exp.class_leaves(rows, classes, n, kernelTotal, useKernel, classBase, nodeBase, groups, groupBase, feasible, classFeasible, classCount, treeMax, treeCount, size, 1);
       },
-      relink: () => exp.class_leaves(rows, classes, n, kernelTotal, useKernel, classBase, nodeBase, groups, groupBase, feasible, classFeasible, classCount, treeMax, treeCount, size),
+      relink: () => exp.class_leaves(rows, classes, n, kernelTotal, useKernel, classBase, nodeBase, groups, groupBase, feasible, classFeasible, classCount, treeMax, treeCount, size, 0),
       update: (count) => {
         rescore(changed, count);
         return exp.class_update(changed, count, nodeOfRow, classes, kernelTotal, useKernel, classBase, nodeBase, groups, groupBase, feasible, classFeasible, treeMax, treeCount, size, flips);
