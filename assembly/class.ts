@@ -1,35 +1,40 @@
 // Class batching's index upkeep (src/framework/class-batch.ts): node i's leaf in the segment
-// tree of assembly/tree.ts is its total, kernelTotal[rows[i]] + classBase[classes[i]] + nodeBase[i],
-// or -Infinity when it is infeasible: the fit kernel rejects its row (kernelTotal < 0, when
+// tree of assembly/tree.ts is its total, kernelTotal[rows[i]] + classBase[classes[i]] + nodeBase[i]
+// + groupBase[groups[i]] (a keyed part's value by group of nodes: src/framework/keyed-groups.ts), or -Infinity when it is infeasible: the fit kernel rejects its row (kernelTotal < 0, when
 // useKernel is 1), or its class or the node itself fails a Filter (a base of -Infinity).
 // src/kernel/js-kernels.ts has the same two functions (the reference).
-import { tree_build, tree_set } from './tree';
+import { tree_build, tree_build_prefix, tree_set } from './tree';
 
 // @ts-ignore: decorator
 @inline
-function leafOf(i: usize, row: usize, cls: usize, kernelTotal: usize, useKernel: i32, classBase: usize, nodeBase: usize): f64 {
+function leafOf(i: usize, row: usize, cls: usize, kernelTotal: usize, useKernel: i32, classBase: usize, nodeBase: usize, groups: usize, groupBase: usize): f64 {
   const cb = load<f64>(classBase + (cls << 3));
   const nb = load<f64>(nodeBase + (i << 3));
   if (cb == -Infinity || nb == -Infinity) return -Infinity;
-  if (useKernel == 0) return cb + nb;
+  const gb = load<f64>(groupBase + (<usize>load<i32>(groups + (i << 2)) << 3));
+  if (useKernel == 0) return cb + nb + gb;
   const t = load<f64>(kernelTotal + (row << 3));
-  return t < 0 ? -Infinity : t + cb + nb;
+  return t < 0 ? -Infinity : t + cb + nb + gb;
 }
 
 /**
  * Every leaf, feasibility and the feasible count per class (zeroed first), then the tree
- * (Kernels.classLeaves). Returns the feasible count. Once per batch build or renormalization.
+ * (Kernels.classLeaves). Returns the feasible count. `full` 1 also sets the leaves past n to
+ * -Infinity and builds every inner node; 0 rebuilds only the inner nodes over the first n leaves
+ * (tree_build_prefix), for arrays a full call built before. Once per batch build, renormalization
+ * or relink.
  */
 export function class_leaves(
   rows: usize, classes: usize, n: i32, kernelTotal: usize, useKernel: i32, classBase: usize, nodeBase: usize,
-  feasible: usize, classFeasible: usize, classCount: i32, treeMax: usize, treeCount: usize, size: i32,
+  groups: usize, groupBase: usize, feasible: usize, classFeasible: usize, classCount: i32, treeMax: usize, treeCount: usize, size: i32,
+  full: i32,
 ): i32 {
   memory.fill(classFeasible, 0, <usize>classCount << 2);
   const leaves = treeMax + (<usize>size << 3);
   let count = 0;
   for (let i: usize = 0; i < <usize>n; i++) {
     const cls = <usize>load<i32>(classes + (i << 2));
-    const v = leafOf(i, <usize>load<i32>(rows + (i << 2)), cls, kernelTotal, useKernel, classBase, nodeBase);
+    const v = leafOf(i, <usize>load<i32>(rows + (i << 2)), cls, kernelTotal, useKernel, classBase, nodeBase, groups, groupBase);
     store<f64>(leaves + (i << 3), v);
     const f = v == -Infinity ? 0 : 1;
     store<i32>(feasible + (i << 2), f);
@@ -38,6 +43,10 @@ export function class_leaves(
       store<i32>(at, load<i32>(at) + 1);
       count++;
     }
+  }
+  if (full == 0) {
+    tree_build_prefix(treeMax, treeCount, size, n);
+    return count;
   }
   for (let i = <usize>n; i < <usize>size; i++) store<f64>(leaves + (i << 3), -Infinity);
   tree_build(treeMax, treeCount, size);
@@ -51,7 +60,7 @@ export function class_leaves(
  */
 export function class_update(
   changedRows: usize, count: i32, nodeOfRow: usize, classes: usize, kernelTotal: usize, useKernel: i32,
-  classBase: usize, nodeBase: usize, feasible: usize, classFeasible: usize, treeMax: usize, treeCount: usize,
+  classBase: usize, nodeBase: usize, groups: usize, groupBase: usize, feasible: usize, classFeasible: usize, treeMax: usize, treeCount: usize,
   size: i32, flips: usize,
 ): i32 {
   let k = 0;
@@ -61,7 +70,7 @@ export function class_update(
     if (node < 0) continue;
     const i = <usize>node;
     const cls = <usize>load<i32>(classes + (i << 2));
-    const v = leafOf(i, row, cls, kernelTotal, useKernel, classBase, nodeBase);
+    const v = leafOf(i, row, cls, kernelTotal, useKernel, classBase, nodeBase, groups, groupBase);
     const now = v == -Infinity ? 0 : 1;
     if (now != load<i32>(feasible + (i << 2))) {
       store<i32>(feasible + (i << 2), now);

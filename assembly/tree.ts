@@ -31,6 +31,21 @@ export function tree_build(max: usize, count: usize, size: i32): void {
   for (let j = s - 1; j >= 1; j--) pull(max, count, j);
 }
 
+/**
+ * The inner nodes over the first n leaves only, from the leaves up (class_leaves with full 0): the
+ * leaves past n and the inner nodes over them alone must be as a tree_build left them, and leaf
+ * counts stay 1 from it. For n = 5,000 in a tree of 8,192 leaves, 5,000 pulls instead of 8,191.
+ */
+export function tree_build_prefix(max: usize, count: usize, size: i32, n: i32): void {
+  let lo = <usize>size;
+  let hi = <usize>size + <usize>n;
+  while (lo > 1) {
+    lo >>= 1;
+    hi = (hi + 1) >> 1;
+    for (let j = lo; j < hi; j++) pull(max, count, j);
+  }
+}
+
 /** Sets leaf i to `value` and updates its ancestors (Kernels.treeSet). Once per changed node. */
 export function tree_set(max: usize, count: usize, size: i32, i: i32, value: f64): void {
   let j = <usize>size + <usize>i;

@@ -34,11 +34,16 @@
  *   preScoreFollow). The batch reads every placement and removal since its last decision from the
  *   state's placement log, applies each to those states, and asks the plugin again: once per class
  *   on a representative for `domain` (the part reads only labels a class carries), on every node
- *   for `topology`; a dynamic Score's PreScore runs again when the feasible nodes it was given
- *   changed (every class's presence for `domain`, any node for `topology`), and its NormalizeScore
- *   (traits `range`: it depends on the raw scores' range) over the same units. The parts land in
- *   classBase (`domain`) or nodeBase (`topology`) and the leaves are relinked from the current
- *   kernel totals (class_leaves without rescoring). A dynamic part whose PreFilter or PreScore
+ *   for `topology`; a dynamic Score's PreScore state follows the feasible nodes it was given when
+ *   they changed (every class's presence for `domain`, any node for `topology`: node by node
+ *   through preScoreNodeFollow where the plugin has it, else PreScore runs again), and its
+ *   NormalizeScore (traits `range`: it depends on the raw scores' range) runs over the same units.
+ *   The parts land in classBase (`domain`) or nodeBase (`topology`) and the leaves are relinked
+ *   from the current kernel totals (class_leaves without rescoring). A `topology` Score whose
+ *   plugin keys its nodes (ScorePlugin.scoreKeys: equal keys in a class, equal scores; only
+ *   placements on a node move its key) is scored once per group (class, key) with a feasible node
+ *   and lands in groupBase (keyed-groups.ts): a placement then costs the few groups and one
+ *   relink, not a plugin pass over every node. A dynamic part whose PreFilter or PreScore
  *   skipped at the build could stop skipping unseen: such a pod takes the exact cycle. The objects
  *   plugins read (Services and controllers behind default spreading, Namespaces) rebuild the batch
  *   when they change;
@@ -49,10 +54,11 @@
  * Whatever the batch cannot decide (no feasible node: the FitError and PostFilter; a plugin
  * error; a state it does not follow) it leaves to the exact cycle, which then runs as usual.
  *
- * A node's total is `kernelTotal[row] + classBase[class] + nodeBase[node]`: the kernel part (fit
- * and resource scores by row, -1 when the fit kernel rejects), the class part (class-level scores,
- * -Infinity when the class fails a class-level Filter) and the node part (node-level scores,
- * -Infinity when the node fails a node-level Filter or is not a PreFilter candidate). These arrays
+ * A node's total is `kernelTotal[row] + classBase[class] + nodeBase[node] + groupBase[group]`: the
+ * kernel part (fit and resource scores by row, -1 when the fit kernel rejects), the class part
+ * (class-level scores, -Infinity when the class fails a class-level Filter), the node part
+ * (node-level scores, -Infinity when the node fails a node-level Filter or is not a PreFilter
+ * candidate) and a keyed part's value by group (0 without one). These arrays
  * and the tree live in kernel memory and are kept by the kernels of either engine (class_leaves,
  * class_update, tree_kth; js is the reference twin), so worker threads could read them too.
  */
@@ -60,7 +66,7 @@ import type { NodeInfo } from '../model/cluster-state.js';
 import type { PodInfo } from '../model/pod-info.js';
 import { podClassKey } from '../model/pod-info.js';
 import type { ClassIndex, FitArgs, ScorerArgs } from '../kernel/kernels.js';
-import { CLASS_BATCHES_MAX, CLASS_BUILD_BACKOFF_MAX, CLASS_KEYS_SEEN_MAX, MAX_NODE_SCORE, NODE_TABLE_DIRTY_LOG_ROWS } from '../model/limits.js';
+import { CLASS_BATCHES_MAX, CLASS_BUILD_BACKOFF_MAX, CLASS_KEYS_SEEN_MAX, KEYED_GROUPS_PER_CLASS, MAX_NODE_SCORE, NODE_TABLE_DIRTY_LOG_ROWS } from '../model/limits.js';
 import { CycleState } from './cycle-state.js';
 import type { FilterPlugin, PreFilterPlugin, PreScorePlugin, ScorePlugin } from './interfaces.js';
 import type { Placement } from '../model/cluster-state.js';
@@ -70,6 +76,7 @@ import type { Prng } from './prng.js';
 import type { Framework } from './framework.js';
 import { Code, type Status } from './status.js';
 import { readsRank } from './traits.js';
+import { KeyedGroups } from './keyed-groups.js';
 
 const RANK_NOTHING = readsRank('nothing');
 const RANK_CLASS = readsRank('class');
@@ -121,8 +128,10 @@ interface DynamicScore extends Weighted {
   readonly preScore: PreScorePlugin;
   readonly perClass: boolean;
   readonly normalize: boolean;
-  /** Normalized score by class id (perClass) or node index. */
+  /** Normalized score by class id (perClass) or node index (unkeyed). */
   value: Float64Array;
+  /** Per node, scored by group (ScorePlugin.scoreKeys; keyed-groups.ts): set by the build when the one per-node part has keys. */
+  keyed: KeyedGroups | null;
 }
 
 /** The marker runFilter returns on an Error status. */
@@ -152,6 +161,9 @@ class ClassBatch {
   private kernelTotal: Float64Array = new Float64Array(0);
   private classBase: Float64Array = new Float64Array(0);
   private nodeBase: Float64Array = new Float64Array(0);
+  /** A keyed part's group of each node and weighted value per group (all 0 without one; keyed-groups.ts). */
+  private groups: Int32Array = new Int32Array(0);
+  private groupBase: Float64Array = new Float64Array(0);
   private feasible: Int32Array = new Int32Array(0);
   private classFeasible: Int32Array = new Int32Array(0);
   private treeMax: Float64Array = new Float64Array(0);
@@ -228,6 +240,21 @@ class ClassBatch {
   /** The generations the dynamic Scores' PreScore last ran at (it reads the feasible nodes). */
   private preScoreFeasibleGen = -1;
   private preScoreClassGen = -1;
+  /** Every follow-up PreScore plugin follows the node list node by node (preScoreNodeFollow). */
+  private followNodes = false;
+  /** The feasible set the dynamic Scores' PreScore state reflects (preScoreNodeFollow follows it to `feasible`). */
+  private scoreFeasible = new Int32Array(0);
+  /** The one per-node dynamic Score is keyed (DynamicScore.keyed): its values are groupBase. */
+  private keyedMode = false;
+  /**
+   * Keyed mode: the nodes placements touched since the last scoring (keyed again), the groups'
+   * units, whether a group's base moved, and the nodes that changed group (their leaves move).
+   */
+  private readonly keyNodes: NodeInfo[] = [];
+  private readonly groupUnits: NodeInfo[] = [];
+  private readonly groupIds: number[] = [];
+  private groupsMoved = false;
+  private readonly regrouped: number[] = [];
 
   // Scratch.
   private readonly statusScratch: Array<Status | null> = [];
@@ -291,17 +318,16 @@ class ClassBatch {
     this.perClassFilters = this.dynFilters.some((d) => d.perClass);
     this.perNodeFilters = this.dynFilters.some((d) => !d.perClass);
     this.perNodeScores = this.dynScores.some((d) => !d.perClass);
+    this.followNodes = this.followPreScore.every((p) => typeof p.preScoreNodeFollow === 'function');
+    // Keyed when the one per-node part can key its nodes (scoreDynamic's PreScore asks for the keys).
+    const perNode = this.dynScores.filter((d) => !d.perClass);
+    this.keyedMode = perNode.length === 1 && typeof perNode[0]!.plugin.scoreKeys === 'function';
+    if (this.keyedMode) perNode[0]!.keyed = new KeyedGroups(this.groups, this.groupBase, this.classCount);
     // The dynamic parts' states reflect the cluster as it is now; placements after this follow.
     if (this.dynFilters.length > 0 || this.dynScores.length > 0) state.keepPlacementLog();
     this.placementSeq = state.placementSeq;
     if (!this.filterDynamic(pod)) return false;
-    this.index = fw.kernels.classIndex({
-      rows: view.rows, classes: view.classes, nodeOfRow: view.nodeOfRow, kernelTotal: this.kernelTotal,
-      classBase: this.classBase, nodeBase: this.nodeBase, feasible: this.feasible, classFeasible: this.classFeasible,
-      treeMax: this.treeMax, treeCount: this.treeCount, changed: this.changed, flips: this.flips,
-      n: this.n, classCount: this.classCount, size: this.size,
-      kernel: this.useKernel ? { region: t.region, capacity: t.capacity, slotCount: t.slotCount, fit: this.fit, scorers: this.scorers } : undefined,
-    });
+    this.bindIndex();
     // Feasibility first (bases without the normalized parts), then the normalizations over it.
     this.writeBases();
     this.leaves();
@@ -313,6 +339,8 @@ class ClassBatch {
     if (this.dynScores.length > 0 && !this.scoreDynamic(pod)) return false;
     this.writeBases();
     this.leaves();
+    this.groupsMoved = false;
+    this.regrouped.length = 0;
     this.layoutVersion = t.layoutVersion;
     this.capacity = t.capacity;
     this.viewEpoch = t.viewEpoch;
@@ -321,6 +349,48 @@ class ClassBatch {
     this.epoch = t.epoch;
     this.rep = pod;
     return true;
+  }
+
+  /** Binds the index kernels to the batch's arrays (at the build, and when groupBase grows). */
+  private bindIndex(): void {
+    const view = this.view;
+    const t = this.fw.state.table;
+    this.index = this.fw.kernels.classIndex({
+      rows: view.rows, classes: view.classes, nodeOfRow: view.nodeOfRow, kernelTotal: this.kernelTotal,
+      classBase: this.classBase, nodeBase: this.nodeBase, groups: this.groups, groupBase: this.groupBase, feasible: this.feasible, classFeasible: this.classFeasible,
+      treeMax: this.treeMax, treeCount: this.treeCount, changed: this.changed, flips: this.flips,
+      n: this.n, classCount: this.classCount, size: this.size,
+      kernel: this.useKernel ? { region: t.region, capacity: t.capacity, slotCount: t.slotCount, fit: this.fit, scorers: this.scorers } : undefined,
+    });
+  }
+
+  /**
+   * A keyed part's groups outgrew groupBase (its groups are never forgotten): every node keyed
+   * again into fresh groups with twice the room or more (the nodes' current keys always fit in as
+   * many groups as nodes), and the index bound to them. Every leaf then moves (groupsMoved).
+   */
+  private growGroups(d: DynamicScore, keyOf: (node: NodeInfo) => number): void {
+    const nodes = this.fw.state.nodes;
+    for (let cap = this.groupBase.length * 2; ; cap *= 2) {
+      const base = this.f64(cap);
+      const groups = new KeyedGroups(this.groups, base, this.classCount);
+      if (groups.assign(keyOf, nodes, this.view.classes, this.n)) {
+        this.release(this.groupBase);
+        this.groupBase = base;
+        d.keyed = groups;
+        break;
+      }
+      this.release(base);
+    }
+    this.bindIndex();
+    this.groupsMoved = true;
+    this.regrouped.length = 0;
+  }
+
+  private release(a: Float64Array): void {
+    const at = this.owned.indexOf(a);
+    if (at >= 0) this.owned.splice(at, 1);
+    this.fw.kernels.free(a);
   }
 
   /** Kernel arrays this batch allocated (dispose gives them back). */
@@ -385,6 +455,9 @@ class ClassBatch {
     this.classDelta = new Int32Array(Math.max(1, classCount));
     this.prevClassFeasible = new Int32Array(Math.max(1, classCount));
     this.classSeen = new Uint8Array(Math.max(1, classCount));
+    this.scoreFeasible = new Int32Array(len);
+    this.groups = this.i32(len);
+    this.groupBase = this.f64(Math.max(1, classCount) * KEYED_GROUPS_PER_CLASS);
   }
 
   /**
@@ -523,7 +596,7 @@ class ClassBatch {
         // Scored once the feasible nodes are known (scoreDynamic), its PreScore run on them.
         if (ps.incremental === null || ps.normalize === 'other') return false;
         const perClass = r === RANK_DOMAIN;
-        this.dynScores.push({ ...w, preScore: ps.incremental, perClass, normalize: ps.normalize !== 'none', value: new Float64Array(perClass ? Math.max(1, this.classCount) : this.nodePass.length) });
+        this.dynScores.push({ ...w, preScore: ps.incremental, perClass, normalize: ps.normalize !== 'none', value: new Float64Array(perClass ? Math.max(1, this.classCount) : this.nodePass.length), keyed: null });
         if (!this.followPreScore.includes(ps.incremental)) this.followPreScore.push(ps.incremental);
         continue;
       }
@@ -703,7 +776,9 @@ class ClassBatch {
     const state = this.fw.state;
     const rep = this.rep!;
     const cs = this.cs;
+    const keyNodes = this.keyedMode ? this.keyNodes : null;
     const followed = state.placementsSince(this.placementSeq, (p: Placement, delta: 1 | -1): boolean => {
+      if (keyNodes !== null) keyNodes.push(p.node);
       for (const pl of this.followPreFilter) {
         const st = pl.preFilterFollow!(cs, rep, p.pod, p.node, delta);
         if (st !== null && st.code !== Code.Success) return false;
@@ -723,9 +798,32 @@ class ClassBatch {
     if (this.dynScores.length > 0) {
       if (this.feasibleCount === 0) return true;
       if (!this.scoreDynamic(rep)) return false;
+      if (this.keyedMode) return this.relinkKeyed();
       if (this.writeDynamicBases()) this.feasibleCount = this.index!.relink();
     }
     return true;
+  }
+
+  /**
+   * Keyed mode after scoreDynamic: the class bases; a relink when they or a group's base moved
+   * (every node of the group moves), else the leaves of the nodes that changed group (class_update).
+   */
+  private relinkKeyed(): boolean {
+    const classChanged = this.writeClassBases();
+    const regrouped = this.regrouped;
+    const k = regrouped.length;
+    if (classChanged || this.groupsMoved || k > this.changed.length) {
+      this.groupsMoved = false;
+      regrouped.length = 0;
+      this.feasibleCount = this.index!.relink();
+      return true;
+    }
+    if (k === 0) return true;
+    const rows = this.view.rows;
+    for (let q = 0; q < k; q++) this.changed[q] = rows[regrouped[q]!]!;
+    regrouped.length = 0;
+    const flips = this.index!.update(k);
+    return flips > 0 ? this.afterFlips(this.flips, flips) : true;
   }
 
   /** Writes the bases the dynamic parts feed: classBase with `domain` parts, nodeBase with `topology` ones. */
@@ -862,64 +960,34 @@ class ClassBatch {
   }
 
   /**
-   * The dynamic Scores over the feasible nodes: their PreScore again when the feasible nodes it
-   * reads changed (every class's presence for `domain` parts, every node for `topology` ones),
-   * raw scores per class (on its first feasible node) or per feasible node, and the plugin's
-   * NormalizeScore over the same units (it depends on the range of the raw scores and on what
-   * PreScore recorded of each node: traits `range`), then weighted into domainScore / topoScore.
+   * The dynamic Scores over the feasible nodes: their PreScore state brought to the feasible nodes
+   * it reads when they changed (every class's presence for `domain` parts, every node for
+   * `topology` ones: node by node through preScoreNodeFollow, or PreScore again), raw scores per
+   * class (on its first feasible node), per group of keyed nodes (on one feasible node of each) or
+   * per feasible node, and the plugin's NormalizeScore over the same units (it depends on the range
+   * of the raw scores and on what PreScore recorded of each node: traits `range`), then weighted
+   * into domainScore / topoScore (a keyed part: groupBase).
    */
   private scoreDynamic(pod: PodInfo): boolean {
-    const feasibleNodes = this.feasibleNodes;
-    const firstOfClass = this.firstOfClass;
-    // The units move only with the feasible set (feasibleGen counts every change of it).
-    if (this.unitsGen !== this.feasibleGen) {
-      const n = this.n;
-      const nodes = this.fw.state.nodes;
-      const feasible = this.feasible;
-      const classes = this.view.classes;
-      const seen = this.classSeen;
-      seen.fill(0);
-      feasibleNodes.length = 0;
-      firstOfClass.length = 0;
-      for (let i = 0; i < n; i++) {
-        if (!feasible[i]) continue;
-        const node = nodes[i]!;
-        feasibleNodes.push(node);
-        const c = classes[i]!;
-        if (!seen[c]) {
-          seen[c] = 1;
-          firstOfClass.push(node);
-        }
-      }
-      this.unitsGen = this.feasibleGen;
-    }
     const anyPerNode = this.perNodeScores;
     if (anyPerNode ? this.preScoreFeasibleGen !== this.feasibleGen : this.preScoreClassGen !== this.classGen) {
-      for (const p of this.followPreScore) {
-        const st = p.preScore(this.cs, pod, feasibleNodes);
-        if (st !== null && st.code !== Code.Success) return false;
-      }
-      this.preScoreFeasibleGen = this.feasibleGen;
-      this.preScoreClassGen = this.classGen;
+      if (!this.preScoreDynamic(pod)) return false;
     }
+    if (this.keyedMode && this.keyNodes.length > 0) this.rekey();
     this.domainScore.fill(0);
-    if (anyPerNode) this.topoScore.fill(0);
+    if (anyPerNode && !this.keyedMode) this.topoScore.fill(0);
     const nodeOfRow = this.view.nodeOfRow;
     for (const d of this.dynScores) {
-      const units = d.perClass ? firstOfClass : feasibleNodes;
-      const raw = this.rawScores(d.plugin, pod, units);
-      if (raw === null) return false;
-      if (d.normalize) {
-        try {
-          const st = d.plugin.normalizeScore!(this.cs, pod, units, raw);
-          if (st !== null && st.code !== Code.Success) return false;
-        } catch {
-          return false;
-        }
+      if (d.keyed !== null) {
+        if (!this.scoreKeyed(d, pod)) return false;
+        continue;
       }
+      this.refreshUnits();
+      const units = d.perClass ? this.firstOfClass : this.feasibleNodes;
+      const raw = this.rawScores(d.plugin, pod, units);
+      if (raw === null || !this.normalizeDynamic(d, pod, units, raw)) return false;
       for (let j = 0; j < units.length; j++) {
         const v = raw[j]!;
-        if (d.normalize && (v > MAX_NODE_SCORE || v < 0)) return false;
         const node = units[j]!;
         if (d.perClass) {
           d.value[node.classId] = v;
@@ -930,6 +998,142 @@ class ClassBatch {
           this.topoScore[i]! += d.weight * v;
         }
       }
+    }
+    return true;
+  }
+
+  /** The feasible nodes and the first feasible node of each class, when the feasible set moved since. */
+  private refreshUnits(): void {
+    if (this.unitsGen === this.feasibleGen) return;
+    const feasibleNodes = this.feasibleNodes;
+    const firstOfClass = this.firstOfClass;
+    const n = this.n;
+    const nodes = this.fw.state.nodes;
+    const feasible = this.feasible;
+    const classes = this.view.classes;
+    const seen = this.classSeen;
+    seen.fill(0);
+    feasibleNodes.length = 0;
+    firstOfClass.length = 0;
+    for (let i = 0; i < n; i++) {
+      if (!feasible[i]) continue;
+      const node = nodes[i]!;
+      feasibleNodes.push(node);
+      const c = classes[i]!;
+      if (!seen[c]) {
+        seen[c] = 1;
+        firstOfClass.push(node);
+      }
+    }
+    this.unitsGen = this.feasibleGen;
+  }
+
+  /**
+   * The dynamic Scores' PreScore state for the current feasible nodes: per-node parts follow the
+   * nodes that entered or left since it last ran (preScoreNodeFollow) when every plugin can,
+   * otherwise PreScore runs again over the feasible nodes and keyed parts key every node anew.
+   */
+  private preScoreDynamic(pod: PodInfo): boolean {
+    const n = this.n;
+    const feasible = this.feasible;
+    const before = this.scoreFeasible;
+    const perNode = this.perNodeScores;
+    if (perNode && this.followNodes && this.preScoreFeasibleGen >= 0) {
+      const nodes = this.fw.state.nodes;
+      let followed = true;
+      for (let i = 0; i < n && followed; i++) {
+        const now = feasible[i]!;
+        if (now === before[i]) continue;
+        for (const p of this.followPreScore) {
+          if (!p.preScoreNodeFollow!(this.cs, pod, nodes[i]!, now !== 0)) {
+            followed = false;
+            break;
+          }
+        }
+      }
+      if (followed) {
+        before.set(feasible.subarray(0, n));
+        this.preScoreFeasibleGen = this.feasibleGen;
+        return true;
+      }
+    }
+    this.refreshUnits();
+    for (const p of this.followPreScore) {
+      const st = p.preScore(this.cs, pod, this.feasibleNodes);
+      if (st !== null && st.code !== Code.Success) return false;
+    }
+    if (perNode) before.set(feasible.subarray(0, n));
+    this.preScoreFeasibleGen = this.feasibleGen;
+    this.preScoreClassGen = this.classGen;
+    if (this.keyedMode) {
+      const nodes = this.fw.state.nodes;
+      for (const d of this.dynScores) {
+        if (d.keyed === null) continue;
+        const keyOf = d.plugin.scoreKeys!(this.cs, pod);
+        if (keyOf === null) return false;
+        if (!d.keyed.assign(keyOf, nodes, this.view.classes, n)) this.growGroups(d, keyOf);
+      }
+      this.keyNodes.length = 0;
+      // Nodes may have changed group: every leaf.
+      this.groupsMoved = true;
+    }
+    return true;
+  }
+
+  /** Keyed mode: the nodes placements touched since are keyed again; those that changed group go to `regrouped` (every node when the groups grow). */
+  private rekey(): void {
+    const nodeOfRow = this.view.nodeOfRow;
+    const classes = this.view.classes;
+    const feasible = this.feasible;
+    for (const node of this.keyNodes) {
+      const i = node.row < nodeOfRow.length ? nodeOfRow[node.row]! : -1;
+      if (i < 0) continue;
+      for (const d of this.dynScores) {
+        if (d.keyed === null) continue;
+        const moved = d.keyed.rekey(i, node, classes[i]!, feasible);
+        if (moved > 0) this.regrouped.push(i);
+        else if (moved < 0) {
+          this.growGroups(d, d.keyed.keyFunction!);
+          this.keyNodes.length = 0;
+          return;
+        }
+      }
+    }
+    this.keyNodes.length = 0;
+  }
+
+  /** A keyed part: raw score and normalization once per group with a feasible node, on one of its feasible nodes, into groupBase. */
+  private scoreKeyed(d: DynamicScore, pod: PodInfo): boolean {
+    const g = d.keyed!;
+    const units = this.groupUnits;
+    const ids = this.groupIds;
+    g.units(this.feasible, this.feasibleGen, this.n, this.fw.state.nodes, units, ids);
+    const raw = this.rawScores(d.plugin, pod, units);
+    if (raw === null || !this.normalizeDynamic(d, pod, units, raw)) return false;
+    const base = g.base;
+    for (let j = 0; j < units.length; j++) {
+      const v = d.weight * raw[j]!;
+      const id = ids[j]!;
+      if (base[id] !== v) {
+        base[id] = v;
+        this.groupsMoved = true;
+      }
+    }
+    return true;
+  }
+
+  /** The plugin's NormalizeScore over a dynamic part's units, in place, with kube's range check. */
+  private normalizeDynamic(d: DynamicScore, pod: PodInfo, units: readonly NodeInfo[], raw: Float64Array): boolean {
+    if (!d.normalize) return true;
+    try {
+      const st = d.plugin.normalizeScore!(this.cs, pod, units, raw);
+      if (st !== null && st.code !== Code.Success) return false;
+    } catch {
+      return false;
+    }
+    for (let j = 0; j < units.length; j++) {
+      const v = raw[j]!;
+      if (v > MAX_NODE_SCORE || v < 0) return false;
     }
     return true;
   }

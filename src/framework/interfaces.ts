@@ -82,6 +82,15 @@ export interface PreScorePlugin extends Plugin {
    * PreScore state current with it instead of running PreScore again after every placement.
    */
   preScoreFollow?(cs: CycleState, pod: PodInfo, other: PodInfo, node: NodeInfo, delta: 1 | -1): Status | null;
+  /**
+   * podfit's PreScore extension (kube has none): updates the state PreScore wrote for `pod` to
+   * exactly what PreScore would write now had it been given its node list with `node` added
+   * (entering) or taken out (leaving), the pods placed since being followed already
+   * (preScoreFollow). Class batching calls it for the nodes that entered or left the feasible set
+   * instead of running PreScore again over every feasible node. False when it cannot: the batch
+   * then runs PreScore again.
+   */
+  preScoreNodeFollow?(cs: CycleState, pod: PodInfo, node: NodeInfo, entering: boolean): boolean;
 }
 
 export interface ScorePlugin extends Plugin {
@@ -89,6 +98,16 @@ export interface ScorePlugin extends Plugin {
   score(cs: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], out: Float64Array): Status | null;
   /** NormalizeScore, in place. Must leave every score in [0, 100]. */
   normalizeScore?(cs: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], scores: Float64Array): Status | null;
+  /**
+   * podfit's Score extension for class batching of a `topology` part (traits.ts): a key per node,
+   * from the PreScore state `cs` holds for `pod` now, such that nodes of one class with equal keys
+   * get equal raw scores and the same NormalizeScore treatment. A node's key may depend on the
+   * node and on the pods on it PreScore counts, nothing else: it changes only with pods placed
+   * on or removed from that node. The batch then scores and normalizes once per (class, key)
+   * instead of once per node. Small non-negative integers; null when the pod's score has no such
+   * key (the batch scores every node). The function serves until PreScore runs again.
+   */
+  scoreKeys?(cs: CycleState, pod: PodInfo): ((node: NodeInfo) => number) | null;
 }
 
 export interface ReservePlugin extends Plugin {

@@ -370,6 +370,17 @@ function treeBuild(max: Float64Array, count: Int32Array, size: number): void {
   for (let j = size - 1; j >= 1; j--) treePull(max, count, j);
 }
 
+/** assembly/tree.ts tree_build_prefix: the inner nodes over the first n leaves only. */
+function treeBuildPrefix(max: Float64Array, count: Int32Array, size: number, n: number): void {
+  let lo = size;
+  let hi = size + n;
+  while (lo > 1) {
+    lo >>= 1;
+    hi = (hi + 1) >> 1;
+    for (let j = lo; j < hi; j++) treePull(max, count, j);
+  }
+}
+
 function treeSet(max: Float64Array, count: Int32Array, size: number, i: number, value: number): void {
   let j = size + i;
   max[j] = value;
@@ -395,24 +406,29 @@ function treeKth(max: Float64Array, count: Int32Array, size: number, k: number):
 }
 
 /** Node i's class-batching leaf (assembly/class.ts leafOf). */
-function classLeaf(i: number, row: number, cls: number, kernelTotal: Float64Array, useKernel: number, classBase: Float64Array, nodeBase: Float64Array): number {
+function classLeaf(
+  i: number, row: number, cls: number, kernelTotal: Float64Array, useKernel: number, classBase: Float64Array, nodeBase: Float64Array,
+  groups: Int32Array, groupBase: Float64Array,
+): number {
   const cb = classBase[cls]!;
   const nb = nodeBase[i]!;
   if (cb === -Infinity || nb === -Infinity) return -Infinity;
-  if (useKernel === 0) return cb + nb;
+  const gb = groupBase[groups[i]!]!;
+  if (useKernel === 0) return cb + nb + gb;
   const t = kernelTotal[row]!;
-  return t < 0 ? -Infinity : t + cb + nb;
+  return t < 0 ? -Infinity : t + cb + nb + gb;
 }
 
 function classLeaves(
   rows: Int32Array, classes: Int32Array, n: number, kernelTotal: Float64Array, useKernel: number, classBase: Float64Array,
-  nodeBase: Float64Array, feasible: Int32Array, classFeasible: Int32Array, classCount: number, max: Float64Array, count: Int32Array, size: number,
+  nodeBase: Float64Array, groups: Int32Array, groupBase: Float64Array, feasible: Int32Array, classFeasible: Int32Array, classCount: number,
+  max: Float64Array, count: Int32Array, size: number, full: number,
 ): number {
   classFeasible.fill(0, 0, classCount);
   let total = 0;
   for (let i = 0; i < n; i++) {
     const cls = classes[i]!;
-    const v = classLeaf(i, rows[i]!, cls, kernelTotal, useKernel, classBase, nodeBase);
+    const v = classLeaf(i, rows[i]!, cls, kernelTotal, useKernel, classBase, nodeBase, groups, groupBase);
     max[size + i] = v;
     const f = v === -Infinity ? 0 : 1;
     feasible[i] = f;
@@ -421,6 +437,10 @@ function classLeaves(
       total++;
     }
   }
+  if (full === 0) {
+    treeBuildPrefix(max, count, size, n);
+    return total;
+  }
   max.fill(-Infinity, size + n, 2 * size);
   treeBuild(max, count, size);
   return total;
@@ -428,8 +448,8 @@ function classLeaves(
 
 function classUpdate(
   changedRows: Int32Array, changedCount: number, nodeOfRow: Int32Array, classes: Int32Array, kernelTotal: Float64Array, useKernel: number,
-  classBase: Float64Array, nodeBase: Float64Array, feasible: Int32Array, classFeasible: Int32Array, max: Float64Array, count: Int32Array,
-  size: number, flips: Int32Array,
+  classBase: Float64Array, nodeBase: Float64Array, groups: Int32Array, groupBase: Float64Array, feasible: Int32Array, classFeasible: Int32Array,
+  max: Float64Array, count: Int32Array, size: number, flips: Int32Array,
 ): number {
   let k = 0;
   for (let q = 0; q < changedCount; q++) {
@@ -437,7 +457,7 @@ function classUpdate(
     const i = nodeOfRow[row]!;
     if (i < 0) continue;
     const cls = classes[i]!;
-    const v = classLeaf(i, row, cls, kernelTotal, useKernel, classBase, nodeBase);
+    const v = classLeaf(i, row, cls, kernelTotal, useKernel, classBase, nodeBase, groups, groupBase);
     const now = v === -Infinity ? 0 : 1;
     if (now !== feasible[i]) {
       feasible[i] = now;

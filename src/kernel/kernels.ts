@@ -73,6 +73,9 @@ export interface ClassIndexArrays {
   readonly kernelTotal: Float64Array;
   readonly classBase: Float64Array;
   readonly nodeBase: Float64Array;
+  /** Group of node i (n entries) and a base per group: a keyed dynamic part's value (class-batch.ts); all 0 without one. */
+  readonly groups: Int32Array;
+  readonly groupBase: Float64Array;
   readonly feasible: Int32Array;
   readonly classFeasible: Int32Array;
   readonly treeMax: Float64Array;
@@ -100,7 +103,7 @@ export interface ClassIndex {
   leaves(): number;
   /** score_rows over the first `count` changed rows (kernel part), then class_update; the number of flips written. */
   update(count: number): number;
-  /** class_leaves over every node from the current kernel totals (no rescoring: the bases changed, not the rows); the feasible count. */
+  /** class_leaves over every node from the current kernel totals (no rescoring: the bases changed, not the rows; full 0: the padding stands); the feasible count. */
   relink(): number;
   /** tree_kth: the k-th node holding the top total. */
   kth(k: number): number;
@@ -253,16 +256,18 @@ export interface Kernels {
 
   /**
    * class_leaves: node i's leaf (`max[size + i]`) is its total `kernelTotal[rows[i]] +
-   * classBase[classes[i]] + nodeBase[i]`, or -Infinity when it is infeasible: the fit kernel
+   * classBase[classes[i]] + nodeBase[i] + groupBase[groups[i]]`, or -Infinity when it is infeasible: the fit kernel
    * rejects its row (`kernelTotal < 0`, only when `useKernel` is 1; with 0 the kernel part is 0)
    * or a base is -Infinity. Sets `feasible[i]` (1/0) and counts feasible nodes per class into
-   * `classFeasible` (zeroed first, `classCount` entries), fills the leaves past n with -Infinity,
-   * builds the tree (tree_build) and returns the feasible count. Once per batch build or
-   * renormalization.
+   * `classFeasible` (zeroed first, `classCount` entries); with `full` 1 fills the leaves past n
+   * with -Infinity and builds the tree (tree_build), with 0 rebuilds only the inner nodes over the
+   * first n leaves (arrays a full call built before); returns the feasible count. Once per batch
+   * build, renormalization or relink.
    */
   classLeaves(
     rows: Int32Array, classes: Int32Array, n: number, kernelTotal: Float64Array, useKernel: number, classBase: Float64Array,
-    nodeBase: Float64Array, feasible: Int32Array, classFeasible: Int32Array, classCount: number, max: Float64Array, count: Int32Array, size: number,
+    nodeBase: Float64Array, groups: Int32Array, groupBase: Float64Array, feasible: Int32Array, classFeasible: Int32Array, classCount: number,
+    max: Float64Array, count: Int32Array, size: number, full: number,
   ): number;
 
   /**
@@ -274,8 +279,8 @@ export interface Kernels {
    */
   classUpdate(
     changedRows: Int32Array, changedCount: number, nodeOfRow: Int32Array, classes: Int32Array, kernelTotal: Float64Array, useKernel: number,
-    classBase: Float64Array, nodeBase: Float64Array, feasible: Int32Array, classFeasible: Int32Array, max: Float64Array, count: Int32Array,
-    size: number, flips: Int32Array,
+    classBase: Float64Array, nodeBase: Float64Array, groups: Int32Array, groupBase: Float64Array, feasible: Int32Array, classFeasible: Int32Array,
+    max: Float64Array, count: Int32Array, size: number, flips: Int32Array,
   ): number;
 
   /**
@@ -296,14 +301,14 @@ export function bindClassIndex(k: Kernels, a: ClassIndexArrays): ClassIndex {
   return {
     leaves() {
       rescore(a.rows, a.n);
-      return k.classLeaves(a.rows, a.classes, a.n, a.kernelTotal, useKernel, a.classBase, a.nodeBase, a.feasible, a.classFeasible, a.classCount, a.treeMax, a.treeCount, a.size);
+      return k.classLeaves(a.rows, a.classes, a.n, a.kernelTotal, useKernel, a.classBase, a.nodeBase, a.groups, a.groupBase, a.feasible, a.classFeasible, a.classCount, a.treeMax, a.treeCount, a.size, 1);
     },
     relink() {
-      return k.classLeaves(a.rows, a.classes, a.n, a.kernelTotal, useKernel, a.classBase, a.nodeBase, a.feasible, a.classFeasible, a.classCount, a.treeMax, a.treeCount, a.size);
+      return k.classLeaves(a.rows, a.classes, a.n, a.kernelTotal, useKernel, a.classBase, a.nodeBase, a.groups, a.groupBase, a.feasible, a.classFeasible, a.classCount, a.treeMax, a.treeCount, a.size, 0);
     },
     update(count) {
       rescore(a.changed, count);
-      return k.classUpdate(a.changed, count, a.nodeOfRow, a.classes, a.kernelTotal, useKernel, a.classBase, a.nodeBase, a.feasible, a.classFeasible, a.treeMax, a.treeCount, a.size, a.flips);
+      return k.classUpdate(a.changed, count, a.nodeOfRow, a.classes, a.kernelTotal, useKernel, a.classBase, a.nodeBase, a.groups, a.groupBase, a.feasible, a.classFeasible, a.treeMax, a.treeCount, a.size, a.flips);
     },
     kth(k2) {
       return k.treeKth(a.treeMax, a.treeCount, a.size, k2);

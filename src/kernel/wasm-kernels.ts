@@ -51,11 +51,13 @@ interface KernelExports {
   tree_kth(max: number, count: number, size: number, k: number): number;
   class_leaves(
     rows: number, classes: number, n: number, kernelTotal: number, useKernel: number, classBase: number, nodeBase: number,
-    feasible: number, classFeasible: number, classCount: number, max: number, count: number, size: number,
+    groups: number, groupBase: number, feasible: number, classFeasible: number, classCount: number, max: number, count: number, size: number,
+    full: number,
   ): number;
   class_update(
     changedRows: number, changedCount: number, nodeOfRow: number, classes: number, kernelTotal: number, useKernel: number,
-    classBase: number, nodeBase: number, feasible: number, classFeasible: number, max: number, count: number, size: number, flips: number,
+    classBase: number, nodeBase: number, groups: number, groupBase: number, feasible: number, classFeasible: number, max: number, count: number,
+    size: number, flips: number,
   ): number;
 }
 
@@ -360,11 +362,12 @@ export class WasmKernels implements Kernels {
 
   classLeaves(
     rows: Int32Array, classes: Int32Array, n: number, kernelTotal: Float64Array, useKernel: number, classBase: Float64Array,
-    nodeBase: Float64Array, feasible: Int32Array, classFeasible: Int32Array, classCount: number, max: Float64Array, count: Int32Array, size: number,
+    nodeBase: Float64Array, groups: Int32Array, groupBase: Float64Array, feasible: Int32Array, classFeasible: Int32Array, classCount: number,
+    max: Float64Array, count: Int32Array, size: number, full: number,
   ): number {
     const r = this.exp.class_leaves(
-      this.in(rows), this.in(classes), n, this.in(kernelTotal), useKernel, this.in(classBase), this.in(nodeBase),
-      this.out(feasible, n), this.out(classFeasible, classCount), classCount, this.out(max, 2 * size), this.out(count, 2 * size), size,
+      this.in(rows), this.in(classes), n, this.in(kernelTotal), useKernel, this.in(classBase), this.in(nodeBase), this.in(groups), this.in(groupBase),
+      this.out(feasible, n), this.out(classFeasible, classCount), classCount, this.out(max, 2 * size), this.out(count, 2 * size), size, full,
     );
     this.done();
     return r;
@@ -372,12 +375,12 @@ export class WasmKernels implements Kernels {
 
   classUpdate(
     changedRows: Int32Array, changedCount: number, nodeOfRow: Int32Array, classes: Int32Array, kernelTotal: Float64Array, useKernel: number,
-    classBase: Float64Array, nodeBase: Float64Array, feasible: Int32Array, classFeasible: Int32Array, max: Float64Array, count: Int32Array,
-    size: number, flips: Int32Array,
+    classBase: Float64Array, nodeBase: Float64Array, groups: Int32Array, groupBase: Float64Array, feasible: Int32Array, classFeasible: Int32Array,
+    max: Float64Array, count: Int32Array, size: number, flips: Int32Array,
   ): number {
     const r = this.exp.class_update(
       this.in(changedRows), changedCount, this.in(nodeOfRow), this.in(classes), this.in(kernelTotal), useKernel, this.in(classBase),
-      this.in(nodeBase), this.out(feasible, feasible.length), this.out(classFeasible, classFeasible.length), this.out(max, 2 * size),
+      this.in(nodeBase), this.in(groups), this.in(groupBase), this.out(feasible, feasible.length), this.out(classFeasible, classFeasible.length), this.out(max, 2 * size),
       this.out(count, 2 * size), size, this.out(flips, changedCount),
     );
     this.done();
@@ -385,12 +388,12 @@ export class WasmKernels implements Kernels {
   }
 
   classIndex(a: ClassIndexArrays): ClassIndex {
-    const arrays = [a.rows, a.classes, a.nodeOfRow, a.kernelTotal, a.classBase, a.nodeBase, a.feasible, a.classFeasible, a.treeMax, a.treeCount, a.changed, a.flips];
+    const arrays = [a.rows, a.classes, a.nodeOfRow, a.kernelTotal, a.classBase, a.nodeBase, a.groups, a.groupBase, a.feasible, a.classFeasible, a.treeMax, a.treeCount, a.changed, a.flips];
     // Arrays outside this memory take the copying path of the generic methods.
     if (!arrays.every((arr) => this.memory.owns(arr))) return bindClassIndex(this, a);
     const exp = this.exp;
-    const [rows, classes, nodeOfRow, kernelTotal, classBase, nodeBase, feasible, classFeasible, treeMax, treeCount, changed, flips] = arrays.map((x) => x.byteOffset) as [
-      number, number, number, number, number, number, number, number, number, number, number, number,
+    const [rows, classes, nodeOfRow, kernelTotal, classBase, nodeBase, groups, groupBase, feasible, classFeasible, treeMax, treeCount, changed, flips] = arrays.map((x) => x.byteOffset) as [
+      number, number, number, number, number, number, number, number, number, number, number, number, number, number,
     ];
     const o = (x: Typed) => x.byteOffset;
     const { n, classCount, size } = a;
@@ -422,12 +425,12 @@ export class WasmKernels implements Kernels {
     return {
       leaves: () => {
         rescore(rows, n);
-        return exp.class_leaves(rows, classes, n, kernelTotal, useKernel, classBase, nodeBase, feasible, classFeasible, classCount, treeMax, treeCount, size);
+        return exp.class_leaves(rows, classes, n, kernelTotal, useKernel, classBase, nodeBase, groups, groupBase, feasible, classFeasible, classCount, treeMax, treeCount, size, 1);
       },
-      relink: () => exp.class_leaves(rows, classes, n, kernelTotal, useKernel, classBase, nodeBase, feasible, classFeasible, classCount, treeMax, treeCount, size),
+      relink: () => exp.class_leaves(rows, classes, n, kernelTotal, useKernel, classBase, nodeBase, groups, groupBase, feasible, classFeasible, classCount, treeMax, treeCount, size, 0),
       update: (count) => {
         rescore(changed, count);
-        return exp.class_update(changed, count, nodeOfRow, classes, kernelTotal, useKernel, classBase, nodeBase, feasible, classFeasible, treeMax, treeCount, size, flips);
+        return exp.class_update(changed, count, nodeOfRow, classes, kernelTotal, useKernel, classBase, nodeBase, groups, groupBase, feasible, classFeasible, treeMax, treeCount, size, flips);
       },
       kth: (k) => exp.tree_kth(treeMax, treeCount, size, k),
     };

@@ -94,6 +94,14 @@ export const FUSED_SCORE_CACHES_MAX = 4;
  * (src/framework/class-batch.ts); each costs about 80 bytes per node, half of it in kernel memory.
  */
 export const CLASS_BATCHES_MAX = 8;
+
+/**
+ * Groups a keyed dynamic Score part starts with room for, per node class, in a class batch
+ * (keyed-groups.ts: one per class and key, PodTopologySpread's key being the count of the owner's
+ * pods on a node), 8 bytes each in kernel memory. A batch that needs more doubles the room and
+ * keys every node again (ClassBatch.growGroups).
+ */
+export const KEYED_GROUPS_PER_CLASS = 32;
 /**
  * Pod classes remembered as seen once (a class's batch is built on its second pod, so one-off
  * pods never pay for a build); a class key is the pod's JSON without its identity, ~1-3 KB.

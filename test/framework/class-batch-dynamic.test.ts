@@ -19,6 +19,7 @@ import { REGISTRY } from '../../src/plugins/registry.js';
 import { newPodTopologySpread, type PreFilterState } from '../../src/plugins/pod-topology-spread/index.js';
 import { newInterPodAffinity } from '../../src/plugins/inter-pod-affinity/index.js';
 import { makeNode, makePod } from '../helpers/builders.js';
+import { KEYED_GROUPS_PER_CLASS } from '../../src/model/limits.js';
 import { config as configOf } from '../helpers/random-cluster.js';
 
 const DEFAULT = configOf('profiles: [{schedulerName: default-scheduler}]');
@@ -252,6 +253,148 @@ describe('class batching with dynamic parts (PodTopologySpread)', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('class batching with keyed spreading scores (ScorePlugin.scoreKeys, preScoreNodeFollow)', () => {
+  /** Small nodes, some without a zone or a hostname label, that fill and empty often. */
+  const smallNodeArb = fc.record({ zone: fc.option(fc.constantFrom('z1', 'z2', 'z3'), { nil: undefined }), cpu: fc.constantFrom('1', '2', '8'), hostname: fc.boolean() });
+  const smallNode = (i: number, n: { zone: string | undefined; cpu: string; hostname: boolean }): Node => {
+    const node = nodeOf(i, n);
+    if (!n.hostname && node.metadata.labels) delete node.metadata.labels['kubernetes.io/hostname'];
+    return node;
+  };
+  /** ScheduleAnyway spreading only (keyed when no other per-node part is dynamic), pods that fill small nodes. */
+  const softTemplateArb = fc.record({
+    app: fc.constantFrom('a', 'b'),
+    cpu: fc.constantFrom('100m', '250m', '500m'),
+    spread: fc.array(constraintArb.map((c) => ({ ...c, hard: false })), { minLength: 1, maxLength: 2 }),
+  });
+  const churnArb = fc.oneof(
+    { weight: 4, arbitrary: fc.record({ kind: fc.constant('schedule' as const), t: fc.nat(3) }) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant('remove' as const), k: fc.nat(50) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('place' as const), node: fc.nat(20), app: fc.constantFrom('a', 'b') }) },
+  );
+
+  it('decides like one full cycle per pod while nodes fill and empty (the feasible set moves under the followed PreScore)', () => {
+    let dynamic = 0;
+    fc.assert(
+      fc.property(
+        fc.array(smallNodeArb, { minLength: 2, maxLength: 24 }),
+        fc.array(softTemplateArb, { minLength: 1, maxLength: 2 }),
+        fc.array(churnArb, { minLength: 10, maxLength: 160 }),
+        (nodeSpecs, templates, steps) => {
+          const nodes = nodeSpecs.map((n, i) => smallNode(i, n));
+          const ref = run(nodes, templates, steps, false);
+          const got = run(nodes, templates, steps, true);
+          expect(got.out).toEqual(ref.out);
+          expect(got.draws).toBe(ref.draws);
+          dynamic += got.dynamic;
+        },
+      ),
+      { numRuns: 200 },
+    );
+    expect(dynamic).toBeGreaterThan(500);
+  });
+
+  it('grows the groups when a class holds more keys than KEYED_GROUPS_PER_CLASS (many replicas per node)', () => {
+    const place = (classBatching: boolean) => {
+      const kernels = createJsKernels();
+      const state = new ClusterState(kernels.createTableMemory());
+      for (let i = 0; i < 3; i++) state.addNode(makeNode(`n${i}`).label('zone', 'z1').capacity({ cpu: '64', memory: '64Gi', pods: 200 }).build());
+      const objects = new ClusterObjects();
+      objects.addReplicaSet({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web', namespace: 'default' }, spec: { selector: { matchLabels: { app: 'web' } }, template: {} } } as never);
+      const s = new Scheduler({ registry: REGISTRY, state, config: DEFAULT, kernels, seed: 4, classBatching, objects });
+      const out: Array<string | null> = [];
+      for (let i = 0; i < 3 * (KEYED_GROUPS_PER_CLASS + 10); i++) {
+        // Every 7th pod bigger (a class of its own): the counts per node drift apart, so a class holds many keys.
+        const p = makePod(`web-${i}`).req({ cpu: i % 7 === 0 ? '3' : '100m' }).label('app', 'web').build();
+        p.metadata.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web', uid: 'rs', controller: true }];
+        const pod = makePodInfo(p);
+        podClassKey(pod);
+        const fw = s.frameworkFor(pod)!;
+        const cs = fw.newCycleState();
+        const r = s.schedulePod(pod, {}, fw, cs);
+        out.push(r.selectedNode);
+        if (r.selectedNode) s.commit(fw, cs, pod, r.selectedNode);
+      }
+      return { out, draws: s.prng.draws, dynamic: s.defaultFramework.classBatches.dynamicDecisions };
+    };
+    const ref = place(false);
+    const got = place(true);
+    expect(got.out).toEqual(ref.out);
+    expect(got.draws).toBe(ref.draws);
+    expect(got.dynamic).toBeGreaterThan(got.out.length / 2);
+  });
+
+  it('preScoreNodeFollow equals a fresh PreScore on the new node list, and equal keys in a class mean equal scores', () => {
+    fc.assert(
+      fc.property(
+        fc.array(smallNodeArb, { minLength: 2, maxLength: 10 }),
+        softTemplateArb,
+        fc.boolean(),
+        fc.array(fc.record({ node: fc.nat(20), app: fc.constantFrom('a', 'b'), kind: fc.constantFrom('toggle', 'toggle', 'add', 'remove') }), { minLength: 1, maxLength: 30 }),
+        (nodeSpecs, t, owned, moves) => {
+          const kernels = createJsKernels();
+          const state = new ClusterState(kernels.createTableMemory());
+          nodeSpecs.forEach((n, i) => state.addNode(smallNode(i, n)));
+          const objects = new ClusterObjects();
+          objects.addReplicaSet({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web', namespace: 'default' }, spec: { selector: { matchLabels: { app: t.app } }, template: {} } } as never);
+          const plugin = newPodTopologySpread(undefined, { state, objects } as never);
+          // Owned pods without constraints get the System defaults (hostname and zone).
+          const p = podOf('incoming', owned ? { ...t, spread: [] } : t);
+          if (owned) p.metadata.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web', uid: 'rs', controller: true }];
+          const pod = makePodInfo(p);
+          const listed = state.nodes.map(() => true);
+          const list = () => state.nodes.filter((_, i) => listed[i]);
+          const followed = new CycleState();
+          if (plugin.preScore(followed, pod, list()) !== null) return;
+          const placed: PodInfo[] = [];
+          moves.forEach((m, i) => {
+            const at = m.node % state.nodes.length;
+            if (m.kind === 'toggle') {
+              listed[at] = !listed[at];
+              expect(plugin.preScoreNodeFollow!(followed, pod, state.nodes[at]!, listed[at]!)).toBe(true);
+            } else if (m.kind === 'remove' && placed.length > 0) {
+              const other = placed.splice(m.node % placed.length, 1)[0]!;
+              const node = state.placementOf(other.key)!.node;
+              state.removePod(other.key);
+              plugin.preScoreFollow!(followed, pod, other, node, -1);
+            } else {
+              const node = state.nodes[at]!;
+              const other = makePodInfo(makePod(`o${i}`).label('app', m.app).build());
+              state.addPod(other, node.name);
+              placed.push(other);
+              plugin.preScoreFollow!(followed, pod, other, node, 1);
+            }
+          });
+          const nodes = list();
+          const fresh = new CycleState();
+          plugin.preScore(fresh, pod, nodes);
+          const scoresOf = (cs: CycleState) => {
+            const out = new Float64Array(nodes.length);
+            plugin.score(cs, pod, nodes, out);
+            const raw = [...out];
+            plugin.normalizeScore!(cs, pod, nodes, out);
+            return { raw, normalized: [...out] };
+          };
+          const a = scoresOf(followed);
+          expect(a).toEqual(scoresOf(fresh));
+          // The keys' contract: one raw score per (class, key), and a key that only the node's pods move.
+          const keyOf = plugin.scoreKeys!(followed, pod);
+          if (keyOf === null) return;
+          const seen = new Map<string, number>();
+          nodes.forEach((node, j) => {
+            const k = `${node.classId}/${keyOf(node)}`;
+            if (seen.has(k)) expect(a.raw[j]).toBe(seen.get(k));
+            else seen.set(k, a.raw[j]!);
+          });
+          const freshKey = plugin.scoreKeys!(fresh, pod)!;
+          expect(nodes.map((node) => freshKey(node))).toEqual(nodes.map((node) => keyOf(node)));
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

@@ -259,11 +259,15 @@ export class PreFilterState {
 interface PreScoreState {
   readonly constraints: readonly SpreadConstraint[];
   /** Filtered nodes missing a required topology key: scored 0. */
-  readonly ignoredNodes: ReadonlySet<NodeInfo>;
+  readonly ignoredNodes: Set<NodeInfo>;
   /** Per constraint (non-hostname keys only): matching pods per domain over all eligible nodes. */
   readonly topologyValueToPodCounts: Map<string, number>[];
   /** kube's topologyNormalizingWeight: ln(domains + 2). */
   readonly weights: number[];
+  /** Per constraint (non-hostname keys only): filtered, non-ignored nodes per domain (preScoreNodeFollow: a domain goes with its last one). */
+  readonly domainNodes: Map<string, number>[];
+  /** Filtered, non-ignored nodes (the hostname constraints' domains). */
+  hostDomains: number;
   /** Per hostname constraint: pods matching on each node row, a copy (counted at Score); null for other keys. */
   readonly rows: Array<Int32Array | null>;
   /** Whether a node needs every constraint's key to count (own constraints or List defaulting). */
@@ -373,6 +377,21 @@ export function newPodTopologySpread(args: PodTopologySpreadArgs | undefined, ha
       if (cur !== undefined) m.set(v, cur + delta);
     }
     return null;
+  };
+
+  /** preScore's count of the pods in domain `v` of constraint i (over every node, as preScore sums them). */
+  const domainPods = (s: PreScoreState, i: number, v: string): number => {
+    const c = s.constraints[i]!;
+    const q = s.queries[i];
+    const rr = q ? rowsFor(q) : null;
+    if (rr === null) return 0;
+    let sum = 0;
+    for (const node of state.nodes) {
+      if (s.requireAllTopologies && !nodeHasAllTopologyKeys(node.labels, s.constraints)) continue;
+      if (labelOrEmpty(node.labels, c.topologyKey) !== v || !s.gate.includes(c, node)) continue;
+      if (node.row < rr.length) sum += rr[node.row]!;
+    }
+    return sum;
   };
 
   const readPreFilter = (cs: CycleState): PreFilterState | Status => {
@@ -489,7 +508,7 @@ export function newPodTopologySpread(args: PodTopologySpreadArgs | undefined, ha
       if (constraints.length === 0) return SKIP;
       const ignored = new Set<NodeInfo>();
       const counts = constraints.map(() => new Map<string, number>());
-      const topoSize = constraints.map(() => 0);
+      const domainNodes = constraints.map(() => new Map<string, number>());
       for (const node of filteredNodes) {
         if (requireAllTopologies && !nodeHasAllTopologyKeys(node.labels, constraints)) {
           ignored.add(node);
@@ -500,13 +519,16 @@ export function newPodTopologySpread(args: PodTopologySpreadArgs | undefined, ha
           if (c.topologyKey === LABEL_HOSTNAME) continue;
           // A node without the key (possible with System defaults) registers the "" domain, as kube does.
           const v = labelOrEmpty(node.labels, c.topologyKey);
-          if (!counts[i]!.has(v)) {
+          const dn = domainNodes[i]!;
+          const k = dn.get(v);
+          if (k === undefined) {
             counts[i]!.set(v, 0);
-            topoSize[i]!++;
-          }
+            dn.set(v, 1);
+          } else dn.set(v, k + 1);
         }
       }
-      const weights = constraints.map((c, i) => topologyNormalizingWeight(c.topologyKey === LABEL_HOSTNAME ? filteredNodes.length - ignored.size : topoSize[i]!));
+      const hostDomains = filteredNodes.length - ignored.size;
+      const weights = constraints.map((c, i) => topologyNormalizingWeight(c.topologyKey === LABEL_HOSTNAME ? hostDomains : domainNodes[i]!.size));
       const queries = constraints.map((c) => spreadQuery(pod, c));
       const rows = queries.map(rowsFor);
       const gate = new InclusionGate(state, pod);
@@ -560,12 +582,47 @@ export function newPodTopologySpread(args: PodTopologySpreadArgs | undefined, ha
         copy.set(rr);
         return copy;
       });
-      const st: PreScoreState = { constraints, ignoredNodes: ignored, topologyValueToPodCounts: counts, weights, rows: hostRows, requireAllTopologies, gate, queries };
+      const st: PreScoreState = { constraints, ignoredNodes: ignored, topologyValueToPodCounts: counts, weights, domainNodes, hostDomains, rows: hostRows, requireAllTopologies, gate, queries };
       cs.write(PRE_SCORE_STATE_KEY, st);
       return null;
     },
 
     preScoreFollow: (cs, pod, other, node, delta) => updatePreScore(cs, pod, other, node, delta),
+
+    /**
+     * PreScore's loops for one node more or less in its node list: the node joins or leaves the
+     * ignored set, or its domains' node counts (a domain registered anew has its pods counted as
+     * preScore counts them, a domain losing its last node goes), and the weights follow the
+     * domain counts.
+     */
+    preScoreNodeFollow(cs, _pod, node, entering) {
+      const s = cs.read<PreScoreState>(PRE_SCORE_STATE_KEY);
+      if (!s) return false;
+      const cons = s.constraints;
+      if (s.requireAllTopologies && !nodeHasAllTopologyKeys(node.labels, cons)) {
+        if (entering) s.ignoredNodes.add(node);
+        else s.ignoredNodes.delete(node);
+        return true;
+      }
+      s.hostDomains += entering ? 1 : -1;
+      for (let i = 0; i < cons.length; i++) {
+        const c = cons[i]!;
+        if (c.topologyKey !== LABEL_HOSTNAME) {
+          const v = labelOrEmpty(node.labels, c.topologyKey);
+          const dn = s.domainNodes[i]!;
+          const k = dn.get(v) ?? 0;
+          if (entering) {
+            if (k === 0) s.topologyValueToPodCounts[i]!.set(v, domainPods(s, i, v));
+            dn.set(v, k + 1);
+          } else if (k <= 1) {
+            dn.delete(v);
+            s.topologyValueToPodCounts[i]!.delete(v);
+          } else dn.set(v, k - 1);
+        }
+        s.weights[i] = topologyNormalizingWeight(c.topologyKey === LABEL_HOSTNAME ? s.hostDomains : s.domainNodes[i]!.size);
+      }
+      return true;
+    },
 
     score(cs, _pod, nodes, out) {
       const s = cs.read<PreScoreState>(PRE_SCORE_STATE_KEY);
@@ -641,6 +698,33 @@ export function newPodTopologySpread(args: PodTopologySpreadArgs | undefined, ha
         scores[n] = Math.trunc((MAX_NODE_SCORE * (max + min - scores[n]!)) / max);
       }
       return null;
+    },
+
+    /**
+     * What score reads of a node beyond its class: whether PreScore ignores it (0: a required key
+     * is missing, from its labels), whether it has the hostname label (1: no hostname term), and
+     * the matching pods on it (2 + count) for the one hostname constraint. Other per-node keys, or
+     * two hostname constraints, have no such key.
+     */
+    scoreKeys(cs) {
+      const s = cs.read<PreScoreState>(PRE_SCORE_STATE_KEY);
+      if (!s) return null;
+      const cons = s.constraints;
+      let host = -1;
+      for (let i = 0; i < cons.length; i++) {
+        const key = cons[i]!.topologyKey;
+        if (key === LABEL_HOSTNAME) {
+          if (host >= 0) return null;
+          host = i;
+        } else if (PER_NODE_LABELS.has(key)) return null;
+      }
+      const values = host >= 0 ? index.topologyValues(LABEL_HOSTNAME) : null;
+      const rr = host >= 0 ? s.rows[host]! : null;
+      return (node) => {
+        if (s.requireAllTopologies && !nodeHasAllTopologyKeys(node.labels, cons)) return 0;
+        if (values === null || values.idOf(node) === NO_VALUE) return 1;
+        return 2 + (rr !== null && node.row < rr.length ? rr[node.row]! : 0);
+      };
     },
   };
 }
