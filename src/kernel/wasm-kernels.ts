@@ -104,6 +104,10 @@ async function instantiate(variant: WasmVariant): Promise<WasmKernels> {
   // once rather than starting in Liftoff and tiering up after ~1.8 MB of executed code (a measured
   // window of 10,000 class-batched pods ran its first few thousand decisions on baseline code).
   setFlagsFromString('--no-wasm-dynamic-tiering');
+  // Likewise the JS-to-wasm call wrappers: with V8's generic wrapper, each export's own wrapper is
+  // compiled on the main thread after ~1,000 calls, mid-run (a 1-2 ms stall per kernel signature,
+  // measured at the second decision of a class batch); without it they are compiled at instantiation.
+  setFlagsFromString('--no-wasm-generic-wrapper');
   const module = await WebAssembly.compile(bytes);
   const instance = await WebAssembly.instantiate(module, { env: { memory: mem.memory, abort: wasmAbort } });
   checkLayout(instance.exports, url.pathname);

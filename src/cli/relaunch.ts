@@ -1,0 +1,69 @@
+/**
+ * V8 compiles hot functions (TurboFan) and runs parts of the garbage collector on a pool of
+ * background threads: four by default, whatever the machine. podfit schedules on one thread (the
+ * main thread; worker threads only when `--workers` pays), so on a machine with few cores those
+ * four threads take turns on the core the scheduling thread needs, exactly while its code is being
+ * optimized: on this 2-core machine a cold `podfit bench SchedulingBasic/5000Nodes` spent about 20
+ * of its ~55 ms window off the CPU (BENCHMARKS.md, "One engine", session 7). With one background
+ * thread per core left over (`--v8-pool-size`, cores - 1, at least 1) the scheduling thread keeps its
+ * core and compilation still runs beside it.
+ *
+ * The pool size is a Node option that only takes effect at start-up (NODE_OPTIONS allows it too), so
+ * the CLI runs itself once more with it when it was started without one on a machine where the
+ * default oversubscribes: the child inherits stdin, stdout, stderr and the environment, hears the
+ * signals the parent gets, and its exit code (or signal) becomes the parent's.
+ * `PODFIT_V8_POOL_SIZE=default` keeps V8's default and the single process.
+ */
+import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+
+/** Node's default --v8-pool-size. */
+const NODE_DEFAULT_POOL = 4;
+/**
+ * Signals the parent hears while the child runs. SIGTERM (Kubernetes, `docker stop`, `kill`) is
+ * passed on. The terminal's own (Ctrl-C, Ctrl-\\, hang-up) reach every process of the foreground
+ * group, the child included: from a terminal the parent only outlives them (a second copy would
+ * cut the child's graceful stop short); without one they are passed on too.
+ */
+const FORWARDED: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP'];
+const TERMINAL_SIGNALS: ReadonlySet<NodeJS.Signals> = new Set(['SIGINT', 'SIGQUIT', 'SIGHUP']);
+
+/** The pool size podfit runs with on `cores` cores, or null for V8's default. */
+export function v8PoolSize(cores: number): number | null {
+  const size = Math.max(1, cores - 1);
+  return size >= NODE_DEFAULT_POOL ? null : size;
+}
+
+/** Whether Node was started with a pool size already (on the command line or in NODE_OPTIONS). */
+function poolSizeGiven(execArgv: readonly string[], nodeOptions: string | undefined): boolean {
+  const given = (a: string) => a === '--v8-pool-size' || a.startsWith('--v8-pool-size=');
+  return execArgv.some(given) || (nodeOptions ?? '').split(/\s+/).some(given);
+}
+
+/**
+ * Runs `script` again in a child Node with the pool size for this machine and returns its exit
+ * code, or returns null when this process should run the CLI itself (a size was given, the
+ * default fits the machine, or PODFIT_V8_POOL_SIZE=default).
+ */
+export async function relaunch(script: string): Promise<number | null> {
+  if (process.env.PODFIT_V8_POOL_SIZE === 'default') return null;
+  const size = v8PoolSize(availableParallelism());
+  if (size === null || poolSizeGiven(process.execArgv, process.env.NODE_OPTIONS)) return null;
+  const child = spawn(process.execPath, [`--v8-pool-size=${size}`, ...process.execArgv, script, ...process.argv.slice(2)], { stdio: 'inherit' });
+  const fromTerminal = process.stdin.isTTY === true;
+  const forward = (sig: NodeJS.Signals) => {
+    if (!(fromTerminal && TERMINAL_SIGNALS.has(sig))) child.kill(sig);
+  };
+  for (const sig of FORWARDED) process.on(sig, forward);
+  const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (c, s) => resolve({ code: c, signal: s }));
+  });
+  for (const sig of FORWARDED) process.off(sig, forward);
+  if (signal !== null) {
+    // End the way the child ended (a shell then sees 128 + the signal's number).
+    process.kill(process.pid, signal);
+    return 128;
+  }
+  return code ?? 1;
+}
