@@ -203,6 +203,8 @@ export async function runBench(spec: BenchSpec): Promise<BenchResult> {
     scheduled = m.scheduled;
     batch = m.stats;
   } else {
+    // Room for every placement now, not by rehashes of the placement table while pods are scheduled.
+    state.reservePlacements(init.length + measured.length);
     await scheduleInOrder(scheduler, init, (p, node) => checksum.add(p.key, node));
     settleHeap();
     const t0 = performance.now();
