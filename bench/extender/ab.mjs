@@ -5,10 +5,10 @@
 //   node bench/extender/ab.mjs --a /path/to/other/checkout [--rounds 3] [--duration 15] [--rate 500]
 // Each checkout needs its own `npm run build`. B is this checkout.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { nodeNames, pct, RESULTS, typicalPod, writeCluster } from './common.mjs';
+import { nodeNames, pct, processTreeCpuMs, RESULTS, typicalPod, writeCluster } from './common.mjs';
 import { pacedRaw } from './paced.mjs';
 
 const { values } = parseArgs({ options: { a: { type: 'string' }, rounds: { type: 'string', default: '3' }, duration: { type: 'string', default: '15' }, rate: { type: 'string', default: '500' }, names: { type: 'string', default: '500' } } });
@@ -33,12 +33,6 @@ async function serve(root, port) {
   throw new Error(`${root}: podfit serve did not get ready`);
 }
 
-/** CPU time (user + system, all threads) a process has used, in ms (Linux /proc, 100 Hz ticks). */
-function cpuMs(pid) {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
 
 const requests = [];
 for (let r = 0; r < 10; r++) {
@@ -52,11 +46,11 @@ for (let round = 0; round < Number(values.rounds); round++) {
   for (const which of round % 2 ? ['B', 'A'] : ['A', 'B']) {
     const s = await serve(builds[which], 18890);
     await pacedRaw({ url: s.url, rate, durationS: 4, requests }); // JIT warm-up
-    const cpu0 = cpuMs(s.child.pid);
+    const cpu0 = processTreeCpuMs(s.child.pid);
     const res = await pacedRaw({ url: s.url, rate, durationS: duration, requests, keepSamples: true });
     for (const x of res.samples) if (Number.isFinite(x.done)) pooled[which].push(x.done - x.due);
     delete res.samples;
-    const cpuPerRequestMs = Math.round(((cpuMs(s.child.pid) - cpu0) / res.requests) * 1000) / 1000;
+    const cpuPerRequestMs = Math.round(((processTreeCpuMs(s.child.pid) - cpu0) / res.requests) * 1000) / 1000;
     s.child.kill('SIGTERM');
     await new Promise((r) => s.child.once('exit', r));
     runs.push({ build: which, round, codes: res.codes, latencyMs: res.latencyMs, cpuPerRequestMs });

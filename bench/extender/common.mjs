@@ -2,7 +2,7 @@
 // as kube-scheduler sends them, a server launcher (the compiled CLI, as a separate process) and
 // percentiles. Run `npm run build` first: the benchmarks exercise dist/, like production.
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -152,4 +152,28 @@ export function pct(sorted, p) {
 export function metric(text, name) {
   for (const line of text.split('\n')) if (line.startsWith(name)) return Number(line.slice(line.lastIndexOf(' ') + 1));
   return NaN;
+}
+
+/**
+ * CPU time (user + system, all threads) a process and its descendants have used, in ms (Linux
+ * /proc, 100 Hz ticks). `podfit` may run the CLI in a child of the process started
+ * (src/cli/relaunch.ts), so a server's CPU is its process tree's.
+ */
+export function processTreeCpuMs(pid) {
+  let ms = 0;
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    ms += (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0; // gone
+  }
+  let children = '';
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8');
+  } catch {
+    // no children file: the process alone
+  }
+  for (const c of children.split(' ').filter(Boolean)) ms += processTreeCpuMs(Number(c));
+  return ms;
 }

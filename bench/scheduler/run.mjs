@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { dist, machine, resultsDir, ROOT } from '../common.js';
-import { prng } from '../extender/common.mjs';
+import { processTreeCpuMs, prng } from '../extender/common.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -122,11 +122,8 @@ function startScheduler(kubeconfig, extra) {
   return { child, probe, output: () => out };
 }
 
-/** CPU seconds (user + system) of a process so far. */
-function cpuSeconds(pid) {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
-}
+/** CPU seconds (user + system) of a process and its descendants so far (podfit may run the CLI in a child: src/cli/relaunch.ts). */
+const cpuSeconds = (pid) => processTreeCpuMs(pid) / 1000;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
