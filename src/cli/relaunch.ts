@@ -11,7 +11,7 @@
  * The pool size is a Node option that only takes effect at start-up (NODE_OPTIONS allows it too), so
  * the CLI runs itself once more with it when it was started without one on a machine where the
  * default oversubscribes: the child inherits stdin, stdout, stderr and the environment, hears the
- * signals the parent gets, and its exit code (or signal) becomes the parent's.
+ * signals the parent gets (FORWARDED), and its exit code (or signal) becomes the parent's.
  * `PODFIT_V8_POOL_SIZE=default` keeps V8's default and the single process.
  */
 import { spawn } from 'node:child_process';
@@ -20,13 +20,12 @@ import { availableParallelism } from 'node:os';
 /** Node's default --v8-pool-size. */
 const NODE_DEFAULT_POOL = 4;
 /**
- * Signals the parent hears while the child runs. SIGTERM (Kubernetes, `docker stop`, `kill`) is
- * passed on. The terminal's own (Ctrl-C, Ctrl-\\, hang-up) reach every process of the foreground
- * group, the child included: from a terminal the parent only outlives them (a second copy would
- * cut the child's graceful stop short); without one they are passed on too.
+ * Signals the parent hears while the child runs, passed on. A signal sent to the whole process
+ * group (Ctrl-C in a terminal, `timeout`, a service manager) reaches the child twice, directly and
+ * from here: `podfit serve` and `podfit scheduler` take a repeat within a second as the same
+ * request (onStopSignal); every other command ends on the first either way.
  */
 const FORWARDED: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP'];
-const TERMINAL_SIGNALS: ReadonlySet<NodeJS.Signals> = new Set(['SIGINT', 'SIGQUIT', 'SIGHUP']);
 
 /** The pool size podfit runs with on `cores` cores, or null for V8's default. */
 export function v8PoolSize(cores: number): number | null {
@@ -50,9 +49,8 @@ export async function relaunch(script: string): Promise<number | null> {
   const size = v8PoolSize(availableParallelism());
   if (size === null || poolSizeGiven(process.execArgv, process.env.NODE_OPTIONS)) return null;
   const child = spawn(process.execPath, [`--v8-pool-size=${size}`, ...process.execArgv, script, ...process.argv.slice(2)], { stdio: 'inherit' });
-  const fromTerminal = process.stdin.isTTY === true;
   const forward = (sig: NodeJS.Signals) => {
-    if (!(fromTerminal && TERMINAL_SIGNALS.has(sig))) child.kill(sig);
+    child.kill(sig);
   };
   for (const sig of FORWARDED) process.on(sig, forward);
   const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {

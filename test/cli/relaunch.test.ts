@@ -54,6 +54,19 @@ describe('relaunch with a V8 pool sized to the machine', () => {
     expect(JSON.parse(kept.stdout).execArgv).toEqual([]);
   });
 
+  it('podfit serve stops cleanly on a SIGINT to its whole process group (Ctrl-C: the signal arrives twice when relaunched)', async () => {
+    const p = spawn(process.execPath, ['bin/podfit.js', 'serve', '--cluster', 'examples/cluster.yaml', '--port', '0', '--address', '127.0.0.1', '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let out = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    for (let k = 0; k < 200 && !out.includes('listening on'); k++) await new Promise((r) => setTimeout(r, 100));
+    expect(out).toContain('listening on');
+    const exited = new Promise<number | null>((res) => p.once('exit', (c) => res(c)));
+    process.kill(-p.pid!, 'SIGINT');
+    expect(await exited).toBe(0);
+    expect(out).toContain('shutting down');
+  });
+
   it.each(['SIGTERM', 'SIGINT'] as const)('passes %s on to the process that runs the CLI (no terminal)', async (sig) => {
     const p = spawn(process.execPath, [entry, 'wait'], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';

@@ -121,14 +121,26 @@ export function registerServe(program: Command, io: CliIO): void {
 
 /**
  * SIGTERM/SIGINT, listened for from the start so a signal during start-up (Kubernetes may send one
- * at any time) still ends in a clean exit 0 instead of the default kill. The handlers are removed
- * once one fires.
+ * at any time) still ends in a clean exit 0 instead of the default kill. After the first, a repeat
+ * within STOP_SIGNAL_REPEAT_MS is the same request (a signal to the whole process group arrives
+ * twice: directly and passed on by the CLI's launcher, src/cli/relaunch.ts); a later one ends the
+ * process as usual. `cancel` removes every handler.
  */
 export function onStopSignal(): { promise: Promise<void>; name: string; cancel(): void } {
   const state = { name: '', promise: undefined as unknown as Promise<void>, cancel: () => {} };
   state.promise = new Promise<void>((resolve) => {
+    const repeat = () => {};
+    let timer: NodeJS.Timeout | undefined;
     const stop = (signal: string) => {
-      state.cancel();
+      process.off('SIGTERM', onTerm);
+      process.off('SIGINT', onInt);
+      process.on('SIGTERM', repeat);
+      process.on('SIGINT', repeat);
+      timer = setTimeout(() => {
+        process.off('SIGTERM', repeat);
+        process.off('SIGINT', repeat);
+      }, STOP_SIGNAL_REPEAT_MS);
+      timer.unref();
       state.name = signal;
       resolve();
     };
@@ -137,12 +149,18 @@ export function onStopSignal(): { promise: Promise<void>; name: string; cancel()
     state.cancel = () => {
       process.off('SIGTERM', onTerm);
       process.off('SIGINT', onInt);
+      process.off('SIGTERM', repeat);
+      process.off('SIGINT', repeat);
+      if (timer !== undefined) clearTimeout(timer);
     };
     process.once('SIGTERM', onTerm);
     process.once('SIGINT', onInt);
   });
   return state;
 }
+
+/** How long after a stop signal a repeat of it is taken as the same request (onStopSignal). */
+const STOP_SIGNAL_REPEAT_MS = 1000;
 
 /** Runs the server until SIGTERM/SIGINT (then drains and returns: exit code 0). */
 async function runServe(flags: ServeFlags, io: CliIO): Promise<void> {
