@@ -12,7 +12,8 @@
  * the CLI runs itself once more with it when it was started without one on a machine where the
  * default oversubscribes: the child inherits stdin, stdout, stderr and the environment, hears the
  * signals the parent gets (FORWARDED), and its exit code (or signal) becomes the parent's.
- * `PODFIT_V8_POOL_SIZE=default` keeps V8's default and the single process.
+ * `PODFIT_V8_POOL_SIZE=default` keeps V8's default and the single process; `PODFIT_V8_POOL_SIZE=N`
+ * asks for N threads.
  */
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -40,13 +41,32 @@ function poolSizeGiven(execArgv: readonly string[], nodeOptions: string | undefi
 }
 
 /**
- * Runs `script` again in a child Node with the pool size for this machine and returns its exit
- * code, or returns null when this process should run the CLI itself (a size was given, the
- * default fits the machine, or PODFIT_V8_POOL_SIZE=default).
+ * What PODFIT_V8_POOL_SIZE asks for: nothing (unset or empty), V8's default (`default`), or a
+ * pool of that many threads (a positive integer). Anything else throws a message naming it.
+ */
+export function requestedPoolSize(value: string | undefined): number | 'default' | null {
+  if (value === undefined || value === '') return null;
+  if (value === 'default') return 'default';
+  if (/^[1-9][0-9]{0,3}$/.test(value)) return Number(value);
+  throw new Error(`PODFIT_V8_POOL_SIZE: expected "default" or a positive integer, got ${JSON.stringify(value)}`);
+}
+
+/**
+ * Runs `script` again in a child Node with the pool size for this machine (or PODFIT_V8_POOL_SIZE's)
+ * and returns its exit code, or returns null when this process should run the CLI itself (a size
+ * was given to Node, the default fits the machine, or PODFIT_V8_POOL_SIZE=default). A bad
+ * PODFIT_V8_POOL_SIZE is reported on stderr with exit code 2.
  */
 export async function relaunch(script: string): Promise<number | null> {
-  if (process.env.PODFIT_V8_POOL_SIZE === 'default') return null;
-  const size = v8PoolSize(availableParallelism());
+  let requested: number | 'default' | null;
+  try {
+    requested = requestedPoolSize(process.env.PODFIT_V8_POOL_SIZE);
+  } catch (e) {
+    process.stderr.write(`error: ${(e as Error).message}\n`);
+    return 2;
+  }
+  if (requested === 'default') return null;
+  const size = requested ?? v8PoolSize(availableParallelism());
   if (size === null || poolSizeGiven(process.execArgv, process.env.NODE_OPTIONS)) return null;
   const child = spawn(process.execPath, [`--v8-pool-size=${size}`, ...process.execArgv, script, ...process.argv.slice(2)], { stdio: 'inherit' });
   const forward = (sig: NodeJS.Signals) => {

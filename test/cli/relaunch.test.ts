@@ -10,7 +10,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { v8PoolSize } from '../../src/cli/relaunch.js';
+import { requestedPoolSize, v8PoolSize } from '../../src/cli/relaunch.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'podfit-relaunch-'));
 const entry = join(dir, 'entry.mjs');
@@ -34,6 +34,17 @@ const expected = v8PoolSize(availableParallelism());
 describe('relaunch with a V8 pool sized to the machine', () => {
   it('sizes the pool cores - 1 (at least 1) below Node\'s default of 4, else keeps the default', () => {
     expect([1, 2, 3, 4, 5, 64].map(v8PoolSize)).toEqual([1, 1, 2, 3, null, null]);
+  });
+
+  it('reads PODFIT_V8_POOL_SIZE: unset, default or a positive integer; anything else is an error naming it', () => {
+    expect([undefined, '', 'default', '1', '3'].map(requestedPoolSize)).toEqual([null, null, 'default', 1, 3]);
+    for (const bad of ['defualt', '-1', '0', '2.5', '2Gi', ' 2']) expect(() => requestedPoolSize(bad)).toThrow(/PODFIT_V8_POOL_SIZE: expected "default" or a positive integer/);
+    const r = spawnSync(process.execPath, [entry, '0'], { input: '', encoding: 'utf8', timeout: 30_000, env: { ...process.env, PODFIT_V8_POOL_SIZE: 'defualt' } });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('PODFIT_V8_POOL_SIZE: expected "default" or a positive integer, got "defualt"');
+    expect(r.stdout).toBe('');
+    const two = spawnSync(process.execPath, [entry, '0'], { input: '', encoding: 'utf8', timeout: 30_000, env: { ...process.env, PODFIT_V8_POOL_SIZE: '2' } });
+    expect(JSON.parse(two.stdout).execArgv).toEqual(['--v8-pool-size=2']);
   });
 
   it('passes arguments, Node options and stdin on, and exits with the child\'s code', () => {
