@@ -21,6 +21,13 @@ import { newInterPodAffinity } from '../../src/plugins/inter-pod-affinity/index.
 import { makeNode, makePod } from '../helpers/builders.js';
 import { KEYED_GROUPS_PER_CLASS } from '../../src/model/limits.js';
 import { config as configOf } from '../helpers/random-cluster.js';
+import { scheduleAndBind } from '../../src/workloads/runner.js';
+
+/** Class batching's decisions against one full cycle per pod's: the same nodes and PRNG draws. */
+function expectSameDecisions(got: { out: unknown[]; draws: number }, ref: { out: unknown[]; draws: number }): void {
+  expect(got.out).toEqual(ref.out);
+  expect(got.draws).toBe(ref.draws);
+}
 
 const DEFAULT = configOf('profiles: [{schedulerName: default-scheduler}]');
 
@@ -166,8 +173,7 @@ describe('class batching with dynamic parts (PodTopologySpread)', () => {
           const nodes = nodeSpecs.map((n, i) => nodeOf(i, n));
           const ref = runOwned(nodes, steps, false);
           const got = runOwned(nodes, steps, true);
-          expect(got.out).toEqual(ref.out);
-          expect(got.draws).toBe(ref.draws);
+          expectSameDecisions(got, ref);
           dynamic += got.dynamic;
         },
       ),
@@ -187,8 +193,7 @@ describe('class batching with dynamic parts (PodTopologySpread)', () => {
           const nodes = nodeSpecs.map((n, i) => nodeOf(i, n));
           const ref = run(nodes, templates, steps, false);
           const got = run(nodes, templates, steps, true);
-          expect(got.out).toEqual(ref.out);
-          expect(got.draws).toBe(ref.draws);
+          expectSameDecisions(got, ref);
           dynamic += got.dynamic;
         },
       ),
@@ -288,8 +293,7 @@ describe('class batching with keyed spreading scores (ScorePlugin.scoreKeys, pre
           const nodes = nodeSpecs.map((n, i) => smallNode(i, n));
           const ref = run(nodes, templates, steps, false);
           const got = run(nodes, templates, steps, true);
-          expect(got.out).toEqual(ref.out);
-          expect(got.draws).toBe(ref.draws);
+          expectSameDecisions(got, ref);
           dynamic += got.dynamic;
         },
       ),
@@ -313,18 +317,13 @@ describe('class batching with keyed spreading scores (ScorePlugin.scoreKeys, pre
         p.metadata.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web', uid: 'rs', controller: true }];
         const pod = makePodInfo(p);
         podClassKey(pod);
-        const fw = s.frameworkFor(pod)!;
-        const cs = fw.newCycleState();
-        const r = s.schedulePod(pod, {}, fw, cs);
-        out.push(r.selectedNode);
-        if (r.selectedNode) s.commit(fw, cs, pod, r.selectedNode);
+        out.push(scheduleAndBind(s, pod) as string | null);
       }
       return { out, draws: s.prng.draws, dynamic: s.defaultFramework.classBatches.dynamicDecisions };
     };
     const ref = place(false);
     const got = place(true);
-    expect(got.out).toEqual(ref.out);
-    expect(got.draws).toBe(ref.draws);
+    expectSameDecisions(got, ref);
     expect(got.dynamic).toBeGreaterThan(got.out.length / 2);
   });
 
@@ -418,11 +417,7 @@ describe('InterPodAffinity traits read nothing for pods no placed term matches',
       if (i === matchingAt) state.addPod(anti('guard', 'web'), 'n5');
       const pod = makePodInfo(makePod(`web-${i}`).req({ cpu: '100m' }).label('app', 'web').build());
       podClassKey(pod);
-      const fw = s.frameworkFor(pod)!;
-      const cs = fw.newCycleState();
-      const r = s.schedulePod(pod, {}, fw, cs);
-      out.push(r.selectedNode);
-      if (r.selectedNode) s.commit(fw, cs, pod, r.selectedNode);
+      out.push(scheduleAndBind(s, pod) as string | null);
     }
     const cb = s.defaultFramework.classBatches;
     return { out, draws: s.prng.draws, decisions: cb.decisions, dynamic: cb.dynamicDecisions };
@@ -431,8 +426,7 @@ describe('InterPodAffinity traits read nothing for pods no placed term matches',
   it('batches them while the anti-affinity pods select other labels, and with the dynamic Filter once one selects them', () => {
     const ref = runAmong(false, 15);
     const got = runAmong(true, 15);
-    expect(got.out).toEqual(ref.out);
-    expect(got.draws).toBe(ref.draws);
+    expectSameDecisions(got, ref);
     expect(got.out.slice(15)).not.toContain('n5');
     // Node-local batching before the matching pod arrived (the first pod of a class takes the
     // cycle); after it, InterPodAffinity's Filter reads `topology` (a hostname term): a new batch
@@ -537,18 +531,13 @@ describe('class batching backs off a class whose builds keep declining', () => {
         const p = podOf(`web-${i}`, { app: 'a', cpu: '100m', spread: [], preferred: { key: 'zone', app: 'ghost', anti: false, weight: 10 } });
         const pod = makePodInfo(p);
         podClassKey(pod);
-        const fw = s.frameworkFor(pod)!;
-        const cs = fw.newCycleState();
-        const r = s.schedulePod(pod, {}, fw, cs);
-        out.push(r.selectedNode);
-        if (r.selectedNode) s.commit(fw, cs, pod, r.selectedNode);
+        out.push(scheduleAndBind(s, pod) as string | null);
       }
       return { out, builds: s.defaultFramework.classBatches.builds, draws: s.prng.draws };
     };
     const ref = place(false);
     const got = place(true);
-    expect(got.out).toEqual(ref.out);
-    expect(got.draws).toBe(ref.draws);
+    expectSameDecisions(got, ref);
     expect(got.builds).toBeGreaterThan(0);
     expect(got.builds).toBeLessThan(15);
   });

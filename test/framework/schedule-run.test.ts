@@ -13,6 +13,7 @@ import { createJsKernels } from '../../src/kernel/js-kernels.js';
 import { ClusterState } from '../../src/model/cluster-state.js';
 import { makePodInfo, podClassKey, type PodInfo } from '../../src/model/pod-info.js';
 import { REGISTRY } from '../../src/plugins/registry.js';
+import { scheduleAndBind } from '../../src/workloads/runner.js';
 import { makeNode, makePod } from '../helpers/builders.js';
 import { config as configOf } from '../helpers/random-cluster.js';
 
@@ -74,12 +75,7 @@ function schedulerOn(nodes: readonly Node[]): Scheduler {
 function perPod(nodes: readonly Node[], queue: readonly PodInfo[]) {
   const s = schedulerOn(nodes);
   const out: Array<string | null> = [];
-  for (const pod of queue) {
-    const fw = s.frameworkFor(pod)!;
-    const cs = fw.newCycleState();
-    const r = s.schedulePod(pod, {}, fw, cs);
-    out.push(r.selectedNode !== null && s.commit(fw, cs, pod, r.selectedNode).kind === 'bound' ? r.selectedNode : null);
-  }
+  for (const pod of queue) out.push(scheduleAndBind(s, pod) as string | null);
   return { out, draws: s.prng.draws };
 }
 
