@@ -7,7 +7,7 @@ import type { Node, Taint } from '../api/k8s.js';
 import { parseQuantityExact, quantityMilliValue, quantityValue, QuantityError, type ExactQuantity } from './quantity.js';
 import { invalidValueMessage, resourceQuantityProblem } from './resource-validation.js';
 import { ModelInputError } from './errors.js';
-import { CPU, isTrackedResource, PODS } from './resources.js';
+import { CPU, isTrackedResource, PODS, type ResourceList } from './resources.js';
 import { CPU_SLOT, MEMORY_SLOT, NodeTable, PODS_SLOT, type TableMemory } from './node-table.js';
 import { KeyedTable } from './keyed-table.js';
 import { PLACEMENT_LOG_SIZE } from './limits.js';
@@ -334,16 +334,38 @@ export class ClusterState {
   private applyPod(info: NodeInfo, pod: PodInfo, sign: 1 | -1): void {
     const t = this.table;
     const row = info.row;
+    if (pod.requests !== this.requestsOf || t.layoutVersion !== this.requestsLayout) this.resolveRequests(pod.requests);
     // Cell access, not column views: a view would allocate a subarray per resource per assume.
-    for (const [name, v] of pod.requests) {
-      if (name === PODS) continue;
-      t.addRequested(t.slotFor(name), row, sign * v); // slotFor may re-lay out the table first
-    }
+    const slots = this.requestSlots;
+    const amounts = this.requestAmounts;
+    for (let i = 0; i < slots.length; i++) t.addRequested(slots[i]!, row, sign * amounts[i]!);
     t.addRequested(PODS_SLOT, row, sign);
     t.addNonZero(row, sign * pod.nonZeroCpuMilli, sign * pod.nonZeroMemoryBytes);
     t.touch(row);
     info.generation++;
     this.generation++;
+  }
+
+  /**
+   * applyPod's table slots and amounts of the last requests it applied (the clones of a template,
+   * the replicas of a run share one requests map), for the table layout they were resolved on.
+   */
+  private requestsOf: ResourceList | null = null;
+  private requestsLayout = -1;
+  private readonly requestSlots: number[] = [];
+  private readonly requestAmounts: number[] = [];
+
+  private resolveRequests(requests: ResourceList): void {
+    const t = this.table;
+    this.requestSlots.length = 0;
+    this.requestAmounts.length = 0;
+    for (const [name, v] of requests) {
+      if (name === PODS) continue;
+      this.requestSlots.push(t.slotFor(name)); // slotFor may re-lay out the table first
+      this.requestAmounts.push(v);
+    }
+    this.requestsOf = requests;
+    this.requestsLayout = t.layoutVersion;
   }
 
   /**

@@ -4,6 +4,7 @@
  * worker rebuilding the same cluster and queue in its own thread) builds the same objects.
  */
 import type { Node, Pod } from '../api/k8s.js';
+import { clonePodInfo, makePodInfo, type PodInfo } from './pod-info.js';
 
 /** The label the kubelet sets to the node's name (kube's `v1.LabelHostname`). */
 export const HOSTNAME_LABEL = 'kubernetes.io/hostname';
@@ -26,9 +27,30 @@ export function nodeFromTemplate(template: Node, namePrefix: string, i: number):
 export function podFromTemplate(template: Pod, namePrefix: string, i: number): Pod {
   const name = `${namePrefix}${i}`;
   const pod = copyPlain(template);
-  const namespace = pod.metadata.namespace;
-  pod.metadata = { ...pod.metadata, name, uid: namespace === undefined ? name : `${namespace}-${name}` };
+  pod.metadata = { ...pod.metadata, name, uid: cloneUid(pod.metadata.namespace, name) };
   return pod;
+}
+
+function cloneUid(namespace: string | undefined, name: string): string {
+  return namespace === undefined ? name : `${namespace}-${name}`;
+}
+
+/**
+ * The first `count` pods of a template, decoded: the same names, uids and fields as podFromTemplate
+ * then makePodInfo one by one, but only the first is decoded and the others are clonePodInfo of
+ * it (they share its spec and decoded fields, as a capacity run's clones do), all of one class
+ * and marked `cloned`.
+ */
+export function podInfosFromTemplate(template: Pod, namePrefix: string, count: number): PodInfo[] {
+  if (count <= 0) return [];
+  const first = makePodInfo(podFromTemplate(template, namePrefix, 0));
+  first.cloned = true;
+  const out: PodInfo[] = [first];
+  for (let i = 1; i < count; i++) {
+    const name = `${namePrefix}${i}`;
+    out.push(clonePodInfo(first, name, cloneUid(template.metadata.namespace, name)));
+  }
+  return out;
 }
 
 /**

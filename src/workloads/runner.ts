@@ -13,8 +13,8 @@ import { createKernels } from '../kernel/engine.js';
 import type { EngineName, Kernels } from '../kernel/kernels.js';
 import { ClusterState } from '../model/cluster-state.js';
 import type { TableMemory } from '../model/node-table.js';
-import { classKeyOf, makePodInfo, type PodInfo } from '../model/pod-info.js';
-import { nodeFromTemplate, podFromTemplate } from '../model/templates.js';
+import type { PodInfo } from '../model/pod-info.js';
+import { nodeFromTemplate, podInfosFromTemplate } from '../model/templates.js';
 import type { BatchStats } from '../parallel/batch.js';
 import type { ReplicaCluster, ReplicaPods, SessionFaults } from '../parallel/messages.js';
 import type { WorkerPool } from '../parallel/pool.js';
@@ -102,14 +102,8 @@ export function buildWorkload(spec: Pick<BenchSpec, 'workload' | 'nodes' | 'init
   const { cluster, pods } = workloadTemplates(spec);
   const state = new ClusterState(spec.memory);
   for (let i = 0; i < cluster.count; i++) state.addNode(nodeFromTemplate(cluster.template, cluster.namePrefix, i));
-  // Clones of one template are one pod class: its key is computed once (model/pod-info.ts podClassKey).
-  const key = classKeyOf(pods.template);
-  const [init = [], measured = []] = pods.runs.map((run) => Array.from({ length: run.count }, (_, i) => {
-    const p = makePodInfo(podFromTemplate(pods.template, run.namePrefix, i));
-    p.classKey = key;
-    p.cloned = true;
-    return p;
-  }));
+  // Clones of one template are one pod class (model/pod-info.ts podClassKey).
+  const [init = [], measured = []] = pods.runs.map((run) => podInfosFromTemplate(pods.template, run.namePrefix, run.count));
   return { state, init, measured };
 }
 

@@ -56,6 +56,24 @@ describe('WasmMemory (arena and header)', () => {
     expect(m.arenaBytes).toBe(0);
   });
 
+  it('zeroes a region again when it reuses memory handed out before, even after the arena shrank', () => {
+    const m = new WasmMemory(1, 64);
+    const a = m.alloc(4096);
+    new Uint8Array(m.memory.buffer, a, 4096).fill(9);
+    m.release(a); // the top block: the arena shrinks back
+    expect(m.arenaBytes).toBe(0);
+    // Partly over the used bytes, partly fresh: all of it zero.
+    const b = m.alloc(8192);
+    expect(b).toBe(a);
+    expect(Array.from(new Uint8Array(m.memory.buffer, b, 8192)).every((x) => x === 0)).toBe(true);
+    new Uint8Array(m.memory.buffer, b, 8192).fill(5);
+    m.release(b);
+    const c = m.alloc(16);
+    const d = m.alloc(6000);
+    expect(Array.from(new Uint8Array(m.memory.buffer, c, 16)).every((x) => x === 0)).toBe(true);
+    expect(Array.from(new Uint8Array(m.memory.buffer, d, 6000)).every((x) => x === 0)).toBe(true);
+  });
+
   it('grows the memory and still recognises views made before the growth', () => {
     const m = new WasmMemory(1, 64);
     const early = m.allocF64(8);

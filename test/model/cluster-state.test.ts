@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ClusterState } from '../../src/model/cluster-state.js';
 import { ModelInputError } from '../../src/model/errors.js';
-import { makePodInfo } from '../../src/model/pod-info.js';
+import { clonePodInfo, makePodInfo } from '../../src/model/pod-info.js';
 import { makeNode, makePod } from '../helpers/builders.js';
 
 describe('ClusterState node images', () => {
@@ -49,5 +49,40 @@ describe('ClusterState bad input', () => {
     expect(state.nodes.map((n) => n.name)).toEqual(['a']);
     expect(state.allocatableOf(state.getNode('a')!, 'cpu')).toBe(1000);
     expect(state.placementOf('default/p')).toBeUndefined();
+  });
+});
+
+describe('ClusterState requested amounts', () => {
+  // applyPod resolves a requests map to table slots once and reuses that for the next pod of the
+  // same map (clones share one); a different map, or a new resource re-laying out the table, resolves again.
+  it('adds and removes each pod\'s own requests, for shared and separate maps and across a re-layout', () => {
+    const state = new ClusterState();
+    state.addNode(makeNode('a').capacity({ cpu: '8', memory: '16Gi', pods: '110', 'example.com/gpu': '4' }).build());
+    const node = state.getNode('a')!;
+    const small = makePodInfo(makePod('s').req({ cpu: '100m', memory: '1Gi' }).build());
+    const clone = clonePodInfo(small, 's2', 'uid-s2');
+    const big = makePodInfo(makePod('b').req({ cpu: '2', memory: '2Gi' }).build());
+    const gpu = makePodInfo(makePod('g').req({ cpu: '1', 'example.com/gpu': '2', 'example.com/fpga': '1' }).build());
+    const expectRequested = (cpu: number, memGi: number, gpus: number, pods: number) => {
+      expect(state.requestedOf(node, 'cpu')).toBe(cpu);
+      expect(state.requestedOf(node, 'memory')).toBe(memGi * 2 ** 30);
+      expect(state.requestedOf(node, 'example.com/gpu')).toBe(gpus);
+      expect(state.requestedOf(node, 'pods')).toBe(pods);
+    };
+    state.addPod(small, 'a');
+    state.addPod(clone, 'a');
+    expectRequested(200, 2, 0, 2);
+    state.addPod(big, 'a');
+    expectRequested(2200, 4, 0, 3);
+    state.addPod(gpu, 'a'); // example.com/fpga is new to the table: a re-layout
+    expectRequested(3200, 4, 2, 4);
+    expect(state.requestedOf(node, 'example.com/fpga')).toBe(1);
+    state.removePod(clone.key);
+    expectRequested(3100, 3, 2, 3);
+    state.removePod(gpu.key);
+    state.removePod(small.key);
+    state.removePod(big.key);
+    expectRequested(0, 0, 0, 0);
+    expect(state.requestedOf(node, 'example.com/fpga')).toBe(0);
   });
 });

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Node, Pod } from '../../src/api/k8s.js';
-import { HOSTNAME_LABEL, nodeFromTemplate, podFromTemplate } from '../../src/model/templates.js';
+import { makePodInfo, podClassKey } from '../../src/model/pod-info.js';
+import { HOSTNAME_LABEL, nodeFromTemplate, podFromTemplate, podInfosFromTemplate } from '../../src/model/templates.js';
 
 const node: Node = {
   apiVersion: 'v1',
@@ -59,5 +60,25 @@ describe('podFromTemplate', () => {
     expect(b.spec.containers![0]!.resources!.requests!.cpu).toBe('100m');
     expect(pod.spec.containers![0]!.resources!.requests!.cpu).toBe('100m');
     expect(b.metadata.labels!.app).toBe('x');
+  });
+});
+
+describe('podInfosFromTemplate', () => {
+  it('decodes the clones podFromTemplate names, one class, marked cloned', () => {
+    const infos = podInfosFromTemplate(pod, 'p-', 4);
+    expect(infos.map((p) => p.key)).toEqual(['ns/p-0', 'ns/p-1', 'ns/p-2', 'ns/p-3']);
+    for (let i = 0; i < infos.length; i++) {
+      const want = makePodInfo(podFromTemplate(pod, 'p-', i));
+      const got = infos[i]!;
+      expect(got.pod.metadata).toEqual(want.pod.metadata);
+      expect(got.pod.spec).toEqual(want.pod.spec);
+      expect([got.name, got.uid, got.namespace, got.keyHash, got.labels]).toEqual([want.name, want.uid, want.namespace, want.keyHash, want.labels]);
+      expect([...got.requests]).toEqual([...want.requests]);
+      expect([got.nonZeroCpuMilli, got.nonZeroMemoryBytes, got.priority, got.schedulerName]).toEqual([want.nonZeroCpuMilli, want.nonZeroMemoryBytes, want.priority, want.schedulerName]);
+      expect(got.cloned).toBe(true);
+      expect(podClassKey(got)).toBe(podClassKey(want));
+    }
+    expect(podInfosFromTemplate(pod, 'p-', 0)).toEqual([]);
+    expect(podInfosFromTemplate({ ...pod, metadata: {} }, 'q', 2).map((p) => p.uid)).toEqual(['q0', 'q1']);
   });
 });
