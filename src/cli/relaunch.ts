@@ -14,6 +14,14 @@
  * signals the parent gets (FORWARDED), and its exit code (or signal) becomes the parent's.
  * `PODFIT_V8_POOL_SIZE=default` keeps V8's default and the single process; `PODFIT_V8_POOL_SIZE=N`
  * asks for N threads.
+ *
+ * The child also keeps the memory glibc's malloc frees (GLIBC_TUNABLES, MALLOC_TRIM_THRESHOLD):
+ * by default freed memory at the top of a heap is given back to the kernel, and TurboFan, which
+ * mallocs and frees megabytes of zone memory per function it optimizes, then takes a page fault
+ * for every page of the next function's zones. A page fault costs 12-16 µs on this project's VMs
+ * (Firecracker): a cold SchedulingBasic window's compile thread took 400-900 of them, and the
+ * scheduling thread waits for that thread's code (BENCHMARKS.md, "One engine", session 8).
+ * A trim threshold given in GLIBC_TUNABLES is kept; other C libraries ignore the variable.
  */
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -32,6 +40,17 @@ const FORWARDED: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGQUIT', 'S
 export function v8PoolSize(cores: number): number | null {
   const size = Math.max(1, cores - 1);
   return size >= NODE_DEFAULT_POOL ? null : size;
+}
+
+/** Freed heap memory glibc keeps before giving any back (its default is 128 KiB). */
+export const MALLOC_TRIM_THRESHOLD = 64 * 1024 * 1024;
+
+/** GLIBC_TUNABLES for the child: the given ones, with malloc's trim threshold unless they set it. */
+export function childTunables(given: string | undefined): string {
+  const setting = `glibc.malloc.trim_threshold=${MALLOC_TRIM_THRESHOLD}`;
+  if (given === undefined || given === '') return setting;
+  if (given.split(':').some((t) => t.startsWith('glibc.malloc.trim_threshold='))) return given;
+  return `${given}:${setting}`;
 }
 
 /** Whether Node was started with a pool size already (on the command line or in NODE_OPTIONS). */
@@ -68,7 +87,8 @@ export async function relaunch(script: string): Promise<number | null> {
   if (requested === 'default') return null;
   const size = requested ?? v8PoolSize(availableParallelism());
   if (size === null || poolSizeGiven(process.execArgv, process.env.NODE_OPTIONS)) return null;
-  const child = spawn(process.execPath, [`--v8-pool-size=${size}`, ...process.execArgv, script, ...process.argv.slice(2)], { stdio: 'inherit' });
+  const env = { ...process.env, GLIBC_TUNABLES: childTunables(process.env.GLIBC_TUNABLES) };
+  const child = spawn(process.execPath, [`--v8-pool-size=${size}`, ...process.execArgv, script, ...process.argv.slice(2)], { stdio: 'inherit', env });
   const forward = (sig: NodeJS.Signals) => {
     child.kill(sig);
   };

@@ -10,7 +10,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { requestedPoolSize, v8PoolSize } from '../../src/cli/relaunch.js';
+import { childTunables, MALLOC_TRIM_THRESHOLD, requestedPoolSize, v8PoolSize } from '../../src/cli/relaunch.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'podfit-relaunch-'));
 const entry = join(dir, 'entry.mjs');
@@ -25,7 +25,7 @@ else if (process.argv[2] === 'wait') {
 } else {
   let input = '';
   for await (const chunk of process.stdin) input += chunk;
-  process.stdout.write(JSON.stringify({ execArgv: process.execArgv, args: process.argv.slice(2), input }));
+  process.stdout.write(JSON.stringify({ execArgv: process.execArgv, args: process.argv.slice(2), input, tunables: process.env.GLIBC_TUNABLES ?? null }));
   process.exitCode = Number(process.argv[2] ?? 0);
 }
 `);
@@ -45,6 +45,20 @@ describe('relaunch with a V8 pool sized to the machine', () => {
     expect(r.stdout).toBe('');
     const two = spawnSync(process.execPath, [entry, '0'], { input: '', encoding: 'utf8', timeout: 30_000, env: { ...process.env, PODFIT_V8_POOL_SIZE: '2' } });
     expect(JSON.parse(two.stdout).execArgv).toEqual(['--v8-pool-size=2']);
+  });
+
+  it('keeps freed malloc memory in the child (a trim threshold in GLIBC_TUNABLES), unless the caller set one', () => {
+    const t = `glibc.malloc.trim_threshold=${MALLOC_TRIM_THRESHOLD}`;
+    expect(childTunables(undefined)).toBe(t);
+    expect(childTunables('')).toBe(t);
+    expect(childTunables('glibc.malloc.arena_max=2')).toBe(`glibc.malloc.arena_max=2:${t}`);
+    expect(childTunables('glibc.malloc.arena_max=2:glibc.malloc.trim_threshold=1024')).toBe('glibc.malloc.arena_max=2:glibc.malloc.trim_threshold=1024');
+    const env: NodeJS.ProcessEnv = { ...process.env, PODFIT_V8_POOL_SIZE: '1' };
+    delete env.GLIBC_TUNABLES;
+    const r = spawnSync(process.execPath, [entry, '0'], { input: '', encoding: 'utf8', timeout: 30_000, env });
+    expect(JSON.parse(r.stdout).tunables).toBe(t);
+    const mine = spawnSync(process.execPath, [entry, '0'], { input: '', encoding: 'utf8', timeout: 30_000, env: { ...env, GLIBC_TUNABLES: 'glibc.malloc.trim_threshold=4096' } });
+    expect(JSON.parse(mine.stdout).tunables).toBe('glibc.malloc.trim_threshold=4096');
   });
 
   it('passes arguments, Node options and stdin on, and exits with the child\'s code', () => {
