@@ -187,6 +187,9 @@ class ClassBatch {
   private podsPass = new Uint8Array(0);
   /** Sum of weight x score of node-level unnormalized Scores placements cannot change. */
   private nodeScore = new Float64Array(0);
+  /** A node-level Score wrote nodeScore; every node passed the node-level Filters (nodePass all 1). */
+  private nodeScored = false;
+  private allNodesPass = false;
   /** Sum of weight x score of the Scores that read the node's pods (re-run on changed nodes). */
   private podsScore = new Float64Array(0);
 
@@ -524,7 +527,15 @@ class ClassBatch {
         this.podsFilters.push(pf.plugin);
       }
     }
-    for (const node of survivors ?? candidates) this.nodePass[view.nodeOfRow[node.row]!] = 1;
+    // Every node a candidate and no node-level Filter: all pass (a native fill; the loop below runs
+    // over every node in code still cold at a build).
+    this.allNodesPass = survivors === null && candidates === fw.state.nodes;
+    if (this.allNodesPass) this.nodePass.fill(1, 0, this.n);
+    else {
+      const passing = survivors ?? candidates;
+      const nodeOfRow = view.nodeOfRow;
+      for (let i = 0; i < passing.length; i++) this.nodePass[nodeOfRow[passing[i]!.row]!] = 1;
+    }
     if (this.podsFilters.length > 0) return this.runPodsFilters(pod, this.staticNodes());
     return true;
   }
@@ -624,6 +635,7 @@ class ClassBatch {
           this.nodeNormalized.push({ ...w, raw, normalized: new Float64Array(raw.length), counts: new Map(), max: NaN });
         } else {
           nodes.forEach((node, j) => (this.nodeScore[view.nodeOfRow[node.row]!]! += ps.weight * values[j]!));
+          this.nodeScored = true;
         }
       } else if (this.useKernel && ps.resourceKernel !== null) {
         const a = ps.resourceKernel.fusedResourceScore(cs, pod);
@@ -724,6 +736,12 @@ class ClassBatch {
   private writeNodeBases(): void {
     const { n, nodeBase, nodePass, podsPass, topoPass, nodeScore, podsScore, topoScore } = this;
     const parts = this.nodeNormalized;
+    if (this.allNodesPass && !this.nodeScored && parts.length === 0 && this.podsFilters.length === 0 && this.podsScores.length === 0 &&
+      this.dynFilters.length === 0 && this.dynScores.length === 0) {
+      // Every node passes and no part is per node: every base is 0 (what the loop below computes).
+      nodeBase.fill(0, 0, n);
+      return;
+    }
     for (let i = 0; i < n; i++) {
       if (!nodePass[i] || !podsPass[i] || !topoPass[i]) {
         nodeBase[i] = -Infinity;

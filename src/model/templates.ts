@@ -4,7 +4,7 @@
  * worker rebuilding the same cluster and queue in its own thread) builds the same objects.
  */
 import type { Node, Pod } from '../api/k8s.js';
-import { clonePodInfo, makePodInfo, type PodInfo } from './pod-info.js';
+import { clonePodInfo, makePodInfo, podClassKey, type PodInfo } from './pod-info.js';
 
 /** The label the kubelet sets to the node's name (kube's `v1.LabelHostname`). */
 export const HOSTNAME_LABEL = 'kubernetes.io/hostname';
@@ -44,6 +44,7 @@ function cloneUid(namespace: string | undefined, name: string): string {
 export function podInfosFromTemplate(template: Pod, namePrefix: string, count: number): PodInfo[] {
   if (count <= 0) return [];
   const first = makePodInfo(podFromTemplate(template, namePrefix, 0));
+  podClassKey(first); // the class key, computed once: every clone takes it from the first
   first.cloned = true;
   const out: PodInfo[] = [first];
   for (let i = 1; i < count; i++) {

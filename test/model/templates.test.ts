@@ -79,6 +79,8 @@ describe('podInfosFromTemplate', () => {
       expect(podClassKey(got)).toBe(podClassKey(want));
     }
     expect(podInfosFromTemplate(pod, 'p-', 0)).toEqual([]);
+    const [only] = podInfosFromTemplate(pod, 'p-', 1);
+    expect([only!.classKey, only!.cloned]).toEqual([podClassKey(makePodInfo(podFromTemplate(pod, 'p-', 0))), true]);
     expect(podInfosFromTemplate({ ...pod, metadata: {} }, 'q', 2).map((p) => p.uid)).toEqual(['q0', 'q1']);
   });
 });
