@@ -278,12 +278,19 @@ class ClassBatch {
 
   /** Whether a pod's plan reads what the batch was built for. */
   matches(plan: PodPlan): boolean {
+    // The evaluation last found to match (a run of one class plans once): nothing to compare.
+    if (plan === this.matched && plan.serial === this.matchedSerial) return true;
     const a = plan.filterReads;
     const b = plan.scoreReads;
     for (let i = 0; i < a.length; i++) if (a[i] !== this.filterReads[i]) return false;
     for (let i = 0; i < b.length; i++) if (b[i] !== this.scoreReads[i]) return false;
+    this.matched = plan;
+    this.matchedSerial = plan.serial;
     return true;
   }
+
+  private matched: PodPlan | null = null;
+  private matchedSerial = -1;
 
   /** Whether the state changed in a way the batch does not follow (it must be rebuilt). */
   stale(): boolean {

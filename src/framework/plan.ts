@@ -67,6 +67,11 @@ export interface PodPlan {
   classBatch: boolean;
   /** A worker's speculated summary decides this pod exactly. */
   speculation: boolean;
+  /**
+   * Which evaluation of its ProfilePlan this is (forPod reuses one object): while it and the
+   * object stay, the arrays above have not changed (ClassBatch.matches checks them once).
+   */
+  serial: number;
 }
 
 /** The plan of one profile (see the file comment). */
@@ -75,8 +80,9 @@ export class ProfilePlan {
   readonly scores: readonly PlannedScore[];
   /** Every Reserve/Permit/PreBind/Bind/PostBind plugin reads nothing of the CycleState. */
   readonly bindingStateless: boolean;
-  /** The plugins' trait epochs (PluginTraits.epoch), bound to their contexts. */
-  private readonly epochs: ReadonlyArray<() => number>;
+  /** The plugins' trait epochs (PluginTraits.epoch) and their contexts, by index. */
+  private readonly epochFns: ReadonlyArray<(ctx: TraitContext) => number>;
+  private readonly epochCtxs: readonly TraitContext[];
   /** Reused by forPod (a plan is used by one thread, one pod at a time). */
   private readonly scratch: PodPlan;
 
@@ -113,16 +119,18 @@ export class ProfilePlan {
       };
     });
     this.bindingStateless = bindingPlugins.every((p) => traitsOf(p.name).bindingStateless === true);
-    const epochs: Array<() => number> = [];
+    const epochFns: Array<(ctx: TraitContext) => number> = [];
+    const epochCtxs: TraitContext[] = [];
     for (const name of new Set([...filters, ...scores.map((s) => s.plugin)].map((p) => p.name))) {
       const fn = traitsOf(name).epoch;
       if (fn) {
-        const ctx = ctxOf(name);
-        epochs.push(() => fn(ctx));
+        epochFns.push(fn);
+        epochCtxs.push(ctxOf(name));
       }
     }
-    this.epochs = epochs;
-    this.scratch = { filterReads: new Uint8Array(this.filters.length), scoreReads: new Uint8Array(this.scores.length), fused: false, classBatch: false, speculation: false };
+    this.epochFns = epochFns;
+    this.epochCtxs = epochCtxs;
+    this.scratch = { filterReads: new Uint8Array(this.filters.length), scoreReads: new Uint8Array(this.scores.length), fused: false, classBatch: false, speculation: false, serial: 0 };
   }
 
   /**
@@ -131,7 +139,8 @@ export class ProfilePlan {
    */
   epoch(): number {
     let e = 0;
-    for (let i = 0; i < this.epochs.length; i++) e += this.epochs[i]!();
+    const fns = this.epochFns;
+    for (let i = 0; i < fns.length; i++) e += fns[i]!(this.epochCtxs[i]!);
     return e;
   }
 
@@ -141,6 +150,7 @@ export class ProfilePlan {
    */
   forPod(pod: PodInfo): PodPlan {
     const p = this.scratch;
+    p.serial++;
     let fused = true;
     let fits = 0;
     let nodeLocal = true;

@@ -253,6 +253,8 @@ export class Scheduler {
     const shared = fw.newCycleState();
     let plan: PodPlan | undefined;
     let planEpoch = -1;
+    // The node set nodesAllowPlan last held for (it reads only the node count).
+    let planNodes = -1;
     for (let i = from; i < pods.length; i++) {
       const pod = pods[i]!;
       if (pod.classKey !== key || pod.pod.status?.nominatedNodeName) break;
@@ -265,7 +267,11 @@ export class Scheduler {
       if (plan === undefined || epoch !== planEpoch) {
         plan = this.planFor(fw, pod);
         planEpoch = epoch;
-      } else if (!this.nodesAllowPlan(fw)) plan = undefined;
+        planNodes = this.state.nodeGeneration;
+      } else if (this.state.nodeGeneration !== planNodes) {
+        if (!this.nodesAllowPlan(fw)) plan = undefined;
+        planNodes = this.state.nodeGeneration;
+      }
       if (plan === undefined || !plan.classBatch) break;
       const d = fw.classBatches.decide(pod, plan, this.prng);
       if (d === null) {
