@@ -72,7 +72,8 @@ export class KeyedTable<V> {
 
   /** Sets the entry of `value`'s key to `value`; returns the value it replaces, if any. */
   set(value: V, hash: number = keyHash(this.keyOf(value))): V | undefined {
-    const key = this.keyOf(value);
+    // The key only when a slot's hash is equal (an insert of a new key usually compares none).
+    let key: string | undefined;
     const meta = this.meta;
     const mask = this.mask;
     let free = -1;
@@ -82,7 +83,7 @@ export class KeyedTable<V> {
       if (h === EMPTY) break;
       if (h === DELETED) {
         if (free < 0) free = i;
-      } else if (h === hash && this.keyOf(this.vals[i]!) === key) {
+      } else if (h === hash && this.keyOf(this.vals[i]!) === (key ??= this.keyOf(value))) {
         const prev = this.vals[i];
         this.vals[i] = value;
         return prev;

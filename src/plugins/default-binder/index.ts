@@ -35,11 +35,10 @@ export const definition: PluginDefinition = {
       },
     };
     // A binder that binds synchronously makes this plugin bind synchronously too.
-    const bindSync = binder.bindSync;
-    if (bindSync) {
+    if (binder.bindSync) {
       plugin.bindSync = (_cs, pod, nodeName) => {
         try {
-          bindSync.call(binder, pod, nodeName);
+          binder.bindSync!(pod, nodeName);
           return null;
         } catch (e) {
           return asStatus(e);
