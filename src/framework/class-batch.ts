@@ -1314,7 +1314,7 @@ export class ClassBatches {
    */
   decide(pod: PodInfo, plan: PodPlan, prng: Prng): ClassDecision | null {
     if (!plan.classBatch) return null;
-    const key = podClassKey(pod);
+    const key = pod.classKey ?? podClassKey(pod);
     // Consecutive pods of one class (a queue of replicas) skip the map.
     let b = key === this.lastKey ? this.last : this.batches.get(key);
     if (b !== undefined && (b.broken || !b.matches(plan) || b.stale())) {

@@ -38,14 +38,16 @@ export class Prng {
     const s1 = st[1]!;
     let s2 = st[2]!;
     let s3 = st[3]!;
-    const result = Math.imul(rotl(Math.imul(s1, 5) >>> 0, 7), 9) >>> 0;
+    // rotl spelled out (x << k | x >>> 32 - k): one function less on every decision's path.
+    const m = Math.imul(s1, 5) >>> 0;
+    const result = Math.imul(((m << 7) | (m >>> 25)) >>> 0, 9) >>> 0;
     const t = (s1 << 9) >>> 0;
     s2 = (s2 ^ s0) >>> 0;
     s3 = (s3 ^ s1) >>> 0;
     st[1] = s1 ^ s2;
     st[0] = s0 ^ s3;
     st[2] = s2 ^ t;
-    st[3] = rotl(s3, 11);
+    st[3] = ((s3 << 11) | (s3 >>> 21)) >>> 0;
     return result;
   }
 
@@ -69,8 +71,4 @@ export class Prng {
     [st[0], st[1], st[2], st[3]] = s;
     this.draws = s[4];
   }
-}
-
-function rotl(x: number, k: number): number {
-  return ((x << k) | (x >>> (32 - k))) >>> 0;
 }

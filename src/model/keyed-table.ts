@@ -54,10 +54,16 @@ export class KeyedTable<V> {
   private find(key: string, hash: number): number {
     const meta = this.meta;
     const mask = this.mask;
-    for (let i = hash & mask; ; i = (i + 1) & mask) {
+    // Every operation of a probe runs on the first probe: the hash compared first (a hash is
+    // never EMPTY or DELETED) and the step taken before the read, from the slot before the hash's.
+    // A table with few collisions otherwise leaves the comparison and the step without type
+    // feedback until optimized code meets its first collision and deoptimizes, with every caller
+    // that inlined the lookup (addPodTo, at a few thousand pods into a run).
+    for (let i = (hash - 1) & mask; ;) {
+      i = (i + 1) & mask;
       const h = meta[2 * i]!;
-      if (h === EMPTY) return -1;
       if (h === hash && this.keyOf(this.vals[i]!) === key) return i;
+      if (h === EMPTY) return -1;
     }
   }
 
@@ -77,17 +83,19 @@ export class KeyedTable<V> {
     const meta = this.meta;
     const mask = this.mask;
     let free = -1;
-    let i = hash & mask;
-    for (; ; i = (i + 1) & mask) {
+    let i = (hash - 1) & mask;
+    for (;;) {
+      // Every operation of a probe on the first probe, as in find.
+      i = (i + 1) & mask;
       const h = meta[2 * i]!;
-      if (h === EMPTY) break;
-      if (h === DELETED) {
-        if (free < 0) free = i;
-      } else if (h === hash && this.keyOf(this.vals[i]!) === (key ??= this.keyOf(value))) {
+      if (h === hash && this.keyOf(this.vals[i]!) === (key ??= this.keyOf(value))) {
         const prev = this.vals[i];
         this.vals[i] = value;
         return prev;
       }
+      if (h === DELETED) {
+        if (free < 0) free = i;
+      } else if (h === EMPTY) break;
     }
     if (free >= 0) i = free;
     else this.used++;
