@@ -336,12 +336,7 @@ export class ClusterState {
     const row = info.row;
     if (pod.requests !== this.requestsOf || t.layoutVersion !== this.requestsLayout) this.resolveRequests(pod.requests);
     // Cell access, not column views: a view would allocate a subarray per resource per assume.
-    const slots = this.requestSlots;
-    const amounts = this.requestAmounts;
-    for (let i = 0; i < slots.length; i++) t.addRequested(slots[i]!, row, sign * amounts[i]!);
-    t.addRequested(PODS_SLOT, row, sign);
-    t.addNonZero(row, sign * pod.nonZeroCpuMilli, sign * pod.nonZeroMemoryBytes);
-    t.touch(row);
+    t.applyRequests(row, this.requestSlots, this.requestAmounts, pod.nonZeroCpuMilli, pod.nonZeroMemoryBytes, sign);
     info.generation++;
     this.generation++;
   }

@@ -185,6 +185,24 @@ export class NodeTable {
     this.data[off]! += cpuMilli;
     this.data[off + this.capacity]! += memoryBytes;
   }
+  /**
+   * A pod's requests added to a row (sign 1) or taken off it (-1): `amounts[i]` to the requested
+   * of slot `slots[i]`, one to the pod count, its non-zero cpu and memory to theirs; the row
+   * touched once. addRequested, addNonZero and touch in one call: every commit and removal runs it.
+   */
+  applyRequests(row: number, slots: readonly number[], amounts: readonly number[], nonZeroCpu: number, nonZeroMemory: number, sign: 1 | -1): void {
+    const data = this.data;
+    const cap = this.capacity;
+    for (let i = 0; i < slots.length; i++) data[(2 * slots[i]! + 1) * cap + row]! += sign * amounts[i]!;
+    data[(2 * PODS_SLOT + 1) * cap + row]! += sign;
+    const nz = 2 * this.layoutSlots * cap + row;
+    data[nz]! += sign * nonZeroCpu;
+    data[nz + cap]! += sign * nonZeroMemory;
+    const e = ++this.epoch;
+    data[nz + VERSION_COLUMN_OFFSET * cap] = e;
+    this.dirtyLog[e % NODE_TABLE_DIRTY_LOG_ROWS] = row;
+  }
+
   /** The row's version (the epoch of its last touch; 0 = never touched). */
   rowVersion(row: number): number {
     return this.data[(2 * this.layoutSlots + VERSION_COLUMN_OFFSET) * this.capacity + row]!;
