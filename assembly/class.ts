@@ -2,8 +2,16 @@
 // tree of assembly/tree.ts is its total, kernelTotal[rows[i]] + classBase[classes[i]] + nodeBase[i]
 // + groupBase[groups[i]] (a keyed part's value by group of nodes: src/framework/keyed-groups.ts), or -Infinity when it is infeasible: the fit kernel rejects its row (kernelTotal < 0, when
 // useKernel is 1), or its class or the node itself fails a Filter (a base of -Infinity).
-// src/kernel/js-kernels.ts has the same two functions (the reference).
-import { tree_build, tree_build_prefix, tree_set } from './tree';
+// src/kernel/js-kernels.ts has the same two functions (the reference). class_step and class_kth
+// run one decision's kernels on a class index record (CX_*, src/kernel/descriptors.ts): the same
+// functions, their arguments read from memory.
+import {
+  CX_CAPACITY, CX_CHANGED, CX_CLASS_BASE, CX_CLASS_FEASIBLE, CX_CLASSES, CX_FEASIBLE, CX_FIT, CX_FLIPS, CX_GROUP_BASE, CX_GROUPS,
+  CX_KERNEL_TOTAL, CX_NODE_BASE, CX_NODE_OF_ROW, CX_SCORER_COUNT, CX_SCORERS, CX_SIZE, CX_SLOT_COUNT, CX_TABLE, CX_TREE_COUNT,
+  CX_TREE_MAX, CX_USE_KERNEL,
+} from './layout';
+import { score_rows } from './score';
+import { tree_build, tree_build_prefix, tree_kth, tree_set } from './tree';
 
 // @ts-ignore: decorator
 @inline
@@ -82,4 +90,36 @@ export function class_update(
     tree_set(treeMax, treeCount, size, node, v);
   }
   return k;
+}
+
+// @ts-ignore: decorator
+@inline
+function ptr(rec: usize, field: i32): usize {
+  return <usize>load<i32>(rec + <usize>field);
+}
+
+/**
+ * One decision's upkeep on the class index at `rec`: the first `count` changed rows re-scored
+ * (score_rows, when the index has a kernel part), then class_update on them. Returns the flips.
+ */
+export function class_step(rec: usize, count: i32): i32 {
+  const changed = ptr(rec, CX_CHANGED);
+  const kernelTotal = ptr(rec, CX_KERNEL_TOTAL);
+  const useKernel = load<i32>(rec + <usize>CX_USE_KERNEL);
+  if (useKernel != 0) {
+    score_rows(
+      ptr(rec, CX_TABLE), load<i32>(rec + <usize>CX_CAPACITY), load<i32>(rec + <usize>CX_SLOT_COUNT), changed, count,
+      ptr(rec, CX_FIT), ptr(rec, CX_SCORERS), load<i32>(rec + <usize>CX_SCORER_COUNT), kernelTotal,
+    );
+  }
+  return class_update(
+    changed, count, ptr(rec, CX_NODE_OF_ROW), ptr(rec, CX_CLASSES), kernelTotal, useKernel, ptr(rec, CX_CLASS_BASE), ptr(rec, CX_NODE_BASE),
+    ptr(rec, CX_GROUPS), ptr(rec, CX_GROUP_BASE), ptr(rec, CX_FEASIBLE), ptr(rec, CX_CLASS_FEASIBLE), ptr(rec, CX_TREE_MAX), ptr(rec, CX_TREE_COUNT),
+    load<i32>(rec + <usize>CX_SIZE), ptr(rec, CX_FLIPS),
+  );
+}
+
+/** tree_kth on the class index at `rec`: the node index of the k-th leaf holding the maximum. */
+export function class_kth(rec: usize, k: i32): i32 {
+  return tree_kth(ptr(rec, CX_TREE_MAX), ptr(rec, CX_TREE_COUNT), load<i32>(rec + <usize>CX_SIZE), k);
 }

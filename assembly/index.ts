@@ -23,7 +23,7 @@ export { fit_batch } from './fit';
 export { score_add, score_resources, score_rows } from './score';
 export { gather_feasible, scan_classes, select_kth, select_nth, select_top, zero_f64 } from './select';
 export { tree_build, tree_kth, tree_set } from './tree';
-export { class_leaves, class_update } from './class';
+export { class_kth, class_leaves, class_step, class_update } from './class';
 
 /** Returns the kernel ABI version (LAYOUT_VERSION); called once at load. */
 export function abi_version(): i32 {

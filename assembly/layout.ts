@@ -1,6 +1,6 @@
 // The memory layout shared by the host (src/kernel/layout.ts mirrors every constant here and checks
 // them against this module's exports at start-up) and the kernels. Defined once, here; the
-// argument descriptors (SD_*, FD_*) are the one exception: their fields are defined once in
+// argument descriptors (SD_*, FD_*, CX_*) are the one exception: their fields are defined once in
 // src/kernel/descriptors.ts, whose derived offsets must equal the ones below (checked at load).
 //
 // Linear memory is imported (`env.memory`, shared, with a maximum) and owned by the host:
@@ -108,6 +108,52 @@ export const FD_SLOTS: i32 = 4;
 export const FD_AMOUNTS: i32 = 8;
 /** Bytes of a fit descriptor. */
 export const FD_BYTES: i32 = 16;
+
+// The class index record (class_step, class_kth): byte offsets of a class batch's arrays, i32 each.
+/** i32: table. */
+export const CX_TABLE: i32 = 0;
+/** i32: capacity. */
+export const CX_CAPACITY: i32 = 4;
+/** i32: slotCount. */
+export const CX_SLOT_COUNT: i32 = 8;
+/** i32: fit. */
+export const CX_FIT: i32 = 12;
+/** i32: scorers. */
+export const CX_SCORERS: i32 = 16;
+/** i32: scorerCount. */
+export const CX_SCORER_COUNT: i32 = 20;
+/** i32: useKernel. */
+export const CX_USE_KERNEL: i32 = 24;
+/** i32: changed. */
+export const CX_CHANGED: i32 = 28;
+/** i32: nodeOfRow. */
+export const CX_NODE_OF_ROW: i32 = 32;
+/** i32: classes. */
+export const CX_CLASSES: i32 = 36;
+/** i32: kernelTotal. */
+export const CX_KERNEL_TOTAL: i32 = 40;
+/** i32: classBase. */
+export const CX_CLASS_BASE: i32 = 44;
+/** i32: nodeBase. */
+export const CX_NODE_BASE: i32 = 48;
+/** i32: groups. */
+export const CX_GROUPS: i32 = 52;
+/** i32: groupBase. */
+export const CX_GROUP_BASE: i32 = 56;
+/** i32: feasible. */
+export const CX_FEASIBLE: i32 = 60;
+/** i32: classFeasible. */
+export const CX_CLASS_FEASIBLE: i32 = 64;
+/** i32: treeMax. */
+export const CX_TREE_MAX: i32 = 68;
+/** i32: treeCount. */
+export const CX_TREE_COUNT: i32 = 72;
+/** i32: size. */
+export const CX_SIZE: i32 = 76;
+/** i32: flips. */
+export const CX_FLIPS: i32 = 80;
+/** Bytes of a class index descriptor. */
+export const CX_BYTES: i32 = 88;
 
 // Kernel enums (src/kernel/kernels.ts mirrors them).
 /** Fit mask bit 0: no room for one more pod. */

@@ -327,10 +327,54 @@ const FIT_FIELDS = {
   amounts: f64Array('count'),
 } as const;
 
+/**
+ * A class batch's index as the WASM kernels of one decision take it (class_step, class_kth): the
+ * byte offsets in WASM memory of the batch's arrays and its NodeTable, with their sizes, written
+ * once when the index is bound (kernels.ts ClassIndexArrays says what each holds). One pointer
+ * argument instead of two calls of 9 and 16 arguments per decision: each argument is a
+ * conversion in the JS-to-WASM wrapper, and an optimized caller inlines the wrapper. WASM only
+ * (the js engine's index holds the arrays themselves). WASM: the class index descriptor, CX_*.
+ */
+const CLASS_INDEX_FIELDS = {
+  /** The NodeTable region, its capacity and slot count (useKernel 1), else 0. */
+  table: I32,
+  capacity: I32,
+  slotCount: I32,
+  /** The fit record and the scorer records (0 without scorers), and the scorer count. */
+  fit: I32,
+  scorers: I32,
+  scorerCount: I32,
+  /** 1: a row's kernel part (fit and scorers) is re-scored into kernelTotal before its leaf. */
+  useKernel: I32,
+  /** The changed rows (class_step's first `count`), node index by row, class by node index. */
+  changed: I32,
+  nodeOfRow: I32,
+  classes: I32,
+  /** The leaf parts: kernel total by row, base by class and node, keyed group by node and base by group. */
+  kernelTotal: I32,
+  classBase: I32,
+  nodeBase: I32,
+  groups: I32,
+  groupBase: I32,
+  /** Feasibility by node, feasible nodes by class. */
+  feasible: I32,
+  classFeasible: I32,
+  /** The tree (maximum and count of the maxima per node, 2 x size) and its leaf count. */
+  treeMax: I32,
+  treeCount: I32,
+  size: I32,
+  /** Where class_step writes the nodes whose feasibility flipped. */
+  flips: I32,
+} as const;
+
 /** The scorer record: one resource Score plugin's kernel arguments with its weight. */
 export const SCORER = defineRecord('scorer', 'SD', SCORER_FIELDS);
 /** The fit record: one pod's fit request. */
 export const FIT = defineRecord('fit request', 'FD', FIT_FIELDS);
+/** The class index record: a class batch's arrays, for the kernels of one decision. */
+export const CLASS_INDEX = defineRecord('class index', 'CX', CLASS_INDEX_FIELDS);
+/** A class index as the WASM kernels take it (the CLASS_INDEX record). */
+export type ClassIndexArgs = RecordOf<typeof CLASS_INDEX_FIELDS>;
 
 /** One resource Score plugin's kernel arguments (the SCORER record). */
 export type ScorerArgs = RecordOf<typeof SCORER_FIELDS>;

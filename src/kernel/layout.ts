@@ -4,7 +4,7 @@
  * loaded (`checkLayout`), so a drift between the two sides fails at start-up, not in a kernel.
  * The enums the host already defines elsewhere (resource slots in model/node-table.ts, strategies
  * and the fit bit in kernel/kernels.ts) are taken from there, so they are checked too; so are the
- * argument descriptors' offsets (SD_* for the scorer record, FD_* for the fit request), which the
+ * argument descriptors' offsets (SD_* for the scorer record, FD_* for the fit request, CX_* for the class index), which the
  * host derives from the records' one definition in kernel/descriptors.ts.
  */
 import { CPU_SLOT, EPHEMERAL_SLOT, EXTRA_COLUMNS, FIXED_SLOTS, MEMORY_SLOT, PODS_SLOT, VERSION_COLUMN_OFFSET } from '../model/node-table.js';
@@ -15,11 +15,11 @@ import {
   STRATEGY_MOST_ALLOCATED,
   STRATEGY_REQUESTED_TO_CAPACITY_RATIO,
 } from './kernels.js';
-import { FIT, layoutConstants, SCORER } from './descriptors.js';
+import { CLASS_INDEX, FIT, layoutConstants, SCORER } from './descriptors.js';
 import { PodfitError } from '../model/error-codes.js';
 
 /** The argument records whose WASM descriptors the kernels read. */
-const RECORDS = [SCORER, FIT];
+const RECORDS = [SCORER, FIT, CLASS_INDEX];
 
 /** Every constant of assembly/layout.ts but the descriptor offsets (DESCRIPTOR_LAYOUT), by its export name. */
 export const LAYOUT = {

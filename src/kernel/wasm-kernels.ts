@@ -16,7 +16,7 @@ import { readFile } from 'node:fs/promises';
 import { setFlagsFromString } from 'node:v8';
 import type { ClassIndex, ClassIndexArrays, FeasibleSet, FitArgs, Kernels, ScorerArgs } from './kernels.js';
 import { bindClassIndex, fitMaskWords } from './kernels.js';
-import { FIT, SCORER, wasmRecordBytes, writeWasmRecord, type FieldSpecs, type RecordDescriptor, type RecordOf } from './descriptors.js';
+import { CLASS_INDEX, FIT, SCORER, wasmRecordBytes, writeWasmRecord, type ClassIndexArgs, type FieldSpecs, type RecordDescriptor, type RecordOf } from './descriptors.js';
 import { checkLayout } from './layout.js';
 import { WasmMemory } from './wasm-memory.js';
 import { PodfitError } from '../model/error-codes.js';
@@ -59,6 +59,8 @@ interface KernelExports {
     classBase: number, nodeBase: number, groups: number, groupBase: number, feasible: number, classFeasible: number, max: number, count: number,
     size: number, flips: number,
   ): number;
+  class_step(rec: number, count: number): number;
+  class_kth(rec: number, k: number): number;
 }
 
 let sharedMemory: WasmMemory | undefined;
@@ -402,41 +404,46 @@ export class WasmKernels implements Kernels {
     const o = (x: Typed) => x.byteOffset;
     const { n, classCount, size } = a;
     const kp = a.kernel;
-    let useKernel = 0;
-    let rescore = (_rows: number, _count: number): void => {};
+    if (kp && !this.memory.owns(kp.region)) return bindClassIndex(this, a);
+    // The fit and scorer records and the class index record, written once into a region of
+    // their own (kept alive by the index); a decision then passes one pointer (class_step, class_kth).
+    let bytes = CLASS_INDEX.bytes;
     if (kp) {
-      if (!this.memory.owns(kp.region)) return bindClassIndex(this, a);
-      useKernel = 1;
-      // The fit and scorer records, written once into a region of their own (kept alive by the index).
-      let bytes = wasmRecordBytes(FIT, kp.fit);
+      bytes += wasmRecordBytes(FIT, kp.fit);
       for (const r of kp.scorers) bytes += wasmRecordBytes(SCORER, r);
-      const region = this.memory.allocI32(Math.ceil(bytes / 4) + 4);
-      const base = (region.byteOffset + 7) & ~7;
-      this.refreshViews();
-      const fitAt = base;
-      const scorersAt = fitAt + wasmRecordBytes(FIT, kp.fit);
-      writeWasmRecord(FIT, kp.fit, this.i32View!, this.f64View!, fitAt, fitAt + FIT.bytes);
-      let data = scorersAt + kp.scorers.length * SCORER.bytes;
-      kp.scorers.forEach((r, s) => (data = writeWasmRecord(SCORER, r, this.i32View!, this.f64View!, scorersAt + s * SCORER.bytes, data)));
-      const table = o(kp.region);
-      const { capacity, slotCount } = kp;
-      const scorerCount = kp.scorers.length;
-      rescore = (rowsAt, count) => {
-        void region;
-        exp.score_rows(table, capacity, slotCount, rowsAt, count, fitAt, scorerCount > 0 ? scorersAt : 0, scorerCount, kernelTotal);
-      };
     }
+    const region = this.memory.allocI32(Math.ceil(bytes / 4) + 4);
+    const base = (region.byteOffset + 7) & ~7;
+    this.refreshViews();
+    const indexAt = base;
+    let at = base + CLASS_INDEX.bytes;
+    let fitAt = 0;
+    let scorersAt = 0;
+    if (kp) {
+      fitAt = at;
+      at = writeWasmRecord(FIT, kp.fit, this.i32View!, this.f64View!, fitAt, fitAt + FIT.bytes);
+      if (kp.scorers.length > 0) {
+        scorersAt = at;
+        let data = scorersAt + kp.scorers.length * SCORER.bytes;
+        kp.scorers.forEach((r, s) => (data = writeWasmRecord(SCORER, r, this.i32View!, this.f64View!, scorersAt + s * SCORER.bytes, data)));
+      }
+    }
+    const useKernel = kp ? 1 : 0;
+    const index: ClassIndexArgs = {
+      table: kp ? o(kp.region) : 0, capacity: kp?.capacity ?? 0, slotCount: kp?.slotCount ?? 0, fit: fitAt, scorers: scorersAt,
+      scorerCount: kp?.scorers.length ?? 0, useKernel, changed, nodeOfRow, classes, kernelTotal, classBase, nodeBase, groups, groupBase,
+      feasible, classFeasible, treeMax, treeCount, size, flips,
+    };
+    writeWasmRecord(CLASS_INDEX, index, this.i32View!, this.f64View!, indexAt, indexAt + CLASS_INDEX.bytes);
     return {
       leaves: () => {
-        rescore(rows, n);
+        void region;
+        if (useKernel) exp.score_rows(index.table, index.capacity, index.slotCount, rows, n, fitAt, scorersAt, index.scorerCount, kernelTotal);
         return exp.class_leaves(rows, classes, n, kernelTotal, useKernel, classBase, nodeBase, groups, groupBase, feasible, classFeasible, classCount, treeMax, treeCount, size, 1);
       },
       relink: () => exp.class_leaves(rows, classes, n, kernelTotal, useKernel, classBase, nodeBase, groups, groupBase, feasible, classFeasible, classCount, treeMax, treeCount, size, 0),
-      update: (count) => {
-        rescore(changed, count);
-        return exp.class_update(changed, count, nodeOfRow, classes, kernelTotal, useKernel, classBase, nodeBase, groups, groupBase, feasible, classFeasible, treeMax, treeCount, size, flips);
-      },
-      kth: (k) => exp.tree_kth(treeMax, treeCount, size, k),
+      update: (count) => exp.class_step(indexAt, count),
+      kth: (k) => exp.class_kth(indexAt, k),
     };
   }
 }
