@@ -186,11 +186,7 @@ export class Scheduler {
    * Does not change the cluster state. `fw` defaults to the pod's profile.
    */
   schedulePod(pod: PodInfo, opts: CycleOptions = NO_OPTIONS, fw?: Framework, cs: CycleState = new CycleState()): ScheduleResult {
-    // Admission: resolve priorityClassName / globalDefault when spec.priority is absent.
-    if (this.objects) {
-      const w = this.objects.admitPod(pod);
-      if (w && !this.warnings.includes(w)) this.warnings.push(w);
-    }
+    this.admit(pod);
     const framework = fw ?? this.frameworkFor(pod);
     const explain = opts.explain ?? false;
     // The executions the plugins' traits allow for this pod (plan.ts); the cycle below is the
@@ -201,6 +197,13 @@ export class Scheduler {
       if (r !== null) return r;
     }
     return this.cycle(pod, explain, framework, cs, plan);
+  }
+
+  /** Admission: resolves the pod's priorityClassName / globalDefault (ClusterObjects.admitPod), keeping its warning once. */
+  private admit(pod: PodInfo): void {
+    if (!this.objects) return;
+    const w = this.objects.admitPod(pod);
+    if (w && !this.warnings.includes(w)) this.warnings.push(w);
   }
 
   /** The pod's plan, or undefined when only the general path can run (no nodes, sampling). */
@@ -258,10 +261,7 @@ export class Scheduler {
     for (let i = from; i < pods.length; i++) {
       const pod = pods[i]!;
       if (pod.classKey !== key || pod.pod.status?.nominatedNodeName) break;
-      if (this.objects) {
-        const w = this.objects.admitPod(pod);
-        if (w && !this.warnings.includes(w)) this.warnings.push(w);
-      }
+      this.admit(pod);
       // The class's plan, evaluated again only when a trait's epoch moved (PluginTraits.epoch).
       const epoch = fw.plan.epoch();
       if (plan === undefined || epoch !== planEpoch) {

@@ -188,7 +188,7 @@ export class NodeTable {
   /**
    * A pod's requests added to a row (sign 1) or taken off it (-1): `amounts[i]` to the requested
    * of slot `slots[i]`, one to the pod count, its non-zero cpu and memory to theirs; the row
-   * touched once. addRequested, addNonZero and touch in one call: every commit and removal runs it.
+   * touched once. addRequested and addNonZero in one call, then touch: every commit and removal runs it.
    */
   applyRequests(row: number, slots: readonly number[], amounts: readonly number[], nonZeroCpu: number, nonZeroMemory: number, sign: 1 | -1): void {
     const data = this.data;
@@ -198,9 +198,7 @@ export class NodeTable {
     const nz = 2 * this.layoutSlots * cap + row;
     data[nz]! += sign * nonZeroCpu;
     data[nz + cap]! += sign * nonZeroMemory;
-    const e = ++this.epoch;
-    data[nz + VERSION_COLUMN_OFFSET * cap] = e;
-    this.dirtyLog[e % NODE_TABLE_DIRTY_LOG_ROWS] = row;
+    this.touch(row);
   }
 
   /** The row's version (the epoch of its last touch; 0 = never touched). */
